@@ -1,0 +1,144 @@
+-- rallytext schema. Portable between SQLite and PostgreSQL:
+-- text ids, ISO-8601 UTC timestamps as text, money as integer cents, booleans as 0/1 integers,
+-- JSON as text. Every statement is idempotent (IF NOT EXISTS) so start-up can apply it.
+
+CREATE TABLE IF NOT EXISTS settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS contacts (
+  id TEXT PRIMARY KEY,
+  phone TEXT NOT NULL UNIQUE,                       -- E.164
+  first_name TEXT,
+  zip TEXT,
+  email TEXT,
+  fields TEXT NOT NULL DEFAULT '{}',                -- custom captured answers, JSON object
+  status TEXT NOT NULL DEFAULT 'pending'
+    CHECK (status IN ('pending', 'subscribed', 'opted_out')),
+  undeliverable INTEGER NOT NULL DEFAULT 0 CHECK (undeliverable IN (0, 1)),
+  is_test INTEGER NOT NULL DEFAULT 0 CHECK (is_test IN (0, 1)),
+  from_state TEXT,                                  -- Twilio FromState, for quiet hours
+  opted_out_at TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS contacts_status ON contacts (status);
+
+CREATE TABLE IF NOT EXISTS campaigns (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  program_name TEXT NOT NULL,
+  sender TEXT NOT NULL,                             -- "62262" or "+13125550100"
+  frequency TEXT NOT NULL,
+  support_contact TEXT NOT NULL,
+  help_text TEXT,
+  expiry_hours REAL NOT NULL DEFAULT 24,
+  flow TEXT NOT NULL,                               -- flow definition, JSON (zod-validated)
+  goal_cents INTEGER NOT NULL DEFAULT 0,            -- tonight's monthly pledge goal
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS campaigns_sender ON campaigns (sender, active);
+
+CREATE TABLE IF NOT EXISTS keywords (
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+  sender TEXT NOT NULL,
+  word TEXT NOT NULL,                               -- upper-case keyword form
+  primary_word TEXT NOT NULL,                       -- equals word for a primary keyword, else the alias' keyword
+  position INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  PRIMARY KEY (campaign_id, word)
+);
+-- A keyword belongs to one active campaign per sender.
+CREATE UNIQUE INDEX IF NOT EXISTS keywords_sender_word ON keywords (sender, word) WHERE active = 1;
+
+CREATE TABLE IF NOT EXISTS campaign_members (
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+  contact_id TEXT NOT NULL REFERENCES contacts (id),
+  keyword TEXT NOT NULL,
+  joined_at TEXT NOT NULL,
+  completed_at TEXT,
+  PRIMARY KEY (campaign_id, contact_id)
+);
+CREATE INDEX IF NOT EXISTS campaign_members_contact ON campaign_members (contact_id);
+CREATE INDEX IF NOT EXISTS campaign_members_joined ON campaign_members (campaign_id, joined_at);
+
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts (id),
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+  sender TEXT NOT NULL,
+  keyword TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('waiting', 'completed', 'expired', 'interrupted')),
+  step_index INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL DEFAULT '{}',                  -- captured answers so far, JSON
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  ended_at TEXT
+);
+-- At most one open conversation per contact and sender.
+CREATE UNIQUE INDEX IF NOT EXISTS conversations_waiting ON conversations (contact_id, sender) WHERE status = 'waiting';
+
+CREATE TABLE IF NOT EXISTS inbound_messages (
+  id TEXT PRIMARY KEY,
+  message_sid TEXT NOT NULL UNIQUE,                 -- Twilio MessageSid: replays dedupe here
+  contact_id TEXT NOT NULL REFERENCES contacts (id),
+  campaign_id TEXT,
+  sender TEXT NOT NULL,
+  body TEXT NOT NULL,
+  num_media INTEGER NOT NULL DEFAULT 0,
+  handled_as TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbound_messages_contact ON inbound_messages (contact_id, received_at);
+
+CREATE TABLE IF NOT EXISTS outbound_messages (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts (id),
+  campaign_id TEXT,
+  inbound_id TEXT REFERENCES inbound_messages (id),   -- set for replies sent as TwiML
+  position INTEGER NOT NULL DEFAULT 0,                -- order of replies to one inbound text
+  kind TEXT NOT NULL CHECK (kind IN ('reply', 'broadcast', 'system')),
+  purpose TEXT NOT NULL,
+  body TEXT NOT NULL,
+  segments INTEGER NOT NULL,
+  -- twiml: sent in the webhook response; suppressed: refused by the opt-out gate (never sent)
+  status TEXT NOT NULL,
+  twilio_sid TEXT UNIQUE,
+  error_code INTEGER,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbound_messages_inbound ON outbound_messages (inbound_id, position);
+CREATE INDEX IF NOT EXISTS outbound_messages_contact ON outbound_messages (contact_id, created_at);
+
+-- Append-only consent ledger: evidence of every opt-in, opt-out and help request.
+CREATE TABLE IF NOT EXISTS consent_events (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts (id),
+  phone TEXT NOT NULL,
+  sender TEXT,
+  campaign_id TEXT,
+  kind TEXT NOT NULL CHECK (kind IN ('opt_in', 'opt_out', 'help')),
+  via TEXT NOT NULL CHECK (via IN ('keyword', 'twilio', 'web', 'import', 'carrier', 'admin')),
+  keyword TEXT,
+  message_sid TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consent_events_contact ON consent_events (contact_id, at);
+
+CREATE TABLE IF NOT EXISTS pledges (
+  id TEXT PRIMARY KEY,
+  contact_id TEXT NOT NULL REFERENCES contacts (id),
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  frequency TEXT NOT NULL CHECK (frequency IN ('monthly', 'once')),
+  message_sid TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pledges_campaign ON pledges (campaign_id, at);
+CREATE INDEX IF NOT EXISTS pledges_contact ON pledges (contact_id);

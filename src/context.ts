@@ -1,0 +1,17 @@
+/** Everything a request handler needs, built once in main (or a test) and passed down. */
+import type { Logger } from 'pino';
+import type { Clock, IdGenerator } from './core/clock';
+import type { Config } from './config';
+import type { CampaignRegistry } from './store/campaign-registry';
+import type { InboundStore } from './store/inbound';
+import type { Store } from './store/open';
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  registry: CampaignRegistry;
+  inbound: InboundStore;
+  logger: Logger;
+  clock: Clock;
+  newId: IdGenerator;
+}

@@ -1,0 +1,119 @@
+/**
+ * A campaign as the router needs it, and the compliance texts built from it. The carrier-required
+ * parts (program name, frequency, "Msg & data rates may apply", HELP/STOP) are always generated
+ * from structured fields so an organizer cannot accidentally write a non-compliant confirmation.
+ */
+import { z } from 'zod';
+import { flowSchema, zodProblems, type Flow, type ParseResult } from './flow';
+import { keywordForm } from './text';
+
+export interface CampaignRuntime {
+  id: string;
+  name: string;
+  programName: string;
+  sender: string;
+  /** Keywords that start this campaign's flow: primary word and its aliases. */
+  keywords: KeywordSpec[];
+  /** e.g. "Up to 6 msgs/mo" or "Recurring msgs". */
+  frequency: string;
+  /** Where to get help: an email, URL or phone number. */
+  supportContact: string;
+  /** Full HELP reply; when null one is generated. */
+  helpText: string | null;
+  expiryHours: number;
+  flow: Flow;
+}
+
+export interface KeywordSpec {
+  word: string;
+  aliases: string[];
+}
+
+const KEYWORD = z
+  .string()
+  .transform((s) => keywordForm(s))
+  .pipe(z.string().regex(/^[\p{Lu}\p{N}]{2,20}$/u, 'must be 2-20 letters or digits'));
+
+/** Words a campaign may never claim as a keyword: they belong to compliance. */
+export const RESERVED_KEYWORDS = new Set([
+  'STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT', 'ALTO', 'PARAR', 'CANCELAR',
+  'DETENER', 'BASTA', 'START', 'UNSTOP', 'YES', 'HELP', 'INFO', 'AYUDA',
+]);
+
+const keywordSpec = z.object({
+  word: KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword'),
+  aliases: z.array(KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword')).max(20).default([]),
+});
+
+/** A sender: a 5-6 digit short code, or an E.164 long code / toll-free number. */
+export const senderSchema = z
+  .string()
+  .trim()
+  .regex(/^(?:\d{5,6}|\+[1-9]\d{7,14})$/, 'must be a 5-6 digit short code or an E.164 number like +13125550100');
+
+export const campaignInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    programName: z.string().trim().min(1).max(60),
+    sender: senderSchema,
+    keywords: z.array(keywordSpec).min(1).max(20),
+    frequency: z.string().trim().min(1).max(40).default('Up to 6 msgs/mo'),
+    supportContact: z.string().trim().min(3).max(80),
+    helpText: z
+      .string()
+      .trim()
+      .min(1)
+      .max(320)
+      .refine((t) => /\bSTOP\b/.test(t), 'must tell people to reply STOP to cancel')
+      .nullable()
+      .default(null),
+    expiryHours: z.number().positive().max(24 * 30).default(24),
+    flow: flowSchema,
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, string>();
+    c.keywords.forEach((k, i) => {
+      [k.word, ...k.aliases].forEach((w, j) => {
+        if (seen.has(w)) {
+          ctx.addIssue({ code: 'custom', path: j === 0 ? ['keywords', i, 'word'] : ['keywords', i, 'aliases', j - 1], message: `"${w}" is listed twice` });
+        }
+        seen.set(w, k.word);
+      });
+    });
+  });
+
+export type CampaignInput = z.input<typeof campaignInputSchema>;
+export type CampaignSpec = z.output<typeof campaignInputSchema>;
+
+export function parseCampaign(input: unknown): ParseResult<CampaignSpec> {
+  const r = campaignInputSchema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problems: zodProblems(r.error) };
+}
+
+export function primaryKeyword(c: Pick<CampaignRuntime, 'keywords'>): string {
+  return c.keywords[0]?.word ?? '';
+}
+
+export function optInConfirmation(c: CampaignRuntime): string {
+  return `${c.programName}: Thanks for joining! ${c.frequency}. Msg & data rates may apply. Reply HELP for help, STOP to cancel.`;
+}
+
+export function helpReply(c: CampaignRuntime): string {
+  return (
+    c.helpText ??
+    `${c.programName}: Help at ${c.supportContact}. ${c.frequency}. Msg & data rates may apply. Reply STOP to cancel.`
+  );
+}
+
+export function optOutConfirmation(c: CampaignRuntime): string {
+  return `${c.programName}: You're unsubscribed and will get no more messages. Reply START to resubscribe.`;
+}
+
+export function defaultReply(c: CampaignRuntime): string {
+  return `${c.programName}: Text ${primaryKeyword(c)} to ${c.sender} to join. Reply HELP for help, STOP to cancel.`;
+}
+
+/** Merge values every campaign message can use. */
+export function campaignVars(c: CampaignRuntime, keyword: string): Record<string, string> {
+  return { program: c.programName, keyword, sender: c.sender };
+}

@@ -1,0 +1,115 @@
+/**
+ * The flow engine: pure functions from (flow, state, answer) to (new state, effects).
+ * It never touches storage; the caller persists the state and carries out the effects.
+ */
+import type { Flow, Step } from './flow';
+import { renderTemplate, type MergeValues } from './template';
+import {
+  isSkip, validateChoice, validateZip, validateEmail, validateMoney, validateName, validateText, validateYesNo,
+  type Validation,
+} from './validators';
+import { formatCents } from './money';
+
+export type Captured = Record<string, string | number | boolean>;
+
+export interface FlowState {
+  stepIndex: number;
+  /** Invalid answers given to the current step. */
+  attempts: number;
+  captured: Captured;
+}
+
+export type FlowEffect =
+  | { type: 'reply'; body: string }
+  | { type: 'capture'; field: string; value: string | number | boolean }
+  | { type: 'pledge'; amountCents: number; frequency: 'monthly' | 'once' }
+  | { type: 'completed'; reason: 'finished' | 'gave_up' };
+
+export interface FlowOutcome {
+  status: 'waiting' | 'completed';
+  state: FlowState;
+  effects: FlowEffect[];
+}
+
+function mergeValues(flow: Flow, state: FlowState, vars: MergeValues): MergeValues {
+  const step = flow.steps[state.stepIndex];
+  const values: Record<string, string | number | null | undefined> = { ...vars };
+  for (const [k, v] of Object.entries(state.captured)) {
+    values[k] = k === 'pledge' && typeof v === 'number' ? formatCents(v) : String(v);
+  }
+  if (step?.validate.type === 'money') {
+    values.min = formatCents(step.validate.minCents);
+    values.max = formatCents(step.validate.maxCents);
+  }
+  return values;
+}
+
+function say(flow: Flow, state: FlowState, vars: MergeValues, template: string): FlowEffect {
+  return { type: 'reply', body: renderTemplate(template, mergeValues(flow, state, vars)) };
+}
+
+function validate(step: Step, text: string): Validation<string | number | boolean> {
+  const v = step.validate;
+  switch (v.type) {
+    case 'name': return validateName(text);
+    case 'zip': return validateZip(text);
+    case 'email': return validateEmail(text);
+    case 'money': return validateMoney(text, v.minCents, v.maxCents);
+    case 'yesno': return validateYesNo(text);
+    case 'choice': return validateChoice(text, v.options);
+    case 'text': return validateText(text, v.maxLength);
+  }
+}
+
+/** Advance past the current step: the next prompt, or the end of the flow. */
+function advance(flow: Flow, state: FlowState, vars: MergeValues, effects: FlowEffect[], intro?: string): FlowOutcome {
+  const next: FlowState = { stepIndex: state.stepIndex + 1, attempts: 0, captured: state.captured };
+  const prefix = intro ? `${intro}\n\n` : '';
+  const step = flow.steps[next.stepIndex];
+  if (!step) {
+    const done = say(flow, next, vars, flow.completion) as { type: 'reply'; body: string };
+    effects.push({ type: 'reply', body: prefix + done.body }, { type: 'completed', reason: 'finished' });
+    return { status: 'completed', state: next, effects };
+  }
+  const prompt = say(flow, next, vars, step.prompt) as { type: 'reply'; body: string };
+  effects.push({ type: 'reply', body: prefix + prompt.body });
+  return { status: 'waiting', state: next, effects };
+}
+
+/**
+ * Start a flow. `intro` (the opt-in confirmation) is sent in the same message as the first
+ * prompt so the two can never arrive out of order on the handset.
+ */
+export function startFlow(flow: Flow, vars: MergeValues, intro?: string): FlowOutcome {
+  return advance(flow, { stepIndex: -1, attempts: 0, captured: {} }, vars, [], intro);
+}
+
+/** Resume a waiting flow with the contact's answer. */
+export function resumeFlow(flow: Flow, state: FlowState, text: string, vars: MergeValues): FlowOutcome {
+  const step = flow.steps[state.stepIndex];
+  // The flow was edited under a waiting conversation and this step no longer exists: finish politely.
+  if (!step) return advance(flow, { ...state, stepIndex: flow.steps.length - 1 }, vars, []);
+
+  const choiceLike = step.validate.type === 'yesno' || step.validate.type === 'choice';
+  if (step.skippable && !choiceLike && isSkip(text)) return advance(flow, state, vars, []);
+
+  const result = validate(step, text);
+  if (result.ok) {
+    const captured = { ...state.captured, [step.capture]: result.value };
+    const effects: FlowEffect[] = [{ type: 'capture', field: step.capture, value: result.value }];
+    if (step.validate.type === 'money' && typeof result.value === 'number') {
+      effects.push({ type: 'pledge', amountCents: result.value, frequency: step.validate.frequency });
+    }
+    return advance(flow, { ...state, captured }, vars, effects);
+  }
+  if (step.skippable && isSkip(text)) return advance(flow, state, vars, []);
+
+  const attempts = state.attempts + 1;
+  if (attempts >= flow.maxAttempts) {
+    if (step.onGiveUp === 'next') return advance(flow, state, vars, []);
+    const bye = say(flow, state, vars, flow.giveUp);
+    return { status: 'completed', state: { ...state, attempts }, effects: [bye, { type: 'completed', reason: 'gave_up' }] };
+  }
+  const template = result.reason === 'out_of_range' && step.outOfRange ? step.outOfRange : step.reprompt;
+  return { status: 'waiting', state: { ...state, attempts }, effects: [say(flow, state, vars, template)] };
+}

@@ -1,0 +1,153 @@
+/**
+ * Flow definitions are data: ordered steps, each with a prompt, a validator, a capture target
+ * and a specific re-prompt. Parsed with zod so a bad flow is refused with the path of each problem.
+ */
+import { z } from 'zod';
+import { checkTemplate } from './template';
+
+export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
+/** Merge fields every flow message may use. */
+export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max'] as const;
+
+const message = z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
+const cents = z.number().int().nonnegative();
+
+export const validatorSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('name') }),
+  z.object({ type: z.literal('zip') }),
+  z.object({ type: z.literal('email') }),
+  z
+    .object({
+      type: z.literal('money'),
+      minCents: cents.default(100),
+      maxCents: cents.default(270_000),
+      frequency: z.enum(['monthly', 'once']).default('monthly'),
+    })
+    .refine((v) => v.minCents <= v.maxCents, { message: 'minCents must not exceed maxCents', path: ['maxCents'] }),
+  z.object({ type: z.literal('yesno') }),
+  z.object({
+    type: z.literal('choice'),
+    options: z
+      .array(z.object({ value: z.string().min(1).max(40), label: z.string().max(80).optional(), aliases: z.array(z.string().max(40)).optional() }))
+      .min(2)
+      .max(10),
+  }),
+  z.object({ type: z.literal('text'), maxLength: z.number().int().min(1).max(500).default(160) }),
+]);
+
+export const stepSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)'),
+  prompt: message,
+  /** Where the answer goes: first_name, zip, email (contact columns), pledge (money), or a custom field name. */
+  capture: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)'),
+  validate: validatorSchema,
+  reprompt: message,
+  /** For money steps: the re-prompt when the amount is outside the range. */
+  outOfRange: message.optional(),
+  skippable: z.boolean().default(false),
+  /** After maxAttempts invalid answers: go on to the next step, or end the flow politely. */
+  onGiveUp: z.enum(['next', 'end']).default('next'),
+});
+
+export const flowSchema = z
+  .object({
+    steps: z.array(stepSchema).max(20),
+    completion: message,
+    /** Sent when a flow ends early after too many invalid answers. */
+    giveUp: message.default('No problem, {{first_name|friend}}. Thanks for joining {{program}}!'),
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+  })
+  .superRefine((flow, ctx) => {
+    const ids = new Set<string>();
+    const captures = new Set<string>();
+    flow.steps.forEach((step, i) => {
+      if (ids.has(step.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${step.id}"` });
+      ids.add(step.id);
+      if (captures.has(step.capture)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'capture'], message: `"${step.capture}" is captured by an earlier step` });
+      captures.add(step.capture);
+      if (step.capture === 'pledge' && step.validate.type !== 'money') {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'validate', 'type'], message: 'the pledge capture needs a money validator' });
+      }
+      if (step.validate.type === 'money' && step.capture !== 'pledge') {
+        ctx.addIssue({ code: 'custom', path: ['steps', i, 'capture'], message: 'a money step must capture "pledge"' });
+      }
+    });
+    const allowed = [...FLOW_MERGE_FIELDS, ...captures];
+    const check = (text: string | undefined, path: (string | number)[]) => {
+      if (text === undefined) return;
+      for (const p of checkTemplate(text, allowed)) ctx.addIssue({ code: 'custom', path, message: p.message });
+    };
+    flow.steps.forEach((s, i) => {
+      check(s.prompt, ['steps', i, 'prompt']);
+      check(s.reprompt, ['steps', i, 'reprompt']);
+      check(s.outOfRange, ['steps', i, 'outOfRange']);
+    });
+    check(flow.completion, ['completion']);
+    check(flow.giveUp, ['giveUp']);
+  });
+
+export type FlowInput = z.input<typeof flowSchema>;
+export type Flow = z.output<typeof flowSchema>;
+export type Step = Flow['steps'][number];
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** zod issues as "steps.1.prompt: must not be empty" pairs. */
+export function zodProblems(error: z.ZodError, prefix: (string | number)[] = []): FieldProblem[] {
+  return error.issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }));
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+
+export function parseFlow(input: unknown): ParseResult<Flow> {
+  const r = flowSchema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problems: zodProblems(r.error) };
+}
+
+/** The demo flow of a fresh install: name, ZIP, monthly pledge, email. */
+export const DEMO_FLOW: FlowInput = {
+  steps: [
+    {
+      id: 'name',
+      prompt: "What's your first name?",
+      capture: 'first_name',
+      validate: { type: 'name' },
+      reprompt: 'Sorry, we didn\'t catch that. Please reply with just your first name (e.g. "Ana").',
+      onGiveUp: 'next',
+    },
+    {
+      id: 'zip',
+      prompt: 'Thanks, {{first_name|friend}}! What is your 5-digit ZIP code?',
+      capture: 'zip',
+      validate: { type: 'zip' },
+      reprompt: 'Please reply with a 5-digit ZIP code, like 60601.',
+      onGiveUp: 'next',
+    },
+    {
+      id: 'pledge',
+      prompt:
+        'Can you chip in monthly to power this movement? Reply with an amount like 10 for $10/month, or SKIP.',
+      capture: 'pledge',
+      validate: { type: 'money', minCents: 100, maxCents: 270_000, frequency: 'monthly' },
+      reprompt: 'Please reply with a monthly amount like 10 or $25, or SKIP.',
+      outOfRange: 'Monthly pledges can be from {{min}} to {{max}}. Reply with an amount in that range, or SKIP.',
+      skippable: true,
+      onGiveUp: 'next',
+    },
+    {
+      id: 'email',
+      prompt: "Last one: what's your email address? (Or reply SKIP.)",
+      capture: 'email',
+      validate: { type: 'email' },
+      reprompt: 'That doesn\'t look like an email address. Please reply like name@example.com, or SKIP.',
+      skippable: true,
+      onGiveUp: 'end',
+    },
+  ],
+  completion: "You're in, {{first_name|friend}}! Thank you. Tell your friends: text {{keyword}} to {{sender}}",
+  giveUp: "No problem, {{first_name|friend}}. You're signed up for {{program}}. Tell your friends: text {{keyword}} to {{sender}}",
+  maxAttempts: 3,
+};

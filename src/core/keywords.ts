@@ -1,0 +1,42 @@
+/**
+ * Keyword matching for one sender: case-insensitive, surrounding whitespace and punctuation
+ * ignored, the first word counts ("JOIN chicago"), aliases map to their primary keyword.
+ */
+import type { CampaignRuntime } from './campaign';
+import { keywordForm } from './text';
+
+export interface KeywordHit {
+  campaign: CampaignRuntime;
+  /** The primary keyword (what a share line tells friends to text). */
+  keyword: string;
+  /** The word as the person texted it, in keyword form. */
+  matched: string;
+  /** True when the keyword was the whole message. */
+  alone: boolean;
+}
+
+export class KeywordIndex {
+  private readonly byWord = new Map<string, { campaign: CampaignRuntime; keyword: string }>();
+
+  constructor(campaigns: readonly CampaignRuntime[]) {
+    for (const campaign of campaigns) {
+      for (const k of campaign.keywords) {
+        for (const w of [k.word, ...k.aliases]) {
+          if (!this.byWord.has(w)) this.byWord.set(w, { campaign, keyword: k.word });
+        }
+      }
+    }
+  }
+
+  match(text: string): KeywordHit | null {
+    const trimmed = text.trim();
+    const firstSpace = trimmed.search(/\s/u);
+    const first = firstSpace === -1 ? trimmed : trimmed.slice(0, firstSpace);
+    const word = keywordForm(first);
+    if (word === '') return null;
+    const hit = this.byWord.get(word);
+    if (!hit) return null;
+    const rest = firstSpace === -1 ? '' : keywordForm(trimmed.slice(firstSpace));
+    return { ...hit, matched: word, alone: rest === '' };
+  }
+}

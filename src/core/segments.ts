@@ -1,0 +1,55 @@
+/**
+ * SMS segment math (3GPP TS 23.038).
+ * GSM-7: 160 septets in one segment, 153 per part when concatenated; the extension
+ * characters ^{}\[~]|€ and form feed take two septets. Any other character forces UCS-2:
+ * 70 UTF-16 code units in one segment, 67 per part (an emoji outside the BMP takes two).
+ */
+const GSM_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_EXTENDED = '\f^{}\\[~]|€';
+
+const BASIC = new Set([...GSM_BASIC]);
+const EXTENDED = new Set([...GSM_EXTENDED]);
+
+export type Encoding = 'GSM-7' | 'UCS-2';
+
+export interface SegmentInfo {
+  encoding: Encoding;
+  /** Characters as a person counts them (code points). */
+  characters: number;
+  /** Septets (GSM-7) or UTF-16 code units (UCS-2) used. */
+  units: number;
+  segments: number;
+  /** Units per segment for this message (160/153 or 70/67). */
+  perSegment: number;
+  /** Units left in the last segment before another one is needed. */
+  remaining: number;
+}
+
+export function segmentInfo(body: string): SegmentInfo {
+  let septets = 0;
+  let gsm = true;
+  for (const ch of body) {
+    if (BASIC.has(ch)) septets += 1;
+    else if (EXTENDED.has(ch)) septets += 2;
+    else {
+      gsm = false;
+      break;
+    }
+  }
+  const characters = [...body].length;
+  if (gsm) {
+    const segments = septets === 0 ? 1 : septets <= 160 ? 1 : Math.ceil(septets / 153);
+    const perSegment = segments === 1 ? 160 : 153;
+    return { encoding: 'GSM-7', characters, units: septets, segments, perSegment, remaining: segments * perSegment - septets };
+  }
+  const units = body.length;
+  const segments = units <= 70 ? 1 : Math.ceil(units / 67);
+  const perSegment = segments === 1 ? 70 : 67;
+  return { encoding: 'UCS-2', characters, units, segments, perSegment, remaining: segments * perSegment - units };
+}
+
+export function segmentCount(body: string): number {
+  return segmentInfo(body).segments;
+}

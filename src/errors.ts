@@ -1,0 +1,68 @@
+/**
+ * The closed set of error codes and their HTTP statuses, in one place.
+ * Anything thrown that is not an AppError is mapped by `toAppError` (database unavailable,
+ * body parser errors) or, failing that, is a real bug and becomes 500 `internal`.
+ */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  bad_signature: 403,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** SQLite result codes that mean "the database cannot take writes right now". */
+const UNAVAILABLE_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_SQLITE.test(code)) return true;
+  return err instanceof TypeError && /database connection is not open/.test(err.message);
+}
+
+/** Map any thrown value to an AppError. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'database unavailable, try again shortly');
+  const e = err as { type?: string; status?: number; message?: string } | null;
+  // body-parser / raw-body errors carry a `type` and an HTTP status.
+  if (e && typeof e.type === 'string') {
+    if (e.type === 'entity.too.large') return new AppError('payload_too_large', 'request body too large');
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+      return new AppError('unsupported_media_type', e.message ?? 'unsupported encoding');
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      return new AppError('bad_request', e.message ?? 'malformed request body');
+    }
+  }
+  return new AppError('internal', 'internal error');
+}

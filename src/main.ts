@@ -1,0 +1,79 @@
+/** Entry point: loadConfig → open the database → build the app → listen; SIGTERM drains. */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { buildApp } from './http/app';
+import { createLogger } from './logger';
+import { createContext } from './runtime';
+
+function withLocalAdminToken(config: Config, log: (token: string) => void): Config {
+  if (config.adminToken || !config.localMode) return config;
+  const adminToken = `local-${randomBytes(12).toString('hex')}`;
+  log(adminToken);
+  return Object.freeze({ ...config, adminToken });
+}
+
+function main(): void {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`rallytext: ${err.message}\nSee .env.example for every variable.\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  config = withLocalAdminToken(config, (token) =>
+    // Printed to the terminal, not the JSON log, so it never lands in a log aggregator.
+    process.stderr.write(`\nADMIN_TOKEN was not set; for this run the organizer token is: ${token}\n\n`),
+  );
+
+  let ctx;
+  try {
+    ctx = createContext(config, logger);
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message, code: (err as { code?: string }).code, databaseUrl: config.databaseUrl }, 'cannot open the database');
+    process.exit(1);
+  }
+  if (config.localMode) {
+    logger.warn(
+      { publicBaseUrl: config.publicBaseUrl },
+      'LOCAL MODE: no Twilio credentials. Nothing is sent to Twilio; replies are recorded in the outbox and logged. ' +
+        'Rehearse with: npm run text -- 3125550100 JOIN',
+    );
+  }
+
+  const app = buildApp(ctx);
+  const server: Server = app.listen(config.port, config.host, () => {
+    logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
+  });
+  server.keepAliveTimeout = 65_000;
+  server.on('error', (err) => {
+    logger.fatal({ err: err.message }, 'server error');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    server.close(() => {
+      ctx.store.close();
+      logger.info('stopped');
+      logger.flush?.();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn('in-flight requests did not finish in 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main();

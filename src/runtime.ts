@@ -1,0 +1,30 @@
+/** Builds the application context from a config: database, campaign registry, inbound store. */
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { AppContext } from './context';
+import { systemClock, type Clock, type IdGenerator } from './core/clock';
+import { uuid } from './ids';
+import { seedDemo } from './seed';
+import { CampaignRegistry } from './store/campaign-registry';
+import { InboundStore } from './store/inbound';
+import { openStore } from './store/open';
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  newId?: IdGenerator;
+}
+
+export function createContext(config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
+  const clock = options.clock ?? systemClock;
+  const newId = options.newId ?? uuid;
+  const store = openStore(config.databaseUrl);
+  try {
+    if (config.seedDemo) seedDemo(store, clock, newId, logger);
+    const registry = new CampaignRegistry(store, logger);
+    const inbound = new InboundStore(store, registry, newId);
+    return { config, store, registry, inbound, logger, clock, newId };
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}

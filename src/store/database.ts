@@ -1,0 +1,143 @@
+/** Kysely table types, one interface per table in schema.sql. */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface SettingsTable { key: string; value: string }
+
+export interface ContactsTable {
+  id: string;
+  phone: string;
+  first_name: string | null;
+  zip: string | null;
+  email: string | null;
+  fields: string;
+  status: 'pending' | 'subscribed' | 'opted_out';
+  undeliverable: number;
+  is_test: number;
+  from_state: string | null;
+  opted_out_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  program_name: string;
+  sender: string;
+  frequency: string;
+  support_contact: string;
+  help_text: string | null;
+  expiry_hours: number;
+  flow: string;
+  goal_cents: number;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface KeywordsTable {
+  campaign_id: string;
+  sender: string;
+  word: string;
+  primary_word: string;
+  position: number;
+  active: number;
+}
+
+export interface CampaignMembersTable {
+  campaign_id: string;
+  contact_id: string;
+  keyword: string;
+  joined_at: string;
+  completed_at: string | null;
+}
+
+export interface ConversationsTable {
+  id: string;
+  contact_id: string;
+  campaign_id: string;
+  sender: string;
+  keyword: string;
+  status: 'waiting' | 'completed' | 'expired' | 'interrupted';
+  step_index: number;
+  attempts: number;
+  data: string;
+  started_at: string;
+  updated_at: string;
+  expires_at: string;
+  ended_at: string | null;
+}
+
+export interface InboundMessagesTable {
+  id: string;
+  message_sid: string;
+  contact_id: string;
+  campaign_id: string | null;
+  sender: string;
+  body: string;
+  num_media: number;
+  handled_as: string;
+  received_at: string;
+}
+
+export interface OutboundMessagesTable {
+  id: string;
+  contact_id: string;
+  campaign_id: string | null;
+  inbound_id: string | null;
+  position: number;
+  kind: 'reply' | 'broadcast' | 'system';
+  purpose: string;
+  body: string;
+  segments: number;
+  status: string;
+  twilio_sid: string | null;
+  error_code: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConsentEventsTable {
+  id: string;
+  contact_id: string;
+  phone: string;
+  sender: string | null;
+  campaign_id: string | null;
+  kind: 'opt_in' | 'opt_out' | 'help';
+  via: 'keyword' | 'twilio' | 'web' | 'import' | 'carrier' | 'admin';
+  keyword: string | null;
+  message_sid: string | null;
+  at: string;
+}
+
+export interface PledgesTable {
+  id: string;
+  contact_id: string;
+  campaign_id: string;
+  amount_cents: number;
+  frequency: 'monthly' | 'once';
+  message_sid: string | null;
+  at: string;
+}
+
+export interface DB {
+  settings: SettingsTable;
+  contacts: ContactsTable;
+  campaigns: CampaignsTable;
+  keywords: KeywordsTable;
+  campaign_members: CampaignMembersTable;
+  conversations: ConversationsTable;
+  inbound_messages: InboundMessagesTable;
+  outbound_messages: OutboundMessagesTable;
+  consent_events: ConsentEventsTable;
+  pledges: PledgesTable;
+}
+
+export type Contact = Selectable<ContactsTable>;
+export type NewContact = Insertable<ContactsTable>;
+export type ContactUpdate = Updateable<ContactsTable>;
+export type Campaign = Selectable<CampaignsTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type OutboundMessage = Selectable<OutboundMessagesTable>;
+export type ConsentEvent = Selectable<ConsentEventsTable>;
+export type Pledge = Selectable<PledgesTable>;

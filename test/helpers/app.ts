@@ -1,0 +1,104 @@
+/**
+ * testApp(): the real express app over a real SQLite database (a temp file by default, so
+ * child processes and tools can open it too), with a manual clock and the real twilio signer.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import type { Express } from 'express';
+import { loadConfig, type Config } from '../../src/config';
+import type { AppContext } from '../../src/context';
+import { ManualClock } from '../../src/core/clock';
+import { buildApp } from '../../src/http/app';
+import { createLogger } from '../../src/logger';
+import { createContext } from '../../src/runtime';
+import { encodeForm, inboundParams, twimlMessages } from '../../src/twilio/rehearse';
+import { signTwilioRequest, type FormParams } from '../../src/twilio/signature';
+
+export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+export const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+export const VOLUNTEER_TOKEN = 'volunteer-token-0123456789abcdef';
+export const PUBLIC_BASE_URL = 'https://sms.rally.example';
+export const ACCOUNT_SID = 'ACe24e29bdbc2e7664b315d7629ed3b9d9';
+
+export interface TestApp {
+  app: Express;
+  ctx: AppContext;
+  clock: ManualClock;
+  config: Config;
+  logs: string[];
+  dbFile: string;
+  close(): void;
+}
+
+export function tempDbFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-test-'));
+  return path.join(dir, 'rallytext.db');
+}
+
+export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    PUBLIC_BASE_URL,
+    ADMIN_TOKEN,
+    VOLUNTEER_TOKEN,
+    LOG_LEVEL: 'debug',
+    QUIET_HOURS: 'off',
+    ...overrides,
+  };
+}
+
+export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20:00:00.000Z'): TestApp {
+  const dbFile = env.DATABASE_URL ? '' : tempDbFile();
+  const config = loadConfig(testEnv({ DATABASE_URL: `sqlite:${dbFile}`, ...env }));
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const clock = new ManualClock(start);
+  let n = 0;
+  const ctx = createContext(config, logger, { clock, newId: () => `id-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}` });
+  const app = buildApp(ctx);
+  return { app, ctx, clock, config, logs, dbFile, close: () => ctx.store.close() };
+}
+
+/** POST a form to a Twilio webhook path, signed exactly as Twilio signs it. */
+export function signedPost(app: Express, pathname: string, params: FormParams, token = AUTH_TOKEN) {
+  const signature = signTwilioRequest(token, PUBLIC_BASE_URL + pathname, params);
+  return request(app)
+    .post(pathname)
+    .set('Content-Type', 'application/x-www-form-urlencoded')
+    .set('X-Twilio-Signature', signature)
+    .send(encodeForm(params));
+}
+
+let sidCounter = 0;
+export function nextSid(): string {
+  sidCounter += 1;
+  return `SM${sidCounter.toString(16).padStart(32, '0')}`;
+}
+
+/** Text the app as a phone would; resolves to the reply bodies. */
+export async function text(app: Express, from: string, body: string, extra: FormParams = {}, to = '62262'): Promise<string[]> {
+  const res = await signedPost(app, '/twilio/sms', inboundParams(from, to, body, { MessageSid: nextSid(), ...extra }));
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
+  return twimlMessages(res.text);
+}
+
+export function admin(app: Express) {
+  const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  return {
+    get: (p: string) => request(app).get(p).set(auth),
+    post: (p: string, body?: object) => request(app).post(p).set(auth).send(body),
+    put: (p: string, body?: object) => request(app).put(p).set(auth).send(body),
+    delete: (p: string) => request(app).delete(p).set(auth),
+  };
+}
