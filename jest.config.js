@@ -7,4 +7,5 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
   watchman: false,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

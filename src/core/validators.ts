@@ -11,6 +11,9 @@ const NAME_LEADS = [
   /^(?:my name is|my name's|name is|name:|names|name's|it's|its|it is|this is|i am|i'm|im|call me|me llamo|soy|mi nombre es)\s+/iu,
 ];
 
+/** What is left when someone sends only the lead-in ("Hi, I'm"). */
+const NOT_NAMES = new Set(['im', 'i am', 'its', 'it is', 'this is', 'my name is', 'hi', 'hey', 'hello', 'hola', 'name', 'soy', 'me llamo']);
+
 function tidySpaces(s: string): string {
   return s.replace(/\s+/gu, ' ').trim();
 }
@@ -27,6 +30,7 @@ export function validateName(input: string): Validation<string> {
   s = s.replace(/[.!,;:)\s]+$/u, '').replace(/^[("\s]+/u, '').replace(/["]+$/u, '');
   s = s.replace(/’/g, "'");
   if (s.length < 1 || s.length > 50) return invalid;
+  if (NOT_NAMES.has(normalizeText(s))) return invalid;
   if (!/^[\p{L}\p{M}][\p{L}\p{M}' -]*$/u.test(s)) return invalid;
   if (/[-' ]{2,}/u.test(s)) return invalid;
   // A first name is at most three words ("Mary Ann", "De la Cruz"); a sentence is not a name.
@@ -55,7 +59,7 @@ const MONEY =
 
 /** Money: "10", "$10", "10.50", "$25/mo", "$1,000", "25 a month" -> integer cents within [min, max]. */
 export function validateMoney(input: string, minCents: number, maxCents: number): Validation<number> {
-  const m = MONEY.exec(input.trim());
+  const m = MONEY.exec(input.trim().replace(/['’]/gu, ''));
   if (!m) return invalid;
   const dollars = Number(m[1]!.replace(/,/g, ''));
   const cents = dollars * 100 + (m[2] ? Number(m[2].padEnd(2, '0')) : 0);

@@ -1,0 +1,91 @@
+/** Config is parsed with zod at start-up and fails fast naming every bad variable. */
+import { ConfigError, loadConfig } from '../src/config';
+import fs from 'node:fs';
+import { ADMIN_TOKEN, tempDbFile } from './helpers/app';
+import { MAIN, runNode, startGateway } from './helpers/child';
+
+describe('loadConfig', () => {
+  it('has working defaults: local mode on the embedded SQLite file', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000, host: '127.0.0.1', databaseUrl: 'sqlite:./data/rallytext.db', localMode: true,
+      publicBaseUrl: 'http://localhost:3000', sendRateMps: 100, quietHours: { start: '08:00', end: '21:00' }, seedDemo: true,
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('leaves local mode with Twilio credentials', () => {
+    const c = loadConfig({
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(32), PUBLIC_BASE_URL: 'https://sms.example.org/',
+      ADMIN_TOKEN: 'a'.repeat(20), QUIET_HOURS: 'off', SEED_DEMO: 'false',
+    });
+    expect(c).toMatchObject({ localMode: false, host: '0.0.0.0', publicBaseUrl: 'https://sms.example.org', quietHours: null, seedDemo: false });
+  });
+
+  it('names every bad variable at once', () => {
+    let err: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', SEND_RATE_MPS: '0', QUIET_HOURS: '8-21', LOG_LEVEL: 'loud', SEED_DEMO: 'maybe', PUBLIC_BASE_URL: 'not a url' });
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'PUBLIC_BASE_URL', 'QUIET_HOURS', 'SEED_DEMO', 'SEND_RATE_MPS']);
+  });
+
+  it('requires PUBLIC_BASE_URL, the account SID and an admin token whenever TWILIO_AUTH_TOKEN is set', () => {
+    expect(() => loadConfig({ TWILIO_AUTH_TOKEN: 'x'.repeat(32) })).toThrow(/PUBLIC_BASE_URL: is required when TWILIO_AUTH_TOKEN is set/);
+    try {
+      loadConfig({ TWILIO_AUTH_TOKEN: 'x'.repeat(32) });
+    } catch (e) {
+      expect((e as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['ADMIN_TOKEN', 'PUBLIC_BASE_URL', 'TWILIO_ACCOUNT_SID']);
+    }
+  });
+
+  it('refuses postgres:// with a clear reason, and equal admin/volunteer tokens', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/test' })).toThrow(/DATABASE_URL: postgres:\/\/ is not supported/);
+    expect(() => loadConfig({ ADMIN_TOKEN: 'same-token-123456789', VOLUNTEER_TOKEN: 'same-token-123456789' })).toThrow(/VOLUNTEER_TOKEN/);
+  });
+});
+
+describe('start-up', () => {
+  it('exits with the names of the bad variables (no stack trace)', async () => {
+    const r = await runNode(MAIN, [], { PORT: '99999', TWILIO_AUTH_TOKEN: 'short' });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('Invalid configuration:');
+    expect(r.stderr).toContain('PORT: must be a whole number from 0 to 65535 (got "99999")');
+    expect(r.stderr).toContain('TWILIO_AUTH_TOKEN: must be at least 16 characters');
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('exits with a clear error when the database cannot be opened', async () => {
+    // A path under a regular file can never be created.
+    const file = tempDbFile();
+    fs.writeFileSync(file, 'not a directory');
+    const r = await runNode(MAIN, [], { DATABASE_URL: `sqlite:${file}/sub/rallytext.db`, PORT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('cannot open the database');
+  });
+
+  it('a garbage database file is a clear start-up error', async () => {
+    const file = tempDbFile();
+    fs.writeFileSync(file, 'this is not a database'.repeat(100));
+    const r = await runNode(MAIN, [], { DATABASE_URL: `sqlite:${file}`, PORT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('SQLITE_NOTADB');
+  });
+
+  test.each([
+    ['SEED_DEMO unset', {}, ['Demo rally']],
+    ['SEED_DEMO=false', { SEED_DEMO: 'false' }, []],
+  ])('%s: the campaigns a fresh database starts with', async (_label, env, names) => {
+    const gw = await startGateway({ DATABASE_URL: `sqlite:${tempDbFile()}`, ADMIN_TOKEN, ...env });
+    try {
+      const res = await fetch(`${gw.url}/api/campaigns`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const body = (await res.json()) as { campaigns: { name: string }[] };
+      expect(body.campaigns.map((c) => c.name)).toEqual(names);
+    } finally {
+      await gw.stop();
+    }
+  });
+});
