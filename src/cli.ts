@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /** rallytext command line: rehearse a conversation against a running gateway, and admin tasks. */
 import { Command } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
 import { toE164 } from './core/phone';
 import { sendText } from './twilio/rehearse';
 
 function config(): Config {
   try {
+    readEnvFile();
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -148,3 +148,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inboundPerNumberPerMinute: e.INBOUND_PER_NUMBER_PER_MINUTE,
   });
 }
+
+/**
+ * Reads ./.env (if present) into process.env. Variables already set in the environment win,
+ * so a process manager's settings are never overridden by a stale file.
+ */
+export function readEnvFile(file = '.env'): boolean {
+  try {
+    process.loadEnvFile(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new ConfigError([{ variable: file, message: `cannot be read: ${(err as Error).message}` }]);
+  }
+}

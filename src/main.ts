@@ -1,7 +1,7 @@
 /** Entry point: loadConfig → open the database → build the app → listen; SIGTERM drains. */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
 import { buildApp } from './http/app';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
@@ -16,6 +16,7 @@ function withLocalAdminToken(config: Config, log: (token: string) => void): Conf
 function main(): void {
   let config: Config;
   try {
+    readEnvFile();
     config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -89,3 +89,14 @@ describe('start-up', () => {
     }
   });
 });
+
+describe('.env file', () => {
+  it('is read at start-up, and the real environment wins over it', async () => {
+    const dir = fs.mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'rallytext-env-'));
+    fs.writeFileSync(`${dir}/.env`, 'PORT=abc\nSEND_RATE_MPS=0\n');
+    const r = await runNode(MAIN, [], { SEND_RATE_MPS: '50' }, 20_000, dir);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('PORT: must be a whole number');
+    expect(r.stderr).not.toContain('SEND_RATE_MPS');
+  });
+});

@@ -7,18 +7,11 @@ import { AppError } from '../errors';
 import type { Campaign } from './database';
 import type { Store } from './open';
 
-export interface CampaignView {
-  id: string;
-  name: string;
-  programName: string;
-  sender: string;
-  keywords: KeywordSpec[];
-  frequency: string;
-  supportContact: string;
-  helpText: string | null;
-  expiryHours: number;
-  goalCents: number;
+/** What the admin API shows: the runtime fields, the flow as stored, and bookkeeping. */
+export interface CampaignView extends Omit<CampaignRuntime, 'flow'> {
+  /** The stored flow JSON (shown as stored even when it no longer parses). */
   flow: unknown;
+  goalCents: number;
   active: boolean;
   createdAt: string;
   updatedAt: string;

@@ -33,7 +33,7 @@ export interface InboundResult {
   suppressed: number;
 }
 
-const SQL = {
+export const INBOUND_SQL = {
   findInbound: 'SELECT id, contact_id FROM inbound_messages WHERE message_sid = ?',
   replies: "SELECT body FROM outbound_messages WHERE inbound_id = ? AND status = 'twiml' ORDER BY position",
   upsertContact:
@@ -100,14 +100,14 @@ export class InboundStore {
   private handleInTx(msg: InboundText, view: SenderView, now: Date): InboundResult {
     const s = this.store;
     const at = now.toISOString();
-    const seen = s.prepare(SQL.findInbound).get(msg.messageSid) as { id: string; contact_id: string } | undefined;
+    const seen = s.prepare(INBOUND_SQL.findInbound).get(msg.messageSid) as { id: string; contact_id: string } | undefined;
     if (seen) {
-      const replies = (s.prepare(SQL.replies).all(seen.id) as { body: string }[]).map((r) => r.body);
+      const replies = (s.prepare(INBOUND_SQL.replies).all(seen.id) as { body: string }[]).map((r) => r.body);
       return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', replies, suppressed: 0 };
     }
 
-    const contact = s.prepare(SQL.upsertContact).get(this.newId(), msg.from, msg.fromState, at, at) as ContactRow;
-    const convRow = s.prepare(SQL.waiting).get(contact.id, msg.to) as ConversationRow | undefined;
+    const contact = s.prepare(INBOUND_SQL.upsertContact).get(this.newId(), msg.from, msg.fromState, at, at) as ContactRow;
+    const convRow = s.prepare(INBOUND_SQL.waiting).get(contact.id, msg.to) as ConversationRow | undefined;
     const conversation: ConversationSnapshot | null = convRow
       ? {
           id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
@@ -128,17 +128,17 @@ export class InboundStore {
     });
 
     const inboundId = this.newId();
-    s.prepare(SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, d.handledAs, at);
+    s.prepare(INBOUND_SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, d.handledAs, at);
     this.writeContact(contact, d, at);
     this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
-      s.prepare(SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
+      s.prepare(INBOUND_SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
     }
     if (d.pledge) {
-      s.prepare(SQL.insertPledge).run(this.newId(), contact.id, d.pledge.campaignId, d.pledge.amountCents, d.pledge.frequency, msg.messageSid, at);
+      s.prepare(INBOUND_SQL.insertPledge).run(this.newId(), contact.id, d.pledge.campaignId, d.pledge.amountCents, d.pledge.frequency, msg.messageSid, at);
     }
     if (d.membership) {
-      s.prepare(SQL.upsertMember).run(d.membership.campaignId, contact.id, d.membership.keyword, at, d.membership.completed ? at : null);
+      s.prepare(INBOUND_SQL.upsertMember).run(d.membership.campaignId, contact.id, d.membership.keyword, at, d.membership.completed ? at : null);
     }
 
     const replies: string[] = [];
@@ -162,22 +162,22 @@ export class InboundStore {
     if (d.status === contact.status && !changedFields && !hasCustom) return;
     const fields = hasCustom ? JSON.stringify({ ...(JSON.parse(contact.fields) as Captured), ...d.custom }) : contact.fields;
     this.store
-      .prepare(SQL.updateContact)
+      .prepare(INBOUND_SQL.updateContact)
       .run(d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields, d.status, at, at, contact.id);
   }
 
   private writeConversations(contactId: string, sender: string, d: InboundDecision, at: string): void {
-    for (const c of d.closed) this.store.prepare(SQL.closeConversation).run(c.status, at, at, c.id);
+    for (const c of d.closed) this.store.prepare(INBOUND_SQL.closeConversation).run(c.status, at, at, c.id);
     const c = d.conversation;
     if (!c) return;
     const ended = c.status === 'waiting' ? null : at;
     const data = JSON.stringify(c.captured);
     if (c.isNew) {
       this.store
-        .prepare(SQL.insertConversation)
+        .prepare(INBOUND_SQL.insertConversation)
         .run(c.id, contactId, c.campaignId, sender, c.keyword, c.status, c.stepIndex, c.attempts, data, at, at, c.expiresAt, ended);
     } else {
-      this.store.prepare(SQL.updateConversation).run(c.status, c.stepIndex, c.attempts, data, at, c.expiresAt, ended, c.id);
+      this.store.prepare(INBOUND_SQL.updateConversation).run(c.status, c.stepIndex, c.attempts, data, at, c.expiresAt, ended, c.id);
     }
   }
 }

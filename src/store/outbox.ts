@@ -27,17 +27,19 @@ export interface Enqueued {
   accepted: boolean;
 }
 
-const STATUS_SQL = 'SELECT status FROM contacts WHERE id = ?';
-const INSERT_SQL =
-  'INSERT INTO outbound_messages (id, contact_id, campaign_id, inbound_id, position, kind, purpose, body, segments, status, created_at, updated_at) ' +
-  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+export const OUTBOX_SQL = {
+  status: 'SELECT status FROM contacts WHERE id = ?',
+  insert:
+    'INSERT INTO outbound_messages (id, contact_id, campaign_id, inbound_id, position, kind, purpose, body, segments, status, created_at, updated_at) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+} as const;
 
 /** Must run inside the transaction that changed the contact, so the status read is current. */
 export function enqueueOutbound(store: Store, draft: OutboundDraft, newId: IdGenerator, now: string): Enqueued {
-  const row = store.prepare(STATUS_SQL).get(draft.contactId) as { status: ContactStatus } | undefined;
+  const row = store.prepare(OUTBOX_SQL.status).get(draft.contactId) as { status: ContactStatus } | undefined;
   const accepted = row !== undefined && mayText(row.status, draft.purpose);
   const id = newId();
-  store.prepare(INSERT_SQL).run(
+  store.prepare(OUTBOX_SQL.insert).run(
     id, draft.contactId, draft.campaignId, draft.inboundId, draft.position, draft.kind, draft.purpose, draft.body,
     segmentCount(draft.body), accepted ? draft.delivery : 'suppressed', now, now,
   );

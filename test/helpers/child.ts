@@ -1,11 +1,14 @@
 /** Run the built gateway (dist/) as a real child process, for start-up, CLI and drill tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const MAIN = path.join(ROOT, 'dist', 'main.js');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** Children run outside the checkout so a developer's own .env never leaks into a test. */
+export const CHILD_CWD = os.tmpdir();
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -26,9 +29,9 @@ export interface Exited {
 }
 
 /** Run a node script to completion (bounded by timeoutMs). */
-export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Exited> {
+export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000, cwd = CHILD_CWD): Promise<Exited> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, cwd: ROOT });
+    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -57,7 +60,7 @@ export async function startGateway(env: NodeJS.ProcessEnv, timeoutMs = 15_000): 
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...env },
-    cwd: ROOT,
+    cwd: CHILD_CWD,
   });
   let out = '';
   let err = '';
