@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from './core/clock';
 import type { Config } from './config';
+import type { LiveHub } from './live/hub';
 import type { CampaignRegistry } from './store/campaign-registry';
 import type { InboundStore } from './store/inbound';
 import type { Store } from './store/open';
@@ -14,4 +15,6 @@ export interface AppContext {
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;
+  /** Live rally screens: the webhook notifies it after each committed text. */
+  live: LiveHub;
 }

@@ -61,6 +61,7 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    ctx.live.close(); // end live-screen event streams so they do not hold the drain open
     server.close(() => {
       ctx.store.close();
       logger.info('stopped');

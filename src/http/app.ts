@@ -5,6 +5,7 @@ import { AppError, toAppError } from '../errors';
 import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
 import { campaignsApi } from './campaigns-api';
+import { consolePages } from './pages';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -23,6 +24,9 @@ export function buildApp(ctx: AppContext): express.Express {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+
+  // The organizer console, the live rally screen and their assets (HTML; /api stays JSON).
+  app.use(consolePages(ctx));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));

@@ -120,6 +120,23 @@ export interface PledgesTable {
   at: string;
 }
 
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  role: 'admin' | 'volunteer';
+  token_digest: string;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface LiveDisplaysTable {
+  campaign_id: string;
+  token: string;
+  counting_from: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   settings: SettingsTable;
   contacts: ContactsTable;
@@ -131,6 +148,8 @@ export interface DB {
   outbound_messages: OutboundMessagesTable;
   consent_events: ConsentEventsTable;
   pledges: PledgesTable;
+  console_sessions: ConsoleSessionsTable;
+  live_displays: LiveDisplaysTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

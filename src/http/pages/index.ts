@@ -1,0 +1,28 @@
+/**
+ * The organizer console and the live rally screen, served by the gateway itself: server-rendered
+ * pages (strictly escaped template literals) with small scripts from public/.
+ */
+import express, { Router } from 'express';
+import type { AppContext } from '../../context';
+import { assetRoutes } from './assets';
+import { campaignPages } from './campaigns';
+import { contactPages } from './contacts';
+import { pageErrors, pageHeaders } from './guard';
+import { liveRoutes } from './live';
+import { rehearsePages } from './rehearse';
+import { signInRoutes } from './signin';
+
+export function consolePages(ctx: AppContext): Router {
+  const r = Router();
+  r.use(assetRoutes());
+  r.use(pageHeaders);
+  r.use(liveRoutes(ctx));
+  r.use(signInRoutes(ctx));
+  const forms = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 });
+  r.use(['/campaigns', '/rehearse', '/contacts'], forms);
+  r.use(campaignPages(ctx));
+  r.use(rehearsePages(ctx));
+  r.use(contactPages(ctx));
+  r.use(pageErrors(ctx));
+  return r;
+}
