@@ -30,7 +30,7 @@ export class FieldErrors {
       if (this.claimed.has(i)) return;
       if (p.path === name || p.path.startsWith(`${name}.`) || (name === '' && p.path !== undefined)) {
         this.claimed.set(i, { anchor, label });
-        out.push(p.message);
+        out.push(friendlyMessage(p.message));
       }
     });
     return out;
@@ -39,7 +39,7 @@ export class FieldErrors {
   summary(): SummaryItem[] {
     return this.problems.map((p, i) => {
       const c = this.claimed.get(i);
-      return { message: p.message, path: p.path, anchor: c?.anchor ?? null, label: c?.label ?? null };
+      return { message: friendlyMessage(p.message), path: p.path, anchor: c?.anchor ?? null, label: c?.label ?? null };
     });
   }
 
@@ -69,6 +69,23 @@ interface FieldOptions {
   className?: string;
   autocomplete?: string;
   placeholder?: string;
+}
+
+/** zod's generic wording in plain English; the console's own and the schemas' messages pass through. */
+export function friendlyMessage(message: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^Too small: expected string to have >=(\d+) characters?$/.exec(message))) {
+    return m[1] === '1' ? 'must not be empty' : `must be at least ${m[1]} characters`;
+  }
+  if ((m = /^Too big: expected string to have <=(\d+) characters?$/.exec(message))) return `must be at most ${m[1]} characters`;
+  if ((m = /^Too small: expected array to have >=(\d+) items?$/.exec(message))) return m[1] === '1' ? 'add at least one' : `add at least ${m[1]}`;
+  if ((m = /^Too big: expected array to have <=(\d+) items?$/.exec(message))) return `at most ${m[1]} allowed`;
+  if ((m = /^Too small: expected number to be >(=?)(\S+)$/.exec(message))) return `must be ${m[1] ? 'at least' : 'more than'} ${m[2]}`;
+  if ((m = /^Too big: expected number to be <(=?)(\S+)$/.exec(message))) return `must be ${m[1] ? 'at most' : 'less than'} ${m[2]}`;
+  if (/^Invalid input: expected number/.test(message)) return 'must be a number';
+  if (/^Invalid input: expected string/.test(message)) return 'is required';
+  if ((m = /^Invalid option: expected one of (.+)$/.exec(message))) return `choose one of ${m[1]!.replace(/"/g, '').replace(/\|/g, ', ')}`;
+  return message;
 }
 
 function errorBlock(id: string, errors: string[]): Html {

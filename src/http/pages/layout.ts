@@ -60,7 +60,8 @@ function header(session: ConsoleSession | null, active: NavKey | undefined): Htm
 }
 
 export function consolePage(o: PageOptions): string {
-  const scripts = ['console.js', ...(o.scripts ?? [])];
+  // Page scripts first: console.js wires what they define (e.g. the segment counter).
+  const scripts = [...(o.scripts ?? []), 'console.js'];
   return html`<!doctype html>
 <html lang="en">
 <head>

@@ -25,6 +25,12 @@ export function goalFraction(s: Pick<LiveStats, 'pledgedCents' | 'goalCents'>): 
 
 const count = (n: number) => n.toLocaleString('en-US');
 
+/** A sender as people type it: 62262, or 312-555-0199 for a US number. */
+export function senderForPeople(sender: string): string {
+  const us = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(sender);
+  return us ? `${us[1]}-${us[2]}-${us[3]}` : sender;
+}
+
 function livePage(token: string, c: { programName: string; keyword: string; sender: string }, s: LiveStats): string {
   const f = goalFraction(s);
   const pct = Math.floor(f * 100);
@@ -46,7 +52,7 @@ function livePage(token: string, c: { programName: string; keyword: string; send
 <main>
   <header class="live-head">
     <h1>${c.programName}</h1>
-    <p class="cta">Text <strong>${c.keyword}</strong> to <strong>${c.sender}</strong></p>
+    <p class="cta">Text <strong>${c.keyword}</strong> to <strong>${senderForPeople(c.sender)}</strong></p>
   </header>
   <div class="live-body">
     <section class="stats" aria-label="Tonight so far">
