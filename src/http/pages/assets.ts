@@ -3,12 +3,15 @@
  * /assets/segments.js, generated from src/core/segments.ts so the browser's counter is the
  * server's own function. No build step, nothing fetched from outside the gateway.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
 import { segmentCounterSource } from '../../core/segments';
 
-/** public/ at the repository root (the same relative place from src/ and from dist/). */
-export const PUBLIC_DIR = path.join(__dirname, '..', '..', '..', 'public');
+/** public/ at the repository root: three levels up from src/http/pages and dist/http/pages, four from build/src/…. */
+export const PUBLIC_DIR = [path.join(__dirname, '..', '..', '..', 'public'), path.join(__dirname, '..', '..', '..', '..', 'public')].find((p) =>
+  fs.existsSync(path.join(p, 'console.css')),
+) ?? path.join(__dirname, '..', '..', '..', 'public');
 
 export function assetRoutes(): Router {
   const r = Router();
