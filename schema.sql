@@ -142,3 +142,18 @@ CREATE TABLE IF NOT EXISTS pledges (
 );
 CREATE INDEX IF NOT EXISTS pledges_campaign ON pledges (campaign_id, at);
 CREATE INDEX IF NOT EXISTS pledges_contact ON pledges (contact_id);
+
+-- Every export, from the API or the CLI: which role, which filters, how many rows, when.
+CREATE TABLE IF NOT EXISTS export_audit (
+  id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'volunteer', 'cli')),
+  export TEXT NOT NULL CHECK (export IN ('contacts', 'pledges', 'broadcast')),
+  filters TEXT NOT NULL DEFAULT '{}',               -- the validated filters, JSON
+  outcome TEXT NOT NULL CHECK (outcome IN ('running', 'completed', 'aborted', 'failed')),
+  row_count INTEGER NOT NULL DEFAULT 0,
+  client TEXT,                                      -- remote address (API) or "cli"
+  started_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX IF NOT EXISTS export_audit_started ON export_audit (started_at);
+

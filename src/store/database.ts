@@ -120,6 +120,18 @@ export interface PledgesTable {
   at: string;
 }
 
+export interface ExportAuditTable {
+  id: string;
+  role: 'admin' | 'volunteer' | 'cli';
+  export: 'contacts' | 'pledges' | 'broadcast';
+  filters: string;
+  outcome: 'running' | 'completed' | 'aborted' | 'failed';
+  row_count: number;
+  client: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
 export interface DB {
   settings: SettingsTable;
   contacts: ContactsTable;
@@ -131,6 +143,7 @@ export interface DB {
   outbound_messages: OutboundMessagesTable;
   consent_events: ConsentEventsTable;
   pledges: PledgesTable;
+  export_audit: ExportAuditTable;
 }
 
 export type Contact = Selectable<ContactsTable>;
@@ -141,3 +154,4 @@ export type Conversation = Selectable<ConversationsTable>;
 export type OutboundMessage = Selectable<OutboundMessagesTable>;
 export type ConsentEvent = Selectable<ConsentEventsTable>;
 export type Pledge = Selectable<PledgesTable>;
+export type ExportAudit = Selectable<ExportAuditTable>;
