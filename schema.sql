@@ -157,3 +157,13 @@ CREATE TABLE IF NOT EXISTS export_audit (
 );
 CREATE INDEX IF NOT EXISTS export_audit_started ON export_audit (started_at);
 
+-- Every applied contact import (dry runs are not recorded): evidence of who attested consent.
+CREATE TABLE IF NOT EXISTS contact_imports (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL CHECK (source IN ('api', 'cli')),
+  filename TEXT,
+  campaign_id TEXT REFERENCES campaigns (id),
+  consent TEXT NOT NULL CHECK (consent IN ('attested', 'none')),
+  totals TEXT NOT NULL,                             -- counts by outcome, JSON
+  created_at TEXT NOT NULL
+);

@@ -6,6 +6,7 @@ import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
 import { campaignsApi } from './campaigns-api';
 import { exportsApi } from './exports-api';
+import { importsApi } from './imports-api';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -33,6 +34,7 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use('/exports', exportsApi(ctx));
   api.use(requireRole('admin'));
   api.use('/campaigns', campaignsApi(ctx));
+  api.use('/imports', importsApi(ctx));
   app.use('/api', api);
 
   app.use((req: Request) => {

@@ -132,6 +132,16 @@ export interface ExportAuditTable {
   finished_at: string | null;
 }
 
+export interface ContactImportsTable {
+  id: string;
+  source: 'api' | 'cli';
+  filename: string | null;
+  campaign_id: string | null;
+  consent: 'attested' | 'none';
+  totals: string;
+  created_at: string;
+}
+
 export interface DB {
   settings: SettingsTable;
   contacts: ContactsTable;
@@ -144,6 +154,7 @@ export interface DB {
   consent_events: ConsentEventsTable;
   pledges: PledgesTable;
   export_audit: ExportAuditTable;
+  contact_imports: ContactImportsTable;
 }
 
 export type Contact = Selectable<ContactsTable>;
