@@ -1,7 +1,8 @@
 /**
- * Applying an import's contacts to the database. The same code decides every row for a dry run
- * (reads only) and for the real run (reads and writes inside ONE transaction, so a failure on
- * row 9,000 leaves rows 1-8,999 unwritten too). Rules:
+ * Applying an import's contacts to the database, in two steps that a dry run and a real run
+ * share: `decide` reads the current state of every number (never writes), `write` applies the
+ * decisions. A real run does both inside ONE transaction, so a failure on row 9,000 leaves
+ * rows 1-8,999 unwritten too. Rules:
  * - a new number becomes a contact: 'subscribed' when the organizer attested consent, else
  *   'pending' (kept for exports and phone banks, never sent a broadcast);
  * - an opted-out number is never touched: not re-subscribed, not updated, not added to a campaign;
@@ -10,8 +11,8 @@
  *   (kind opt_in, via import) naming the campaign and its sender.
  */
 import type { IdGenerator } from '../core/clock';
-import type { Store } from '../store/open';
 import type { CampaignRef } from '../store/campaign-lookup';
+import type { Store } from '../store/open';
 import type { Candidate } from './normalise';
 
 export type RowOutcome = 'created' | 'subscribed' | 'updated' | 'unchanged' | 'opted_out';
@@ -31,11 +32,21 @@ interface Existing {
   email: string | null;
 }
 
+export interface Decision {
+  line: number;
+  contact: Candidate;
+  outcome: RowOutcome;
+  existingId: string | null;
+  existingStatus: Existing['status'] | null;
+  fills: boolean;
+  joins: boolean;
+}
+
 const SQL = {
   find: 'SELECT id, status, first_name, zip, email FROM contacts WHERE phone = ?',
   isMember: 'SELECT 1 AS ok FROM campaign_members WHERE campaign_id = ? AND contact_id = ?',
   insertContact:
-    "INSERT INTO contacts (id, phone, first_name, zip, email, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    'INSERT INTO contacts (id, phone, first_name, zip, email, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   updateContact:
     'UPDATE contacts SET status = ?, first_name = coalesce(first_name, ?), zip = coalesce(zip, ?), email = coalesce(email, ?), updated_at = ? WHERE id = ?',
   insertMember: "INSERT INTO campaign_members (campaign_id, contact_id, keyword, joined_at, completed_at) VALUES (?, ?, 'IMPORT', ?, NULL)",
@@ -43,34 +54,51 @@ const SQL = {
     "INSERT INTO consent_events (id, contact_id, phone, sender, campaign_id, kind, via, keyword, message_sid, at) VALUES (?, ?, ?, ?, ?, 'opt_in', 'import', NULL, NULL, ?)",
 } as const;
 
-/** Decide one contact and, unless `dryRun`, write it. Call inside store.tx for a real run. */
-export function applyContact(store: Store, c: Candidate, o: ApplyOptions, dryRun: boolean): RowOutcome {
+/** What the import would do with one (already normalised, deduplicated) contact. Reads only. */
+export function decide(store: Store, line: number, c: Candidate, o: ApplyOptions): Decision {
   const existing = store.prepare(SQL.find).get(c.phone) as Existing | undefined;
-  const campaign = o.campaign;
-
-  if (!existing) {
-    if (dryRun) return 'created';
-    const id = o.newId();
-    store.prepare(SQL.insertContact).run(id, c.phone, c.firstName, c.zip, c.email, o.consentAttested ? 'subscribed' : 'pending', o.at, o.at);
-    if (campaign) store.prepare(SQL.insertMember).run(campaign.id, id, o.at);
-    if (o.consentAttested && campaign) store.prepare(SQL.insertConsent).run(o.newId(), id, c.phone, campaign.sender, campaign.id, o.at);
-    return 'created';
-  }
-  if (existing.status === 'opted_out') return 'opted_out';
-
+  const base = { line, contact: c, fills: false, joins: false };
+  if (!existing) return { ...base, outcome: 'created', existingId: null, existingStatus: null, joins: o.campaign !== null };
+  if (existing.status === 'opted_out') return { ...base, outcome: 'opted_out', existingId: existing.id, existingStatus: existing.status };
   const fills =
     (existing.first_name === null && c.firstName !== null) ||
     (existing.zip === null && c.zip !== null) ||
     (existing.email === null && c.email !== null);
   const subscribes = o.consentAttested && existing.status === 'pending';
-  const joins = campaign !== null && store.prepare(SQL.isMember).get(campaign.id, existing.id) === undefined;
+  const joins = o.campaign !== null && store.prepare(SQL.isMember).get(o.campaign.id, existing.id) === undefined;
   const outcome: RowOutcome = subscribes ? 'subscribed' : fills || joins ? 'updated' : 'unchanged';
-  if (dryRun || outcome === 'unchanged') return outcome;
+  return { ...base, outcome, existingId: existing.id, existingStatus: existing.status, fills, joins };
+}
 
-  if (fills || subscribes) {
-    store.prepare(SQL.updateContact).run(subscribes ? 'subscribed' : existing.status, c.firstName, c.zip, c.email, o.at, existing.id);
+/**
+ * Write the decisions. New contacts get their ids first and are written in id order: the
+ * primary-key and membership indexes then grow page by page instead of at random places,
+ * which keeps the one import transaction (and the time it holds the database) short.
+ */
+export function write(store: Store, decisions: Decision[], o: ApplyOptions): void {
+  const campaign = o.campaign;
+  const insertContact = store.prepare(SQL.insertContact);
+  const updateContact = store.prepare(SQL.updateContact);
+  const insertMember = store.prepare(SQL.insertMember);
+  const insertConsent = store.prepare(SQL.insertConsent);
+
+  const created = decisions.filter((d) => d.outcome === 'created').map((d) => ({ id: o.newId(), c: d.contact }));
+  created.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const status = o.consentAttested ? 'subscribed' : 'pending';
+  for (const { id, c } of created) insertContact.run(id, c.phone, c.firstName, c.zip, c.email, status, o.at, o.at);
+  if (campaign) {
+    for (const { id } of created) insertMember.run(campaign.id, id, o.at);
+    if (o.consentAttested) for (const { id, c } of created) insertConsent.run(o.newId(), id, c.phone, campaign.sender, campaign.id, o.at);
   }
-  if (joins) store.prepare(SQL.insertMember).run(campaign.id, existing.id, o.at);
-  if (subscribes && campaign) store.prepare(SQL.insertConsent).run(o.newId(), existing.id, c.phone, campaign.sender, campaign.id, o.at);
-  return outcome;
+
+  const changed = decisions.filter((d) => d.outcome === 'subscribed' || d.outcome === 'updated');
+  changed.sort((a, b) => (a.existingId! < b.existingId! ? -1 : 1));
+  for (const d of changed) {
+    const id = d.existingId!;
+    const c = d.contact;
+    const subscribes = d.outcome === 'subscribed';
+    if (d.fills || subscribes) updateContact.run(subscribes ? 'subscribed' : d.existingStatus, c.firstName, c.zip, c.email, o.at, id);
+    if (campaign && d.joins) insertMember.run(campaign.id, id, o.at);
+    if (campaign && subscribes) insertConsent.run(o.newId(), id, c.phone, campaign.sender, campaign.id, o.at);
+  }
 }

@@ -13,6 +13,7 @@ export interface ImportCommandOptions {
   strict?: boolean;
   encoding?: string;
   json?: boolean;
+  maxRows?: string;
 }
 
 const SHOWN = 20;
@@ -59,6 +60,11 @@ export async function runImportCommand(deps: ImportDeps, file: string, o: Import
     io.stderr.write(`rallytext: --encoding must be utf-8 or windows-1252\n`);
     return 64;
   }
+  const maxRows = o.maxRows === undefined ? undefined : Number(o.maxRows);
+  if (maxRows !== undefined && (!Number.isInteger(maxRows) || maxRows < 1)) {
+    io.stderr.write(`rallytext: --max-rows must be a positive whole number\n`);
+    return 64;
+  }
   if (!fs.existsSync(file)) {
     io.stderr.write(`rallytext: no such file: ${file}\n`);
     return 66;
@@ -73,6 +79,7 @@ export async function runImportCommand(deps: ImportDeps, file: string, o: Import
       strict: o.strict ?? false,
       encoding: encoding as ImportEncoding,
       maxBytes: Number.MAX_SAFE_INTEGER,
+      maxRows,
     });
     io.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;

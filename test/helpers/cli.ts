@@ -1,13 +1,14 @@
 /**
- * Running the real `rallytext` CLI as a child process. src/ is transpiled once per test file with
- * swc (the compiler jest already uses) into a temp directory laid out like the repository
- * (schema.sql one level above src/, node_modules linked), then `node <tmp>/src/cli.js ...` runs.
+ * Running the real `rallytext` CLI as a child process. src/ is transpiled once per test file
+ * with TypeScript's transpileModule (no type check: `npm run typecheck` does that) into a temp
+ * directory laid out like the repository (schema.sql one level above src/, node_modules linked),
+ * then `node <tmp>/src/cli.js ...` runs.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { transformFileSync } from '@swc/core';
+import ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -17,13 +18,12 @@ function compileDir(src: string, out: string): void {
     if (entry.isDirectory()) {
       compileDir(from, path.join(out, entry.name));
     } else if (entry.name.endsWith('.ts')) {
-      const { code } = transformFileSync(from, {
-        jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-        module: { type: 'commonjs' },
-        sourceMaps: false,
+      const { outputText } = ts.transpileModule(fs.readFileSync(from, 'utf8'), {
+        fileName: from,
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true },
       });
       fs.mkdirSync(out, { recursive: true });
-      fs.writeFileSync(path.join(out, entry.name.replace(/\.ts$/, '.js')), code);
+      fs.writeFileSync(path.join(out, entry.name.replace(/\.ts$/, '.js')), outputText);
     }
   }
 }
@@ -46,7 +46,8 @@ export interface CliResult {
 export function runCli(cli: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
+      // NODE_OPTIONS passes through (e.g. --preserve-symlinks when node_modules is a symlink).
+      env: { PATH: process.env.PATH ?? '', ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
