@@ -15,6 +15,9 @@ import { parseExportFilters, type ExportFilters, type ExportKind } from './filte
 import { keysetSource, type KeysetQuery } from './keyset';
 import { pledgesQuery } from './pledges';
 
+/** Each export page is sized to take about this long (one event-loop turn). */
+export const EXPORT_TURN_BUDGET_MS = 10;
+
 export interface ExportDeps {
   store: Store;
   clock: Clock;
@@ -95,7 +98,7 @@ export function startExport(deps: ExportDeps, req: ExportRequest): ExportJob {
   const auditId = openAudit(deps.store, deps.newId, started, {
     role: req.role, kind: req.kind, filters: auditFilters(f, resolved), client: req.client,
   });
-  const stream = new CsvExportStream(source, { bom: f.bom });
+  const stream = new CsvExportStream(source, { bom: f.bom, turnBudgetMs: EXPORT_TURN_BUDGET_MS });
   let finished = false;
   return {
     auditId,

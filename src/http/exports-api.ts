@@ -45,6 +45,11 @@ export function exportsApi(ctx: AppContext): Router {
   const deps = { store: ctx.store, clock: ctx.clock, newId: ctx.newId };
 
   const csv = (kind: ExportKind) => (req: Request, res: Response) => {
+    // A HEAD request (curl -I, link checkers) must not run a whole export for a discarded body.
+    if (req.method === 'HEAD') {
+      res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' }).end();
+      return;
+    }
     const job = startExport(deps, {
       kind,
       query: req.query,

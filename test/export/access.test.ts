@@ -105,6 +105,10 @@ describe('export audit', () => {
       },
     ]);
     expect(readCsv(a.text).rows).toHaveLength(2);
+    // HEAD (curl -I) answers the headers without running, or auditing, an export.
+    const head = await request(t.app).head('/api/exports/contacts.csv').set('Authorization', `Bearer ${VOLUNTEER_TOKEN}`);
+    expect([head.status, head.headers['content-type']]).toEqual([200, 'text/csv; charset=utf-8']);
+    expect((await admin(t.app).get('/api/exports/audit')).body.exports).toHaveLength(2);
     expect((await admin(t.app).get('/api/exports/audit?limit=1')).body.exports).toHaveLength(1);
     expect((await admin(t.app).get('/api/exports/audit?limit=0')).status).toBe(400);
   });

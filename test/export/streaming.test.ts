@@ -89,6 +89,30 @@ test('a consumer that stops reading stops the queries; resuming delivers the res
   expect(received).toBeGreaterThan(10_000 * 30);
 });
 
+test('with a turn budget, pages shrink or grow toward it from the measured cost per row', async () => {
+  let clock = 0;
+  let msPerRow = 0.05; // 10 ms budget → 200 rows per page
+  const limits: number[] = [];
+  const total = 30_000;
+  const source: PageSource = {
+    columns: [{ name: 'n', kind: 'data' }],
+    fetch(after, limit) {
+      limits.push(limit);
+      const from = after < 0 ? 0 : after + 1;
+      const to = Math.min(total, from + limit);
+      clock += (to - from) * msPerRow;
+      if (limits.length === 8) msPerRow = 0.0005; // the rows get 100x cheaper: pages grow, at most doubling
+      return { cells: Array.from({ length: to - from }, (_, i) => [String(from + i)]), key: to > from ? to - 1 : null };
+    },
+  };
+  const stream = new CsvExportStream(source, { pageRows: 1000, turnBudgetMs: 10, now: () => clock });
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  expect(limits.slice(0, 8)).toEqual([1000, 500, 250, 200, 200, 200, 200, 200]);
+  expect(limits.slice(8)).toEqual([200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
+  expect(readCsv(text).rows.map((r) => Number(r.n))).toEqual(Array.from({ length: total }, (_, i) => i));
+});
+
 describe('over a real loopback server', () => {
   let server: http.Server;
   let base: string;
