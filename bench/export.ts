@@ -281,10 +281,10 @@ async function main(): Promise<void> {
     };
     results.import = { rows: IMPORT_ROWS, bytes: body.length, ms: imported.ms, totals: importTotals, healthz: ih, eventLoop: importLoop };
 
-    const line = (k: string, v: string) => console.log(`| ${k.padEnd(46)} | ${v.padStart(22)} |`);
+    const line = (k: string, v: string) => console.log(`| ${k.padEnd(50)} | ${v.padStart(22)} |`);
     console.log(`\nexport of ${seeded.exportable.toLocaleString('en-US')} contacts (${CONTACTS.toLocaleString('en-US')} seeded), median of ${RUNS} runs, node ${process.version}, ${os.cpus().length} CPUs\n`);
-    console.log(`| ${'measure'.padEnd(46)} | ${'value'.padStart(22)} |`);
-    console.log(`|${'-'.repeat(48)}|${'-'.repeat(24)}|`);
+    console.log(`| ${'measure'.padEnd(50)} | ${'value'.padStart(22)} |`);
+    console.log(`|${'-'.repeat(52)}|${'-'.repeat(24)}|`);
     line('GET /api/exports/contacts.csv over loopback', `${(httpMs / 1000).toFixed(2)} s`);
     line('sqlite3 -csv, same SELECT, same file', `${(cliMs / 1000).toFixed(2)} s`);
     line('ratio (target <= 4x)', `${ratio.toFixed(2)}x ${ratio <= 4 ? 'OK' : 'OVER'}`);

@@ -3,7 +3,8 @@
  * Readable that pulls rows from the database one keyset page at a time, only when the consumer
  * (an HTTP response, stdout) asks for more. Memory stays at about one page plus the stream's
  * buffer whatever the row count, and every page is fetched in its own event-loop turn
- * (setImmediate), so webhooks keep being answered while a million-row export runs.
+ * (setImmediate), sized to a time budget, so webhooks keep being answered while a million-row
+ * export runs.
  */
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
