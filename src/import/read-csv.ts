@@ -95,6 +95,10 @@ export async function* readCsv(input: AsyncIterable<Buffer | string>, options: R
   } catch (err) {
     if (err instanceof ImportFileError) throw err;
     if (err instanceof CsvError) throw parseProblem(err, line);
+    const code = (err as { code?: string }).code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
+      throw new ImportFileError(line, `the upload was interrupted after line ${line - 1}`);
+    }
     throw err;
   } finally {
     if (!parser.destroyed) parser.destroy();

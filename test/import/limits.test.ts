@@ -1,7 +1,7 @@
 /**
- * Size limits of one import (one transaction holds the write lock while it runs): over the row
- * or byte limit, the file is refused whole. Driven through importContacts, the function both
- * the API and the CLI call, with small limits so the test stays fast.
+ * Size limits of one import (one transaction holds the write lock while it runs) and uploads cut
+ * off halfway: the file is refused whole. Driven through importContacts, the function both the
+ * API and the CLI call, with small limits so the test stays fast.
  */
 import { Readable } from 'node:stream';
 import { AppError } from '../../src/errors';
@@ -38,5 +38,15 @@ test('more bytes than the limit, arriving in chunks: 413, nothing imported', asy
   const run = importContacts(deps(), Readable.from(chunks), { ...options, maxBytes: 6000 });
   await expect(run).rejects.toBeInstanceOf(AppError);
   await expect(importContacts(deps(), Readable.from(chunks), { ...options, maxBytes: 6000 })).rejects.toMatchObject({ code: 'payload_too_large' });
+  expect(tableCounts(t.ctx.store).contacts).toBe(0);
+});
+
+test('an upload cut off halfway (connection reset) is a 400 and nothing is imported', async () => {
+  async function* cutOff() {
+    yield Buffer.from(csv(30));
+    throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+  }
+  const run = importContacts(deps(), cutOff(), options);
+  await expect(run).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringContaining('the upload was interrupted') });
   expect(tableCounts(t.ctx.store).contacts).toBe(0);
 });
