@@ -37,6 +37,11 @@ export function buildCli(): string {
   return path.join(dir, 'src', 'cli.js');
 }
 
+/** Remove a directory made by buildCli. */
+export function removeCli(cli: string): void {
+  fs.rmSync(path.dirname(path.dirname(cli)), { recursive: true, force: true });
+}
+
 export interface CliResult {
   code: number | null;
   stdout: Buffer;

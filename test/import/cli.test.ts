@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { ADMIN_TOKEN, testApp, text, type TestApp } from '../helpers/app';
-import { buildCli, runCli } from '../helpers/cli';
+import { buildCli, removeCli, runCli } from '../helpers/cli';
 import { download, readCsv } from '../helpers/csv';
 import { FIXTURES } from '../helpers/fixtures';
 import { contactByPhone, tableCounts } from '../helpers/imports';
@@ -17,6 +17,7 @@ let env: Record<string, string>;
 beforeAll(() => {
   cli = buildCli();
 });
+afterAll(() => removeCli(cli));
 beforeEach(() => {
   t = testApp();
   env = { DATABASE_URL: `sqlite:${t.dbFile}`, LOG_LEVEL: 'silent' };
