@@ -143,6 +143,31 @@ CREATE TABLE IF NOT EXISTS pledges (
 CREATE INDEX IF NOT EXISTS pledges_campaign ON pledges (campaign_id, at);
 CREATE INDEX IF NOT EXISTS pledges_contact ON pledges (contact_id);
 
+-- Every export, from the API or the CLI: which role, which filters, how many rows, when.
+CREATE TABLE IF NOT EXISTS export_audit (
+  id TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'volunteer', 'cli')),
+  export TEXT NOT NULL CHECK (export IN ('contacts', 'pledges', 'broadcast')),
+  filters TEXT NOT NULL DEFAULT '{}',               -- the validated filters, JSON
+  outcome TEXT NOT NULL CHECK (outcome IN ('running', 'completed', 'aborted', 'failed')),
+  row_count INTEGER NOT NULL DEFAULT 0,
+  client TEXT,                                      -- remote address (API) or "cli"
+  started_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX IF NOT EXISTS export_audit_started ON export_audit (started_at);
+
+-- Every applied contact import (dry runs are not recorded): evidence of who attested consent.
+CREATE TABLE IF NOT EXISTS contact_imports (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL CHECK (source IN ('api', 'cli')),
+  filename TEXT,
+  campaign_id TEXT REFERENCES campaigns (id),
+  consent TEXT NOT NULL CHECK (consent IN ('attested', 'none')),
+  totals TEXT NOT NULL,                             -- counts by outcome, JSON
+  created_at TEXT NOT NULL
+);
+
 -- Organizer console sessions. The cookie carries a random id; only its SHA-256 is stored, with
 -- the per-session CSRF token and a digest of the sign-in token (changing ADMIN_TOKEN or
 -- VOLUNTEER_TOKEN ends the sessions it opened).

@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 /** rallytext command line: rehearse a conversation against a running gateway, and admin tasks. */
-import { Command } from 'commander';
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
+import { systemClock } from './core/clock';
 import { toE164 } from './core/phone';
+import { runExportCommand, type ExportCommandOptions } from './export/command';
+import type { ExportKind } from './export/filters';
+import { uuid } from './ids';
+import { runImportCommand, type ImportCommandOptions } from './import/command';
+import { openStore, sqlitePath, type Store } from './store/open';
 import { sendText } from './twilio/rehearse';
 
 function config(): Config {
@@ -52,6 +59,75 @@ program
       process.stderr.write(`rallytext: cannot reach the gateway at ${base} (${(err as Error).message}). Is "npm start" running?\n`);
       process.exit(69);
     }
+  });
+
+/** The database named by DATABASE_URL, which must already exist (the gateway creates it). */
+function openDatabase(): Store {
+  const url = config().databaseUrl;
+  const file = sqlitePath(url);
+  if (file === ':memory:' || !fs.existsSync(file)) {
+    process.stderr.write(`rallytext: no database at ${url}; set DATABASE_URL to the gateway's database (start the gateway once to create it)\n`);
+    process.exit(66);
+  }
+  return openStore(url);
+}
+
+async function withDatabase(run: (deps: { store: Store; clock: typeof systemClock; newId: typeof uuid }) => Promise<number>): Promise<void> {
+  const store = openDatabase();
+  let code: number;
+  try {
+    code = await run({ store, clock: systemClock, newId: uuid });
+  } finally {
+    store.close();
+  }
+  process.exitCode = code;
+}
+
+program
+  .command('import')
+  .description('import contacts from a CSV file into the database (DATABASE_URL): all rows or none')
+  .argument('<file>', 'CSV with a header row: phone (or mobile/cell), first_name, zip, email')
+  .option('--campaign <campaign>', 'campaign id or name the contacts join (required with --consent attested)')
+  .addOption(new Option('--consent <consent>', 'attested: you confirm every number agreed to texts from this program (new contacts are subscribed); none: imported as pending, never sent broadcasts').choices(['attested', 'none']).default('none'))
+  .option('--dry-run', 'show what would happen without writing anything')
+  .option('--strict', 'refuse the whole file if any row is invalid')
+  .addOption(new Option('--encoding <encoding>', 'file encoding').choices(['utf-8', 'windows-1252']).default('utf-8'))
+  .option('--json', 'print the full report as JSON')
+  .option('--max-rows <n>', 'allow a bigger file than the default 50,000 rows (the gateway pauses while it is written)')
+  .action(async (file: string, opts: ImportCommandOptions) => {
+    await withDatabase((deps) => runImportCommand(deps, file, opts, { stdout: process.stdout, stderr: process.stderr }));
+  });
+
+function exportCommand(kind: Exclude<ExportKind, 'broadcast'>, description: string): Command {
+  const cmd = new Command(kind).description(description).option('--campaign <campaign>', 'only this campaign (id or name)');
+  if (kind === 'contacts') {
+    cmd.option('--pledged', 'only contacts who pledged');
+  }
+  return cmd
+    .option('--subscribed', 'only subscribed contacts')
+    .option('--since <date>', 'from this UTC date or ISO time (inclusive)')
+    .option('--until <date>', 'up to this UTC date (inclusive) or ISO time')
+    .option('--include-opted-out', 'include contacts who opted out (organizers only)')
+    .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (opts: ExportCommandOptions) => {
+      await withDatabase((deps) => runExportCommand(deps, kind, undefined, opts, { stdout: process.stdout, stderr: process.stderr }));
+    });
+}
+
+const exportCmd = program.command('export').description('export CSV from the database (DATABASE_URL), like GET /api/exports/*.csv');
+exportCmd.addCommand(exportCommand('contacts', 'contacts.csv: one row per contact'));
+exportCmd.addCommand(exportCommand('pledges', 'pledges.csv: one row per pledge'));
+exportCmd
+  .command('broadcast')
+  .description('a broadcast delivery report: one row per recipient')
+  .argument('<id>', 'broadcast id')
+  .option('--status <status>', 'only recipients in this delivery status')
+  .option('--include-opted-out', 'include contacts who opted out')
+  .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
+  .option('-o, --output <file>', 'write to a file instead of stdout')
+  .action(async (id: string, opts: ExportCommandOptions) => {
+    await withDatabase((deps) => runExportCommand(deps, 'broadcast', id, opts, { stdout: process.stdout, stderr: process.stderr }));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

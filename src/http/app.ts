@@ -6,6 +6,8 @@ import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
 import { campaignsApi } from './campaigns-api';
 import { consolePages } from './pages';
+import { exportsApi } from './exports-api';
+import { importsApi } from './imports-api';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -31,7 +33,12 @@ export function buildApp(ctx: AppContext): express.Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(authenticate(ctx));
-  api.use('/campaigns', requireRole('admin'), campaignsApi(ctx));
+  // Volunteers may download exports and nothing else: the exports router is mounted before the
+  // organizer gate, and every other /api route (present or future) sits behind it.
+  api.use('/exports', exportsApi(ctx));
+  api.use(requireRole('admin'));
+  api.use('/campaigns', campaignsApi(ctx));
+  api.use('/imports', importsApi(ctx));
   app.use('/api', api);
 
   app.use((req: Request) => {

@@ -120,6 +120,28 @@ export interface PledgesTable {
   at: string;
 }
 
+export interface ExportAuditTable {
+  id: string;
+  role: 'admin' | 'volunteer' | 'cli';
+  export: 'contacts' | 'pledges' | 'broadcast';
+  filters: string;
+  outcome: 'running' | 'completed' | 'aborted' | 'failed';
+  row_count: number;
+  client: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export interface ContactImportsTable {
+  id: string;
+  source: 'api' | 'cli';
+  filename: string | null;
+  campaign_id: string | null;
+  consent: 'attested' | 'none';
+  totals: string;
+  created_at: string;
+}
+
 export interface ConsoleSessionsTable {
   id_hash: string;
   role: 'admin' | 'volunteer';
@@ -148,6 +170,8 @@ export interface DB {
   outbound_messages: OutboundMessagesTable;
   consent_events: ConsentEventsTable;
   pledges: PledgesTable;
+  export_audit: ExportAuditTable;
+  contact_imports: ContactImportsTable;
   console_sessions: ConsoleSessionsTable;
   live_displays: LiveDisplaysTable;
 }
@@ -160,3 +184,4 @@ export type Conversation = Selectable<ConversationsTable>;
 export type OutboundMessage = Selectable<OutboundMessagesTable>;
 export type ConsentEvent = Selectable<ConsentEventsTable>;
 export type Pledge = Selectable<PledgesTable>;
+export type ExportAudit = Selectable<ExportAuditTable>;

@@ -11,10 +11,10 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import type { DB } from './database';
 
-/** schema.sql at the repository root: two levels up from src/store and dist/store, three from build/src/store. */
-export const SCHEMA_PATH = [path.join(__dirname, '..', '..', 'schema.sql'), path.join(__dirname, '..', '..', '..', 'schema.sql')].find((p) =>
-  fs.existsSync(p),
-) ?? path.join(__dirname, '..', '..', 'schema.sql');
+/** schema.sql at the project root, found from src/store, dist/store or build/src/store. */
+export const SCHEMA_PATH =
+  [2, 3].map((up) => path.join(__dirname, ...Array<string>(up).fill('..'), 'schema.sql')).find((p) => fs.existsSync(p)) ??
+  path.join(__dirname, '..', '..', 'schema.sql');
 
 export interface OpenOptions {
   /** Open without writing (for tools); schema is not applied. */

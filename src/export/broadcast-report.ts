@@ -1,0 +1,79 @@
+/**
+ * broadcasts/:id.csv: the delivery report of one broadcast, one row per recipient in snapshot
+ * order. Written against the broadcast tables (broadcasts, broadcast_recipients(broadcast_id,
+ * contact_id, status, twilio_sid, error_code)) and outbound_messages for the time of the last
+ * status change. When this build has no broadcast tables, the route answers 404.
+ */
+import { AppError } from '../errors';
+import type { Store } from '../store/open';
+import type { CsvColumn } from './csv';
+import type { KeysetQuery } from './keyset';
+
+export const BROADCAST_COLUMNS: readonly CsvColumn[] = [
+  { name: 'phone', kind: 'phone' },
+  { name: 'first_name', kind: 'text' },
+  { name: 'zip', kind: 'text' },
+  { name: 'delivery_status', kind: 'data' },
+  { name: 'error_code', kind: 'data' },
+  { name: 'error', kind: 'data' },
+  { name: 'twilio_sid', kind: 'data' },
+  { name: 'status_updated_at', kind: 'data' },
+];
+
+/** What a volunteer should read for the Twilio error codes a broadcast commonly ends with. */
+const ERROR_TEXT: Record<number, string> = {
+  21211: 'invalid phone number',
+  21610: 'recipient had replied STOP',
+  21614: 'not a mobile number',
+  21635: 'landline or unreachable carrier',
+  30003: 'handset unreachable (off or out of coverage)',
+  30004: 'message blocked by the recipient or carrier',
+  30005: 'unknown or inactive number',
+  30006: 'landline or unreachable carrier',
+  30007: 'filtered by the carrier',
+  30008: 'unknown delivery error',
+};
+
+function errorTextSql(): string {
+  const whens = Object.entries(ERROR_TEXT).map(([code, text]) => `WHEN ${Number(code)} THEN '${text.replace(/'/g, "''")}'`);
+  return `CASE r.error_code ${whens.join(' ')} ELSE NULL END`;
+}
+
+export interface BroadcastScope {
+  broadcastId: string;
+  status?: string;
+  includeOptedOut?: boolean;
+}
+
+function tableExists(store: Store, name: string): boolean {
+  return store.prepare("SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** The broadcast's name; 404 when broadcasts do not exist in this build or this one is unknown. */
+export function findBroadcast(store: Store, id: string): { id: string; name: string } {
+  if (!tableExists(store, 'broadcasts') || !tableExists(store, 'broadcast_recipients')) {
+    throw new AppError('not_found', 'broadcast delivery reports are not available: this gateway has no broadcasts yet');
+  }
+  const row = store.prepare('SELECT id, name FROM broadcasts WHERE id = ?').get(id) as { id: string; name: string } | undefined;
+  if (!row) throw new AppError('not_found', `broadcast ${id} not found`);
+  return row;
+}
+
+export function broadcastQuery(s: BroadcastScope): KeysetQuery {
+  const params: Record<string, string | number> = { broadcast: s.broadcastId };
+  const where = ['r.broadcast_id = @broadcast', 'r.rowid > @after', 'c.is_test = 0'];
+  if (!s.includeOptedOut) where.push("c.status <> 'opted_out'");
+  if (s.status) {
+    where.push('r.status = @status');
+    params.status = s.status;
+  }
+  const sql = `SELECT r.rowid AS k, c.phone, c.first_name, c.zip, r.status AS delivery_status, r.error_code,
+  ${errorTextSql()} AS error, r.twilio_sid, o.updated_at AS status_updated_at
+FROM broadcast_recipients r
+JOIN contacts c ON c.id = r.contact_id
+LEFT JOIN outbound_messages o ON o.twilio_sid = r.twilio_sid
+WHERE ${where.join('\n  AND ')}
+ORDER BY r.rowid
+LIMIT @limit`;
+  return { sql, params, columns: BROADCAST_COLUMNS };
+}

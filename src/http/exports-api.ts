@@ -1,0 +1,73 @@
+/**
+ * CSV exports for organizers and volunteers, and the export audit trail for organizers.
+ * GET /api/exports/contacts.csv, /pledges.csv, /broadcasts/:id.csv stream RFC 4180 CSV;
+ * GET /api/exports/audit lists who exported what (organizers only).
+ */
+import { pipeline } from 'node:stream';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { zodProblems } from '../core/flow';
+import { AppError } from '../errors';
+import { listAudit } from '../export/audit';
+import type { ExportKind } from '../export/filters';
+import { startExport, type ExportJob } from '../export/run';
+import { requireRole } from './auth';
+
+const auditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.string().max(40).optional(),
+});
+
+function sendCsv(ctx: AppContext, res: Response, job: ExportJob): void {
+  res.status(200).set({
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${job.filename}"`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'X-Export-Id': job.auditId,
+  });
+  pipeline(job.stream, res, (err) => {
+    const outcome = !err ? 'completed' : (err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'aborted' : 'failed';
+    try {
+      job.finish(outcome);
+    } catch (auditErr) {
+      ctx.logger.error({ err: (auditErr as Error).message, exportId: job.auditId }, 'export audit row could not be closed');
+    }
+    const entry = { exportId: job.auditId, rows: job.stream.rows, outcome };
+    if (outcome === 'failed') ctx.logger.error({ ...entry, err: (err as Error).message }, 'export failed');
+    else ctx.logger.info(entry, 'export finished');
+  });
+}
+
+export function exportsApi(ctx: AppContext): Router {
+  const r = Router();
+  const deps = { store: ctx.store, clock: ctx.clock, newId: ctx.newId };
+
+  const csv = (kind: ExportKind) => (req: Request, res: Response) => {
+    // A HEAD request (curl -I, link checkers) must not run a whole export for a discarded body.
+    if (req.method === 'HEAD') {
+      res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' }).end();
+      return;
+    }
+    const job = startExport(deps, {
+      kind,
+      query: req.query,
+      role: req.role === 'admin' ? 'admin' : 'volunteer',
+      client: req.ip ?? null,
+      broadcastId: typeof req.params.id === 'string' ? req.params.id : undefined,
+    });
+    ctx.logger.info({ exportId: job.auditId, kind, role: req.role }, 'export started');
+    sendCsv(ctx, res, job);
+  };
+
+  r.get('/audit', requireRole('admin'), (req, res) => {
+    const q = auditQuery.safeParse(req.query);
+    if (!q.success) throw new AppError('validation_failed', 'invalid audit query', zodProblems(q.error));
+    res.json({ exports: listAudit(ctx.store, q.data.limit, q.data.before) });
+  });
+  r.get('/contacts.csv', requireRole('admin', 'volunteer'), csv('contacts'));
+  r.get('/pledges.csv', requireRole('admin', 'volunteer'), csv('pledges'));
+  r.get('/broadcasts/:id.csv', requireRole('admin', 'volunteer'), csv('broadcast'));
+  return r;
+}

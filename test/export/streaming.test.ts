@@ -1,0 +1,169 @@
+/**
+ * How exports stream: keyset pages cover every row exactly once; a consumer that stops reading
+ * stops the queries (backpressure: memory bounded by the stream buffer, not the row count);
+ * other requests are answered between pages; a client that hangs up is recorded as aborted.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { CsvExportStream, type PageSource } from '../../src/export/csv';
+import { contactsQuery } from '../../src/export/contacts';
+import { keysetSource } from '../../src/export/keyset';
+import type { Store } from '../../src/store/open';
+import { ADMIN_TOKEN, admin, testApp, type TestApp } from '../helpers/app';
+import { readCsv } from '../helpers/csv';
+
+let t: TestApp;
+beforeEach(() => {
+  t = testApp();
+});
+afterEach(() => t.close());
+
+function seed(store: Store, n: number): void {
+  const insert = store.sqlite.prepare(
+    "INSERT INTO contacts (id, phone, first_name, status, created_at, updated_at) VALUES (?, ?, ?, 'subscribed', '2026-11-21T19:00:00.000Z', '2026-11-21T19:00:00.000Z')",
+  );
+  store.tx(() => {
+    for (let i = 0; i < n; i++) insert.run(`c${i}`, `+1312${String(5_000_000 + i).padStart(7, '0')}`, `Person ${i}`);
+  });
+}
+
+/** Count the pages a source is asked for. */
+function counted(source: PageSource): PageSource & { fetches: number } {
+  const c = {
+    columns: source.columns,
+    fetches: 0,
+    fetch(after: number, limit: number) {
+      c.fetches++;
+      return source.fetch(after, limit);
+    },
+  };
+  return c;
+}
+
+/** Let pending setImmediate/I/O callbacks run (waiting for events, not for time). */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
+test('keyset pages return every row exactly once, in order, across page boundaries and gaps', async () => {
+  seed(t.ctx.store, 50);
+  t.ctx.store.sqlite.prepare("DELETE FROM contacts WHERE id IN ('c6', 'c7', 'c20', 'c49')").run();
+  const stream = new CsvExportStream(keysetSource(t.ctx.store, contactsQuery({})), { pageRows: 7 });
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  const names = readCsv(text).rows.map((r) => r.first_name);
+  const expected = Array.from({ length: 50 }, (_, i) => i).filter((i) => ![6, 7, 20, 49].includes(i)).map((i) => `Person ${i}`);
+  expect(names).toEqual(expected);
+  expect(stream.rows).toBe(46);
+});
+
+test('a consumer that stops reading stops the queries; resuming delivers the rest', async () => {
+  seed(t.ctx.store, 10_000);
+  const source = counted(keysetSource(t.ctx.store, contactsQuery({})));
+  const stream = new CsvExportStream(source, { pageRows: 500 });
+  let release: (() => void) | null = null;
+  let received = 0;
+  const sink = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      if (release === null) release = done; // hold the first write: the consumer is stuck
+      else done();
+    },
+  });
+  const finished = new Promise((resolve, reject) => sink.on('finish', resolve).on('error', reject));
+  stream.pipe(sink);
+  await turns(200);
+  const pagesWhilePaused = source.fetches;
+  // 20 pages exist; only what fits in the stream's 256 KB buffer was read (each page is ~30 KB).
+  expect(pagesWhilePaused).toBeGreaterThan(0);
+  expect(pagesWhilePaused).toBeLessThanOrEqual(11);
+  await turns(200);
+  expect(source.fetches).toBe(pagesWhilePaused);
+
+  (release as unknown as () => void)();
+  await finished;
+  expect(stream.rows).toBe(10_000);
+  expect(source.fetches).toBe(21); // 20 full pages, then an empty one ends the stream
+  expect(received).toBeGreaterThan(10_000 * 30);
+});
+
+test('with a turn budget, pages shrink or grow toward it from the measured cost per row', async () => {
+  let clock = 0;
+  let msPerRow = 0.05; // 10 ms budget → 200 rows per page
+  const limits: number[] = [];
+  const total = 30_000;
+  const source: PageSource = {
+    columns: [{ name: 'n', kind: 'data' }],
+    fetch(after, limit) {
+      limits.push(limit);
+      const from = after < 0 ? 0 : after + 1;
+      const to = Math.min(total, from + limit);
+      clock += (to - from) * msPerRow;
+      if (limits.length === 8) msPerRow = 0.0005; // the rows get 100x cheaper: pages grow, at most doubling
+      return { cells: Array.from({ length: to - from }, (_, i) => [String(from + i)]), key: to > from ? to - 1 : null };
+    },
+  };
+  const stream = new CsvExportStream(source, { pageRows: 1000, turnBudgetMs: 10, now: () => clock });
+  let text = '';
+  for await (const chunk of stream) text += String(chunk);
+  expect(limits.slice(0, 8)).toEqual([1000, 500, 250, 200, 200, 200, 200, 200]);
+  expect(limits.slice(8)).toEqual([200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
+  expect(readCsv(text).rows.map((r) => Number(r.n))).toEqual(Array.from({ length: total }, (_, i) => i));
+});
+
+describe('over a real loopback server', () => {
+  let server: http.Server;
+  let base: string;
+  beforeEach(async () => {
+    server = http.createServer(t.app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const get = (path: string) =>
+    new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get(`${base}${path}`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }, resolve).on('error', reject);
+    });
+
+  test('other requests are answered while an export is still being written', async () => {
+    seed(t.ctx.store, 20_000);
+    const exportRes = await get('/api/exports/contacts.csv');
+    const events: string[] = [];
+    const ended = new Promise<void>((resolve) => {
+      exportRes.on('data', () => undefined);
+      exportRes.on('end', () => {
+        events.push('export finished');
+        resolve();
+      });
+    });
+    const health = await get('/healthz');
+    health.resume();
+    events.push(`healthz ${health.statusCode}`);
+    await ended;
+    expect(events).toEqual(['healthz 200', 'export finished']);
+  });
+
+  test('a client that hangs up mid-export is audited as aborted with the rows sent so far', async () => {
+    seed(t.ctx.store, 20_000);
+    const res = await get('/api/exports/contacts.csv');
+    const exportId = res.headers['x-export-id'];
+    await new Promise<void>((resolve) => res.once('data', () => resolve()));
+    res.destroy();
+    let row: { outcome: string; rowCount: number } | undefined;
+    for (let i = 0; i < 2000 && row?.outcome !== 'aborted'; i++) {
+      await turns(1);
+      row = ((await admin(t.app).get('/api/exports/audit')).body.exports as { id: string; outcome: string; rowCount: number }[]).find(
+        (e) => e.id === exportId,
+      );
+    }
+    expect(row?.outcome).toBe('aborted');
+    expect(row!.rowCount).toBeGreaterThan(0);
+    expect(row!.rowCount).toBeLessThan(20_000);
+  });
+});
