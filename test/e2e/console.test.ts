@@ -5,8 +5,8 @@
  * (dist/main.js as a child process on loopback): sign in by keyboard, create a campaign (live
  * segment counter, errors next to fields), rehearse it in the phone simulator, watch the live
  * screen climb when a signed webhook arrives, check contrast and that no personal data reaches
- * the screen or its event stream, opt a contact out, sign out, and keep a volunteer out of the
- * campaign pages. Screenshots of every page go to test-artifacts/e2e/.
+ * the screen or its event stream, opt a contact out, download exports, sign out, and keep a
+ * volunteer out of the campaign pages. Screenshots of every page go to test-artifacts/e2e/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -221,6 +221,20 @@ test('contacts: find the supporter, see the consent history, opt them out by han
   expect((await textIn('hello?')).replies).toEqual([]);
 });
 
+test('download an export in one click (organizer, opted-out people included on request)', async () => {
+  await page.goto(`${gw.url}/exports`);
+  expect(await unlabelled(page)).toEqual([]);
+  await page.check('#contacts-include_opted_out');
+  await shot(page, '09-exports');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download contacts.csv")')]);
+  expect(download.suggestedFilename()).toMatch(/^rallytext-contacts-\d{4}-\d{2}-\d{2}\.csv$/);
+  const file = path.join(ARTIFACTS, 'organizer-contacts.csv');
+  await download.saveAs(file);
+  const csv = fs.readFileSync(file, 'utf8');
+  expect(csv).toContain(SUPPORTER);
+  expect(csv).not.toContain('+12125550142'); // the simulator's test number
+});
+
 test('sign out, and the pages need signing in again', async () => {
   await page.click('button:has-text("Sign out")');
   await page.waitForSelector('#token');
@@ -229,13 +243,22 @@ test('sign out, and the pages need signing in again', async () => {
   expect(await page.isVisible('#token')).toBe(true);
 });
 
-test('a volunteer cannot reach the campaign page', async () => {
+test('a volunteer sees only exports, downloads one, and cannot reach the campaign page', async () => {
   await page.fill('#token', VOLUNTEER_TOKEN);
   await page.press('#token', 'Enter');
   await page.waitForURL('**/exports');
+  expect(await page.locator('nav a').allTextContents()).toEqual(['Exports']);
+  expect(await page.locator('#contacts-include_opted_out').count()).toBe(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download contacts.csv")')]);
+  const file = path.join(ARTIFACTS, 'volunteer-contacts.csv');
+  await download.saveAs(file);
+  const csv = fs.readFileSync(file, 'utf8');
+  expect(csv.split('\n')[0]).toMatch(/phone/);
+  expect(csv).not.toContain(SUPPORTER); // opted out by hand above: never in a volunteer's file
+  await shot(page, '11-volunteer-exports');
   const res = await page.goto(`${gw.url}/campaigns/${campaignId}`);
   expect(res!.status()).toBe(403);
   expect(await page.textContent('main')).toContain('organizers only');
   expect(await page.locator('nav >> text=Campaigns').count()).toBe(0);
-  await shot(page, '09-volunteer-forbidden');
+  await shot(page, '12-volunteer-forbidden');
 });

@@ -7,6 +7,7 @@ import type { AppContext } from '../../context';
 import { assetRoutes } from './assets';
 import { campaignPages } from './campaigns';
 import { contactPages } from './contacts';
+import { exportPages } from './exports';
 import { pageErrors, pageHeaders } from './guard';
 import { liveRoutes } from './live';
 import { rehearsePages } from './rehearse';
@@ -23,6 +24,7 @@ export function consolePages(ctx: AppContext): Router {
   r.use(campaignPages(ctx));
   r.use(rehearsePages(ctx));
   r.use(contactPages(ctx));
+  r.use(exportPages(ctx));
   r.use(pageErrors(ctx));
   return r;
 }

@@ -12,16 +12,13 @@ interface NavItem {
   roles: Role[];
 }
 
-/** Pages linked from the header, in order. Pages of features not built in are left out. */
+/** Pages linked from the header, in order, with the roles that see each. */
 export const NAV: NavItem[] = [
   { key: 'campaigns', href: '/campaigns', label: 'Campaigns', roles: ['admin'] },
   { key: 'rehearse', href: '/rehearse', label: 'Rehearse', roles: ['admin'] },
   { key: 'contacts', href: '/contacts', label: 'Contacts', roles: ['admin'] },
+  { key: 'exports', href: '/exports', label: 'Exports', roles: ['admin', 'volunteer'] },
 ];
-
-export function registerNav(item: NavItem): void {
-  if (!NAV.some((n) => n.key === item.key)) NAV.push(item);
-}
 
 export interface PageOptions {
   title: string;
