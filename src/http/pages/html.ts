@@ -36,8 +36,3 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
 export function raw(markup: string): Html {
   return new Html(markup);
 }
-
-/** A JSON value safe to embed in a data- attribute (escaped like any attribute value). */
-export function dataJson(value: unknown): string {
-  return JSON.stringify(value);
-}
