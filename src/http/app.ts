@@ -2,8 +2,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import { AppError, toAppError } from '../errors';
+import { statusWebhook } from '../twilio/status';
 import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
+import { broadcastsApi } from './broadcasts-api';
 import { campaignsApi } from './campaigns-api';
 
 export function buildApp(ctx: AppContext): express.Express {
@@ -13,6 +15,7 @@ export function buildApp(ctx: AppContext): express.Express {
   app.set('etag', false);
 
   app.post('/twilio/sms', twilioForm, smsWebhook(ctx));
+  app.post('/twilio/status', twilioForm, statusWebhook(ctx));
 
   app.get('/healthz', (_req, res) => {
     try {
@@ -28,6 +31,7 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use(express.json({ limit: '1mb' }));
   api.use(authenticate(ctx));
   api.use('/campaigns', requireRole('admin'), campaignsApi(ctx));
+  api.use('/broadcasts', requireRole('admin'), broadcastsApi(ctx));
   app.use('/api', api);
 
   app.use((req: Request) => {
