@@ -99,6 +99,8 @@ export class Dispatcher {
   private readonly estimates = new Map<string, number>();
   private readonly blocked = new Set<string>();
   private zones: string[] | null = null;
+  /** The open-zone list holds until the next minute boundary (windows are whole minutes). */
+  private zonesUntil = -Infinity;
   private lastHousekeeping = -Infinity;
   private stopping = false;
   private loopDone: Promise<void> | null = null;
@@ -213,7 +215,7 @@ export class Dispatcher {
       this.limiter.charge(-estimate);
       return true;
     }
-    const claim = this.bulk.claim(plan, this.zones, this.now());
+    const claim = this.bulk.claim(plan, this.openZonesNow(), this.now());
     if (claim.kind !== 'item') {
       this.limiter.charge(-estimate);
       if (claim.kind === 'refused') report.refused += 1;
@@ -281,8 +283,19 @@ export class Dispatcher {
     report.reconciled += await this.reconcile();
     this.plans = broadcastsWithStatus(s, 'sending').map((b) => this.plan(b));
     this.blocked.clear();
-    this.zones = this.d.quietHours ? [...openZones(this.d.quietHours, allZones(), this.d.clock.now())] : null;
+    this.zonesUntil = -Infinity;
     this.finishDone(report);
+  }
+
+  /** Zones inside the sending window now (null: no quiet hours), exact to the minute. */
+  private openZonesNow(): string[] | null {
+    if (!this.d.quietHours) return null;
+    const now = this.d.clock.now().getTime();
+    if (now >= this.zonesUntil || now < this.zonesUntil - 60_000) {
+      this.zones = [...openZones(this.d.quietHours, allZones(), new Date(now))];
+      this.zonesUntil = Math.floor(now / 60_000) * 60_000 + 60_000;
+    }
+    return this.zones;
   }
 
   private plan(b: Broadcast): BroadcastPlan {
