@@ -41,7 +41,7 @@ const instant = z
 const fields = {
   name: z.string().trim().min(1).max(120),
   template: z.string().max(1600),
-  audience: z.unknown(),
+  audience: z.unknown().optional(),
   sendAt: instant.nullable().optional(),
   footer: z.boolean().optional(),
 };

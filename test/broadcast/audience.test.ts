@@ -109,6 +109,7 @@ describe('broadcast audience', () => {
       [{ campaigns: [h.demoCampaignId], joinedAfter: '2026-11-22T00:00:00Z', joinedBefore: '2026-11-21T00:00:00Z' }, 'audience.joinedBefore'],
       [{ campaigns: [h.demoCampaignId], pledged: 'yes' }, 'audience.pledged'],
       [{ campaigns: [h.demoCampaignId], keyword: 'CANVASS' }, 'audience.keywords.0'],
+      [undefined as unknown as Record<string, unknown>, 'audience'],
     ];
     for (const [audience, path] of cases) {
       const res = await admin(h.app).post('/api/broadcasts', { name: 'x', template: 'Hi', audience });

@@ -83,6 +83,8 @@ export class FakeTwilio {
   private readonly queued: Behaviour[] = [];
   private readonly perNumber = new Map<string, Behaviour[]>();
   private script: ((m: { to: string; body: string; index: number }) => Behaviour) | null = null;
+  /** Answer message lookups (list/fetch) with 500, as during an outage. */
+  failLookups = false;
   /** Awaited before a create request is answered: lets a test act while a send is in flight. */
   onCreate: ((m: { to: string; body: string; index: number }) => Promise<void> | void) | null = null;
   private readonly bySid = new Map<string, FakeMessage>();
@@ -169,6 +171,10 @@ export class FakeTwilio {
         return answer(401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
       }
       if (req.method === 'POST' && url.pathname === `${base}/Messages.json`) return this.create(params, record, answer, res);
+      if (req.method === 'GET' && this.failLookups) {
+        record('lookup failed');
+        return answer(500, { code: 20500, message: 'Internal Server Error', status: 500 });
+      }
       if (req.method === 'GET' && url.pathname === `${base}/Messages.json`) {
         record('list');
         const to = params.To;
