@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** rallytext command line: rehearse a conversation against a running gateway, and admin tasks. */
 import { Command } from 'commander';
+import { registerBroadcastCommands } from './broadcast/cli-commands';
 import { ConfigError, loadConfig, type Config } from './config';
 import { toE164 } from './core/phone';
 import { sendText } from './twilio/rehearse';
@@ -52,6 +53,8 @@ program
       process.exit(69);
     }
   });
+
+registerBroadcastCommands(program, config);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`rallytext: ${(err as Error).message}\n`);
