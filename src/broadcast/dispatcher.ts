@@ -30,7 +30,13 @@ import { realTimer, SegmentRateLimiter, type Timer } from './rate-limiter';
 import { RecipientQueue, type BroadcastPlan } from './recipient-queue';
 import { ReplyQueue } from './reply-queue';
 import { composeBody } from './template';
-import type { UnknownWork, WorkItem } from './work';
+import type { RecordEffect, UnknownWork, WorkItem } from './work';
+
+interface PendingResult {
+  item: WorkItem;
+  outcome: SendOutcome;
+  done: () => void;
+}
 
 export interface DispatcherDeps {
   store: Store;
@@ -75,8 +81,11 @@ function busy(r: PassReport): boolean {
   return r.sent + r.refused + r.started + r.snapshots + r.recovered + r.reconciled + r.finished > 0;
 }
 
+/** Anything left to do for a broadcast? Three probes of the partial indexes, not a scan. */
 const REMAINING_SQL =
-  "SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND (status IN ('pending', 'sending') OR (status = 'unknown' AND not_before IS NOT NULL))";
+  "SELECT EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'pending') " +
+  "OR EXISTS (SELECT 1 FROM broadcast_recipients WHERE status = 'sending' AND broadcast_id = ?) " +
+  "OR EXISTS (SELECT 1 FROM broadcast_recipients WHERE status = 'unknown' AND not_before IS NOT NULL AND broadcast_id = ?) AS n";
 const KNOWN_SID_SQL = 'SELECT 1 AS x FROM outbound_messages WHERE twilio_sid = ?';
 
 export function defaultConcurrency(rateMps: number | null): number {
@@ -94,6 +103,8 @@ export class Dispatcher {
   private readonly housekeepingMs: number;
   private readonly gone: (owner: string) => boolean;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly results: PendingResult[] = [];
+  private flushing: NodeJS.Immediate | null = null;
   private plans: BroadcastPlan[] = [];
   private readonly planCache = new Map<string, BroadcastPlan>();
   private readonly estimates = new Map<string, number>();
@@ -182,7 +193,9 @@ export class Dispatcher {
     try {
       while (!this.stopping) {
         if (this.timer.now() - this.lastHousekeeping >= this.housekeepingMs) await this.housekeeping(report);
-        while (this.inflight.size >= this.concurrency) await Promise.race(this.inflight);
+        // Claim in batches: wait until a quarter of the request slots are free (fewer commits).
+        const slack = Math.max(1, Math.floor(this.concurrency / 4));
+        while (this.inflight.size > this.concurrency - slack) await Promise.race(this.inflight);
         if (!(await this.sendNext(report))) break;
       }
     } finally {
@@ -192,7 +205,7 @@ export class Dispatcher {
     return report;
   }
 
-  /** Claim and launch one text (replies first). False when there is nothing to send now. */
+  /** Claim and launch the next texts (replies first). False when there is nothing to send now. */
   private async sendNext(report: PassReport): Promise<boolean> {
     const reply = this.replies.peek(this.now());
     if (reply) {
@@ -209,31 +222,32 @@ export class Dispatcher {
     const plan = this.plans.find((p) => !this.blocked.has(p.id));
     if (!plan) return false;
     const estimate = this.estimates.get(plan.id) ?? 1;
-    await this.limiter.take(estimate);
-    // A reply that arrived while we waited still goes first.
-    if (this.replies.peek(this.now())) {
-      this.limiter.charge(-estimate);
+    const want = Math.min(Math.max(1, this.concurrency - this.inflight.size), this.maxBatch(estimate));
+    await this.limiter.take(want * estimate);
+    // A reply that arrived while we waited for the rate limiter still goes first.
+    if (this.d.rateMps !== null && this.replies.peek(this.now())) {
+      this.limiter.charge(-want * estimate);
       return true;
     }
-    const claim = this.bulk.claim(plan, this.openZonesNow(), this.now());
-    if (claim.kind !== 'item') {
-      this.limiter.charge(-estimate);
-      if (claim.kind === 'refused') report.refused += 1;
-      else if (claim.kind === 'stopped') this.plans = this.plans.filter((p) => p.id !== plan.id);
-      else this.blocked.add(plan.id);
-      return true;
-    }
-    if (claim.item.segments !== estimate) {
-      this.limiter.charge(claim.item.segments - estimate);
-      this.estimates.set(plan.id, claim.item.segments);
-    }
-    this.launch(claim.item, report);
+    const batch = this.bulk.claim(plan, this.openZonesNow(), this.now(), want);
+    const segments = batch.items.reduce((sum, i) => sum + i.segments, 0);
+    this.limiter.charge(segments - want * estimate);
+    report.refused += batch.refused;
+    if (batch.stopped) this.plans = this.plans.filter((p) => p.id !== plan.id);
+    else if (batch.exhausted) this.blocked.add(plan.id);
+    if (batch.items.length > 0) this.estimates.set(plan.id, batch.items[batch.items.length - 1]!.segments);
+    // Every request starts now, in this tick, right after the claim's gate check committed.
+    for (const item of batch.items) this.launch(item, report);
     return true;
   }
 
+  /** How many bulk texts to claim at once: what the rate allows in one burst, at most 32. */
+  private maxBatch(segmentsEach: number): number {
+    if (this.d.rateMps === null) return 32;
+    return Math.max(1, Math.min(32, Math.floor((this.d.rateMps * 0.1) / Math.max(1, segmentsEach))));
+  }
+
   private launch(item: WorkItem, report: PassReport): void {
-    const queue = item.kind === 'reply' ? this.replies : this.bulk;
-    // The request starts synchronously, right after the claim's gate check committed.
     const sending = this.d.sender.send(item.text).catch((err: unknown): SendOutcome => ({
       kind: 'unknown', code: null, httpStatus: null, message: (err as Error).message,
     }));
@@ -243,17 +257,48 @@ export class Dispatcher {
       if (outcome.kind !== 'ok') {
         this.d.logger.warn({ kind: item.kind, broadcastId: item.broadcastId, outcome }, 'send did not succeed');
       }
-      try {
-        const effect = queue.record(item, outcome, this.now());
-        if (effect.penalizeMs) this.limiter.penalize(effect.penalizeMs);
-        if (effect.pauseBroadcast && item.broadcastId) this.pauseBroadcast(item.broadcastId, effect.pauseBroadcast);
-      } catch (err) {
-        // The row keeps its lease and becomes "unknown" when it expires, then is looked up.
-        this.d.logger.error({ err: (err as Error).message, outboundId: item.outboundId }, 'could not record a send result');
-      }
+      return this.recordLater(item, outcome);
     });
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p));
+  }
+
+  /**
+   * Results are written in one transaction per event-loop turn (many per commit at high rates).
+   * A crash before the write leaves the rows leased: they are reconciled, never resent blindly.
+   */
+  private recordLater(item: WorkItem, outcome: SendOutcome): Promise<void> {
+    return new Promise((done) => {
+      this.results.push({ item, outcome, done });
+      this.flushing ??= setImmediate(() => this.flushResults());
+    });
+  }
+
+  private flushResults(): void {
+    this.flushing = null;
+    const batch = this.results.splice(0);
+    const now = this.now();
+    const record = (r: PendingResult) => (r.item.kind === 'reply' ? this.replies : this.bulk).record(r.item, r.outcome, now);
+    let effects: (RecordEffect | null)[];
+    try {
+      effects = this.d.store.tx(() => batch.map(record));
+    } catch {
+      // One bad row must not cost the others their result: write them one by one.
+      effects = batch.map((r) => {
+        try {
+          return this.d.store.tx(() => record(r));
+        } catch (err) {
+          this.d.logger.error({ err: (err as Error).message, outboundId: r.item.outboundId }, 'could not record a send result; it will be reconciled');
+          return null;
+        }
+      });
+    }
+    batch.forEach((r, i) => {
+      const effect = effects[i];
+      if (effect?.penalizeMs) this.limiter.penalize(effect.penalizeMs);
+      if (effect?.pauseBroadcast && r.item.broadcastId) this.pauseBroadcast(r.item.broadcastId, effect.pauseBroadcast);
+      r.done();
+    });
   }
 
   private pauseBroadcast(id: string, reason: string): void {
@@ -345,7 +390,7 @@ export class Dispatcher {
     const s = this.d.store;
     for (const b of broadcastsWithStatus(s, 'sending')) {
       if (b.snapshot_at === null) continue;
-      const { n } = s.prepare(REMAINING_SQL).get(b.id) as { n: number };
+      const { n } = s.prepare(REMAINING_SQL).get(b.id, b.id, b.id) as { n: number };
       if (n > 0) continue;
       try {
         transitionBroadcast(s, b.id, ['sending'], 'done', { finished_at: this.now() }, this.now());

@@ -32,13 +32,15 @@ export interface BroadcastPlan {
   campaigns: Map<string, CampaignInfo>;
 }
 
-export type ClaimResult =
-  | { kind: 'item'; item: WorkItem }
-  | { kind: 'refused'; refusal: Refusal }
-  /** Nothing sendable right now (all sent, in flight, waiting for quiet hours or a retry time). */
-  | { kind: 'none' }
+export interface ClaimBatch {
+  items: WorkItem[];
+  /** Refused by the outbox gate (opted out or undeliverable since the snapshot). */
+  refused: number;
   /** The broadcast is no longer sending (paused, canceled). */
-  | { kind: 'stopped' };
+  stopped: boolean;
+  /** Nothing more is sendable right now (all taken, in flight, waiting for quiet hours or a retry time). */
+  exhausted: boolean;
+}
 
 interface NextRow {
   contact_id: string;
@@ -61,7 +63,7 @@ const SQL = {
     'FROM broadcast_recipients r JOIN contacts c ON c.id = r.contact_id ' +
     "WHERE r.broadcast_id = ? AND r.status = 'pending' AND (r.not_before IS NULL OR r.not_before <= ?) " +
     (zones === null ? '' : `AND r.time_zone IN (${new Array(zones).fill('?').join(', ')}) `) +
-    'ORDER BY r.seq LIMIT 1',
+    'ORDER BY r.seq LIMIT ?',
   refuse: 'UPDATE broadcast_recipients SET status = ?, outbound_id = ?, updated_at = ? WHERE broadcast_id = ? AND contact_id = ?',
   take:
     "UPDATE broadcast_recipients SET status = 'sending', outbound_id = ?, segments = ?, attempts = attempts + 1, not_before = NULL, " +
@@ -97,87 +99,96 @@ export class RecipientQueue {
     private readonly leaseMs: number,
   ) {}
 
-  /** `zones` null: no quiet hours; else the zones open now (may be empty). */
-  claim(plan: BroadcastPlan, zones: readonly string[] | null, now: string): ClaimResult {
-    if (zones !== null && zones.length === 0) return { kind: 'none' };
+  /**
+   * Take up to `limit` texts in one transaction (`zones` null: no quiet hours; else the zones open
+   * now). Each passes the outbox gate in this transaction; the caller starts every request right
+   * after it commits, in the same tick, so the opt-out check still happens immediately before the
+   * send.
+   */
+  claim(plan: BroadcastPlan, zones: readonly string[] | null, now: string, limit = 1): ClaimBatch {
+    if (zones !== null && zones.length === 0) return { items: [], refused: 0, stopped: false, exhausted: true };
     const s = this.store;
-    return s.tx((): ClaimResult => {
+    return s.tx((): ClaimBatch => {
       const b = s.prepare(SQL.broadcastStatus).get(plan.id) as { status: string } | undefined;
-      if (b?.status !== 'sending') return { kind: 'stopped' };
-      const row = s.prepare(SQL.next(zones === null ? null : zones.length)).get(plan.id, now, ...(zones ?? [])) as NextRow | undefined;
-      if (!row) return { kind: 'none' };
-      const campaign = plan.campaigns.get(row.campaign_id);
-      const body = renderForRecipient(plan.template, plan.footer, {
-        firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
-        keyword: row.keyword, sender: campaign?.sender ?? '',
-      });
-      const admission = admitForSend(s, { contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, this.newId, now);
-      if (admission.refusal !== null) {
-        s.prepare(SQL.refuse).run(REFUSAL_STATUS[admission.refusal], admission.outboundId, now, plan.id, row.contact_id);
-        return { kind: 'refused', refusal: admission.refusal };
+      if (b?.status !== 'sending') return { items: [], refused: 0, stopped: true, exhausted: true };
+      const rows = s.prepare(SQL.next(zones === null ? null : zones.length)).all(plan.id, now, ...(zones ?? []), limit) as NextRow[];
+      const batch: ClaimBatch = { items: [], refused: 0, stopped: false, exhausted: rows.length < limit };
+      const leaseUntil = addMs(now, this.leaseMs);
+      for (const row of rows) {
+        const campaign = plan.campaigns.get(row.campaign_id);
+        const body = renderForRecipient(plan.template, plan.footer, {
+          firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
+          keyword: row.keyword, sender: campaign?.sender ?? '',
+        });
+        const admission = admitForSend(s, { contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, this.newId, now);
+        if (admission.refusal !== null) {
+          s.prepare(SQL.refuse).run(REFUSAL_STATUS[admission.refusal], admission.outboundId, now, plan.id, row.contact_id);
+          batch.refused += 1;
+          continue;
+        }
+        const item: WorkItem = {
+          kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
+          text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
+        };
+        s.prepare(SQL.take).run(admission.outboundId, item.segments, this.owner, leaseUntil, now, plan.id, row.contact_id);
+        batch.items.push(item);
       }
-      const item: WorkItem = {
-        kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
-        text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
-      };
-      s.prepare(SQL.take).run(admission.outboundId, item.segments, this.owner, addMs(now, this.leaseMs), now, plan.id, row.contact_id);
-      return { kind: 'item', item };
+      return batch;
     });
   }
 
+  /** Record what Twilio answered. Inside the caller's transaction (results are written in batches). */
   record(item: WorkItem, outcome: SendOutcome, now: string): RecordEffect {
     const s = this.store;
     const bid = item.broadcastId!;
     const set = (status: RecipientStatus, o: { sid?: string | null; code?: number | null; sent?: boolean; notBefore?: string | null } = {}) =>
-      s.prepare(SQL.result).run(status, o.sid ?? null, o.code ?? null, o.sent ? 1 : 0, now, o.notBefore ?? null, now, bid, item.contactId, item.outboundId);
-    return s.tx((): RecordEffect => {
-      switch (outcome.kind) {
-        case 'ok': {
-          recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
-          set(recipientStatusFromTwilio(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
-          applyStoredReceipt(s, outcome.sid, this.newId, now);
-          return {};
-        }
-        case 'opted_out': {
-          recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-          set('opted_out', { code: outcome.code });
-          const { campaign_id } = s.prepare(SQL.attempts).get(bid, item.contactId) as { campaign_id: string };
-          markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: campaign_id, messageSid: null }, this.newId, now);
-          return {};
-        }
-        case 'undeliverable': {
-          recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-          set('undeliverable', { code: outcome.code });
-          markUndeliverable(s, item.contactId, now);
-          return {};
-        }
-        case 'retryable': {
-          const { attempts } = s.prepare(SQL.attempts).get(bid, item.contactId) as { attempts: number };
-          recordOutboundResult(s, item.outboundId, { status: 'canceled', errorCode: outcome.code ?? 20429 }, now);
-          if (attempts >= POLICY.maxRetryableAttempts) {
-            set('failed', { code: outcome.code ?? 20429 });
-            return {};
-          }
-          set('pending', { notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
-          return { penalizeMs: POLICY.penalizeMs };
-        }
-        case 'rejected': {
-          recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-          if (outcome.accountLevel) {
-            // Not this recipient's fault: put it back and stop the broadcast for a human to look at.
-            set('pending');
-            return { pauseBroadcast: `Twilio refused the send (${outcome.code ?? outcome.httpStatus}: ${outcome.message}); fix the account or sender, then resume` };
-          }
-          set('failed', { code: outcome.code });
-          return {};
-        }
-        case 'unknown': {
-          recordOutboundResult(s, item.outboundId, { status: 'unknown', errorCode: outcome.code }, now);
-          set('unknown', { code: outcome.code, notBefore: addMs(now, POLICY.reconcileDelayMs) });
-          return {};
-        }
+    s.prepare(SQL.result).run(status, o.sid ?? null, o.code ?? null, o.sent ? 1 : 0, now, o.notBefore ?? null, now, bid, item.contactId, item.outboundId);
+    switch (outcome.kind) {
+      case 'ok': {
+        recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
+        set(recipientStatusFromTwilio(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
+        applyStoredReceipt(s, outcome.sid, this.newId, now);
+        return {};
       }
-    });
+      case 'opted_out': {
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        set('opted_out', { code: outcome.code });
+        const { campaign_id } = s.prepare(SQL.attempts).get(bid, item.contactId) as { campaign_id: string };
+        markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: campaign_id, messageSid: null }, this.newId, now);
+        return {};
+      }
+      case 'undeliverable': {
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        set('undeliverable', { code: outcome.code });
+        markUndeliverable(s, item.contactId, now);
+        return {};
+      }
+      case 'retryable': {
+        const { attempts } = s.prepare(SQL.attempts).get(bid, item.contactId) as { attempts: number };
+        recordOutboundResult(s, item.outboundId, { status: 'canceled', errorCode: outcome.code ?? 20429 }, now);
+        if (attempts >= POLICY.maxRetryableAttempts) {
+          set('failed', { code: outcome.code ?? 20429 });
+          return {};
+        }
+        set('pending', { notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
+        return { penalizeMs: POLICY.penalizeMs };
+      }
+      case 'rejected': {
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        if (outcome.accountLevel) {
+          // Not this recipient's fault: put it back and stop the broadcast for a human to look at.
+          set('pending');
+          return { pauseBroadcast: `Twilio refused the send (${outcome.code ?? outcome.httpStatus}: ${outcome.message}); fix the account or sender, then resume` };
+        }
+        set('failed', { code: outcome.code });
+        return {};
+      }
+      case 'unknown': {
+        recordOutboundResult(s, item.outboundId, { status: 'unknown', errorCode: outcome.code }, now);
+        set('unknown', { code: outcome.code, notBefore: addMs(now, POLICY.reconcileDelayMs) });
+        return {};
+      }
+    }
   }
 
   /** Rows another dispatcher left in flight; returns how many became 'unknown' (to be looked up now). */

@@ -81,44 +81,43 @@ export class ReplyQueue {
     });
   }
 
+  /** Record what Twilio answered. Inside the caller's transaction (results are written in batches). */
   record(item: WorkItem, outcome: SendOutcome, now: string): RecordEffect {
     const s = this.store;
-    return s.tx((): RecordEffect => {
-      s.prepare(SQL.release).run(null, item.outboundId);
-      switch (outcome.kind) {
-        case 'ok':
-          recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
-          applyStoredReceipt(s, outcome.sid, this.newId, now);
-          return {};
-        case 'opted_out': {
-          recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-          const d = s.prepare(SQL.details).get(item.outboundId) as Details;
-          markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: d.campaign_id, messageSid: null }, this.newId, now);
-          return {};
-        }
-        case 'undeliverable':
-          recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-          markUndeliverable(s, item.contactId, now);
-          return {};
-        case 'retryable': {
-          const { attempts } = s.prepare(SQL.attempts).get(item.outboundId) as { attempts: number };
-          if (attempts >= POLICY.maxRetryableAttempts) {
-            recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code ?? 20429 }, now);
-            return {};
-          }
-          recordOutboundResult(s, item.outboundId, { status: 'queued' }, now);
-          s.prepare(SQL.release).run(addMs(now, POLICY.retryBackoffMs(attempts)), item.outboundId);
-          return { penalizeMs: POLICY.penalizeMs };
-        }
-        case 'rejected':
-          recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-          return {};
-        case 'unknown':
-          recordOutboundResult(s, item.outboundId, { status: 'unknown', errorCode: outcome.code }, now);
-          s.prepare(SQL.release).run(addMs(now, POLICY.reconcileDelayMs), item.outboundId);
-          return {};
+    s.prepare(SQL.release).run(null, item.outboundId);
+    switch (outcome.kind) {
+      case 'ok':
+        recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
+        applyStoredReceipt(s, outcome.sid, this.newId, now);
+        return {};
+      case 'opted_out': {
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        const d = s.prepare(SQL.details).get(item.outboundId) as Details;
+        markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: d.campaign_id, messageSid: null }, this.newId, now);
+        return {};
       }
-    });
+      case 'undeliverable':
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        markUndeliverable(s, item.contactId, now);
+        return {};
+      case 'retryable': {
+        const { attempts } = s.prepare(SQL.attempts).get(item.outboundId) as { attempts: number };
+        if (attempts >= POLICY.maxRetryableAttempts) {
+          recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code ?? 20429 }, now);
+          return {};
+        }
+        recordOutboundResult(s, item.outboundId, { status: 'queued' }, now);
+        s.prepare(SQL.release).run(addMs(now, POLICY.retryBackoffMs(attempts)), item.outboundId);
+        return { penalizeMs: POLICY.penalizeMs };
+      }
+      case 'rejected':
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        return {};
+      case 'unknown':
+        recordOutboundResult(s, item.outboundId, { status: 'unknown', errorCode: outcome.code }, now);
+        s.prepare(SQL.release).run(addMs(now, POLICY.reconcileDelayMs), item.outboundId);
+        return {};
+    }
   }
 
   recoverOrphans(now: string, gone: (owner: string) => boolean = ownerIsGone): number {

@@ -59,12 +59,8 @@ describe('leases', () => {
     await snapshotAudience(h.ctx.store, b.id, JSON.parse(row.audience) as Audience, () => h.clock.now().toISOString());
     const plan = { id: b.id, template: row.template, footer: null, campaigns: campaignInfo(h.ctx.store, [h.demoCampaignId]) };
     const dead = new RecipientQueue(h.ctx.store, h.ctx.newId, owner, leaseMs);
-    const items = [];
-    for (let i = 0; i < count; i++) {
-      const c = dead.claim(plan, null, h.clock.now().toISOString());
-      if (c.kind !== 'item') throw new Error(`expected an item, got ${c.kind}`);
-      items.push(c.item);
-    }
+    const { items } = dead.claim(plan, null, h.clock.now().toISOString(), count);
+    expect(items).toHaveLength(count);
     return { broadcastId: b.id, items };
   }
 

@@ -60,6 +60,8 @@ export interface FakeTwilioOptions {
   record?: boolean;
   /** Where status callbacks really go: replaces the origin of each message's StatusCallback URL. */
   callbackOrigin?: string;
+  /** Keep the creation time of every message (createdTimes). */
+  times?: boolean;
 }
 
 const DEFAULT_STATUS: Record<number, number> = { 20003: 401, 20429: 429, 20500: 500 };
@@ -74,6 +76,11 @@ export class FakeTwilio {
   /** Messages created per recipient number (kept even when record is off). */
   readonly createdPerNumber = new Map<string, number>();
   createdCount = 0;
+  /** performance.now() of the first and last message created (throughput as Twilio would see it). */
+  firstCreatedAt = 0;
+  lastCreatedAt = 0;
+  /** performance.now() of every message created, when `times` is on (benchmark rate windows). */
+  readonly createdTimes: number[] = [];
   requestCount = 0;
   url = '';
   callbackOrigin: string | undefined;
@@ -216,6 +223,9 @@ export class FakeTwilio {
         status: params.MessagingServiceSid ? 'accepted' : 'queued', errorCode: null, dateCreated: this.now(),
       };
       this.createdCount += 1;
+      this.lastCreatedAt = performance.now();
+      if (this.createdCount === 1) this.firstCreatedAt = this.lastCreatedAt;
+      if (this.opts.times) this.createdTimes.push(this.lastCreatedAt);
       this.createdPerNumber.set(to, (this.createdPerNumber.get(to) ?? 0) + 1);
       if (this.opts.record !== false) {
         this.messages.push(message);
