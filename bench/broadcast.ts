@@ -57,7 +57,14 @@ interface PhaseResult {
   messages: number;
   seconds: number;
   peakRssMb: number;
+  /** CPU time of the phase's process while sending, as a share of one core. */
+  cpuPercent: number;
   snapshotSeconds?: number;
+}
+
+function cpuPercent(since: NodeJS.CpuUsage, seconds: number): number {
+  const u = process.cpuUsage(since);
+  return Math.round(((u.user + u.system) / 1e6 / seconds) * 100);
 }
 
 function peakRssMb(): number {
@@ -95,6 +102,7 @@ async function runRaw(url: string, n: number): Promise<void> {
   });
   let next = 0;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const worker = async () => {
     while (next < n) {
       const i = next++;
@@ -102,7 +110,8 @@ async function runRaw(url: string, n: number): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  const result: PhaseResult = { phase: 'raw', messages: n, seconds: (performance.now() - started) / 1000, peakRssMb: peakRssMb() };
+  const seconds = (performance.now() - started) / 1000;
+  const result: PhaseResult = { phase: 'raw', messages: n, seconds, peakRssMb: peakRssMb(), cpuPercent: cpuPercent(cpu0, seconds) };
   process.send!({ result });
 }
 
@@ -141,13 +150,15 @@ async function runDispatch(url: string, n: number, rate: number | null): Promise
   svc.send(b.id);
   const dispatcher = createDispatcher(ctx, { rateMps: rate, concurrency: IN_FLIGHT });
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   await dispatcher.runUntilIdle();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuPercent(cpu0, seconds);
   const view = svc.get(b.id);
   if (view.status !== 'done' || view.counts.queued !== n) throw new Error(`broadcast not complete: ${JSON.stringify(view.counts)}`);
   const snap = s.first(s.db.selectFrom('broadcasts').select(['started_at', 'snapshot_at']).where('id', '=', b.id))!;
   const result: PhaseResult = {
-    phase: rate === null ? 'dispatch' : `dispatch@${rate}`, messages: n, seconds, peakRssMb: peakRssMb(),
+    phase: rate === null ? 'dispatch' : `dispatch@${rate}`, messages: n, seconds, peakRssMb: peakRssMb(), cpuPercent: cpu,
     snapshotSeconds: (Date.parse(snap.snapshot_at!) - Date.parse(snap.started_at!)) / 1000,
   };
   ctx.store.close();
@@ -205,6 +216,7 @@ async function main(): Promise<void> {
       ['ratio dispatcher / raw client (target ≥ 0.5)', `${ratio.toFixed(2)} ${ratio >= 0.5 ? 'PASS' : 'FAIL'}`],
       [`dispatcher, SEND_RATE_MPS=${CAPPED_RATE} (${fmt(N_CAPPED)} recipients), steady state`, `${capped.fake.steadyRate.toFixed(1)} msg/s (${capErr >= 0 ? '+' : ''}${(capErr * 100).toFixed(2)}%, target ±5% ${Math.abs(capErr) <= 0.05 ? 'PASS' : 'FAIL'})`],
       [`  same, first to last text (incl. the 100 ms start-up burst)`, `${capped.fake.rate.toFixed(1)} msg/s`],
+      [`  dispatcher CPU at ${CAPPED_RATE} msg/s`, `${capped.cpuPercent}% of one core`],
       [`audience snapshot, ${fmt(N)} recipients`, `${off.snapshotSeconds!.toFixed(2)} s`],
       [`peak RSS, dispatcher ${fmt(N_SMALL)} / ${fmt(N)} recipients`, `${small.peakRssMb} MB / ${off.peakRssMb} MB`],
       ['peak RSS, raw client', `${raw.peakRssMb} MB`],

@@ -4,6 +4,7 @@
  * fail, account-level errors pause the broadcast, and a timeout / 5xx / dropped connection is
  * NOT resent blindly: the row is "unknown" until the message is looked up at Twilio.
  */
+import { enqueueOutbound } from '../../src/store/outbox';
 import { admin } from '../helpers/app';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';
 import type { Behaviour } from '../helpers/fake-twilio';
@@ -216,5 +217,28 @@ describe('send errors', () => {
     await h.dispatcher.runUntilIdle();
     expect(recipient(h, b.id, a)).toMatchObject({ status: 'pending', attempts: 1 });
     expect(recipient(h, b.id, a).not_before).not.toBeNull();
+  });
+
+  test('a queued reply whose send timed out is looked up too: resent only once Twilio shows it never arrived', async () => {
+    const id = h.addContact({ phone: phone(7) });
+    h.ctx.store.tx(() =>
+      enqueueOutbound(
+        h.ctx.store,
+        { contactId: id, campaignId: h.demoCampaignId, inboundId: null, position: 0, kind: 'system', purpose: 'system', body: 'Pledge received', delivery: 'queued' },
+        h.ctx.newId, h.clock.now().toISOString(),
+      ),
+    );
+    h.fake.forNumber(phone(7), 'hang');
+    await h.dispatcher.runUntilIdle();
+    const row = () => h.ctx.store.first(h.ctx.store.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'system'))!;
+    expect(row().status).toBe('unknown');
+    await h.dispatcher.runUntilIdle();
+    expect(creates(h, phone(7))).toBe(1);
+    h.clock.advance(60_000);
+    await h.dispatcher.runUntilIdle();
+    expect(creates(h, phone(7))).toBe(2);
+    expect(h.fake.messagesTo(phone(7))).toHaveLength(1);
+    expect(row().status).toBe('accepted');
+    expect(row().twilio_sid).toBe(h.fake.messagesTo(phone(7))[0]!.sid);
   });
 });
