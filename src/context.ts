@@ -14,4 +14,6 @@ export interface AppContext {
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;
+  /** Set when a broadcast dispatcher runs in this process: nudged when a broadcast becomes sendable. */
+  dispatcher?: { wake(): void };
 }
