@@ -168,6 +168,87 @@ CREATE TABLE IF NOT EXISTS contact_imports (
   created_at TEXT NOT NULL
 );
 
+-- ---------------------------------------------------------------------------------------------
+-- Broadcasts: follow-up texts to a filtered audience, sent by the dispatcher through the outbox.
+
+CREATE TABLE IF NOT EXISTS broadcasts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  template TEXT NOT NULL,                           -- merge fields checked at create: {{first_name|friend}}
+  audience TEXT NOT NULL,                           -- filter, JSON (zod-validated, see src/broadcast/audience.ts)
+  status TEXT NOT NULL
+    CHECK (status IN ('draft', 'scheduled', 'sending', 'paused', 'done', 'canceled')),
+  send_at TEXT,                                     -- when a scheduled broadcast starts
+  footer INTEGER NOT NULL DEFAULT 1 CHECK (footer IN (0, 1)),   -- append BROADCAST_FOOTER ("Reply STOP to opt out")
+  recipients INTEGER,                               -- snapshot size, set once the snapshot is complete
+  snapshot_at TEXT,                                 -- when the recipient snapshot was completed
+  last_error TEXT,                                  -- why the dispatcher paused it (account-level Twilio errors)
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT
+);
+CREATE INDEX IF NOT EXISTS broadcasts_status ON broadcasts (status, send_at);
+
+-- One row per recipient, snapshotted when the broadcast starts. The row is the unit of work and
+-- of crash safety: a dispatcher takes a row by setting status 'sending' with a lease (owner +
+-- expiry) in the same transaction that writes the outbox row; a row left 'sending' by a dead
+-- dispatcher is reconciled (looked up at Twilio), never blindly resent.
+--   pending → sending → queued → sent → delivered | undelivered | failed       (Twilio's progress)
+--   pending → opted_out | undeliverable      (refused at send time or by Twilio: 21610, 21211…)
+--   sending → unknown → (looked up) queued… | pending (not found: safe to send) | unknown (reported)
+--   pending → canceled                        (broadcast canceled before this row was sent)
+CREATE TABLE IF NOT EXISTS broadcast_recipients (
+  broadcast_id TEXT NOT NULL REFERENCES broadcasts (id),
+  contact_id TEXT NOT NULL REFERENCES contacts (id),
+  campaign_id TEXT NOT NULL REFERENCES campaigns (id),  -- whose sender and program name this text uses
+  keyword TEXT,                                     -- the keyword the contact joined that campaign with
+  seq INTEGER NOT NULL,                             -- send order within the broadcast
+  time_zone TEXT NOT NULL DEFAULT '',               -- IANA zone for quiet hours ('' = unknown: strictest window)
+  status TEXT NOT NULL DEFAULT 'pending'
+    CHECK (status IN ('pending', 'sending', 'queued', 'sent', 'delivered', 'undelivered', 'failed',
+                      'opted_out', 'undeliverable', 'unknown', 'canceled')),
+  outbound_id TEXT REFERENCES outbound_messages (id),
+  twilio_sid TEXT UNIQUE,
+  error_code INTEGER,
+  segments INTEGER,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  not_before TEXT,                                  -- pending: retry after (429); unknown: look up after
+  lease_owner TEXT,                                 -- dispatcher holding the row while status = 'sending'
+  lease_until TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  sent_at TEXT,
+  UNIQUE (broadcast_id, contact_id)
+);
+-- Partial indexes: a row is in each only while it is in that state, so sending one text moves
+-- few index entries (throughput), and the queue and the recovery scans stay small.
+CREATE INDEX IF NOT EXISTS broadcast_recipients_pending ON broadcast_recipients (broadcast_id, seq) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS broadcast_recipients_in_flight ON broadcast_recipients (broadcast_id, lease_until) WHERE status = 'sending';
+CREATE INDEX IF NOT EXISTS broadcast_recipients_unknown ON broadcast_recipients (broadcast_id, not_before) WHERE status = 'unknown';
+
+-- Replies and system texts queued for the REST API (outbound_messages.status = 'queued') are sent
+-- before bulk. While one is in flight its lease lives here, for the same crash safety as above.
+CREATE TABLE IF NOT EXISTS outbox_leases (
+  outbound_id TEXT PRIMARY KEY REFERENCES outbound_messages (id),
+  lease_owner TEXT,
+  lease_until TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  not_before TEXT
+);
+CREATE INDEX IF NOT EXISTS outbound_messages_queued ON outbound_messages (created_at) WHERE status = 'queued';
+
+-- Delivery receipts: the latest status Twilio reported per message (POST /twilio/status), kept
+-- even when the callback arrives before the send result is recorded, and merged in then.
+CREATE TABLE IF NOT EXISTS message_receipts (
+  message_sid TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  error_code INTEGER,
+  callbacks INTEGER NOT NULL DEFAULT 1,
+  first_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
 -- Organizer console sessions. The cookie carries a random id; only its SHA-256 is stored, with
 -- the per-session CSRF token and a digest of the sign-in token (changing ADMIN_TOKEN or
 -- VOLUNTEER_TOKEN ends the sessions it opened).

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
 import { systemClock } from './core/clock';
+import { registerBroadcastCommands } from './broadcast/cli-commands';
 import { toE164 } from './core/phone';
 import { runExportCommand, type ExportCommandOptions } from './export/command';
 import type { ExportKind } from './export/filters';
@@ -129,6 +130,7 @@ exportCmd
   .action(async (id: string, opts: ExportCommandOptions) => {
     await withDatabase((deps) => runExportCommand(deps, 'broadcast', id, opts, { stdout: process.stdout, stderr: process.stderr }));
   });
+registerBroadcastCommands(program, config);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`rallytext: ${(err as Error).message}\n`);

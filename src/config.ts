@@ -63,6 +63,15 @@ const envSchema = z
       .optional()
       .transform((v) => (v === undefined || v.trim() === '' ? '08:00-21:00' : v.trim().toLowerCase()))
       .refine((v) => v === 'off' || /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be HH:MM-HH:MM (e.g. 08:00-21:00) or off'),
+    /** Footer appended to broadcasts that ask for it (the default). It must mention STOP: carriers expect opt-out instructions. */
+    BROADCAST_FOOTER: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? 'Reply STOP to opt out' : v.trim()))
+      .refine((v) => v.length <= 60, 'must be at most 60 characters')
+      .refine((v) => /\bSTOP\b/.test(v), 'must tell people to reply STOP (e.g. "Reply STOP to opt out")'),
+    /** How long one Twilio API request may take before its outcome is treated as unknown. */
+    TWILIO_TIMEOUT_MS: int(15_000, 100, 120_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
     SEED_DEMO: bool(true),
     /** Per-number inbound limit: texts per minute before the gateway stops answering that number. */
@@ -104,6 +113,8 @@ export interface Config {
   readonly volunteerToken: string | undefined;
   readonly sendRateMps: number;
   readonly quietHours: { start: string; end: string } | null;
+  readonly broadcastFooter: string;
+  readonly twilioTimeoutMs: number;
   readonly logLevel: string;
   readonly seedDemo: boolean;
   readonly inboundPerNumberPerMinute: number;
@@ -143,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     volunteerToken: e.VOLUNTEER_TOKEN,
     sendRateMps: e.SEND_RATE_MPS,
     quietHours: start && end ? Object.freeze({ start, end }) : null,
+    broadcastFooter: e.BROADCAST_FOOTER,
+    twilioTimeoutMs: e.TWILIO_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
     inboundPerNumberPerMinute: e.INBOUND_PER_NUMBER_PER_MINUTE,

@@ -15,6 +15,8 @@ export interface AppContext {
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;
+  /** Set when a broadcast dispatcher runs in this process: nudged when a broadcast becomes sendable. */
+  dispatcher?: { wake(): void };
   /** Live rally screens: the webhook notifies it after each committed text. */
   live: LiveHub;
 }

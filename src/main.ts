@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
+import { createDispatcher } from './broadcast/wiring';
 import { buildApp } from './http/app';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
@@ -47,6 +48,11 @@ function main(): void {
   }
 
   const app = buildApp(ctx);
+  // Broadcasts and queued texts are sent from this process. On start-up it takes over (looks up,
+  // then resumes) whatever a killed predecessor left in flight.
+  const dispatcher = createDispatcher(ctx);
+  ctx.dispatcher = dispatcher;
+  dispatcher.start();
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
   });
@@ -60,19 +66,21 @@ function main(): void {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     ctx.live.close(); // end live-screen event streams so they do not hold the drain open
-    server.close(() => {
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and sends');
+    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    void Promise.all([httpClosed, dispatcher.stop()]).then(() => {
       ctx.store.close();
       logger.info('stopped');
       logger.flush?.();
       process.exit(0);
     });
     server.closeIdleConnections();
+    // Sends in flight finish within TWILIO_TIMEOUT_MS; anything cut short is reconciled on the next start.
     setTimeout(() => {
-      logger.warn('in-flight requests did not finish in 10 s; exiting');
+      logger.warn('in-flight work did not finish in time; exiting');
       process.exit(1);
-    }, 10_000).unref();
+    }, Math.max(10_000, config.twilioTimeoutMs + 2_000)).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

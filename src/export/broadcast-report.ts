@@ -1,8 +1,7 @@
 /**
  * broadcasts/:id.csv: the delivery report of one broadcast, one row per recipient in snapshot
- * order. Written against the broadcast tables (broadcasts, broadcast_recipients(broadcast_id,
- * contact_id, status, twilio_sid, error_code)) and outbound_messages for the time of the last
- * status change. When this build has no broadcast tables, the route answers 404.
+ * order, with the recipient row's delivery status, Twilio error (explained) and the time of its
+ * last status change.
  */
 import { AppError } from '../errors';
 import type { Store } from '../store/open';
@@ -45,15 +44,8 @@ export interface BroadcastScope {
   includeOptedOut?: boolean;
 }
 
-function tableExists(store: Store, name: string): boolean {
-  return store.prepare("SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-}
-
-/** The broadcast's name; 404 when broadcasts do not exist in this build or this one is unknown. */
+/** The broadcast's name; 404 when it is unknown. */
 export function findBroadcast(store: Store, id: string): { id: string; name: string } {
-  if (!tableExists(store, 'broadcasts') || !tableExists(store, 'broadcast_recipients')) {
-    throw new AppError('not_found', 'broadcast delivery reports are not available: this gateway has no broadcasts yet');
-  }
   const row = store.prepare('SELECT id, name FROM broadcasts WHERE id = ?').get(id) as { id: string; name: string } | undefined;
   if (!row) throw new AppError('not_found', `broadcast ${id} not found`);
   return row;
@@ -68,10 +60,9 @@ export function broadcastQuery(s: BroadcastScope): KeysetQuery {
     params.status = s.status;
   }
   const sql = `SELECT r.rowid AS k, c.phone, c.first_name, c.zip, r.status AS delivery_status, r.error_code,
-  ${errorTextSql()} AS error, r.twilio_sid, o.updated_at AS status_updated_at
+  ${errorTextSql()} AS error, r.twilio_sid, r.updated_at AS status_updated_at
 FROM broadcast_recipients r
 JOIN contacts c ON c.id = r.contact_id
-LEFT JOIN outbound_messages o ON o.twilio_sid = r.twilio_sid
 WHERE ${where.join('\n  AND ')}
 ORDER BY r.rowid
 LIMIT @limit`;

@@ -2,8 +2,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import { AppError, toAppError } from '../errors';
+import { statusWebhook } from '../twilio/status';
 import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
+import { broadcastsApi } from './broadcasts-api';
 import { campaignsApi } from './campaigns-api';
 import { consolePages } from './pages';
 import { exportsApi } from './exports-api';
@@ -16,6 +18,7 @@ export function buildApp(ctx: AppContext): express.Express {
   app.set('etag', false);
 
   app.post('/twilio/sms', twilioForm, smsWebhook(ctx));
+  app.post('/twilio/status', twilioForm, statusWebhook(ctx));
 
   app.get('/healthz', (_req, res) => {
     try {
@@ -39,6 +42,7 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use(requireRole('admin'));
   api.use('/campaigns', campaignsApi(ctx));
   api.use('/imports', importsApi(ctx));
+  api.use('/broadcasts', broadcastsApi(ctx));
   app.use('/api', api);
 
   app.use((req: Request) => {

@@ -142,6 +142,67 @@ export interface ContactImportsTable {
   created_at: string;
 }
 
+export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'done' | 'canceled';
+
+export interface BroadcastsTable {
+  id: string;
+  name: string;
+  template: string;
+  audience: string;
+  status: BroadcastStatus;
+  send_at: string | null;
+  footer: number;
+  recipients: number | null;
+  snapshot_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export type RecipientStatus =
+  | 'pending' | 'sending' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed'
+  | 'opted_out' | 'undeliverable' | 'unknown' | 'canceled';
+
+export interface BroadcastRecipientsTable {
+  broadcast_id: string;
+  contact_id: string;
+  campaign_id: string;
+  keyword: string | null;
+  seq: number;
+  time_zone: string;
+  status: RecipientStatus;
+  outbound_id: string | null;
+  twilio_sid: string | null;
+  error_code: number | null;
+  segments: number | null;
+  attempts: number;
+  not_before: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+export interface OutboxLeasesTable {
+  outbound_id: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  attempts: number;
+  not_before: string | null;
+}
+
+export interface MessageReceiptsTable {
+  message_sid: string;
+  status: string;
+  error_code: number | null;
+  callbacks: number;
+  first_at: string;
+  updated_at: string;
+}
+
 export interface ConsoleSessionsTable {
   id_hash: string;
   role: 'admin' | 'volunteer';
@@ -172,6 +233,10 @@ export interface DB {
   pledges: PledgesTable;
   export_audit: ExportAuditTable;
   contact_imports: ContactImportsTable;
+  broadcasts: BroadcastsTable;
+  broadcast_recipients: BroadcastRecipientsTable;
+  outbox_leases: OutboxLeasesTable;
+  message_receipts: MessageReceiptsTable;
   console_sessions: ConsoleSessionsTable;
   live_displays: LiveDisplaysTable;
 }
@@ -185,3 +250,5 @@ export type OutboundMessage = Selectable<OutboundMessagesTable>;
 export type ConsentEvent = Selectable<ConsentEventsTable>;
 export type Pledge = Selectable<PledgesTable>;
 export type ExportAudit = Selectable<ExportAuditTable>;
+export type Broadcast = Selectable<BroadcastsTable>;
+export type BroadcastRecipient = Selectable<BroadcastRecipientsTable>;

@@ -16,11 +16,13 @@ import { sendText } from '../../src/twilio/rehearse';
 import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, VOLUNTEER_TOKEN } from '../helpers/app';
 import { ARTIFACTS, contrastRatio, launchBrowser, shot, type LaunchedBrowser } from '../helpers/browser';
 import { freePort, startGateway, type Gateway } from '../helpers/child';
+import { fakeTwilioApi, type FakeTwilio } from '../helpers/fake-twilio';
 import { SseClient } from '../helpers/sse';
 
 jest.setTimeout(60_000);
 
 let gw: Gateway;
+let fake: FakeTwilio;
 let browser: LaunchedBrowser;
 let page: Page;
 let publicUrl: string;
@@ -33,7 +35,11 @@ beforeAll(async () => {
   const port = await freePort();
   publicUrl = `http://127.0.0.1:${port}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-e2e-'));
+  // Broadcasts really go out: the gateway's own dispatcher and the official client, pointed at a
+  // loopback fake of Twilio's API that posts signed delivery receipts back.
+  fake = await fakeTwilioApi({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, callbackOrigin: publicUrl });
   gw = await startGateway({
+    TWILIO_API_BASE_URL: fake.url,
     PORT: String(port), PUBLIC_BASE_URL: publicUrl, DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, ADMIN_TOKEN, VOLUNTEER_TOKEN,
     LOG_LEVEL: 'warn', QUIET_HOURS: 'off',
@@ -47,7 +53,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await gw?.stop();
+  await fake?.close();
 });
+
+async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 /** Inputs without a label, on the current page (hidden inputs excepted). */
 async function unlabelled(p: Page): Promise<string[]> {
@@ -205,6 +222,40 @@ test('the live screen climbs within a second of a signed webhook, with no person
   await live.close();
 });
 
+test('compose a broadcast with a merge field, see the live recipient count and samples, send it, watch delivery', async () => {
+  await page.goto(`${gw.url}/broadcasts/new`);
+  expect(await unlabelled(page)).toEqual([]);
+  await page.fill('#f-name', 'Saturday canvass');
+  await page.uncheck('#aud-c-0'); // the demo campaign
+  await page.check('#aud-c-1'); // Hall rally
+  await page.click('#f-template');
+  await page.keyboard.type('Hi ');
+  await page.click('button[data-insert="{{first_name|friend}}"]');
+  await page.keyboard.type(', canvass Saturday!');
+  expect(await page.inputValue('#f-template')).toBe('Hi {{first_name|friend}}, canvass Saturday!');
+  // The live count: Zebulon only (the simulator's test number never counts).
+  await page.waitForFunction(() => document.getElementById('live-count')!.textContent === '1 recipient');
+  await page.waitForSelector('#preview-panel .samples');
+  expect(await page.textContent('#preview-panel .samples')).toContain('Hi Zebulon, canvass Saturday!');
+  await page.fill('#f-audience-zipPrefix', '999');
+  await page.waitForFunction(() => document.getElementById('live-count')!.textContent === '0 recipients');
+  await page.fill('#f-audience-zipPrefix', '606');
+  await page.waitForFunction(() => document.getElementById('live-count')!.textContent === '1 recipient');
+  await shot(page, '09-broadcast-compose');
+  await page.click('button:has-text("Send now")');
+  await page.waitForURL(/\/broadcasts\/[^/?]+\?done=send$/);
+  const sent = await until(() => fake.messagesTo(SUPPORTER)[0]);
+  expect(sent.body).toContain('Hi Zebulon, canvass Saturday!');
+  await page.waitForFunction(() => document.querySelector('[data-count="queued"]')?.textContent === '1', null, { timeout: 10_000 });
+  expect(await fake.postStatus(sent.sid, 'delivered')).toBeLessThan(300);
+  await page.waitForFunction(() => document.querySelector('[data-count="delivered"]')?.textContent === '1', null, { timeout: 10_000 });
+  expect(await page.textContent('#bc-status')).toBe('Done');
+  // The actions follow the status: nothing left to pause or cancel.
+  expect(await page.isVisible('button:has-text("Pause")')).toBe(false);
+  expect(await page.isVisible('button:has-text("Cancel broadcast")')).toBe(false);
+  await shot(page, '10-broadcast-progress');
+});
+
 test('contacts: find the supporter, see the consent history, opt them out by hand', async () => {
   await page.goto(`${gw.url}/contacts`);
   await page.fill('#q', '0177');
@@ -225,7 +276,7 @@ test('download an export in one click (organizer, opted-out people included on r
   await page.goto(`${gw.url}/exports`);
   expect(await unlabelled(page)).toEqual([]);
   await page.check('#contacts-include_opted_out');
-  await shot(page, '09-exports');
+  await shot(page, '11-exports');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download contacts.csv")')]);
   expect(download.suggestedFilename()).toMatch(/^rallytext-contacts-\d{4}-\d{2}-\d{2}\.csv$/);
   const file = path.join(ARTIFACTS, 'organizer-contacts.csv');
@@ -255,10 +306,10 @@ test('a volunteer sees only exports, downloads one, and cannot reach the campaig
   const csv = fs.readFileSync(file, 'utf8');
   expect(csv.split('\n')[0]).toMatch(/phone/);
   expect(csv).not.toContain(SUPPORTER); // opted out by hand above: never in a volunteer's file
-  await shot(page, '11-volunteer-exports');
+  await shot(page, '13-volunteer-exports');
   const res = await page.goto(`${gw.url}/campaigns/${campaignId}`);
   expect(res!.status()).toBe(403);
   expect(await page.textContent('main')).toContain('organizers only');
   expect(await page.locator('nav >> text=Campaigns').count()).toBe(0);
-  await shot(page, '12-volunteer-forbidden');
+  await shot(page, '14-volunteer-forbidden');
 });

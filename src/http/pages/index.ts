@@ -5,6 +5,7 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../../context';
 import { assetRoutes } from './assets';
+import { broadcastPages } from './broadcasts';
 import { campaignPages } from './campaigns';
 import { contactPages } from './contacts';
 import { exportPages } from './exports';
@@ -20,10 +21,11 @@ export function consolePages(ctx: AppContext): Router {
   r.use(liveRoutes(ctx));
   r.use(signInRoutes(ctx));
   const forms = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 });
-  r.use(['/campaigns', '/rehearse', '/contacts'], forms);
+  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts'], forms);
   r.use(campaignPages(ctx));
   r.use(rehearsePages(ctx));
   r.use(contactPages(ctx));
+  r.use(broadcastPages(ctx));
   r.use(exportPages(ctx));
   r.use(pageErrors(ctx));
   return r;

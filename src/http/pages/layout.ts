@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
   { key: 'campaigns', href: '/campaigns', label: 'Campaigns', roles: ['admin'] },
   { key: 'rehearse', href: '/rehearse', label: 'Rehearse', roles: ['admin'] },
   { key: 'contacts', href: '/contacts', label: 'Contacts', roles: ['admin'] },
+  { key: 'broadcasts', href: '/broadcasts', label: 'Broadcasts', roles: ['admin'] },
   { key: 'exports', href: '/exports', label: 'Exports', roles: ['admin', 'volunteer'] },
 ];
 

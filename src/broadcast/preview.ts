@@ -1,0 +1,119 @@
+/**
+ * Preview: what a broadcast would send, computed over the real audience: recipient count, three
+ * rendered samples, encoding, segments per message and in total (each recipient's own text, so a
+ * long name that tips a message into two segments is counted), and the time it takes at the
+ * configured rate. Walks the audience in pages so a large list never blocks the gateway for long.
+ */
+import { segmentInfo, type Encoding } from '../core/segments';
+import { maskPhone } from '../logger';
+import type { Store } from '../store/open';
+import { forEachAudiencePage, stateOf, type Audience, type AudienceMember } from './audience';
+import { isOpen, zoneForContact, type SendWindow } from './quiet-hours';
+import { emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from './template';
+
+export interface PreviewSample {
+  contactId: string;
+  phone: string;
+  firstName: string | null;
+  campaignId: string;
+  body: string;
+  encoding: Encoding;
+  characters: number;
+  segments: number;
+}
+
+export interface BroadcastPreview {
+  recipients: number;
+  samples: PreviewSample[];
+  /** UCS-2 when any recipient's text needs it (70 characters per segment instead of 160). */
+  encoding: Encoding;
+  recipientsByEncoding: Record<Encoding, number>;
+  segmentsPerMessage: { min: number; max: number };
+  totalSegments: number;
+  sendRateMps: number;
+  /** Total segments at SEND_RATE_MPS, not counting waits for quiet hours. */
+  estimatedSeconds: number;
+  quietHours: string | null;
+  /** Recipients who would wait for quiet hours if it started now. */
+  waitingForQuietHoursNow: number;
+  footer: string | null;
+  nonGsmCharacters: NonGsmCharacter[];
+  warnings: string[];
+}
+
+export interface PreviewInput {
+  template: string;
+  footer: string | null;
+  audience: Audience;
+}
+
+export interface CampaignInfo {
+  programName: string;
+  sender: string;
+}
+
+export function campaignInfo(store: Store, ids: readonly string[]): Map<string, CampaignInfo> {
+  const rows = store.all(store.db.selectFrom('campaigns').select(['id', 'program_name', 'sender']).where('id', 'in', [...ids]));
+  return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender }]));
+}
+
+export function renderMember(template: string, footer: string | null, m: AudienceMember, c: CampaignInfo | undefined): string {
+  return renderForRecipient(template, footer, {
+    firstName: m.firstName, zip: m.zip, state: stateOf(m.zip, m.fromState), programName: c?.programName ?? '',
+    keyword: m.keyword, sender: c?.sender ?? '',
+  });
+}
+
+export async function previewBroadcast(
+  store: Store, input: PreviewInput, opts: { sendRateMps: number; window: SendWindow | null; now: Date },
+): Promise<BroadcastPreview> {
+  const campaigns = campaignInfo(store, input.audience.campaigns);
+  const tally = emptyTally();
+  const samples: PreviewSample[] = [];
+  const zoneOpen = new Map<string, boolean>();
+  let waiting = 0;
+  await forEachAudiencePage(store, input.audience, 2000, (page) => {
+    for (const m of page) {
+      const body = renderMember(input.template, input.footer, m, campaigns.get(m.campaignId));
+      tallyBody(tally, body);
+      const zone = zoneForContact({ zip: m.zip, phone: m.phone });
+      let open = zoneOpen.get(zone);
+      if (open === undefined) zoneOpen.set(zone, (open = isOpen(opts.window, zone, opts.now)));
+      if (!open) waiting += 1;
+      if (samples.length < 3) {
+        const info = segmentInfo(body);
+        samples.push({
+          contactId: m.contactId, phone: maskPhone(m.phone), firstName: m.firstName, campaignId: m.campaignId, body,
+          encoding: info.encoding, characters: info.characters, segments: info.segments,
+        });
+      }
+    }
+  });
+  const nonGsm = nonGsmCharacters(input.template);
+  const warnings: string[] = [];
+  if (nonGsm.length > 0) {
+    warnings.push(
+      `the template contains ${nonGsm.map((c) => `"${c.char}" (${c.codePoint})`).join(', ')}, outside GSM-7: every text is sent as UCS-2, 70 characters per segment`,
+    );
+  } else if (tally.byEncoding['UCS-2'] > 0) {
+    warnings.push(`${tally.byEncoding['UCS-2']} recipient(s) get UCS-2 texts because of characters in their merge fields (e.g. names)`);
+  }
+  if (tally.maxSegments > 1) warnings.push(`some texts are ${tally.maxSegments} segments long; each segment is billed and counts against the send rate`);
+  if (tally.messages === 0) warnings.push('no contact matches this audience');
+  if (!input.footer) warnings.push('no opt-out footer: make sure the text itself says how to opt out (Reply STOP)');
+  return {
+    recipients: tally.messages,
+    samples,
+    encoding: tally.byEncoding['UCS-2'] > 0 || (tally.messages === 0 && nonGsm.length > 0) ? 'UCS-2' : 'GSM-7',
+    recipientsByEncoding: tally.byEncoding,
+    segmentsPerMessage: { min: tally.minSegments, max: tally.maxSegments },
+    totalSegments: tally.segments,
+    sendRateMps: opts.sendRateMps,
+    estimatedSeconds: Math.ceil(tally.segments / opts.sendRateMps),
+    quietHours: opts.window ? `${opts.window.start}-${opts.window.end}` : null,
+    waitingForQuietHoursNow: waiting,
+    footer: input.footer,
+    nonGsmCharacters: nonGsm,
+    warnings,
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * Broadcast lifecycle for organizers (API and CLI): create and edit drafts, preview, schedule,
+ * send now, pause, resume, cancel, and read status with counts. Validation happens here, so a
+ * bad template or audience is a precise 400 at create time. Sending itself is the dispatcher's.
+ *
+ *   draft ──schedule──▶ scheduled ──(send_at)──▶ sending ──▶ done
+ *     └──────send──────────┴──────────send───────▶  │ ▲
+ *                                          pause ──┘ └── resume
+ *   draft | scheduled | sending | paused ──cancel──▶ canceled
+ */
+import { z } from 'zod';
+import type { Clock, IdGenerator } from '../core/clock';
+import { zodProblems, type FieldProblem } from '../core/flow';
+import { AppError } from '../errors';
+import { getBroadcastRow, insertBroadcast, listBroadcastRows, transitionBroadcast } from '../store/broadcasts';
+import type { Broadcast } from '../store/database';
+import type { Store } from '../store/open';
+import { parseAudience, resolveAudience, type Audience } from './audience';
+import { broadcastCounts, type BroadcastCounts } from './counts';
+import { previewBroadcast, type BroadcastPreview } from './preview';
+import type { SendWindow } from './quiet-hours';
+import { broadcastTemplateProblems } from './template';
+
+export interface BroadcastDeps {
+  store: Store;
+  clock: Clock;
+  newId: IdGenerator;
+  sendRateMps: number;
+  quietHours: SendWindow | null;
+  footerText: string;
+  /** Nudge the dispatcher (a broadcast became sendable). */
+  wake?: () => void;
+}
+
+const instant = z
+  .string()
+  .trim()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time with a zone, e.g. 2026-11-22T15:00:00Z')
+  .transform((s) => new Date(s).toISOString());
+
+const fields = {
+  name: z.string().trim().min(1).max(120),
+  template: z.string().max(1600),
+  audience: z.unknown().optional(),
+  sendAt: instant.nullable().optional(),
+  footer: z.boolean().optional(),
+};
+const createSchema = z.object(fields).strict();
+const updateSchema = z.object({ name: fields.name.optional(), template: fields.template.optional(), audience: fields.audience, sendAt: fields.sendAt, footer: fields.footer }).strict();
+const scheduleSchema = z.object({ sendAt: instant }).strict();
+
+export interface BroadcastView {
+  id: string;
+  name: string;
+  template: string;
+  audience: unknown;
+  footer: boolean;
+  footerText: string | null;
+  status: Broadcast['status'];
+  sendAt: string | null;
+  recipients: number | null;
+  snapshotComplete: boolean;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  counts: BroadcastCounts;
+}
+
+function invalid(problems: FieldProblem[]): never {
+  throw new AppError('validation_failed', 'broadcast is invalid', problems);
+}
+
+export class BroadcastService {
+  constructor(private readonly d: BroadcastDeps) {}
+
+  private now(): string {
+    return this.d.clock.now().toISOString();
+  }
+
+  private footerFor(footer: boolean): string | null {
+    return footer ? this.d.footerText : null;
+  }
+
+  private checkAudience(raw: unknown): Audience {
+    const parsed = parseAudience(raw);
+    if (!parsed.ok) invalid(parsed.problems);
+    const resolved = resolveAudience(this.d.store, parsed.value);
+    if (!resolved.ok) invalid(resolved.problems);
+    return resolved.value;
+  }
+
+  private checkTemplate(template: string, footer: boolean): void {
+    const problems = broadcastTemplateProblems(template, this.footerFor(footer));
+    if (problems.length > 0) invalid(problems.map((p) => ({ path: 'template', message: p.message })));
+  }
+
+  private checkSendAt(sendAt: string | null | undefined): void {
+    if (sendAt && sendAt <= this.now()) invalid([{ path: 'sendAt', message: 'must be in the future (use /send to send now)' }]);
+  }
+
+  create(body: unknown): BroadcastView {
+    const p = createSchema.safeParse(body);
+    if (!p.success) invalid(zodProblems(p.error));
+    const footer = p.data.footer ?? true;
+    const audience = this.checkAudience(p.data.audience);
+    this.checkTemplate(p.data.template, footer);
+    this.checkSendAt(p.data.sendAt);
+    const row = insertBroadcast(
+      this.d.store,
+      { name: p.data.name, template: p.data.template, audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null },
+      this.d.newId,
+      this.now(),
+    );
+    if (row.status === 'scheduled') this.d.wake?.();
+    return this.view(row);
+  }
+
+  /** Edit a draft or scheduled broadcast; setting sendAt schedules it, null makes it a draft again. */
+  update(id: string, body: unknown): BroadcastView {
+    const p = updateSchema.safeParse(body);
+    if (!p.success) invalid(zodProblems(p.error));
+    const cur = getBroadcastRow(this.d.store, id);
+    const footer = p.data.footer ?? cur.footer === 1;
+    const template = p.data.template ?? cur.template;
+    const audience = p.data.audience === undefined ? (JSON.parse(cur.audience) as Audience) : this.checkAudience(p.data.audience);
+    this.checkTemplate(template, footer);
+    this.checkSendAt(p.data.sendAt);
+    const sendAt = p.data.sendAt === undefined ? cur.send_at : p.data.sendAt;
+    const row = transitionBroadcast(
+      this.d.store, id, ['draft', 'scheduled'], sendAt ? 'scheduled' : 'draft',
+      { name: p.data.name ?? cur.name, template, audience: JSON.stringify(audience), footer: footer ? 1 : 0, send_at: sendAt },
+      this.now(),
+    );
+    this.d.wake?.();
+    return this.view(row);
+  }
+
+  get(id: string): BroadcastView {
+    return this.view(getBroadcastRow(this.d.store, id));
+  }
+
+  list(): BroadcastView[] {
+    return listBroadcastRows(this.d.store).map((r) => this.view(r));
+  }
+
+  async preview(id: string): Promise<BroadcastPreview> {
+    const row = getBroadcastRow(this.d.store, id);
+    return this.previewOf(row.template, row.footer === 1, JSON.parse(row.audience) as Audience);
+  }
+
+  /** Preview before saving: the same checks as create, nothing written. */
+  async previewDraft(body: unknown): Promise<BroadcastPreview> {
+    const p = createSchema.omit({ name: true, sendAt: true }).strict().safeParse(body);
+    if (!p.success) invalid(zodProblems(p.error));
+    const footer = p.data.footer ?? true;
+    const audience = this.checkAudience(p.data.audience);
+    this.checkTemplate(p.data.template, footer);
+    return this.previewOf(p.data.template, footer, audience);
+  }
+
+  private previewOf(template: string, footer: boolean, audience: Audience): Promise<BroadcastPreview> {
+    return previewBroadcast(
+      this.d.store, { template, footer: this.footerFor(footer), audience },
+      { sendRateMps: this.d.sendRateMps, window: this.d.quietHours, now: this.d.clock.now() },
+    );
+  }
+
+  schedule(id: string, body: unknown): BroadcastView {
+    const p = scheduleSchema.safeParse(body);
+    if (!p.success) invalid(zodProblems(p.error));
+    this.checkSendAt(p.data.sendAt);
+    const row = transitionBroadcast(this.d.store, id, ['draft', 'scheduled'], 'scheduled', { send_at: p.data.sendAt }, this.now());
+    this.d.wake?.();
+    return this.view(row);
+  }
+
+  /** Start now: the dispatcher snapshots the audience and sends. */
+  send(id: string): BroadcastView {
+    const now = this.now();
+    const row = transitionBroadcast(this.d.store, id, ['draft', 'scheduled'], 'sending', { started_at: now, last_error: null }, now);
+    this.d.wake?.();
+    return this.view(row);
+  }
+
+  /** Stop sending; texts already handed to Twilio are not recalled. A scheduled broadcast stays unscheduled until resumed. */
+  pause(id: string): BroadcastView {
+    return this.view(transitionBroadcast(this.d.store, id, ['sending', 'scheduled'], 'paused', {}, this.now()));
+  }
+
+  resume(id: string): BroadcastView {
+    const now = this.now();
+    const row = this.d.store.tx(() => {
+      const cur = getBroadcastRow(this.d.store, id);
+      if (cur.status !== 'paused') throw new AppError('conflict', `broadcast is ${cur.status}; only a paused broadcast can be resumed`);
+      const backToSchedule = cur.started_at === null && cur.send_at !== null && cur.send_at > now;
+      return transitionBroadcast(
+        this.d.store, id, ['paused'], backToSchedule ? 'scheduled' : 'sending',
+        backToSchedule ? { last_error: null } : { started_at: cur.started_at ?? now, last_error: null }, now,
+      );
+    });
+    this.d.wake?.();
+    return this.view(row);
+  }
+
+  /** Nothing more is sent; recipients not yet sent are marked canceled. */
+  cancel(id: string): BroadcastView {
+    const now = this.now();
+    const row = this.d.store.tx(() => {
+      const r = transitionBroadcast(this.d.store, id, ['draft', 'scheduled', 'sending', 'paused'], 'canceled', { finished_at: now }, now);
+      this.d.store.run(
+        this.d.store.db.updateTable('broadcast_recipients').set({ status: 'canceled', updated_at: now })
+          .where('broadcast_id', '=', id).where('status', '=', 'pending'),
+      );
+      return r;
+    });
+    return this.view(row);
+  }
+
+  view(row: Broadcast): BroadcastView {
+    return {
+      id: row.id, name: row.name, template: row.template, audience: JSON.parse(row.audience) as unknown, footer: row.footer === 1,
+      footerText: this.footerFor(row.footer === 1), status: row.status, sendAt: row.send_at, recipients: row.recipients,
+      snapshotComplete: row.snapshot_at !== null, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
+      startedAt: row.started_at, finishedAt: row.finished_at,
+      counts: broadcastCounts(this.d.store, row.id, this.d.quietHours, this.d.clock.now()),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The dispatcher on its own, without the HTTP gateway: `node dist/dispatch-main.js`. For a second
+ * sending process next to the gateway (leases keep them from sending one text twice) and for
+ * tests. Same configuration as the gateway; SIGTERM lets in-flight sends finish.
+ */
+import { ConfigError, loadConfig, type Config } from './config';
+import { createDispatcher } from './broadcast/wiring';
+import { createLogger } from './logger';
+import { createContext } from './runtime';
+
+function main(): void {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`rallytext: ${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const ctx = createContext({ ...config, seedDemo: false }, logger);
+  const dispatcher = createDispatcher(ctx);
+  dispatcher.start();
+  logger.info({ owner: dispatcher.owner, rateMps: config.sendRateMps, localMode: config.localMode }, 'dispatcher running');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'dispatcher stopping: finishing in-flight sends');
+    void dispatcher.stop().then(() => {
+      ctx.store.close();
+      logger.flush?.();
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main();
