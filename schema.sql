@@ -248,3 +248,25 @@ CREATE TABLE IF NOT EXISTS message_receipts (
   first_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+
+-- Organizer console sessions. The cookie carries a random id; only its SHA-256 is stored, with
+-- the per-session CSRF token and a digest of the sign-in token (changing ADMIN_TOKEN or
+-- VOLUNTEER_TOKEN ends the sessions it opened).
+CREATE TABLE IF NOT EXISTS console_sessions (
+  id_hash TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'volunteer')),
+  token_digest TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS console_sessions_expires ON console_sessions (expires_at);
+
+-- Live rally screen links: one unguessable token per campaign, no sign-in, aggregates only.
+CREATE TABLE IF NOT EXISTS live_displays (
+  campaign_id TEXT PRIMARY KEY REFERENCES campaigns (id),
+  token TEXT NOT NULL UNIQUE,
+  counting_from TEXT,                               -- "tonight" starts here; NULL = the last 12 hours
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);

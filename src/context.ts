@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from './core/clock';
 import type { Config } from './config';
+import type { LiveHub } from './live/hub';
 import type { CampaignRegistry } from './store/campaign-registry';
 import type { InboundStore } from './store/inbound';
 import type { Store } from './store/open';
@@ -16,4 +17,6 @@ export interface AppContext {
   newId: IdGenerator;
   /** Set when a broadcast dispatcher runs in this process: nudged when a broadcast becomes sendable. */
   dispatcher?: { wake(): void };
+  /** Live rally screens: the webhook notifies it after each committed text. */
+  live: LiveHub;
 }

@@ -66,6 +66,7 @@ function main(): void {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    ctx.live.close(); // end live-screen event streams so they do not hold the drain open
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and sends');
     const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     void Promise.all([httpClosed, dispatcher.stop()]).then(() => {

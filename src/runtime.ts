@@ -4,6 +4,8 @@ import type { Config } from './config';
 import type { AppContext } from './context';
 import { systemClock, type Clock, type IdGenerator } from './core/clock';
 import { uuid } from './ids';
+import { LiveHub } from './live/hub';
+import { statsNow } from './live/stats';
 import { seedDemo } from './seed';
 import { CampaignRegistry } from './store/campaign-registry';
 import { InboundStore } from './store/inbound';
@@ -22,7 +24,8 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     if (config.seedDemo) seedDemo(store, clock, newId, logger);
     const registry = new CampaignRegistry(store, logger);
     const inbound = new InboundStore(store, registry, newId);
-    return { config, store, registry, inbound, logger, clock, newId };
+    const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger);
+    return { config, store, registry, inbound, logger, clock, newId, live };
   } catch (err) {
     store.close();
     throw err;

@@ -4,13 +4,6 @@
  * characters ^{}\[~]|€ and form feed take two septets. Any other character forces UCS-2:
  * 70 UTF-16 code units in one segment, 67 per part (an emoji outside the BMP takes two).
  */
-const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM_EXTENDED = '\f^{}\\[~]|€';
-
-const BASIC = new Set([...GSM_BASIC]);
-const EXTENDED = new Set([...GSM_EXTENDED]);
 
 export type Encoding = 'GSM-7' | 'UCS-2';
 
@@ -27,29 +20,50 @@ export interface SegmentInfo {
   remaining: number;
 }
 
-export function segmentInfo(body: string): SegmentInfo {
-  let septets = 0;
-  let gsm = true;
-  for (const ch of body) {
-    if (BASIC.has(ch)) septets += 1;
-    else if (EXTENDED.has(ch)) septets += 2;
-    else {
-      gsm = false;
-      break;
+/**
+ * Builds the counter. Deliberately self-contained (it refers to nothing outside its own body),
+ * so the organizer console ships this very function to the browser (`segmentCounterSource`)
+ * and the live counter on every message box is the server's arithmetic, not a copy of it.
+ */
+export function createSegmentCounter(): (body: string) => SegmentInfo {
+  const GSM_BASIC =
+    '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+    '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+  const GSM_EXTENDED = '\f^{}\\[~]|€';
+  const BASIC = new Set(Array.from(GSM_BASIC));
+  const EXTENDED = new Set(Array.from(GSM_EXTENDED));
+
+  return function segmentInfo(body: string): SegmentInfo {
+    let septets = 0;
+    let gsm = true;
+    for (const ch of body) {
+      if (BASIC.has(ch)) septets += 1;
+      else if (EXTENDED.has(ch)) septets += 2;
+      else {
+        gsm = false;
+        break;
+      }
     }
-  }
-  const characters = [...body].length;
-  if (gsm) {
-    const segments = septets === 0 ? 1 : septets <= 160 ? 1 : Math.ceil(septets / 153);
-    const perSegment = segments === 1 ? 160 : 153;
-    return { encoding: 'GSM-7', characters, units: septets, segments, perSegment, remaining: segments * perSegment - septets };
-  }
-  const units = body.length;
-  const segments = units <= 70 ? 1 : Math.ceil(units / 67);
-  const perSegment = segments === 1 ? 70 : 67;
-  return { encoding: 'UCS-2', characters, units, segments, perSegment, remaining: segments * perSegment - units };
+    const characters = Array.from(body).length;
+    if (gsm) {
+      const segments = septets === 0 ? 1 : septets <= 160 ? 1 : Math.ceil(septets / 153);
+      const perSegment = segments === 1 ? 160 : 153;
+      return { encoding: 'GSM-7', characters, units: septets, segments, perSegment, remaining: segments * perSegment - septets };
+    }
+    const units = body.length;
+    const segments = units <= 70 ? 1 : Math.ceil(units / 67);
+    const perSegment = segments === 1 ? 70 : 67;
+    return { encoding: 'UCS-2', characters, units, segments, perSegment, remaining: segments * perSegment - units };
+  };
 }
+
+export const segmentInfo: (body: string) => SegmentInfo = createSegmentCounter();
 
 export function segmentCount(body: string): number {
   return segmentInfo(body).segments;
+}
+
+/** Browser script defining `window.rallySegments(body)` from the same function (see above). */
+export function segmentCounterSource(): string {
+  return `"use strict";\nwindow.rallySegments = (${createSegmentCounter.toString()})();\n`;
 }

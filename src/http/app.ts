@@ -7,6 +7,7 @@ import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
 import { broadcastsApi } from './broadcasts-api';
 import { campaignsApi } from './campaigns-api';
+import { consolePages } from './pages';
 import { exportsApi } from './exports-api';
 import { importsApi } from './imports-api';
 
@@ -28,6 +29,9 @@ export function buildApp(ctx: AppContext): express.Express {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+
+  // The organizer console, the live rally screen and their assets (HTML; /api stays JSON).
+  app.use(consolePages(ctx));
 
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));

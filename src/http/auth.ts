@@ -1,22 +1,17 @@
 /**
- * Bearer-token roles. Organizers (ADMIN_TOKEN) can do everything; volunteers (VOLUNTEER_TOKEN)
- * can only download exports. Tokens are compared in constant time.
+ * Roles. Organizers (ADMIN_TOKEN) can do everything; volunteers (VOLUNTEER_TOKEN) can only
+ * download exports. API clients send `Authorization: Bearer <token>`; the console's browser sends
+ * its session cookie instead, and then every state-changing request must also carry the session's
+ * CSRF token and come from this site. Tokens are compared in constant time.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
+import { tokensEqual } from './secrets';
+import { assertCsrf, isSafeMethod, sessionOf } from './session';
 
 export type Role = 'admin' | 'volunteer';
-
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-/** Constant-time equality (hashing first makes the lengths equal). */
-export function tokensEqual(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
+export { tokensEqual };
 
 export function roleForToken(ctx: AppContext, token: string): Role | null {
   const { adminToken, volunteerToken } = ctx.config;
@@ -38,13 +33,20 @@ function bearer(req: Request): string | null {
   return m ? m[1]! : null;
 }
 
-/** Authenticate any known token; routes then `requireRole`. */
+/** Authenticate a bearer token or a console session; routes then `requireRole`. */
 export function authenticate(ctx: AppContext) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const token = bearer(req);
-    const role = token ? roleForToken(ctx, token) : null;
-    if (!role) throw new AppError('unauthorized', 'missing or invalid bearer token');
-    req.role = role;
+    if (token || req.get('authorization')) {
+      const role = token ? roleForToken(ctx, token) : null;
+      if (!role) throw new AppError('unauthorized', 'missing or invalid bearer token');
+      req.role = role;
+      return next();
+    }
+    const session = sessionOf(ctx, req);
+    if (!session) throw new AppError('unauthorized', 'missing or invalid bearer token');
+    if (!isSafeMethod(req.method)) assertCsrf(ctx, req, session, req.get('x-csrf-token'));
+    req.role = session.role;
     next();
   };
 }

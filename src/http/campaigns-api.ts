@@ -45,7 +45,9 @@ export function campaignsApi(ctx: AppContext): Router {
       const p = goalSchema.safeParse(b);
       return p.success ? { ok: true, value: p.data } : { ok: false, problems: zodProblems(p.error) };
     }, req.body);
-    res.json(setCampaignGoal(ctx.store, req.params.id, goalCents, ctx.clock.now()));
+    const updated = setCampaignGoal(ctx.store, req.params.id, goalCents, ctx.clock.now());
+    ctx.live.notify(updated.id);
+    res.json(updated);
   });
 
   r.delete('/:id', (req, res) => {

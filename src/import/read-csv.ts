@@ -81,7 +81,17 @@ export async function* readCsv(input: AsyncIterable<Buffer | string>, options: R
     }
   }
 
-  const parser = parse({ bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: false });
+  // The line a parse error is reported at is counted as the parser goes (on_record runs for each
+  // record as it is parsed), not as records are consumed: when the whole upload arrives in one
+  // chunk the parser can fail before the loop below has taken the records before the bad one.
+  let parsedLine = 1;
+  const parser = parse({
+    bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: false,
+    on_record: (cells: string[]) => {
+      parsedLine += 1 + breaksIn(cells);
+      return cells;
+    },
+  });
   const feeding = pipeline(Readable.from(decoded()), parser);
   // Errors surface through the parser's iterator below; this only prevents an unhandled rejection.
   feeding.catch(() => undefined);
@@ -94,7 +104,7 @@ export async function* readCsv(input: AsyncIterable<Buffer | string>, options: R
     await feeding;
   } catch (err) {
     if (err instanceof ImportFileError) throw err;
-    if (err instanceof CsvError) throw parseProblem(err, line);
+    if (err instanceof CsvError) throw parseProblem(err, parsedLine);
     const code = (err as { code?: string }).code;
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
       throw new ImportFileError(line, `the upload was interrupted after line ${line - 1}`);

@@ -203,6 +203,23 @@ export interface MessageReceiptsTable {
   updated_at: string;
 }
 
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  role: 'admin' | 'volunteer';
+  token_digest: string;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface LiveDisplaysTable {
+  campaign_id: string;
+  token: string;
+  counting_from: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   settings: SettingsTable;
   contacts: ContactsTable;
@@ -220,6 +237,8 @@ export interface DB {
   broadcast_recipients: BroadcastRecipientsTable;
   outbox_leases: OutboxLeasesTable;
   message_receipts: MessageReceiptsTable;
+  console_sessions: ConsoleSessionsTable;
+  live_displays: LiveDisplaysTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

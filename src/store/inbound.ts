@@ -28,6 +28,8 @@ export interface InboundResult {
   duplicate: boolean;
   contactId: string;
   handledAs: HandledAs | 'duplicate';
+  /** The campaign the text was about (null for a replay, which changed nothing). */
+  campaignId: string | null;
   /** Reply bodies to put in the TwiML response (already through the opt-out gate). */
   replies: string[];
   suppressed: number;
@@ -103,7 +105,7 @@ export class InboundStore {
     const seen = s.prepare(INBOUND_SQL.findInbound).get(msg.messageSid) as { id: string; contact_id: string } | undefined;
     if (seen) {
       const replies = (s.prepare(INBOUND_SQL.replies).all(seen.id) as { body: string }[]).map((r) => r.body);
-      return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', replies, suppressed: 0 };
+      return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0 };
     }
 
     const contact = s.prepare(INBOUND_SQL.upsertContact).get(this.newId(), msg.from, msg.fromState, at, at) as ContactRow;
@@ -153,7 +155,7 @@ export class InboundStore {
       if (out.accepted) replies.push(r.body);
       else suppressed++;
     });
-    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, replies, suppressed };
+    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed };
   }
 
   private writeContact(contact: ContactRow, d: InboundDecision, at: string): void {

@@ -63,6 +63,8 @@ export function smsWebhook(ctx: AppContext) {
       view,
       now,
     );
+    // After the commit: tell the live screens (O(1), no query; they recompute debounced).
+    ctx.live.notify(result.campaignId);
     if (ctx.config.localMode || ctx.logger.isLevelEnabled('debug')) {
       const level = ctx.config.localMode ? 'info' : 'debug';
       ctx.logger[level](

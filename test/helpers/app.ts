@@ -67,7 +67,10 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
   let n = 0;
   const ctx = createContext(config, logger, { clock, newId: () => `id-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}` });
   const app = buildApp(ctx);
-  return { app, ctx, clock, config, logs, dbFile, close: () => ctx.store.close() };
+  return { app, ctx, clock, config, logs, dbFile, close: () => {
+    ctx.live.close();
+    ctx.store.close();
+  } };
 }
 
 /** POST a form to a Twilio webhook path, signed exactly as Twilio signs it. */

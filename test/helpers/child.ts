@@ -55,9 +55,9 @@ export interface Gateway {
   stop(signal?: NodeJS.Signals): Promise<Exited>;
 }
 
-/** Start dist/main.js and wait until /healthz answers (bounded). */
+/** Start dist/main.js and wait until /healthz answers (bounded). env.PORT, if given, is used. */
 export async function startGateway(env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<Gateway> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...env },
     cwd: CHILD_CWD,

@@ -1,0 +1,136 @@
+/** Renders the campaign editor: basics, keywords, the conversation's steps and messages. */
+import { FLOW_MERGE_FIELDS, type FieldProblem } from '../../core/flow';
+import type { CampaignView } from '../../store/campaigns';
+import type { ConsoleSession } from '../session';
+import { VALIDATOR_TYPES, type CampaignForm, type StepRow } from './campaign-form';
+import { checkboxField, containerErrors, errorSummary, field, FieldErrors, fieldId, selectField } from './fields';
+import { html, type Html } from './html';
+import { consolePage, csrfField } from './layout';
+
+const TYPE_LABELS: Record<(typeof VALIDATOR_TYPES)[number], string> = {
+  name: 'First name', zip: 'ZIP code', email: 'Email address', money: 'Money amount (pledge)', yesno: 'Yes or no',
+  choice: 'Multiple choice', text: 'Free text',
+};
+
+const MERGE_HINT = `Merge fields: {{first_name|friend}} (with a fallback), ${FLOW_MERGE_FIELDS.filter((f) => f !== 'first_name')
+  .map((f) => `{{${f}}}`)
+  .join(', ')}, and any earlier step's capture. Counts are before merge fields are filled in.`;
+
+function stepBox(fe: FieldErrors, s: StepRow, i: number, total: number): Html {
+  const p = `flow.steps.${i}`;
+  const legendId = `step-${i}-legend`;
+  const fields = html`
+<div class="grid-3">
+${field(fe, { name: `${p}.id`, label: 'Step id', value: s.id, hint: 'lower-case letters, digits, _' })}
+${selectField(fe, { name: `${p}.validate.type`, label: 'Answer type', value: s.type, options: VALIDATOR_TYPES.map((t) => [t, TYPE_LABELS[t]]) })}
+${field(fe, { name: `${p}.capture`, label: 'Save the answer as', value: s.capture, list: 'capture-fields', hint: 'first_name, zip, email, pledge, or a field name of your own' })}
+</div>
+${field(fe, { name: `${p}.prompt`, label: 'Question', value: s.prompt, message: true })}
+${field(fe, { name: `${p}.reprompt`, label: 'Re-prompt after an answer that does not fit', value: s.reprompt, message: true, rows: 2 })}
+<div class="type-params grid-3" data-for-type="money">
+${field(fe, { name: `${p}.validate.minCents`, label: 'Smallest amount ($)', value: s.minCents, inputmode: 'decimal' })}
+${field(fe, { name: `${p}.validate.maxCents`, label: 'Largest amount ($)', value: s.maxCents, inputmode: 'decimal' })}
+${selectField(fe, { name: `${p}.validate.frequency`, label: 'Pledge frequency', value: s.frequency, options: [['monthly', 'Monthly'], ['once', 'One time']] })}
+</div>
+<div class="type-params" data-for-type="money">
+${field(fe, { name: `${p}.outOfRange`, label: 'Message when the amount is out of range (optional)', value: s.outOfRange, message: true, rows: 2, hint: '{{min}} and {{max}} are the range' })}
+</div>
+<div class="type-params" data-for-type="choice">
+${field(fe, { name: `${p}.validate.options`, label: 'Choices, one a line', value: s.options, message: false, hint: 'value | label | alias, alias — e.g. "vol | Volunteer | v, help"', className: 'options' })}
+</div>
+<div class="type-params" data-for-type="text">
+${field(fe, { name: `${p}.validate.maxLength`, label: 'Longest answer kept (characters)', value: s.maxLength, inputmode: 'numeric' })}
+</div>
+<div class="grid-2">
+${checkboxField(fe, { name: `${p}.skippable`, label: 'People may reply SKIP', checked: s.skippable })}
+${selectField(fe, { name: `${p}.onGiveUp`, label: 'After too many answers that do not fit', value: s.onGiveUp, options: [['next', 'Go on to the next step'], ['end', 'End the conversation politely']] })}
+</div>`;
+  return html`<fieldset class="step" id="step-${i}" aria-labelledby="${legendId}">
+<legend id="${legendId}">Step ${i + 1}${s.id ? html`: <code>${s.id}</code>` : ''}</legend>
+${containerErrors(fe, p, `step-${i}`, `Step ${i + 1}`)}
+${fields}
+<div class="row-actions">
+  <button type="submit" class="secondary" name="op" value="step-up:${i}"${i === 0 ? html` disabled` : ''}>Move up<span class="visually-hidden"> step ${i + 1}</span></button>
+  <button type="submit" class="secondary" name="op" value="step-down:${i}"${i === total - 1 ? html` disabled` : ''}>Move down<span class="visually-hidden"> step ${i + 1}</span></button>
+  <button type="submit" class="secondary danger" name="op" value="remove-step:${i}">Remove step ${i + 1}</button>
+</div>
+</fieldset>`;
+}
+
+function keywordRows(fe: FieldErrors, form: CampaignForm): Html {
+  const rows = form.keywords.length > 0 ? form.keywords : [{ word: '', aliases: '' }];
+  return html`${rows.map(
+    (k, i) => html`<div class="keyword-row grid-3">
+${field(fe, { name: `keywords.${i}.word`, label: `Keyword ${i + 1}`, value: k.word, hint: '2-20 letters or digits, e.g. JOIN' })}
+${field(fe, { name: `keywords.${i}.aliases`, label: `Aliases of keyword ${i + 1}`, value: k.aliases, hint: 'separated by commas, e.g. RALLY, UNETE' })}
+<div class="field"><button type="submit" class="secondary danger" name="op" value="remove-keyword:${i}">Remove keyword ${i + 1}</button></div>
+</div>`,
+  )}`;
+}
+
+export interface EditorOptions {
+  session: ConsoleSession;
+  form: CampaignForm;
+  problems: FieldProblem[];
+  campaign: CampaignView | null;
+  /** The field to focus after an add/remove/move (its zod path or a button id). */
+  focus?: string | null;
+  flash?: string | null;
+  aside?: Html;
+}
+
+export function renderCampaignEditor(o: EditorOptions): string {
+  const fe = new FieldErrors(o.problems);
+  const f = o.form;
+  const action = o.campaign ? `/campaigns/${o.campaign.id}` : '/campaigns/new';
+  const keywords = keywordRows(fe, f);
+  const steps = f.steps.map((s, i) => stepBox(fe, s, i, f.steps.length));
+  const basics = html`
+<div class="grid-2">
+${field(fe, { name: 'name', label: 'Campaign name', value: f.name, hint: 'For organizers only, e.g. "Chicago rally, Nov 21"' })}
+${field(fe, { name: 'programName', label: 'Program name', value: f.programName, hint: 'Starts every compliance text, e.g. "Team Chicago"' })}
+${field(fe, { name: 'sender', label: 'Sender', value: f.sender, hint: 'The short code (62262) or number in E.164 (+13125550100) people text', inputmode: 'tel' })}
+${field(fe, { name: 'supportContact', label: 'Support contact', value: f.supportContact, hint: 'Email, URL or phone number given in HELP replies' })}
+${field(fe, { name: 'frequency', label: 'Message frequency', value: f.frequency, hint: 'e.g. "Up to 6 msgs/mo" or "Recurring msgs"' })}
+${field(fe, { name: 'expiryHours', label: 'Conversation expires after (hours)', value: f.expiryHours, inputmode: 'decimal' })}
+${field(fe, { name: 'goalCents', label: "Tonight's monthly pledge goal ($)", value: f.goalCents, inputmode: 'decimal', hint: 'Shown as a thermometer on the live screen; blank for none' })}
+</div>
+${field(fe, { name: 'helpText', label: 'HELP reply (optional)', value: f.helpText, message: true, rows: 2, hint: 'Leave blank to generate one from the program name, frequency and support contact. Must mention STOP.' })}`;
+  const keywordSet = html`<fieldset id="keywords" aria-labelledby="keywords-legend">
+<legend id="keywords-legend">Keywords</legend>
+<p class="hint">People text a keyword (or one of its aliases) as the first word to start the conversation.</p>
+${containerErrors(fe, 'keywords', 'keywords', 'Keywords')}
+${keywords}
+<button type="submit" class="secondary" name="op" value="add-keyword" id="add-keyword">Add a keyword</button>
+</fieldset>`;
+  const flowSet = html`<section id="flow" aria-labelledby="flow-title">
+<h2 id="flow-title">Conversation</h2>
+<p class="hint">The opt-in confirmation (program name, frequency, rates, HELP and STOP) is sent first and generated for you. ${MERGE_HINT}</p>
+${containerErrors(fe, 'flow.steps', 'flow', 'Steps')}
+${steps}
+<button type="submit" class="secondary" name="op" value="add-step" id="add-step">Add a step</button>
+${field(fe, { name: 'flow.completion', label: 'Thank-you message when all steps are answered', value: f.completion, message: true })}
+${field(fe, { name: 'flow.giveUp', label: 'Message when the conversation ends early (optional)', value: f.giveUp, message: true, rows: 2 })}
+${field(fe, { name: 'flow.maxAttempts', label: 'Answers that do not fit before giving up on a step', value: f.maxAttempts, inputmode: 'numeric' })}
+</section>`;
+  const summary = errorSummary(fe);
+
+  const title = o.campaign ? `Edit ${o.campaign.name}` : 'New campaign';
+  const body = html`<p class="breadcrumb"><a href="/campaigns">Campaigns</a></p>
+<h1>${title}</h1>
+${summary}
+<div class="editor-layout">
+<form method="post" action="${action}" class="campaign-form" novalidate${o.focus ? html` data-focus="${o.focus.startsWith('add-') ? o.focus : fieldId(o.focus)}"` : ''}>
+${csrfField(o.session)}
+<button type="submit" name="op" value="save" class="visually-hidden" tabindex="-1" aria-hidden="true">Save</button>
+<fieldset aria-labelledby="basics-legend"><legend id="basics-legend">Basics</legend>${basics}</fieldset>
+${keywordSet}
+${flowSet}
+<datalist id="capture-fields"><option value="first_name"><option value="zip"><option value="email"><option value="pledge"></datalist>
+<div class="form-actions"><button type="submit" name="op" value="save">${o.campaign ? 'Save changes' : 'Create campaign'}</button>
+<a href="/campaigns" class="button secondary">Cancel</a></div>
+</form>
+${o.aside ?? ''}
+</div>`;
+  return consolePage({ title, session: o.session, active: 'campaigns', body, flash: o.flash, scripts: ['segments.js'] });
+}

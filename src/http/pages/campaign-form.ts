@@ -1,0 +1,274 @@
+/**
+ * The campaign editor's form model. Every input is named by the zod path the API reports
+ * problems at (`flow.steps.1.prompt`), so a problem lands next to its field. Money is typed in
+ * dollars and sent in cents; blank keyword rows are dropped. `applyEdit` handles the editor's
+ * add / remove / move buttons (plain form posts: the editor works without JavaScript).
+ */
+import type { CampaignInput } from '../../core/campaign';
+import { DEMO_FLOW, type FieldProblem, type FlowInput } from '../../core/flow';
+import { centsToDecimal } from '../../core/money';
+import type { CampaignView } from '../../store/campaigns';
+
+export const VALIDATOR_TYPES = ['name', 'zip', 'email', 'money', 'yesno', 'choice', 'text'] as const;
+export type ValidatorType = (typeof VALIDATOR_TYPES)[number];
+export const MAX_STEPS = 20;
+export const MAX_KEYWORD_ROWS = 20;
+
+export interface KeywordRow {
+  word: string;
+  /** Comma- or space-separated. */
+  aliases: string;
+}
+
+export interface StepRow {
+  id: string;
+  prompt: string;
+  capture: string;
+  type: string;
+  reprompt: string;
+  outOfRange: string;
+  skippable: boolean;
+  onGiveUp: string;
+  /** Money steps, in dollars as typed. */
+  minCents: string;
+  maxCents: string;
+  frequency: string;
+  /** Choice steps: one option a line, "value | label | alias, alias". */
+  options: string;
+  /** Text steps. */
+  maxLength: string;
+}
+
+export interface CampaignForm {
+  name: string;
+  programName: string;
+  sender: string;
+  frequency: string;
+  supportContact: string;
+  helpText: string;
+  expiryHours: string;
+  /** Tonight's monthly pledge goal, in dollars as typed. */
+  goalCents: string;
+  keywords: KeywordRow[];
+  steps: StepRow[];
+  completion: string;
+  giveUp: string;
+  maxAttempts: string;
+}
+
+const dollars = (cents: unknown) => (typeof cents === 'number' ? centsToDecimal(cents).replace(/\.00$/, '') : '');
+const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+export function blankStep(n: number): StepRow {
+  return {
+    id: `step${n}`, prompt: '', capture: '', type: 'text', reprompt: '', outOfRange: '', skippable: false, onGiveUp: 'next',
+    minCents: '1', maxCents: '2700', frequency: 'monthly', options: '', maxLength: '160',
+  };
+}
+
+function stepFromFlow(s: Record<string, unknown>, i: number): StepRow {
+  const v = (s.validate ?? {}) as Record<string, unknown>;
+  const options = Array.isArray(v.options)
+    ? (v.options as { value?: unknown; label?: unknown; aliases?: unknown }[])
+        .map((o) => [str(o.value), str(o.label), Array.isArray(o.aliases) ? o.aliases.map(str).join(', ') : ''].join(' | ').replace(/( \| )+$/, ''))
+        .join('\n')
+    : '';
+  return {
+    ...blankStep(i + 1),
+    id: str(s.id), prompt: str(s.prompt), capture: str(s.capture), type: str(v.type) || 'text', reprompt: str(s.reprompt),
+    outOfRange: str(s.outOfRange), skippable: s.skippable === true, onGiveUp: str(s.onGiveUp) || 'next',
+    minCents: v.minCents === undefined ? '1' : dollars(v.minCents), maxCents: v.maxCents === undefined ? '2700' : dollars(v.maxCents),
+    frequency: str(v.frequency) || 'monthly', options, maxLength: v.maxLength === undefined ? '160' : str(v.maxLength),
+  };
+}
+
+function flowFields(flow: unknown): Pick<CampaignForm, 'steps' | 'completion' | 'giveUp' | 'maxAttempts'> {
+  const f = (flow && typeof flow === 'object' ? flow : {}) as Record<string, unknown>;
+  const steps = Array.isArray(f.steps) ? (f.steps as Record<string, unknown>[]).map(stepFromFlow) : [];
+  return { steps, completion: str(f.completion), giveUp: str(f.giveUp), maxAttempts: f.maxAttempts === undefined ? '3' : str(f.maxAttempts) };
+}
+
+/** A new campaign starts from the demo conversation (name, ZIP, monthly pledge, email). */
+export function newCampaignForm(): CampaignForm {
+  return {
+    name: '', programName: '', sender: '', frequency: 'Up to 6 msgs/mo', supportContact: '', helpText: '', expiryHours: '24',
+    goalCents: '', keywords: [{ word: '', aliases: '' }], ...flowFields(DEMO_FLOW as FlowInput),
+  };
+}
+
+export function formFromCampaign(c: CampaignView): CampaignForm {
+  return {
+    name: c.name, programName: c.programName, sender: c.sender, frequency: c.frequency, supportContact: c.supportContact,
+    helpText: c.helpText ?? '', expiryHours: String(c.expiryHours), goalCents: c.goalCents > 0 ? dollars(c.goalCents) : '',
+    keywords: c.keywords.map((k) => ({ word: k.word, aliases: k.aliases.join(', ') })), ...flowFields(c.flow),
+  };
+}
+
+/** Rows numbered 0..n-1 in the posted names, up to a limit (gaps are skipped). */
+function indexes(body: Record<string, unknown>, prefix: string, limit: number): number[] {
+  const seen = new Set<number>();
+  const re = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d{1,2})\\.`);
+  for (const key of Object.keys(body)) {
+    const m = re.exec(key);
+    if (m) seen.add(Number(m[1]));
+  }
+  return [...seen].filter((i) => i < limit).sort((a, b) => a - b);
+}
+
+export function formFromBody(body: Record<string, unknown>): CampaignForm {
+  const get = (name: string) => {
+    const v = body[name];
+    return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
+  };
+  const keywords = indexes(body, 'keywords', MAX_KEYWORD_ROWS)
+    .map((i) => ({ word: get(`keywords.${i}.word`), aliases: get(`keywords.${i}.aliases`) }))
+    .filter((k) => k.word.trim() !== '' || k.aliases.trim() !== '');
+  const steps = indexes(body, 'flow.steps', MAX_STEPS).map((i): StepRow => {
+    const p = `flow.steps.${i}`;
+    return {
+      id: get(`${p}.id`), prompt: get(`${p}.prompt`), capture: get(`${p}.capture`), type: get(`${p}.validate.type`),
+      reprompt: get(`${p}.reprompt`), outOfRange: get(`${p}.outOfRange`), skippable: get(`${p}.skippable`) !== '',
+      onGiveUp: get(`${p}.onGiveUp`), minCents: get(`${p}.validate.minCents`), maxCents: get(`${p}.validate.maxCents`),
+      frequency: get(`${p}.validate.frequency`), options: get(`${p}.validate.options`), maxLength: get(`${p}.validate.maxLength`),
+    };
+  });
+  return {
+    name: get('name'), programName: get('programName'), sender: get('sender'), frequency: get('frequency'),
+    supportContact: get('supportContact'), helpText: get('helpText'), expiryHours: get('expiryHours'), goalCents: get('goalCents'),
+    keywords, steps, completion: get('flow.completion'), giveUp: get('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
+  };
+}
+
+function move<T>(list: T[], from: number, to: number): T[] {
+  if (from < 0 || from >= list.length || to < 0 || to >= list.length) return list;
+  const copy = [...list];
+  const [item] = copy.splice(from, 1);
+  copy.splice(to, 0, item!);
+  return copy;
+}
+
+/**
+ * The editor's buttons: add-step, remove-step:N, step-up:N, step-down:N, add-keyword,
+ * remove-keyword:N. Returns the edited form and the id of the field to focus, or null for an
+ * unknown operation.
+ */
+export function applyEdit(form: CampaignForm, op: string): { form: CampaignForm; focus: string } | null {
+  const m = /^(add-step|remove-step|step-up|step-down|add-keyword|remove-keyword)(?::(\d{1,2}))?$/.exec(op);
+  if (!m) return null;
+  const i = Number(m[2] ?? -1);
+  const f = { ...form, keywords: [...form.keywords], steps: [...form.steps] };
+  switch (m[1]) {
+    case 'add-step':
+      if (f.steps.length < MAX_STEPS) f.steps.push(blankStep(f.steps.length + 1));
+      return { form: f, focus: `flow.steps.${f.steps.length - 1}.id` };
+    case 'remove-step':
+      f.steps.splice(i, 1);
+      return { form: f, focus: f.steps.length > 0 ? `flow.steps.${Math.min(i, f.steps.length - 1)}.id` : 'add-step' };
+    case 'step-up':
+      return { form: { ...f, steps: move(f.steps, i, i - 1) }, focus: `flow.steps.${Math.max(0, i - 1)}.id` };
+    case 'step-down':
+      return { form: { ...f, steps: move(f.steps, i, i + 1) }, focus: `flow.steps.${Math.min(f.steps.length - 1, i + 1)}.id` };
+    case 'add-keyword':
+      if (f.keywords.length < MAX_KEYWORD_ROWS) f.keywords.push({ word: '', aliases: '' });
+      return { form: f, focus: `keywords.${f.keywords.length - 1}.word` };
+    case 'remove-keyword':
+      f.keywords.splice(i, 1);
+      return { form: f, focus: f.keywords.length > 0 ? `keywords.${Math.min(i, f.keywords.length - 1)}.word` : 'add-keyword' };
+    default:
+      return null;
+  }
+}
+
+/** "$2,700.50", "2700.5", "10" → cents; null when it is not an amount. */
+export function parseDollars(text: string): number | null {
+  const t = text.trim().replace(/^\$/, '').replace(/,/g, '');
+  if (!/^\d{1,9}(\.\d{1,2})?$/.test(t)) return null;
+  const [whole, frac = ''] = t.split('.');
+  return Number(whole) * 100 + Number(frac.padEnd(2, '0'));
+}
+
+function parseNumber(text: string): number | null {
+  const t = text.trim();
+  return /^\d+(\.\d+)?$/.test(t) ? Number(t) : null;
+}
+
+function parseOptions(text: string): { value: string; label?: string; aliases?: string[] }[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((line) => {
+      const [value = '', label = '', aliases = ''] = line.split('|').map((p) => p.trim());
+      const a = aliases.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      return { value, ...(label ? { label } : {}), ...(a.length ? { aliases: a } : {}) };
+    });
+}
+
+export interface FormConversion {
+  input: CampaignInput;
+  goalCents: number;
+  /** Problems found before the API's own validation (amounts and numbers that do not parse). */
+  problems: FieldProblem[];
+}
+
+/** The API's campaign body from the form (what POST/PUT /api/campaigns takes). */
+export function campaignInputFromForm(form: CampaignForm): FormConversion {
+  const problems: FieldProblem[] = [];
+  const amount = (text: string, path: string, fallback: number): number => {
+    if (text.trim() === '') return fallback;
+    const c = parseDollars(text);
+    if (c === null) problems.push({ path, message: 'must be a dollar amount like 10 or 2,700' });
+    return c ?? fallback;
+  };
+  const number = (text: string, path: string): number | undefined => {
+    if (text.trim() === '') return undefined;
+    const n = parseNumber(text);
+    if (n === null) problems.push({ path, message: 'must be a number' });
+    return n ?? undefined;
+  };
+
+  const steps = form.steps.map((s, i) => {
+    const p = `flow.steps.${i}`;
+    const type = s.type;
+    let validate: Record<string, unknown> = { type };
+    if (type === 'money') {
+      validate = {
+        type, minCents: amount(s.minCents, `${p}.validate.minCents`, 100), maxCents: amount(s.maxCents, `${p}.validate.maxCents`, 270_000),
+        frequency: s.frequency || 'monthly',
+      };
+    } else if (type === 'choice') validate = { type, options: parseOptions(s.options) };
+    else if (type === 'text') {
+      const maxLength = number(s.maxLength, `${p}.validate.maxLength`);
+      validate = maxLength === undefined ? { type } : { type, maxLength };
+    }
+    return {
+      id: s.id.trim(), prompt: s.prompt, capture: s.capture.trim(), validate, reprompt: s.reprompt,
+      ...(type === 'money' && s.outOfRange.trim() !== '' ? { outOfRange: s.outOfRange } : {}),
+      skippable: s.skippable, onGiveUp: s.onGiveUp || 'next',
+    };
+  });
+  const expiryHours = number(form.expiryHours, 'expiryHours');
+  const maxAttempts = number(form.maxAttempts, 'flow.maxAttempts');
+  const input = {
+    name: form.name, programName: form.programName, sender: form.sender,
+    keywords: form.keywords.map((k) => ({ word: k.word, aliases: k.aliases.split(/[\s,]+/).filter((a) => a !== '') })),
+    ...(form.frequency.trim() !== '' ? { frequency: form.frequency } : {}),
+    supportContact: form.supportContact,
+    helpText: form.helpText.trim() === '' ? null : form.helpText,
+    ...(expiryHours !== undefined ? { expiryHours } : {}),
+    flow: {
+      steps,
+      completion: form.completion,
+      ...(form.giveUp.trim() !== '' ? { giveUp: form.giveUp } : {}),
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
+    },
+  } as CampaignInput;
+  const goalCents = amount(form.goalCents, 'goalCents', 0);
+  return { input, goalCents, problems };
+}
+
+/** Local problems first; an API problem at the same path as a local one adds nothing. */
+export function mergeProblems(local: FieldProblem[], api: FieldProblem[]): FieldProblem[] {
+  const seen = new Set(local.map((p) => p.path));
+  return [...local, ...api.filter((p) => !seen.has(p.path))];
+}

@@ -1,0 +1,187 @@
+/**
+ * Campaign pages: the list, the editor (create and edit through the same parser and repository
+ * as the API), and the live-screen controls (display link, "tonight" start, goal progress).
+ */
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../../context';
+import { parseCampaign, primaryKeyword } from '../../core/campaign';
+import type { FieldProblem } from '../../core/flow';
+import { formatCents } from '../../core/money';
+import { AppError } from '../../errors';
+import { statsNow } from '../../live/stats';
+import { campaignCounts } from '../../store/campaign-counts';
+import {
+  createCampaign, deactivateCampaign, getCampaign, listCampaigns, setCampaignGoal, updateCampaign, type CampaignView,
+} from '../../store/campaigns';
+import { ensureDisplay, rotateDisplayToken, setCountingFrom } from '../../store/live-displays';
+import { applyEdit, campaignInputFromForm, formFromBody, formFromCampaign, mergeProblems, newCampaignForm, type CampaignForm } from './campaign-form';
+import { renderCampaignEditor } from './campaign-editor';
+import { pageSession, requirePage } from './guard';
+import { html, type Html } from './html';
+import { consolePage, csrfField } from './layout';
+import type { ConsoleSession } from '../session';
+
+const MAX_GOAL_CENTS = 1_000_000_000;
+
+const FLASH: Record<string, string> = {
+  'count-now': "Tonight's count starts now.",
+  rolling: 'The live screen counts the last 12 hours.',
+  rotate: 'The display link was replaced; screens showing the old link have stopped.',
+  deactivated: 'Campaign deactivated. Its keywords no longer answer.',
+};
+
+function timeTag(iso: string): Html {
+  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+}
+
+function listPage(ctx: AppContext, session: ConsoleSession, showAll: boolean): string {
+  const campaigns = listCampaigns(ctx.store, showAll);
+  const counts = campaignCounts(ctx.store);
+  const rows = campaigns.map((c) => {
+    const n = counts.get(c.id) ?? { joined: 0, completed: 0, optedOut: 0 };
+    return html`<tr>
+<th scope="row"><a href="/campaigns/${c.id}">${c.name}</a>${c.active ? '' : html` <span class="badge">inactive</span>`}</th>
+<td>${c.programName}</td>
+<td><code>${c.sender}</code></td>
+<td>${c.keywords.map((k, i) => html`${i ? ', ' : ''}<strong>${k.word}</strong>${k.aliases.length ? ` (${k.aliases.join(', ')})` : ''}`)}</td>
+<td class="num">${n.joined.toLocaleString('en-US')}</td>
+<td class="num">${n.completed.toLocaleString('en-US')}</td>
+<td class="num">${n.optedOut.toLocaleString('en-US')}</td>
+</tr>`;
+  });
+  const body = html`<div class="page-head"><h1>Campaigns</h1><a class="button" href="/campaigns/new">New campaign</a></div>
+${campaigns.length === 0
+    ? html`<p>No campaigns yet. <a href="/campaigns/new">Create the first one</a>.</p>`
+    : html`<div class="table-wrap"><table>
+<caption class="visually-hidden">Campaigns with their people (test numbers excluded)</caption>
+<thead><tr><th scope="col">Campaign</th><th scope="col">Program</th><th scope="col">Sender</th><th scope="col">Keywords (aliases)</th>
+<th scope="col" class="num">Joined</th><th scope="col" class="num">Completed</th><th scope="col" class="num">Opted out</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`}
+<p class="hint">Counts are all-time and leave out the rehearsal simulator's test numbers.
+${showAll ? html`<a href="/campaigns">Hide inactive campaigns</a>` : html`<a href="/campaigns?all=1">Show inactive campaigns</a>`}</p>`;
+  return consolePage({ title: 'Campaigns', session, active: 'campaigns', body });
+}
+
+function livePanel(ctx: AppContext, session: ConsoleSession, c: CampaignView): Html {
+  const now = ctx.clock.now();
+  const display = ensureDisplay(ctx.store, c.id, now);
+  const stats = statsNow(ctx.store, c.id, now)!;
+  const link = `${ctx.config.publicBaseUrl}/live/${display.token}`;
+  const pct = stats.goalCents > 0 ? Math.min(100, Math.floor((stats.pledgedCents / stats.goalCents) * 100)) : null;
+  return html`<aside class="panel" aria-labelledby="live-title">
+<h2 id="live-title">Live rally screen</h2>
+<p>Tonight so far: <strong>${stats.joined.toLocaleString('en-US')}</strong> joined,
+<strong>${stats.completed.toLocaleString('en-US')}</strong> completed,
+<strong>${formatCents(stats.pledgedCents)}</strong> pledged monthly${pct === null ? '' : html` (${pct}% of ${formatCents(stats.goalCents)})`}.</p>
+<p class="hint">Counting ${display.countingFrom ? html`from ${timeTag(display.countingFrom)}` : 'the last 12 hours'}. Test numbers never count.</p>
+<div class="field"><label for="live-link">Display link (no sign-in needed: give it only to whoever runs the screen)</label>
+<input id="live-link" type="text" readonly value="${link}" spellcheck="false"></div>
+<p><a class="button" href="/live/${display.token}" target="_blank" rel="noopener">Open the live screen</a></p>
+<form method="post" action="/campaigns/${c.id}/live" class="stack">
+${csrfField(session)}
+<button type="submit" class="secondary" name="op" value="count-now">Start tonight's count now</button>
+<button type="submit" class="secondary" name="op" value="rolling">Count the last 12 hours</button>
+<button type="submit" class="secondary danger" name="op" value="rotate" data-confirm="Replace the display link? Screens showing the old link stop updating.">Replace the display link</button>
+</form>
+<p class="hint">Keyword to show: <strong>${primaryKeyword(c)}</strong> to <strong>${c.sender}</strong>.</p>
+${c.active
+    ? html`<form method="post" action="/campaigns/${c.id}/deactivate" class="stack">
+${csrfField(session)}
+<button type="submit" class="secondary danger" data-confirm="Deactivate this campaign? Its keywords stop answering; its data is kept.">Deactivate campaign</button>
+</form>`
+    : html`<p><span class="badge">inactive</span> This campaign no longer answers its keywords.</p>`}
+</aside>`;
+}
+
+type SaveResult = { ok: true; id: string } | { ok: false; problems: FieldProblem[] };
+
+function save(ctx: AppContext, existing: CampaignView | null, form: CampaignForm): SaveResult {
+  const conv = campaignInputFromForm(form);
+  if (conv.goalCents > MAX_GOAL_CENTS) conv.problems.push({ path: 'goalCents', message: 'must be at most $10,000,000' });
+  const parsed = parseCampaign(conv.input);
+  const problems = mergeProblems(conv.problems, parsed.ok ? [] : parsed.problems);
+  if (problems.length > 0 || !parsed.ok) return { ok: false, problems };
+  const now = ctx.clock.now();
+  try {
+    const saved = existing
+      ? updateCampaign(ctx.store, existing.id, parsed.value, now)
+      : createCampaign(ctx.store, parsed.value, ctx.newId, now, conv.goalCents);
+    if (existing) setCampaignGoal(ctx.store, saved.id, conv.goalCents, now);
+    ctx.registry.reload();
+    ctx.live.notify(saved.id);
+    ctx.logger.info({ campaignId: saved.id, sender: saved.sender, via: 'console' }, existing ? 'campaign updated' : 'campaign created');
+    return { ok: true, id: saved.id };
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'conflict' || err.code === 'validation_failed')) {
+      return { ok: false, problems: err.details.length > 0 ? err.details : [{ path: '', message: err.message }] };
+    }
+    throw err;
+  }
+}
+
+export function campaignPages(ctx: AppContext): Router {
+  const r = Router();
+  const admin = requirePage(ctx, 'admin');
+
+  r.get('/campaigns', admin, (req: Request, res: Response) => {
+    res.type('html').send(listPage(ctx, pageSession(req), req.query.all === '1'));
+  });
+
+  r.get('/campaigns/new', admin, (req: Request, res: Response) => {
+    res.type('html').send(renderCampaignEditor({ session: pageSession(req), form: newCampaignForm(), problems: [], campaign: null }));
+  });
+
+  const submit = (existing: (req: Request) => CampaignView | null) => (req: Request, res: Response) => {
+    const session = pageSession(req);
+    const campaign = existing(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const form = formFromBody(body);
+    const op = typeof body.op === 'string' ? body.op : 'save';
+    const aside = campaign ? livePanel(ctx, session, campaign) : undefined;
+    if (op !== 'save') {
+      const edited = applyEdit(form, op);
+      if (!edited) throw new AppError('bad_request', `unknown editor action "${op.slice(0, 40)}"`);
+      return res.type('html').send(renderCampaignEditor({ session, form: edited.form, problems: [], campaign, focus: edited.focus, aside }));
+    }
+    const result = save(ctx, campaign, form);
+    if (!result.ok) {
+      return res.status(400).type('html').send(renderCampaignEditor({ session, form, problems: result.problems, campaign, aside }));
+    }
+    res.redirect(303, `/campaigns/${result.id}?saved=1`);
+  };
+
+  r.post('/campaigns/new', admin, submit(() => null));
+
+  r.get('/campaigns/:id', admin, (req: Request, res: Response) => {
+    const session = pageSession(req);
+    const c = getCampaign(ctx.store, String(req.params.id));
+    const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : FLASH[String(req.query.done)] ?? null;
+    res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: livePanel(ctx, session, c) }));
+  });
+
+  r.post('/campaigns/:id', admin, submit((req) => getCampaign(ctx.store, String(req.params.id))));
+
+  r.post('/campaigns/:id/live', admin, (req: Request, res: Response) => {
+    const c = getCampaign(ctx.store, String(req.params.id));
+    const op = (req.body as Record<string, unknown> | undefined)?.op;
+    const now = ctx.clock.now();
+    if (op === 'count-now') setCountingFrom(ctx.store, c.id, now.toISOString(), now);
+    else if (op === 'rolling') setCountingFrom(ctx.store, c.id, null, now);
+    else if (op === 'rotate') {
+      rotateDisplayToken(ctx.store, c.id, now);
+      ctx.live.disconnect(c.id);
+      ctx.logger.info({ campaignId: c.id }, 'live display link replaced');
+    } else throw new AppError('bad_request', 'unknown live screen action');
+    ctx.live.notify(c.id);
+    res.redirect(303, `/campaigns/${c.id}?done=${op}`);
+  });
+
+  r.post('/campaigns/:id/deactivate', admin, (req: Request, res: Response) => {
+    const c = deactivateCampaign(ctx.store, String(req.params.id), ctx.clock.now());
+    ctx.registry.reload();
+    ctx.logger.info({ campaignId: c.id, via: 'console' }, 'campaign deactivated');
+    res.redirect(303, `/campaigns/${c.id}?done=deactivated`);
+  });
+
+  return r;
+}

@@ -1,0 +1,122 @@
+/**
+ * The live rally screen: GET /live/<display token> (no sign-in; the token is the secret) and its
+ * server-sent event stream GET /live/<token>/events. Both carry aggregates only: the campaign's
+ * public call to action (keyword and sender, as printed on the posters), people joined tonight,
+ * completed sign-ups, monthly pledges and the goal. Never a supporter's name, number or email.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../../context';
+import { primaryKeyword } from '../../core/campaign';
+import { formatCents } from '../../core/money';
+import { AppError } from '../../errors';
+import { statsNow, type LiveStats } from '../../live/stats';
+import { getCampaign } from '../../store/campaigns';
+import { displayByToken } from '../../store/live-displays';
+import { html } from './html';
+
+/** The only fields that ever leave the server for a screen. */
+export function publicStats(s: LiveStats): LiveStats {
+  return { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, goalCents: s.goalCents, since: s.since };
+}
+
+export function goalFraction(s: Pick<LiveStats, 'pledgedCents' | 'goalCents'>): number {
+  return s.goalCents > 0 ? Math.min(1, s.pledgedCents / s.goalCents) : 0;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** A sender as people type it: 62262, or 312-555-0199 for a US number. */
+export function senderForPeople(sender: string): string {
+  const us = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(sender);
+  return us ? `${us[1]}-${us[2]}-${us[3]}` : sender;
+}
+
+function livePage(token: string, c: { programName: string; keyword: string; sender: string }, s: LiveStats): string {
+  const f = goalFraction(s);
+  const pct = Math.floor(f * 100);
+  // SVG geometry is set with attributes (no inline styles: the CSP forbids them).
+  const vFill = Math.round(f * 1000);
+  const hFill = Math.round(f * 1000);
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<meta name="robots" content="noindex">
+<title>${c.programName} · live</title>
+<link rel="stylesheet" href="/assets/live.css">
+<script src="/assets/live.js" defer></script>
+</head>
+<body class="live" data-events="/live/${token}/events">
+<main>
+  <header class="live-head">
+    <h1>${c.programName}</h1>
+    <p class="cta">Text <strong>${c.keyword}</strong> to <strong>${senderForPeople(c.sender)}</strong></p>
+  </header>
+  <div class="live-body">
+    <section class="stats" aria-label="Tonight so far">
+      <div class="stat"><span class="num" id="joined">${count(s.joined)}</span><span class="label">joined tonight</span></div>
+      <div class="stat"><span class="num" id="completed">${count(s.completed)}</span><span class="label">completed sign-ups</span></div>
+      <div class="stat money"><span class="num" id="pledged">${formatCents(s.pledgedCents)}</span><span class="label">pledged monthly</span></div>
+    </section>
+    <section class="thermo" aria-label="Progress toward tonight's goal">
+      <svg class="thermo-v" viewBox="0 0 100 1000" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+        <rect class="track" x="0" y="0" width="100" height="1000" rx="50"></rect>
+        <rect class="fill" id="fill-v" x="0" y="${1000 - vFill}" width="100" height="${vFill}" rx="50"></rect>
+      </svg>
+      <svg class="thermo-h" viewBox="0 0 1000 100" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+        <rect class="track" x="0" y="0" width="1000" height="100" rx="50"></rect>
+        <rect class="fill" id="fill-h" x="0" y="0" width="${hFill}" height="100" rx="50"></rect>
+      </svg>
+      <p class="goal"${s.goalCents > 0 ? '' : html` hidden`} id="goal-line"><span id="pct">${pct}%</span> of the
+        <span id="goal">${formatCents(s.goalCents)}</span> monthly goal</p>
+    </section>
+  </div>
+  <p class="conn" id="conn" role="status" aria-live="polite"></p>
+</main>
+</body>
+</html>
+`.value;
+}
+
+export function liveRoutes(ctx: AppContext): Router {
+  const r = Router();
+
+  const display = (req: Request) => {
+    const d = displayByToken(ctx.store, String(req.params.token));
+    if (!d) throw new AppError('not_found', 'This display link is not valid (it may have been replaced). Ask an organizer for the current one.');
+    return d;
+  };
+
+  r.get('/live/:token', (req: Request, res: Response) => {
+    const d = display(req);
+    const c = getCampaign(ctx.store, d.campaignId);
+    const stats = statsNow(ctx.store, d.campaignId, ctx.clock.now());
+    if (!stats) throw new AppError('not_found', 'campaign not found');
+    res.type('html').send(livePage(d.token, { programName: c.programName, keyword: primaryKeyword(c), sender: c.sender }, stats));
+  });
+
+  r.get('/live/:token/events', (req: Request, res: Response) => {
+    const d = display(req);
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Accel-Buffering': 'no',
+    });
+    const send = (s: LiveStats) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
+    const sub = ctx.live.subscribe(d.campaignId, {
+      stats: send,
+      ping: () => res.write(': ping\n\n'),
+      close: () => res.end(),
+    });
+    if (!sub) throw new AppError('unavailable', 'too many live screens are connected');
+    res.flushHeaders();
+    res.write('retry: 3000\n\n');
+    if (sub.stats) send(sub.stats);
+    req.on('close', sub.unsubscribe);
+    res.on('close', sub.unsubscribe);
+  });
+
+  return r;
+}

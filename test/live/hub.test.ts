@@ -1,0 +1,105 @@
+/**
+ * The hub's cost model, with jest's fake timers (no waiting): a notify with no screen watching
+ * computes nothing; a burst of notifies with many screens is one recomputation, delivered once
+ * to each screen, and only when the numbers changed.
+ */
+import pino from 'pino';
+import { LiveHub, type LiveListener } from '../../src/live/hub';
+import type { LiveStats } from '../../src/live/stats';
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+function setup() {
+  let joined = 0;
+  const calls: string[] = [];
+  const hub = new LiveHub(
+    (id) => {
+      calls.push(id);
+      return id === 'gone' ? null : { joined, completed: 0, pledgedCents: 0, goalCents: 0, since: '2026-11-21T08:00:00.000Z' };
+    },
+    pino({ level: 'silent' }),
+    { debounceMs: 100, refreshMs: 15_000, maxListeners: 100 },
+  );
+  const screen = () => {
+    const got: LiveStats[] = [];
+    const l: LiveListener & { got: LiveStats[]; pings: number; closed: boolean } = {
+      got, pings: 0, closed: false,
+      stats: (s) => got.push(s),
+      ping: () => l.pings++,
+      close: () => (l.closed = true),
+    };
+    return l;
+  };
+  return { hub, calls, screen, bump: () => joined++ };
+}
+
+test('no screen watching: notify computes nothing and schedules nothing', () => {
+  const { hub, calls } = setup();
+  for (let i = 0; i < 1000; i++) hub.notify('c1');
+  jest.advanceTimersByTime(1000);
+  expect(calls).toEqual([]);
+  expect(jest.getTimerCount()).toBe(0);
+});
+
+test('a burst of 1000 texts with 50 screens is one recomputation and one delivery per screen', () => {
+  const { hub, calls, screen, bump } = setup();
+  const screens = Array.from({ length: 50 }, () => screen());
+  for (const s of screens) hub.subscribe('c1', s);
+  expect(calls).toHaveLength(50); // each connection gets its numbers when it connects
+  calls.length = 0;
+  for (let i = 0; i < 1000; i++) {
+    bump();
+    hub.notify('c1');
+  }
+  expect(calls).toEqual([]); // the webhook path itself computes nothing
+  jest.advanceTimersByTime(99);
+  expect(calls).toEqual([]);
+  jest.advanceTimersByTime(1);
+  expect(calls).toEqual(['c1']);
+  for (const s of screens) expect(s.got.map((x) => x.joined)).toEqual([1000]);
+});
+
+test('unchanged numbers are not re-sent; the slow tick pings instead', () => {
+  const { hub, screen } = setup();
+  const s = screen();
+  hub.subscribe('c1', s);
+  hub.notify('c1');
+  jest.advanceTimersByTime(100);
+  expect(s.got).toEqual([]);
+  jest.advanceTimersByTime(15_000);
+  expect(s.pings).toBe(1);
+});
+
+test('other campaigns are untouched; disconnect closes a campaign\'s screens; the listener cap holds', () => {
+  const { hub, calls, screen, bump } = setup();
+  const a = screen();
+  const b = screen();
+  hub.subscribe('c1', a);
+  hub.subscribe('c2', b);
+  calls.length = 0;
+  bump();
+  hub.notify('c2');
+  jest.advanceTimersByTime(100);
+  expect(calls).toEqual(['c2']);
+  expect(a.got).toEqual([]);
+  expect(b.got).toHaveLength(1);
+  hub.disconnect('c1');
+  expect(a.closed).toBe(true);
+  expect(hub.listeners).toBe(1);
+  for (let i = 0; i < 99; i++) expect(hub.subscribe('c3', screen())).not.toBeNull();
+  expect(hub.subscribe('c3', screen())).toBeNull();
+  hub.close();
+  expect(hub.listeners).toBe(0);
+  expect(jest.getTimerCount()).toBe(0);
+});
+
+test('unsubscribing the last screen stops the timers', () => {
+  const { hub, screen } = setup();
+  const sub = hub.subscribe('c1', screen())!;
+  hub.notify('c1');
+  sub.unsubscribe();
+  sub.unsubscribe();
+  expect(hub.listeners).toBe(0);
+  expect(jest.getTimerCount()).toBe(0);
+});

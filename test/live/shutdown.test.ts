@@ -1,0 +1,35 @@
+/**
+ * A live screen's open event stream must not hold the gateway's SIGTERM drain open: the hub ends
+ * the streams, the server closes, and the process exits 0 (not the 10-second forced exit 1).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore } from '../../src/store/open';
+import { ensureDisplay } from '../../src/store/live-displays';
+import { ADMIN_TOKEN } from '../helpers/app';
+import { startGateway } from '../helpers/child';
+import { SseClient } from '../helpers/sse';
+
+test('SIGTERM with a live screen connected drains and exits 0', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-live-stop-'));
+  const db = `sqlite:${path.join(dir, 'gw.db')}`;
+  const gw = await startGateway({ DATABASE_URL: db, ADMIN_TOKEN, LOG_LEVEL: 'info' });
+  try {
+    const store = openStore(db);
+    const id = (store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+    const token = ensureDisplay(store, id, new Date()).token;
+    store.close();
+    const { client, status } = await SseClient.open(`${gw.url}/live/${token}/events`);
+    expect(status).toBe(200);
+    await client.waitFor(() => true);
+    const started = Date.now();
+    const exited = await gw.stop('SIGTERM');
+    expect(exited.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(9_000);
+    await client.waitClosed();
+    expect(exited.stdout + exited.stderr).toContain('"msg":"stopped"');
+  } finally {
+    await gw.stop('SIGKILL');
+  }
+});
