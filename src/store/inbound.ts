@@ -1,8 +1,10 @@
 /**
- * The inbound hot path: one webhook, one short synchronous transaction of prepared statements.
- * Dedupe on MessageSid → contact upsert → open conversation → decide (pure core) → write the
- * inbound row, contact changes, conversation, consent events, pledge, membership and replies.
- * A replayed MessageSid returns the replies stored the first time and changes nothing.
+ * The inbound hot path: one webhook, one short synchronous run of prepared statements (its own
+ * transaction, or its own savepoint of a group commit when answering a webhook).
+ * Dedupe on MessageSid → contact → open conversation → decide (pure core) → write the contact
+ * (inserted on its first text, already decided), inbound row, conversation, consent events,
+ * pledge, membership and replies. A replayed MessageSid returns the replies stored the first time
+ * and changes nothing.
  */
 import type { IdGenerator } from '../core/clock';
 import type { ContactStatus } from '../core/compliance';
@@ -36,10 +38,11 @@ export interface InboundResult {
 const SQL = {
   findInbound: 'SELECT id, contact_id FROM inbound_messages WHERE message_sid = ?',
   replies: "SELECT body FROM outbound_messages WHERE inbound_id = ? AND status = 'twiml' ORDER BY position",
-  upsertContact:
-    "INSERT INTO contacts (id, phone, status, from_state, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?) " +
-    'ON CONFLICT (phone) DO UPDATE SET updated_at = excluded.updated_at ' +
-    'RETURNING id, status, first_name, zip, email, fields',
+  findContact: 'SELECT id, status, first_name, zip, email, fields FROM contacts WHERE phone = ?',
+  insertContact:
+    'INSERT INTO contacts (id, phone, status, first_name, zip, email, fields, from_state, opted_out_at, created_at, updated_at) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  touchContact: 'UPDATE contacts SET updated_at = ? WHERE id = ?',
   waiting:
     "SELECT id, campaign_id, keyword, step_index, attempts, data, expires_at FROM conversations WHERE contact_id = ? AND sender = ? AND status = 'waiting'",
   insertInbound:
@@ -93,8 +96,17 @@ export class InboundStore {
     return this.registry.forSender(to);
   }
 
+  /** Handles one text in its own transaction (tools, tests, anything not answering a webhook). */
   handle(msg: InboundText, view: SenderView, now: Date): InboundResult {
     return this.store.tx(() => this.handleInTx(msg, view, now));
+  }
+
+  /**
+   * The webhook path: the same writes, run now in a savepoint of the shared group-commit
+   * transaction; resolves once committed, so the TwiML answer never outruns the database.
+   */
+  handleBatched(msg: InboundText, view: SenderView, now: Date): Promise<InboundResult> {
+    return this.store.batched(() => this.handleInTx(msg, view, now));
   }
 
   private handleInTx(msg: InboundText, view: SenderView, now: Date): InboundResult {
@@ -106,7 +118,9 @@ export class InboundStore {
       return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', replies, suppressed: 0 };
     }
 
-    const contact = s.prepare(SQL.upsertContact).get(this.newId(), msg.from, msg.fromState, at, at) as ContactRow;
+    // A first text creates the contact below, once its status and fields are decided: one INSERT.
+    const found = s.prepare(SQL.findContact).get(msg.from) as ContactRow | undefined;
+    const contact: ContactRow = found ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
     const convRow = s.prepare(SQL.waiting).get(contact.id, msg.to) as ConversationRow | undefined;
     const conversation: ConversationSnapshot | null = convRow
       ? {
@@ -127,9 +141,9 @@ export class InboundStore {
       newId: this.newId,
     });
 
+    this.writeContact(contact, found ? null : msg, d, at);
     const inboundId = this.newId();
     s.prepare(SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, d.handledAs, at);
-    this.writeContact(contact, d, at);
     this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
       s.prepare(SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
@@ -137,7 +151,9 @@ export class InboundStore {
     if (d.pledge) {
       s.prepare(SQL.insertPledge).run(this.newId(), contact.id, d.pledge.campaignId, d.pledge.amountCents, d.pledge.frequency, msg.messageSid, at);
     }
-    if (d.membership) {
+    // A membership row changes only when a flow starts (joined) or completes; skipping the no-op
+    // upsert on every other answer saves rewriting a random page per text.
+    if (d.membership && (d.conversation?.isNew !== false || d.membership.completed)) {
       s.prepare(SQL.upsertMember).run(d.membership.campaignId, contact.id, d.membership.keyword, at, d.membership.completed ? at : null);
     }
 
@@ -156,11 +172,22 @@ export class InboundStore {
     return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, replies, suppressed };
   }
 
-  private writeContact(contact: ContactRow, d: InboundDecision, at: string): void {
+  /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */
+  private writeContact(contact: ContactRow, first: InboundText | null, d: InboundDecision, at: string): void {
     const changedFields = d.fields.firstName !== undefined || d.fields.zip !== undefined || d.fields.email !== undefined;
     const hasCustom = Object.keys(d.custom).length > 0;
-    if (d.status === contact.status && !changedFields && !hasCustom) return;
     const fields = hasCustom ? JSON.stringify({ ...(JSON.parse(contact.fields) as Captured), ...d.custom }) : contact.fields;
+    if (first) {
+      this.store.prepare(SQL.insertContact).run(
+        contact.id, first.from, d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields,
+        first.fromState, d.status === 'opted_out' ? at : null, at, at,
+      );
+      return;
+    }
+    if (d.status === contact.status && !changedFields && !hasCustom) {
+      this.store.prepare(SQL.touchContact).run(at, contact.id);
+      return;
+    }
     this.store
       .prepare(SQL.updateContact)
       .run(d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields, d.status, at, at, contact.id);

@@ -35,7 +35,7 @@ function sendTwiml(res: Response, xml: string): void {
 }
 
 export function smsWebhook(ctx: AppContext) {
-  return (req: Request, res: Response): void => {
+  return async (req: Request, res: Response): Promise<void> => {
     const params = verifiedParams(ctx, req);
     const parsed = inboundSmsSchema.safeParse(params);
     if (!parsed.success) {
@@ -55,7 +55,7 @@ export function smsWebhook(ctx: AppContext) {
       ctx.logger.warn({ messageSid: p.MessageSid, to: p.To.slice(0, 20) }, 'inbound to a number with no active campaign');
       return sendTwiml(res, EMPTY_TWIML);
     }
-    const result = ctx.inbound.handle(
+    const result = await ctx.inbound.handleBatched(
       {
         messageSid: p.MessageSid, from, to, body: p.Body, numMedia: Number(p.NumMedia ?? 0),
         optOutType: optOutTypeOf(p.OptOutType), fromState: p.FromState?.slice(0, 2) || null,
