@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { buildApp } from './http/app';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
+import { startCheckpointer } from './store/checkpointer';
 
 function withLocalAdminToken(config: Config, log: (token: string) => void): Config {
   if (config.adminToken || !config.localMode) return config;
@@ -45,6 +46,7 @@ function main(): void {
     );
   }
 
+  const checkpointer = startCheckpointer(ctx.store, logger);
   const app = buildApp(ctx);
   const server: Server = app.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
@@ -60,7 +62,8 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    server.close(() => {
+    server.close(async () => {
+      await checkpointer?.stop();
       ctx.store.close();
       logger.info('stopped');
       logger.flush?.();
