@@ -65,7 +65,7 @@ const envSchema = z
       .refine((v) => v === 'off' || /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be HH:MM-HH:MM (e.g. 08:00-21:00) or off'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
     SEED_DEMO: bool(true),
-    /** Per-number inbound limit: texts per minute before the gateway stops answering that number. */
+    /** Per-number inbound limit (token bucket, core/flood.ts): texts per minute a number may send before it is throttled. */
     INBOUND_PER_NUMBER_PER_MINUTE: int(20, 1, 10_000),
   })
   .superRefine((env, ctx) => {

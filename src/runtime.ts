@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { systemClock, type Clock, type IdGenerator } from './core/clock';
+import { FloodGuard } from './core/flood';
 import { uuid } from './ids';
 import { seedDemo } from './seed';
 import { CampaignRegistry } from './store/campaign-registry';
@@ -22,7 +23,8 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     if (config.seedDemo) seedDemo(store, clock, newId, logger);
     const registry = new CampaignRegistry(store, logger);
     const inbound = new InboundStore(store, registry, newId);
-    return { config, store, registry, inbound, logger, clock, newId };
+    const flood = new FloodGuard(config.inboundPerNumberPerMinute);
+    return { config, store, registry, inbound, flood, logger, clock, newId };
   } catch (err) {
     store.close();
     throw err;

@@ -24,12 +24,17 @@ export interface InboundText {
   numMedia: number;
   optOutType: 'STOP' | 'START' | 'HELP' | null;
   fromState: string | null;
+  /** Over the per-number flood limit (see core/flood.ts): recorded; only compliance is acted on. */
+  throttled?: boolean;
 }
+
+/** What became of a text: the router's decision, a replay, or a flood-throttled text. */
+export type InboundHandling = HandledAs | 'duplicate' | 'throttled';
 
 export interface InboundResult {
   duplicate: boolean;
   contactId: string;
-  handledAs: HandledAs | 'duplicate';
+  handledAs: InboundHandling;
   /** Reply bodies to put in the TwiML response (already through the opt-out gate). */
   replies: string[];
   suppressed: number;
@@ -64,6 +69,28 @@ const SQL = {
     'INSERT INTO campaign_members (campaign_id, contact_id, keyword, joined_at, completed_at) VALUES (?, ?, ?, ?, ?) ' +
     'ON CONFLICT (campaign_id, contact_id) DO UPDATE SET completed_at = coalesce(campaign_members.completed_at, excluded.completed_at)',
 } as const;
+
+/**
+ * A throttled number (over INBOUND_PER_NUMBER_PER_MINUTE) still gets compliance: these are acted
+ * on in full (status, consent ledger, interrupted conversation) even in the middle of a flood.
+ */
+const HONOURED_WHEN_THROTTLED = new Set<HandledAs>(['opt_out', 'opt_in', 'help', 'advanced_opt_out']);
+
+/**
+ * While throttled, only a reply confirming a change of consent goes out (the STOP confirmation,
+ * or START/YES re-subscribing an opted-out or pending number): never 500 HELP answers to 500 HELPs.
+ */
+function confirmsConsentChange(reply: InboundDecision['replies'][number], d: InboundDecision, before: ContactRow): boolean {
+  return reply.purpose === 'opt_out_confirmation' || (d.handledAs === 'opt_in' && before.status !== 'subscribed');
+}
+
+/** A throttled text that is not a compliance keyword: recorded as received, nothing else. */
+function ignored(d: InboundDecision, contact: ContactRow): InboundDecision {
+  return {
+    ...d, status: contact.status, fields: {}, custom: {}, consent: [], closed: [], conversation: null, pledge: null,
+    membership: null, replies: [],
+  };
+}
 
 interface ContactRow {
   id: string;
@@ -129,7 +156,7 @@ export class InboundStore {
         }
       : null;
 
-    const d = decideInbound({
+    const decision = decideInbound({
       text: msg.body,
       now,
       senderCampaign: view.speaker,
@@ -141,9 +168,19 @@ export class InboundStore {
       newId: this.newId,
     });
 
+    let d = decision;
+    let handledAs: InboundHandling = d.handledAs;
+    if (msg.throttled) {
+      if (HONOURED_WHEN_THROTTLED.has(d.handledAs)) d = { ...d, replies: d.replies.filter((r) => confirmsConsentChange(r, d, contact)) };
+      else {
+        d = ignored(d, contact);
+        handledAs = 'throttled';
+      }
+    }
+
     this.writeContact(contact, found ? null : msg, d, at);
     const inboundId = this.newId();
-    s.prepare(SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, d.handledAs, at);
+    s.prepare(SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, handledAs, at);
     this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
       s.prepare(SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
@@ -169,7 +206,7 @@ export class InboundStore {
       if (out.accepted) replies.push(r.body);
       else suppressed++;
     });
-    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, replies, suppressed };
+    return { duplicate: false, contactId: contact.id, handledAs, replies, suppressed };
   }
 
   /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */
