@@ -1,8 +1,9 @@
 /** Entry point: loadConfig → open the database → build the app → listen; SIGTERM drains. */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config';
 import { buildApp } from './http/app';
+import { withFastSmsWebhook } from './http/fast-webhook';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
 import { startCheckpointer } from './store/checkpointer';
@@ -48,7 +49,9 @@ function main(): void {
 
   const checkpointer = startCheckpointer(ctx.store, logger);
   const app = buildApp(ctx);
-  const server: Server = app.listen(config.port, config.host, () => {
+  // POST /twilio/sms skips express (same code, same answers; see http/fast-webhook.ts).
+  const server: Server = createServer(withFastSmsWebhook(ctx, app));
+  server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
   });
   server.keepAliveTimeout = 65_000;
