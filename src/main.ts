@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config';
 import { buildApp } from './http/app';
+import { drainable } from './http/drain';
 import { withFastSmsWebhook } from './http/fast-webhook';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
@@ -50,7 +51,8 @@ function main(): void {
   const checkpointer = startCheckpointer(ctx.store, logger);
   const app = buildApp(ctx);
   // POST /twilio/sms skips express (same code, same answers; see http/fast-webhook.ts).
-  const server: Server = createServer(withFastSmsWebhook(ctx, app));
+  const front = drainable(withFastSmsWebhook(ctx, app));
+  const server: Server = createServer(front.listener);
   server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
   });
@@ -65,14 +67,13 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-    server.close(async () => {
+    void front.drain(server).then(async () => {
       await checkpointer?.stop();
       ctx.store.close();
       logger.info('stopped');
       logger.flush?.();
       process.exit(0);
     });
-    server.closeIdleConnections();
     setTimeout(() => {
       logger.warn('in-flight requests did not finish in 10 s; exiting');
       process.exit(1);
