@@ -13,19 +13,7 @@ import { withFastSmsWebhook } from '../../src/http/fast-webhook';
 import { encodeForm, inboundParams } from '../../src/twilio/rehearse';
 import { signTwilioRequest, type FormParams } from '../../src/twilio/signature';
 import { AUTH_TOKEN, PUBLIC_BASE_URL, testApp, type TestApp } from '../helpers/app';
-
-interface Raw {
-  path?: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-interface Reply {
-  status: number;
-  type: string | undefined;
-  retryAfter: string | undefined;
-  body: string;
-}
+import { rawPost, type RawRequest as Raw } from '../helpers/raw-http';
 
 function listen(listener: http.RequestListener): Promise<http.Server> {
   return new Promise((resolve) => {
@@ -34,26 +22,7 @@ function listen(listener: http.RequestListener): Promise<http.Server> {
   });
 }
 
-function send(server: http.Server, r: Raw): Promise<Reply> {
-  const { port } = server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: r.path ?? '/twilio/sms', headers: { ...r.headers, 'content-length': String(r.body.length) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!, type: res.headers['content-type'], retryAfter: res.headers['retry-after'] as string | undefined,
-            body: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(r.body);
-  });
-}
+const send = (server: http.Server, r: Raw) => rawPost((server.address() as AddressInfo).port, r);
 
 /** What express.urlencoded would hand the route: the params Twilio's signature covers. */
 function expressParse(body: string): FormParams {
