@@ -8,6 +8,7 @@ import { withFastSmsWebhook } from './http/fast-webhook';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
 import { startCheckpointer } from './store/checkpointer';
+import { databaseProblemHint } from './store/open';
 
 function withLocalAdminToken(config: Config, log: (token: string) => void): Config {
   if (config.adminToken || !config.localMode) return config;
@@ -37,7 +38,13 @@ function main(): void {
   try {
     ctx = createContext(config, logger);
   } catch (err) {
-    logger.fatal({ err: (err as Error).message, code: (err as { code?: string }).code, databaseUrl: config.databaseUrl }, 'cannot open the database');
+    const code = (err as { code?: string }).code;
+    logger.fatal({ err: (err as Error).message, code, databaseUrl: config.databaseUrl }, 'cannot open the database');
+    // Also a plain sentence on the terminal, like a configuration error.
+    process.stderr.write(
+      `rallytext: cannot open the database ${config.databaseUrl}: ${(err as Error).message}${code ? ` (${code})` : ''}.\n` +
+        `${databaseProblemHint(err)}\n`,
+    );
     process.exit(1);
   }
   if (config.localMode) {

@@ -117,6 +117,39 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = ON');
     sqlite.exec(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+    probeWritable(sqlite);
   }
   return new Store(sqlite);
+}
+
+/**
+ * One committed write at start-up. SQLite silently opens a file it may not write read-only, and
+ * CREATE TABLE IF NOT EXISTS on an existing schema writes nothing, so without this a read-only
+ * database (or a disk with no room for the WAL) would only show up as every webhook failing.
+ */
+function probeWritable(sqlite: BetterSqlite3.Database): void {
+  try {
+    sqlite
+      .prepare("INSERT INTO settings (key, value) VALUES ('last_started_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .run(new Date().toISOString());
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}
+
+/** A sentence for an operator about why the database could not be opened or written. */
+export function databaseProblemHint(err: unknown): string {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  if (/^SQLITE_READONLY/.test(code)) {
+    return 'The database is read-only: make the file, its -wal and -shm files and its directory writable by this user (and the filesystem read-write), then start again.';
+  }
+  if (/^SQLITE_(CANTOPEN|PERM|AUTH)/.test(code)) {
+    return 'Check that its directory exists and that the file and the directory are writable by this user.';
+  }
+  if (/^SQLITE_FULL/.test(code)) return 'The disk is full: free some space (or point DATABASE_URL at another disk), then start again.';
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'Another process holds a lock on it: stop that process or try again.';
+  if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return 'The file is not a rallytext SQLite database, or it is damaged: restore a backup.';
+  if (/^SQLITE_IOERR/.test(code)) return 'The disk reported an I/O error: check the disk and free space, then start again.';
+  return '';
 }

@@ -11,15 +11,16 @@ describe('group commit', () => {
   let store: Store;
   let file: string;
   let reader: BetterSqlite3.Database;
-  const committed = () => (reader.prepare('SELECT key FROM settings ORDER BY key').all() as { key: string }[]).map((r) => r.key);
+  const committed = () => (reader.prepare('SELECT key FROM probe ORDER BY key').all() as { key: string }[]).map((r) => r.key);
   const put = (key: string) => () => {
-    store.sqlite.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(key, 'v');
+    store.sqlite.prepare('INSERT INTO probe (key) VALUES (?)').run(key);
     return key;
   };
 
   beforeEach(() => {
     file = tempDbFile();
     store = openStore(`sqlite:${file}`);
+    store.sqlite.exec('CREATE TABLE probe (key TEXT PRIMARY KEY)');
     reader = new BetterSqlite3(file, { readonly: true });
   });
   afterEach(() => {
