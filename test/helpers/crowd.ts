@@ -50,6 +50,7 @@ export interface Answer {
   status: number;
   replies: string[];
   raw: string;
+  retryAfter: string | null;
 }
 
 /** POST a signed inbound-SMS webhook, as Twilio would. */
@@ -63,7 +64,7 @@ export async function postSms(baseUrl: string, params: FormParams, token = AUTH_
     body: encodeForm(params),
   });
   const raw = await res.text();
-  return { status: res.status, replies: res.status === 200 ? twimlMessages(raw) : [], raw };
+  return { status: res.status, replies: res.status === 200 ? twimlMessages(raw) : [], raw, retryAfter: res.headers.get('retry-after') };
 }
 
 export function paramsOf(t: CrowdText): FormParams {
