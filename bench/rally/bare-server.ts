@@ -1,13 +1,13 @@
 /**
- * The baseline: bare express answering every POST /twilio/sms with one fixed TwiML string.
- * It parses the form body with the same parser the gateway uses (any Twilio webhook handler
- * must read the body), and does nothing else: no signature, no database, no logging.
+ * The baseline: bare express answering every POST /twilio/sms with one fixed TwiML string, and
+ * nothing else (the issue's baseline). With BARE_PARSE_BODY=true it also parses the form with
+ * express.urlencoded first, as any express webhook handler must before it can check a signature.
  * Run as a child process by bench/rally.ts: PORT=... node build/bench/rally/bare-server.js
  */
 import express from 'express';
 
 const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Thanks for joining!</Message></Response>';
-const parseBody = process.env.BARE_PARSE_BODY !== 'false';
+const parseBody = process.env.BARE_PARSE_BODY === 'true';
 
 const app = express();
 app.disable('x-powered-by');
