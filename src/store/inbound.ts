@@ -40,7 +40,7 @@ export interface InboundResult {
   suppressed: number;
 }
 
-const SQL = {
+export const INBOUND_SQL = {
   findInbound: 'SELECT id, contact_id FROM inbound_messages WHERE message_sid = ?',
   replies: "SELECT body FROM outbound_messages WHERE inbound_id = ? AND status = 'twiml' ORDER BY position",
   findContact: 'SELECT id, status, first_name, zip, email, fields FROM contacts WHERE phone = ?',
@@ -139,16 +139,16 @@ export class InboundStore {
   private handleInTx(msg: InboundText, view: SenderView, now: Date): InboundResult {
     const s = this.store;
     const at = now.toISOString();
-    const seen = s.prepare(SQL.findInbound).get(msg.messageSid) as { id: string; contact_id: string } | undefined;
+    const seen = s.prepare(INBOUND_SQL.findInbound).get(msg.messageSid) as { id: string; contact_id: string } | undefined;
     if (seen) {
-      const replies = (s.prepare(SQL.replies).all(seen.id) as { body: string }[]).map((r) => r.body);
+      const replies = (s.prepare(INBOUND_SQL.replies).all(seen.id) as { body: string }[]).map((r) => r.body);
       return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', replies, suppressed: 0 };
     }
 
     // A first text creates the contact below, once its status and fields are decided: one INSERT.
-    const found = s.prepare(SQL.findContact).get(msg.from) as ContactRow | undefined;
+    const found = s.prepare(INBOUND_SQL.findContact).get(msg.from) as ContactRow | undefined;
     const contact: ContactRow = found ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
-    const convRow = s.prepare(SQL.waiting).get(contact.id, msg.to) as ConversationRow | undefined;
+    const convRow = s.prepare(INBOUND_SQL.waiting).get(contact.id, msg.to) as ConversationRow | undefined;
     const conversation: ConversationSnapshot | null = convRow
       ? {
           id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
@@ -180,18 +180,18 @@ export class InboundStore {
 
     this.writeContact(contact, found ? null : msg, d, at);
     const inboundId = this.newId();
-    s.prepare(SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, handledAs, at);
+    s.prepare(INBOUND_SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, handledAs, at);
     this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
-      s.prepare(SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
+      s.prepare(INBOUND_SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
     }
     if (d.pledge) {
-      s.prepare(SQL.insertPledge).run(this.newId(), contact.id, d.pledge.campaignId, d.pledge.amountCents, d.pledge.frequency, msg.messageSid, at);
+      s.prepare(INBOUND_SQL.insertPledge).run(this.newId(), contact.id, d.pledge.campaignId, d.pledge.amountCents, d.pledge.frequency, msg.messageSid, at);
     }
     // A membership row changes only when a flow starts (joined) or completes; skipping the no-op
     // upsert on every other answer saves rewriting a random page per text.
     if (d.membership && (d.conversation?.isNew !== false || d.membership.completed)) {
-      s.prepare(SQL.upsertMember).run(d.membership.campaignId, contact.id, d.membership.keyword, at, d.membership.completed ? at : null);
+      s.prepare(INBOUND_SQL.upsertMember).run(d.membership.campaignId, contact.id, d.membership.keyword, at, d.membership.completed ? at : null);
     }
 
     const replies: string[] = [];
@@ -215,33 +215,33 @@ export class InboundStore {
     const hasCustom = Object.keys(d.custom).length > 0;
     const fields = hasCustom ? JSON.stringify({ ...(JSON.parse(contact.fields) as Captured), ...d.custom }) : contact.fields;
     if (first) {
-      this.store.prepare(SQL.insertContact).run(
+      this.store.prepare(INBOUND_SQL.insertContact).run(
         contact.id, first.from, d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields,
         first.fromState, d.status === 'opted_out' ? at : null, at, at,
       );
       return;
     }
     if (d.status === contact.status && !changedFields && !hasCustom) {
-      this.store.prepare(SQL.touchContact).run(at, contact.id);
+      this.store.prepare(INBOUND_SQL.touchContact).run(at, contact.id);
       return;
     }
     this.store
-      .prepare(SQL.updateContact)
+      .prepare(INBOUND_SQL.updateContact)
       .run(d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields, d.status, at, at, contact.id);
   }
 
   private writeConversations(contactId: string, sender: string, d: InboundDecision, at: string): void {
-    for (const c of d.closed) this.store.prepare(SQL.closeConversation).run(c.status, at, at, c.id);
+    for (const c of d.closed) this.store.prepare(INBOUND_SQL.closeConversation).run(c.status, at, at, c.id);
     const c = d.conversation;
     if (!c) return;
     const ended = c.status === 'waiting' ? null : at;
     const data = JSON.stringify(c.captured);
     if (c.isNew) {
       this.store
-        .prepare(SQL.insertConversation)
+        .prepare(INBOUND_SQL.insertConversation)
         .run(c.id, contactId, c.campaignId, sender, c.keyword, c.status, c.stepIndex, c.attempts, data, at, at, c.expiresAt, ended);
     } else {
-      this.store.prepare(SQL.updateConversation).run(c.status, c.stepIndex, c.attempts, data, at, c.expiresAt, ended, c.id);
+      this.store.prepare(INBOUND_SQL.updateConversation).run(c.status, c.stepIndex, c.attempts, data, at, c.expiresAt, ended, c.id);
     }
   }
 }
