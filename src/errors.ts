@@ -40,8 +40,11 @@ export class AppError extends Error {
   }
 }
 
-/** SQLite result codes that mean "the database cannot take writes right now". */
-const UNAVAILABLE_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
+/**
+ * SQLite result codes that mean "the database cannot take writes right now". ABORT: a group
+ * commit whose transaction SQLite rolled back because of another webhook's FULL/IOERR.
+ */
+const UNAVAILABLE_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|ABORT)/;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;

@@ -4,6 +4,7 @@
  * what is actually committed.
  */
 import BetterSqlite3 from 'better-sqlite3';
+import { toAppError } from '../../src/errors';
 import { openStore, type Store } from '../../src/store/open';
 import { tempDbFile } from '../helpers/app';
 
@@ -60,6 +61,8 @@ describe('group commit', () => {
     store.sqlite.prepare('ROLLBACK').run();
     await expect(a).rejects.toThrow(/rolled back/);
     await expect(b).rejects.toThrow(/rolled back/);
+    // Answered as "database unavailable" (503 + Retry-After), so Twilio's fallback URL takes over.
+    expect(toAppError(await a.catch((e: unknown) => e)).status).toBe(503);
     expect(committed()).toEqual([]);
     // The next turn starts a fresh batch and works.
     await expect(store.batched(put('z'))).resolves.toBe('z');
