@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -83,7 +84,8 @@ export async function startServer(
 ): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script], {
-    cwd: ROOT,
+    // Outside the checkout, so a developer's own .env can never leak into a measured run.
+    cwd: os.tmpdir(),
     // Only what node itself needs is inherited: the caller's own DATABASE_URL, LOG_LEVEL or
     // INBOUND_* must not leak into a measured run.
     env: { ...inherited(), ...env, PORT: String(port), HOST: '127.0.0.1' },

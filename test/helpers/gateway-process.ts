@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, PUBLIC_BASE_URL, VOLUNTEER_TOKEN } from './app';
 
@@ -50,7 +51,8 @@ export function gatewayEnv(dbFile: string, overrides: Record<string, string> = {
 /** Starts the gateway without waiting for it (for start-up failures). */
 export function spawnGateway(env: Record<string, string>, port = 0): GatewayProcess {
   const child = spawn(process.execPath, ['-r', path.join(__dirname, 'register-ts.js'), path.join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
+    // Outside the checkout, so a developer's own .env can never leak into a drill.
+    cwd: os.tmpdir(),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
