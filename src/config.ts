@@ -74,7 +74,7 @@ const envSchema = z
     TWILIO_TIMEOUT_MS: int(15_000, 100, 120_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
     SEED_DEMO: bool(true),
-    /** Per-number inbound limit: texts per minute before the gateway stops answering that number. */
+    /** Per-number inbound limit (token bucket, core/flood.ts): texts per minute a number may send before it is throttled. */
     INBOUND_PER_NUMBER_PER_MINUTE: int(20, 1, 10_000),
   })
   .superRefine((env, ctx) => {

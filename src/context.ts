@@ -1,6 +1,7 @@
 /** Everything a request handler needs, built once in main (or a test) and passed down. */
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from './core/clock';
+import type { FloodGuard } from './core/flood';
 import type { Config } from './config';
 import type { LiveHub } from './live/hub';
 import type { CampaignRegistry } from './store/campaign-registry';
@@ -12,6 +13,8 @@ export interface AppContext {
   store: Store;
   registry: CampaignRegistry;
   inbound: InboundStore;
+  /** Per-number inbound limit (INBOUND_PER_NUMBER_PER_MINUTE), in memory. */
+  flood: FloodGuard;
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;

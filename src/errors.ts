@@ -40,8 +40,11 @@ export class AppError extends Error {
   }
 }
 
-/** SQLite result codes that mean "the database cannot take writes right now". */
-const UNAVAILABLE_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL)/;
+/**
+ * SQLite result codes that mean "the database cannot take writes right now". ABORT: a group
+ * commit whose transaction SQLite rolled back because of another webhook's FULL/IOERR.
+ */
+const UNAVAILABLE_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|ABORT)/;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -53,9 +56,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'database unavailable, try again shortly');
-  const e = err as { type?: string; status?: number; message?: string } | null;
-  // body-parser / raw-body errors carry a `type` and an HTTP status.
-  if (e && typeof e.type === 'string') {
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string } | null;
+  // body-parser / raw-body errors carry a `type` and an HTTP status; a failure underneath them
+  // (e.g. zlib refusing a body sent as Content-Encoding: deflate that is not) has only the
+  // status and http-errors' `expose` flag.
+  if (e && (typeof e.type === 'string' || e.expose === true)) {
     if (e.type === 'entity.too.large') return new AppError('payload_too_large', 'request body too large');
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
       return new AppError('unsupported_media_type', e.message ?? 'unsupported encoding');

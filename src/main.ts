@@ -1,11 +1,15 @@
 /** Entry point: loadConfig → open the database → build the app → listen; SIGTERM drains. */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
+import { createServer, type Server } from 'node:http';
 import { createDispatcher } from './broadcast/wiring';
+import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
 import { buildApp } from './http/app';
+import { drainable } from './http/drain';
+import { withFastSmsWebhook } from './http/fast-webhook';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
+import { startCheckpointer } from './store/checkpointer';
+import { databaseProblemHint } from './store/open';
 
 function withLocalAdminToken(config: Config, log: (token: string) => void): Config {
   if (config.adminToken || !config.localMode) return config;
@@ -36,7 +40,13 @@ function main(): void {
   try {
     ctx = createContext(config, logger);
   } catch (err) {
-    logger.fatal({ err: (err as Error).message, code: (err as { code?: string }).code, databaseUrl: config.databaseUrl }, 'cannot open the database');
+    const code = (err as { code?: string }).code;
+    logger.fatal({ err: (err as Error).message, code, databaseUrl: config.databaseUrl }, 'cannot open the database');
+    // Also a plain sentence on the terminal, like a configuration error.
+    process.stderr.write(
+      `rallytext: cannot open the database ${config.databaseUrl}: ${(err as Error).message}${code ? ` (${code})` : ''}.\n` +
+        `${databaseProblemHint(err)}\n`,
+    );
     process.exit(1);
   }
   if (config.localMode) {
@@ -47,13 +57,17 @@ function main(): void {
     );
   }
 
+  const checkpointer = startCheckpointer(ctx.store, logger);
   const app = buildApp(ctx);
   // Broadcasts and queued texts are sent from this process. On start-up it takes over (looks up,
   // then resumes) whatever a killed predecessor left in flight.
   const dispatcher = createDispatcher(ctx);
   ctx.dispatcher = dispatcher;
   dispatcher.start();
-  const server: Server = app.listen(config.port, config.host, () => {
+  // POST /twilio/sms skips express (same code, same answers; see http/fast-webhook.ts).
+  const front = drainable(withFastSmsWebhook(ctx, app));
+  const server: Server = createServer(front.listener);
+  server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
   });
   server.keepAliveTimeout = 65_000;
@@ -68,14 +82,13 @@ function main(): void {
     stopping = true;
     ctx.live.close(); // end live-screen event streams so they do not hold the drain open
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and sends');
-    const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    void Promise.all([httpClosed, dispatcher.stop()]).then(() => {
+    void Promise.all([front.drain(server), dispatcher.stop()]).then(async () => {
+      await checkpointer?.stop();
       ctx.store.close();
       logger.info('stopped');
       logger.flush?.();
       process.exit(0);
     });
-    server.closeIdleConnections();
     // Sends in flight finish within TWILIO_TIMEOUT_MS; anything cut short is reconciled on the next start.
     setTimeout(() => {
       logger.warn('in-flight work did not finish in time; exiting');

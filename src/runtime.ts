@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { systemClock, type Clock, type IdGenerator } from './core/clock';
+import { FloodGuard } from './core/flood';
 import { uuid } from './ids';
 import { LiveHub } from './live/hub';
 import { statsNow } from './live/stats';
@@ -25,7 +26,8 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     const registry = new CampaignRegistry(store, logger);
     const inbound = new InboundStore(store, registry, newId);
     const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger);
-    return { config, store, registry, inbound, logger, clock, newId, live };
+    const flood = new FloodGuard(config.inboundPerNumberPerMinute);
+    return { config, store, registry, inbound, flood, logger, clock, newId, live };
   } catch (err) {
     store.close();
     throw err;

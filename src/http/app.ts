@@ -1,7 +1,7 @@
 /** Express assembly: routes, body limits, and the one place errors become HTTP responses. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
-import { AppError, toAppError } from '../errors';
+import { AppError } from '../errors';
 import { statusWebhook } from '../twilio/status';
 import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
@@ -10,6 +10,7 @@ import { campaignsApi } from './campaigns-api';
 import { consolePages } from './pages';
 import { exportsApi } from './exports-api';
 import { importsApi } from './imports-api';
+import { errorAnswer } from './error-response';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -50,13 +51,9 @@ export function buildApp(ctx: AppContext): express.Express {
   });
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = toAppError(err);
-    if (e.code === 'internal') ctx.logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    else if (e.code === 'unavailable') ctx.logger.error({ err: (err as Error).message, path: req.path }, 'database unavailable');
-    else ctx.logger.debug({ code: e.code, path: req.path, message: e.message }, 'request refused');
+    const answer = errorAnswer(ctx, err, req.method, req.path);
     if (res.headersSent) return;
-    if (e.code === 'unavailable') res.set('Retry-After', '5');
-    res.status(e.status).json({ error: { code: e.code, message: e.message, details: e.details } });
+    res.set(answer.headers).status(answer.status).json(answer.body);
   });
 
   return app;

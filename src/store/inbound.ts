@@ -1,8 +1,10 @@
 /**
- * The inbound hot path: one webhook, one short synchronous transaction of prepared statements.
- * Dedupe on MessageSid → contact upsert → open conversation → decide (pure core) → write the
- * inbound row, contact changes, conversation, consent events, pledge, membership and replies.
- * A replayed MessageSid returns the replies stored the first time and changes nothing.
+ * The inbound hot path: one webhook, one short synchronous run of prepared statements (its own
+ * transaction, or its own savepoint of a group commit when answering a webhook).
+ * Dedupe on MessageSid → contact → open conversation → decide (pure core) → write the contact
+ * (inserted on its first text, already decided), inbound row, conversation, consent events,
+ * pledge, membership and replies. A replayed MessageSid returns the replies stored the first time
+ * and changes nothing.
  */
 import type { IdGenerator } from '../core/clock';
 import type { ContactStatus } from '../core/compliance';
@@ -22,12 +24,17 @@ export interface InboundText {
   numMedia: number;
   optOutType: 'STOP' | 'START' | 'HELP' | null;
   fromState: string | null;
+  /** Over the per-number flood limit (see core/flood.ts): recorded; only compliance is acted on. */
+  throttled?: boolean;
 }
+
+/** What became of a text: the router's decision, a replay, or a flood-throttled text. */
+export type InboundHandling = HandledAs | 'duplicate' | 'throttled';
 
 export interface InboundResult {
   duplicate: boolean;
   contactId: string;
-  handledAs: HandledAs | 'duplicate';
+  handledAs: InboundHandling;
   /** The campaign the text was about (null for a replay, which changed nothing). */
   campaignId: string | null;
   /** Reply bodies to put in the TwiML response (already through the opt-out gate). */
@@ -38,10 +45,11 @@ export interface InboundResult {
 export const INBOUND_SQL = {
   findInbound: 'SELECT id, contact_id FROM inbound_messages WHERE message_sid = ?',
   replies: "SELECT body FROM outbound_messages WHERE inbound_id = ? AND status = 'twiml' ORDER BY position",
-  upsertContact:
-    "INSERT INTO contacts (id, phone, status, from_state, created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?) " +
-    'ON CONFLICT (phone) DO UPDATE SET updated_at = excluded.updated_at ' +
-    'RETURNING id, status, first_name, zip, email, fields',
+  findContact: 'SELECT id, status, first_name, zip, email, fields FROM contacts WHERE phone = ?',
+  insertContact:
+    'INSERT INTO contacts (id, phone, status, first_name, zip, email, fields, from_state, opted_out_at, created_at, updated_at) ' +
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  touchContact: 'UPDATE contacts SET updated_at = ? WHERE id = ?',
   waiting:
     "SELECT id, campaign_id, keyword, step_index, attempts, data, expires_at FROM conversations WHERE contact_id = ? AND sender = ? AND status = 'waiting'",
   insertInbound:
@@ -63,6 +71,28 @@ export const INBOUND_SQL = {
     'INSERT INTO campaign_members (campaign_id, contact_id, keyword, joined_at, completed_at) VALUES (?, ?, ?, ?, ?) ' +
     'ON CONFLICT (campaign_id, contact_id) DO UPDATE SET completed_at = coalesce(campaign_members.completed_at, excluded.completed_at)',
 } as const;
+
+/**
+ * A throttled number (over INBOUND_PER_NUMBER_PER_MINUTE) still gets compliance: these are acted
+ * on in full (status, consent ledger, interrupted conversation) even in the middle of a flood.
+ */
+const HONOURED_WHEN_THROTTLED = new Set<HandledAs>(['opt_out', 'opt_in', 'help', 'advanced_opt_out']);
+
+/**
+ * While throttled, only a reply confirming a change of consent goes out (the STOP confirmation,
+ * or START/YES re-subscribing an opted-out or pending number): never 500 HELP answers to 500 HELPs.
+ */
+function confirmsConsentChange(reply: InboundDecision['replies'][number], d: InboundDecision, before: ContactRow): boolean {
+  return reply.purpose === 'opt_out_confirmation' || (d.handledAs === 'opt_in' && before.status !== 'subscribed');
+}
+
+/** A throttled text that is not a compliance keyword: recorded as received, nothing else. */
+function ignored(d: InboundDecision, contact: ContactRow): InboundDecision {
+  return {
+    ...d, status: contact.status, fields: {}, custom: {}, consent: [], closed: [], conversation: null, pledge: null,
+    membership: null, replies: [],
+  };
+}
 
 interface ContactRow {
   id: string;
@@ -95,8 +125,17 @@ export class InboundStore {
     return this.registry.forSender(to);
   }
 
+  /** Handles one text in its own transaction (tools, tests, anything not answering a webhook). */
   handle(msg: InboundText, view: SenderView, now: Date): InboundResult {
     return this.store.tx(() => this.handleInTx(msg, view, now));
+  }
+
+  /**
+   * The webhook path: the same writes, run now in a savepoint of the shared group-commit
+   * transaction; resolves once committed, so the TwiML answer never outruns the database.
+   */
+  handleBatched(msg: InboundText, view: SenderView, now: Date): Promise<InboundResult> {
+    return this.store.batched(() => this.handleInTx(msg, view, now));
   }
 
   private handleInTx(msg: InboundText, view: SenderView, now: Date): InboundResult {
@@ -108,7 +147,9 @@ export class InboundStore {
       return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0 };
     }
 
-    const contact = s.prepare(INBOUND_SQL.upsertContact).get(this.newId(), msg.from, msg.fromState, at, at) as ContactRow;
+    // A first text creates the contact below, once its status and fields are decided: one INSERT.
+    const found = s.prepare(INBOUND_SQL.findContact).get(msg.from) as ContactRow | undefined;
+    const contact: ContactRow = found ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
     const convRow = s.prepare(INBOUND_SQL.waiting).get(contact.id, msg.to) as ConversationRow | undefined;
     const conversation: ConversationSnapshot | null = convRow
       ? {
@@ -117,7 +158,7 @@ export class InboundStore {
         }
       : null;
 
-    const d = decideInbound({
+    const decision = decideInbound({
       text: msg.body,
       now,
       senderCampaign: view.speaker,
@@ -129,9 +170,19 @@ export class InboundStore {
       newId: this.newId,
     });
 
+    let d = decision;
+    let handledAs: InboundHandling = d.handledAs;
+    if (msg.throttled) {
+      if (HONOURED_WHEN_THROTTLED.has(d.handledAs)) d = { ...d, replies: d.replies.filter((r) => confirmsConsentChange(r, d, contact)) };
+      else {
+        d = ignored(d, contact);
+        handledAs = 'throttled';
+      }
+    }
+
+    this.writeContact(contact, found ? null : msg, d, at);
     const inboundId = this.newId();
-    s.prepare(INBOUND_SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, d.handledAs, at);
-    this.writeContact(contact, d, at);
+    s.prepare(INBOUND_SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, handledAs, at);
     this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
       s.prepare(INBOUND_SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
@@ -139,7 +190,9 @@ export class InboundStore {
     if (d.pledge) {
       s.prepare(INBOUND_SQL.insertPledge).run(this.newId(), contact.id, d.pledge.campaignId, d.pledge.amountCents, d.pledge.frequency, msg.messageSid, at);
     }
-    if (d.membership) {
+    // A membership row changes only when a flow starts (joined) or completes; skipping the no-op
+    // upsert on every other answer saves rewriting a random page per text.
+    if (d.membership && (d.conversation?.isNew !== false || d.membership.completed)) {
       s.prepare(INBOUND_SQL.upsertMember).run(d.membership.campaignId, contact.id, d.membership.keyword, at, d.membership.completed ? at : null);
     }
 
@@ -155,14 +208,25 @@ export class InboundStore {
       if (out.accepted) replies.push(r.body);
       else suppressed++;
     });
-    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed };
+    return { duplicate: false, contactId: contact.id, handledAs, campaignId: d.campaignId, replies, suppressed };
   }
 
-  private writeContact(contact: ContactRow, d: InboundDecision, at: string): void {
+  /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */
+  private writeContact(contact: ContactRow, first: InboundText | null, d: InboundDecision, at: string): void {
     const changedFields = d.fields.firstName !== undefined || d.fields.zip !== undefined || d.fields.email !== undefined;
     const hasCustom = Object.keys(d.custom).length > 0;
-    if (d.status === contact.status && !changedFields && !hasCustom) return;
     const fields = hasCustom ? JSON.stringify({ ...(JSON.parse(contact.fields) as Captured), ...d.custom }) : contact.fields;
+    if (first) {
+      this.store.prepare(INBOUND_SQL.insertContact).run(
+        contact.id, first.from, d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields,
+        first.fromState, d.status === 'opted_out' ? at : null, at, at,
+      );
+      return;
+    }
+    if (d.status === contact.status && !changedFields && !hasCustom) {
+      this.store.prepare(INBOUND_SQL.touchContact).run(at, contact.id);
+      return;
+    }
     this.store
       .prepare(INBOUND_SQL.updateContact)
       .run(d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields, d.status, at, at, contact.id);

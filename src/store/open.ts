@@ -10,6 +10,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import type { DB } from './database';
+import { GroupCommit } from './group-commit';
 
 /** schema.sql at the project root, found from src/store, dist/store or build/src/store. */
 export const SCHEMA_PATH =
@@ -24,13 +25,27 @@ export interface OpenOptions {
 export class Store {
   readonly db: Kysely<DB>;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly group: GroupCommit;
 
   constructor(readonly sqlite: BetterSqlite3.Database) {
     this.db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+    this.group = new GroupCommit(sqlite);
   }
 
-  /** A cached prepared statement for this SQL text. */
+  /**
+   * Everything outside the webhook hot path sees only committed data and never joins a batch:
+   * an open group commit is committed first (a no-op check when none is open).
+   */
+  private settle(): void {
+    if (this.group.pending && !this.group.running) this.group.flush();
+  }
+
+  /**
+   * A cached prepared statement for this SQL text. Outside the hot path this first commits an
+   * open group commit, so a statement run right after never joins (or reads) a pending batch.
+   */
   prepare(sql: string): BetterSqlite3.Statement {
+    this.settle();
     let s = this.statements.get(sql);
     if (!s) {
       s = this.sqlite.prepare(sql);
@@ -41,18 +56,21 @@ export class Store {
 
   /** Run a Kysely query synchronously and return its rows. */
   all<R>(query: Compilable<R>): R[] {
+    this.settle();
     const c = query.compile();
     return this.prepare(c.sql).all(...(c.parameters as unknown[])) as R[];
   }
 
   /** Run a Kysely query synchronously and return its first row. */
   first<R>(query: Compilable<R>): R | undefined {
+    this.settle();
     const c = query.compile();
     return this.prepare(c.sql).get(...(c.parameters as unknown[])) as R | undefined;
   }
 
   /** Run a Kysely write synchronously; returns the number of changed rows. */
   run(query: Compilable<unknown>): number {
+    this.settle();
     const c = query.compile();
     const s = this.prepare(c.sql);
     return s.reader ? s.all(...(c.parameters as unknown[])).length : s.run(...(c.parameters as unknown[])).changes;
@@ -60,11 +78,23 @@ export class Store {
 
   /** One short synchronous write transaction (BEGIN IMMEDIATE: takes the write lock up front). */
   tx<T>(fn: () => T): T {
+    this.settle();
     return this.sqlite.transaction(fn).immediate();
   }
 
+  /**
+   * The webhook hot path's write: `fn` runs now, synchronously, in its own savepoint of a
+   * transaction shared with the other webhooks of this event-loop turn; the promise resolves once
+   * that transaction has committed (see group-commit.ts). Answer the webhook only after it resolves.
+   */
+  batched<T>(fn: () => T): Promise<T> {
+    return this.group.run(fn);
+  }
+
   close(): void {
-    if (this.sqlite.open) this.sqlite.close();
+    if (!this.sqlite.open) return;
+    this.group.flush();
+    this.sqlite.close();
   }
 }
 
@@ -84,8 +114,45 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
     // WAL + NORMAL: a committed transaction survives a process crash (SIGKILL); only an OS
     // crash or power loss can lose the last few, which Twilio's own retries do not cover anyway.
     sqlite.pragma('synchronous = NORMAL');
+    // A 64 MB page cache (default 2 MB) keeps a rally's indexes in memory instead of re-reading
+    // them from the OS on every webhook; savepoint journals stay in memory instead of a temp file.
+    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = ON');
     sqlite.exec(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+    probeWritable(sqlite);
   }
   return new Store(sqlite);
+}
+
+/**
+ * One committed write at start-up. SQLite silently opens a file it may not write read-only, and
+ * CREATE TABLE IF NOT EXISTS on an existing schema writes nothing, so without this a read-only
+ * database (or a disk with no room for the WAL) would only show up as every webhook failing.
+ */
+function probeWritable(sqlite: BetterSqlite3.Database): void {
+  try {
+    sqlite
+      .prepare("INSERT INTO settings (key, value) VALUES ('last_started_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+      .run(new Date().toISOString());
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+}
+
+/** A sentence for an operator about why the database could not be opened or written. */
+export function databaseProblemHint(err: unknown): string {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  if (/^SQLITE_READONLY/.test(code)) {
+    return 'The database is read-only: make the file, its -wal and -shm files and its directory writable by this user (and the filesystem read-write), then start again.';
+  }
+  if (/^SQLITE_(CANTOPEN|PERM|AUTH)/.test(code)) {
+    return 'Check that its directory exists and that the file and the directory are writable by this user.';
+  }
+  if (/^SQLITE_FULL/.test(code)) return 'The disk is full: free some space (or point DATABASE_URL at another disk), then start again.';
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'Another process holds a lock on it: stop that process or try again.';
+  if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return 'The file is not a rallytext SQLite database, or it is damaged: restore a backup.';
+  if (/^SQLITE_IOERR/.test(code)) return 'The disk reported an I/O error: check the disk and free space, then start again.';
+  return '';
 }

@@ -48,14 +48,14 @@ test.each(Object.entries({ ...INBOUND_SQL, ...Object.fromEntries(Object.entries(
   },
 );
 
-it('the contact upsert behaves the same: one row per phone, RETURNING the stored row', async () => {
+it('contacts: one row per phone (UNIQUE), found again by phone', async () => {
   const now = new Date().toISOString();
-  const sql = numbered(INBOUND_SQL.upsertContact);
-  const a = await pg.query(sql, ['c1', '+13125550100', null, now, now]);
-  const b = await pg.query(sql, ['c2', '+13125550100', null, now, now]);
-  expect(a.rows[0].id).toBe('c1');
-  expect(b.rows[0].id).toBe('c1');
-  expect(b.rows[0].status).toBe('pending');
+  const insert = numbered(INBOUND_SQL.insertContact);
+  const row = (id: string) => [id, '+13125550100', 'pending', null, null, null, '{}', null, null, now, now];
+  await pg.query(insert, row('c1'));
+  await expect(pg.query(insert, row('c2'))).rejects.toThrow(/contacts_phone_key/);
+  const found = await pg.query(numbered(INBOUND_SQL.findContact), ['+13125550100']);
+  expect(found.rows).toEqual([{ id: 'c1', status: 'pending', first_name: null, zip: null, email: null, fields: '{}' }]);
 });
 
 it('the partial unique index allows one waiting conversation per contact and sender', async () => {

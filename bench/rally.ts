@@ -1,0 +1,221 @@
+/**
+ * `npm run bench:rally`: rally night at scale.
+ *
+ * Starts the real gateway (node dist/main.js, production mode, SQLite file in a temp dir, real
+ * auth token so every signature is checked) and the baselines as child processes, and drives
+ * them over loopback with autocannon and pre-signed webhooks:
+ *   1. burst: 20,000 distinct phones text JOIN (100 connections; 50 and 200 on fresh databases);
+ *   2. conversations: the same phones answer name, ZIP, pledge and email (80,000 more webhooks,
+ *      100,000 in all), each phone in order, phones interleaved;
+ *   3. baselines on the same requests: bare express answering a fixed TwiML string (the ratio's
+ *      denominator), the same with express.urlencoded parsing the body first, plain node:http
+ *      (what express itself costs), and the issue's calibration prototype (express + signature +
+ *      one 7-statement transaction per webhook + TwiML) to check its "about 0.6" claim here.
+ * Prints the table, the gateway/baseline ratios and the targets, writes bench/results/rally.json,
+ * then opens each gateway's database and checks it holds exactly what the crowd sent.
+ *
+ * Options: --phones=N (default 20000), --connections=50,100,200, --profile (node --cpu-prof on
+ * the main gateway run; summary printed, .cpuprofile kept in bench/results/profiles),
+ * --skip-baseline (iterate on the gateway alone).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { answers, crowd, joins, perConnection, type Phone, type Signer, type Webhook } from './rally/crowd';
+import { drive, type PhaseResult } from './rally/load';
+import { ROOT, startServer, type Server } from './rally/processes';
+import { formatProfile, summarizeProfile, type ProfileSummary } from './rally/profile-summary';
+import { verifyDatabase, type Verification } from './rally/verify';
+
+const AUTH_TOKEN = 'rally-bench-auth-token-4f1c9a7e2b';
+const ACCOUNT_SID = 'AC7b3f9e1d2c4a5b6c7d8e9f0a1b2c3d4e';
+const PUBLIC_BASE_URL = 'https://sms.rally.example';
+const ADMIN_TOKEN = 'rally-bench-admin-token-0123456789';
+const MAIN_CONNECTIONS = 100;
+/** The first is the issue's baseline, the denominator of the target ratio; the others are context. */
+const BASELINES = [
+  { name: 'bare express', script: 'bare-server.js', env: { BARE_PARSE_BODY: 'false' } },
+  { name: 'express+form', script: 'bare-server.js', env: { BARE_PARSE_BODY: 'true' } },
+  { name: 'node:http', script: 'bare-node-server.js', env: {} },
+  { name: 'issue prototype', script: 'prototype-server.js', env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL } },
+];
+const BARE = BASELINES[0]!.name;
+
+function arg(name: string): string | undefined {
+  const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (!hit) return undefined;
+  return hit.includes('=') ? hit.slice(hit.indexOf('=') + 1) : 'true';
+}
+
+const phonesN = Number(arg('phones') ?? 20_000);
+const connectionCounts = (arg('connections') ?? '50,100,200').split(',').map(Number);
+if (!connectionCounts.includes(MAIN_CONNECTIONS)) connectionCounts.push(MAIN_CONNECTIONS);
+connectionCounts.sort((a, b) => a - b);
+const profile = arg('profile') === 'true';
+/** For iterating on the gateway alone: no baseline, no ratios. */
+const skipBaseline = arg('skip-baseline') === 'true';
+const resultsDir = path.join(ROOT, 'bench', 'results');
+
+async function startGateway(dir: string, cpuProfName?: string): Promise<Server> {
+  const nodeArgs = cpuProfName
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`, `--cpu-prof-name=${cpuProfName}`]
+    : [];
+  return startServer(
+    'gateway',
+    path.join(ROOT, 'dist', 'main.js'),
+    {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: `sqlite:${path.join(dir, 'rallytext.db')}`,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      PUBLIC_BASE_URL,
+      ADMIN_TOKEN,
+      SEED_DEMO: 'true',
+      QUIET_HOURS: 'off',
+    },
+    { nodeArgs, readyPath: '/healthz' },
+  );
+}
+
+async function stopChecked(server: Server): Promise<void> {
+  const code = await server.stop();
+  if (code !== 0) throw new Error(`${server.name} exited with ${code} on SIGTERM:\n${server.stderr()}`);
+  const warnings = server.stderr().trim();
+  if (warnings) console.log(`  (${server.name} stderr: ${warnings.slice(0, 500)})`);
+}
+
+function fmt(n: number, digits = 0): string {
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
+}
+
+function table(results: PhaseResult[]): string {
+  const head = ['phase', 'server', 'conns', 'requests', 'time s', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'peak RSS MB', 'CPU ms/req', 'main thread'];
+  const rows = results.map((r) => [
+    r.phase, r.server, String(r.connections), fmt(r.requests), fmt(r.durationS, 2), fmt(r.reqPerSec), fmt(r.p50Ms), fmt(r.p99Ms),
+    fmt(r.maxMs), fmt(r.errors), fmt(r.peakRssMb), fmt(r.serverCpuMsPerReq, 3), fmt(r.mainThreadCpuMsPerReq, 3),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
+
+  // Everything is built and signed before any timed run, so signing is never measured.
+  const t0 = Date.now();
+  const phones: Phone[] = crowd(phonesN);
+  const joinHooks = joins(signer, phones);
+  const answerHooks = phones.map((p) => answers(signer, p));
+  const burstLists = new Map<number, Webhook[][]>(
+    connectionCounts.map((c) => [c, perConnection(phones, c, (_p, i) => [joinHooks[i]!])]),
+  );
+  const conversationLists = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => answerHooks[i]!);
+  const burstLabel = `burst: ${fmt(phonesN)} JOIN`;
+  const convLabel = `conversations: ${fmt(phonesN * 4)} answers`;
+  console.log(`rally bench: ${fmt(phonesN)} phones, ${fmt(phonesN * 5)} webhooks signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GB, node ${process.version}; load generator on the same box\n`);
+
+  const results: PhaseResult[] = [];
+  const verifications: Record<string, Verification> = {};
+  const report = (r: PhaseResult) => {
+    results.push(r);
+    console.log(`  ${r.server.padEnd(8)} ${r.phase} @${r.connections}: ${fmt(r.reqPerSec)} req/s in ${fmt(r.durationS, 2)} s, p99 ${fmt(r.p99Ms)} ms, errors ${r.errors}`);
+  };
+
+  // Baselines first, on the same requests and on the same terms as the gateway: a fresh (cold)
+  // process for each burst, the conversations right after the 100-connection burst.
+  if (!skipBaseline) {
+    for (const b of BASELINES) {
+      for (const c of connectionCounts) {
+        const server = await startServer(b.name, path.join(ROOT, 'build', 'bench', 'rally', b.script), b.env, { readyPath: '/healthz' });
+        report(await drive(server, burstLabel, burstLists.get(c)!, { checkReplies: false }));
+        if (c === MAIN_CONNECTIONS) report(await drive(server, convLabel, conversationLists, { checkReplies: false }));
+        await stopChecked(server);
+      }
+    }
+  }
+
+  // The gateway at the other connection counts: a fresh database each, the burst only.
+  for (const c of connectionCounts.filter((n) => n !== MAIN_CONNECTIONS)) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rally-bench-${c}-`));
+    const gw = await startGateway(dir);
+    report(await drive(gw, burstLabel, burstLists.get(c)!, { checkReplies: true }));
+    await stopChecked(gw);
+    verifications[`burst@${c}`] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'joined');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  // The main run: burst then full conversations on one database, then verify it all.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rally-bench-main-'));
+  const profName = profile ? `gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile` : undefined;
+  const gw = await startGateway(dir, profName);
+  report(await drive(gw, burstLabel, burstLists.get(MAIN_CONNECTIONS)!, { checkReplies: true }));
+  const joined = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'joined'); // read-only, while it runs: WAL readers are fine
+  verifications[`burst@${MAIN_CONNECTIONS}`] = joined;
+  report(await drive(gw, convLabel, conversationLists, { checkReplies: true }));
+  await stopChecked(gw);
+  verifications['conversations'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed');
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  let profileSummary: ProfileSummary | undefined;
+  if (profName) profileSummary = summarizeProfile(path.join(resultsDir, 'profiles', profName));
+
+  // Report.
+  const find = (server: string, phase: string, c: number) => results.find((r) => r.server === server && r.phase === phase && r.connections === c);
+  const ratios = results
+    .filter((r) => r.server === 'gateway')
+    .flatMap((g) =>
+      BASELINES.map((b) => find(b.name, g.phase, g.connections))
+        .filter((b): b is PhaseResult => b !== undefined)
+        .map((b) => ({ phase: g.phase, connections: g.connections, baseline: b.server, ratio: g.reqPerSec / b.reqPerSec })),
+    );
+  const mainBurst = find('gateway', burstLabel, MAIN_CONNECTIONS)!;
+  const mainConv = find('gateway', convLabel, MAIN_CONNECTIONS)!;
+  const targets = [
+    { target: `${fmt(phonesN)} JOINs absorbed in < 10 s (100 conns)`, value: `${fmt(mainBurst.durationS, 2)} s`, met: mainBurst.durationS < 10 },
+    { target: 'p99 < 100 ms at 100 connections (burst)', value: `${fmt(mainBurst.p99Ms)} ms`, met: mainBurst.p99Ms < 100 },
+    { target: 'p99 < 100 ms at 100 connections (conversations)', value: `${fmt(mainConv.p99Ms)} ms`, met: mainConv.p99Ms < 100 },
+    ...ratios
+      .filter((r) => r.connections === MAIN_CONNECTIONS && r.baseline === BARE)
+      .map((r) => ({ target: `gateway / ${BARE} >= 0.6 (${r.phase.split(':')[0]}, 100 conns)`, value: r.ratio.toFixed(2), met: r.ratio >= 0.6 })),
+  ];
+  const errors = results.filter((r) => r.server === 'gateway').reduce((n, r) => n + r.errors, 0);
+  const dbOk = Object.values(verifications).every((v) => v.ok);
+
+  console.log(`\n${table(results)}\n`);
+  console.log('gateway req/s as a share of each baseline\'s:');
+  for (const r of ratios) console.log(`  ${r.phase.padEnd(30)} @${String(r.connections).padEnd(4)} / ${r.baseline.padEnd(13)} ${r.ratio.toFixed(2)}`);
+  console.log('\ntargets:');
+  for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.target}: ${t.value}`);
+  console.log('\ndatabase checks:');
+  for (const [k, v] of Object.entries(verifications)) {
+    console.log(`  ${v.ok ? 'OK  ' : 'FAIL'} ${k}: ${Object.entries(v.counts).map(([a, b]) => `${a}=${b}`).join(' ')}`);
+    for (const p of v.problems) console.log(`       ${p}`);
+  }
+  if (profileSummary) console.log(`\n${formatProfile(profileSummary)}`);
+
+  const out = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length, model: os.cpus()[0]?.model, totalMemGb: os.totalmem() / 2 ** 30, node: process.version,
+      platform: `${os.platform()} ${os.release()}`, loadGenerator: 'autocannon in the same process as this script, same machine',
+    },
+    phones: phonesN,
+    results, ratios, targets, verifications,
+    profile: profileSummary,
+  };
+  fs.writeFileSync(path.join(resultsDir, 'rally.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(ROOT, path.join(resultsDir, 'rally.json'))}`);
+  if (errors > 0 || !dbOk) {
+    console.error(`FAILED: ${errors} gateway errors, database ${dbOk ? 'ok' : 'NOT as expected'}`);
+    process.exit(1);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

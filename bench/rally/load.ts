@@ -1,0 +1,94 @@
+/**
+ * Drives a server with autocannon (as a library): one pre-built request sequence per connection,
+ * each request sent exactly once, one at a time per connection (no pipelining), so every phone's
+ * texts arrive in order while different phones interleave across connections.
+ */
+import autocannon from 'autocannon';
+import type { Server } from './processes';
+import type { Webhook } from './crowd';
+
+export interface PhaseResult {
+  phase: string;
+  server: string;
+  connections: number;
+  requests: number;
+  durationS: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Socket errors + timeouts + non-2xx + replies that were not the expected one. */
+  errors: number;
+  non2xx: number;
+  wrongReplies: number;
+  peakRssMb: number;
+  /** Server CPU time (user + system) per request: the hot path's cost, independent of the load generator. */
+  serverCpuMsPerReq: number;
+  /** The same for the server's main thread alone (its event loop). */
+  mainThreadCpuMsPerReq: number;
+}
+
+export async function drive(
+  server: Server, phase: string, lists: Webhook[][], options: { checkReplies: boolean },
+): Promise<PhaseResult> {
+  let wrongReplies = 0;
+  const total = lists.reduce((n, l) => n + l.length, 0);
+  const perConnection = lists.map((list) =>
+    list.map((w) => ({
+      method: 'POST',
+      path: '/twilio/sms',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': w.signature },
+      body: w.body,
+      ...(options.checkReplies
+        ? {
+            onResponse: (status: number, body: string) => {
+              if (status === 200 && !body.includes(w.expect.replace(/&/g, '&amp;'))) wrongReplies++;
+            },
+          }
+        : {}),
+    })),
+  );
+  let next = 0;
+  // autocannon only notices the end of a run on its next 1-second sample tick, so its own
+  // duration is rounded up by up to a second: time the run from the start to the last response.
+  let lastResponse = 0;
+  const started = performance.now();
+  const cpuBefore = server.cpuMs();
+  const mainBefore = server.mainThreadCpuMs();
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}`,
+    connections: lists.length,
+    pipelining: 1,
+    amount: total,
+    timeout: 15, // Twilio's own webhook deadline
+    setupClient: (client) => {
+      const list = perConnection[next++]!;
+      client.setRequests(list);
+      client.responseMax = list.length;
+      client.on('response', () => {
+        lastResponse = performance.now();
+      });
+    },
+  });
+  const cpuUsed = server.cpuMs() - cpuBefore;
+  const mainUsed = server.mainThreadCpuMs() - mainBefore;
+  const durationS = (lastResponse - started) / 1000;
+  const completed = result.requests.total;
+  return {
+    phase,
+    server: server.name,
+    connections: lists.length,
+    requests: completed,
+    durationS,
+    reqPerSec: completed / durationS,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    errors: result.errors + result.timeouts + result.non2xx + wrongReplies,
+    non2xx: result.non2xx,
+    wrongReplies,
+    peakRssMb: server.peakRssMb(),
+    serverCpuMsPerReq: cpuUsed / completed,
+    mainThreadCpuMsPerReq: mainUsed / completed,
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Drill: webhook fuzzing against the real gateway process (fast path and express behind it).
+ * Thousands of random, truncated, oversized, wrongly encoded and wrongly signed bodies: never a
+ * 5xx, never a crash, nothing stored, and a genuine conversation works perfectly afterwards.
+ */
+import http from 'node:http';
+import zlib from 'node:zlib';
+import BetterSqlite3 from 'better-sqlite3';
+import fc from 'fast-check';
+import { encodeForm, inboundParams } from '../../src/twilio/rehearse';
+import { signTwilioRequest } from '../../src/twilio/signature';
+import { AUTH_TOKEN, PUBLIC_BASE_URL, tempDbFile } from '../helpers/app';
+import { postSms } from '../helpers/crowd';
+import { gatewayEnv, startGateway, type GatewayProcess } from '../helpers/gateway-process';
+import { rawPost, type RawRequest } from '../helpers/raw-http';
+
+jest.setTimeout(120_000);
+
+const FORM = 'application/x-www-form-urlencoded';
+const URL_SIGNED = `${PUBLIC_BASE_URL}/twilio/sms`;
+const sid = (n: number) => `SM${n.toString(16).padStart(32, '0')}`;
+const genuine = (n: number, body = 'JOIN', phone = n) => inboundParams(`+1312${3_000_000 + phone}`, '62262', body, { MessageSid: sid(n) });
+const sign = (params: Record<string, string>, token = AUTH_TOKEN) => signTwilioRequest(token, URL_SIGNED, params);
+
+/** Every kind of bad webhook, none of which may be stored. */
+const badRequest: fc.Arbitrary<RawRequest> = fc.oneof(
+  // Random bytes and random text, random or no signature.
+  fc.tuple(fc.uint8Array({ maxLength: 2000 }), fc.option(fc.base64String({ maxLength: 40 }))).map(([bytes, signature]): RawRequest => ({
+    headers: { 'content-type': FORM, ...(signature === null ? {} : { 'x-twilio-signature': signature }) },
+    body: Buffer.from(bytes),
+  })),
+  fc.string({ unit: 'binary', maxLength: 3000 }).map((s) => ({ headers: { 'content-type': FORM, 'x-twilio-signature': 'x' }, body: Buffer.from(s) })),
+  // A genuine webhook, truncated, with a flipped byte, or an extra parameter: the signature no longer matches.
+  fc.tuple(fc.nat(), fc.nat({ max: 600 }), fc.constantFrom('truncate', 'flip', 'extra', 'wrong-token', 'other-url')).map(([n, at, how]) => {
+    const params = genuine(n % 1000);
+    const body = Buffer.from(encodeForm(params));
+    let signature = sign(params);
+    let out = body;
+    if (how === 'truncate') out = body.subarray(0, Math.min(at, body.length - 1));
+    if (how === 'flip') {
+      out = Buffer.from(body);
+      out[at % out.length] = out[at % out.length]! ^ 0x01;
+    }
+    if (how === 'extra') out = Buffer.concat([body, Buffer.from('&Body=STOP')]);
+    if (how === 'wrong-token') signature = sign(params, 'not-the-auth-token-0000000');
+    if (how === 'other-url') signature = signTwilioRequest(AUTH_TOKEN, 'https://evil.example/twilio/sms', params);
+    return { headers: { 'content-type': FORM, 'x-twilio-signature': signature }, body: out };
+  }),
+  // Wrongly encoded: broken percent escapes, invalid UTF-8, latin1, compressed-but-not-really, unknown encodings.
+  fc
+    .tuple(
+      fc.nat(),
+      fc.constantFrom('%', '%zz', '%E0%A4%A', '%C3%28', '\xff\xfe', '%00', '+%2B+', '&&&&', '=&=&='),
+      fc.constantFrom('plain', 'latin1', 'gzip-garbage', 'gzip-real', 'br', 'deflate-garbage', 'utf16', 'charset-junk'),
+    )
+    .map(([n, junk, how]) => {
+      const text = `Body=${junk}&${encodeForm(genuine(n % 1000))}`;
+      const base = { 'content-type': FORM, 'x-twilio-signature': sign(genuine(n % 1000)) };
+      if (how === 'latin1') return { headers: { ...base, 'content-type': `${FORM}; charset=latin1` }, body: Buffer.from(text, 'latin1') };
+      if (how === 'gzip-garbage') return { headers: { ...base, 'content-encoding': 'gzip' }, body: Buffer.from(text) };
+      if (how === 'gzip-real') return { headers: { ...base, 'content-encoding': 'gzip' }, body: zlib.gzipSync(text) };
+      if (how === 'br') return { headers: { ...base, 'content-encoding': 'br' }, body: Buffer.from(text) };
+      if (how === 'deflate-garbage') return { headers: { ...base, 'content-encoding': 'deflate' }, body: Buffer.from(text) };
+      if (how === 'utf16') return { headers: { ...base, 'content-type': `${FORM}; charset=utf-16` }, body: Buffer.from(text, 'utf16le') };
+      if (how === 'charset-junk') return { headers: { ...base, 'content-type': `${FORM}; charset="` }, body: Buffer.from(text) };
+      return { headers: base, body: Buffer.from(text, 'binary') };
+    }),
+  // Not a form at all, or no content type.
+  fc.tuple(fc.constantFrom('application/json', 'text/plain', 'multipart/form-data; boundary=x', 'text/xml', ''), fc.string({ maxLength: 200 })).map(([type, s]): RawRequest => ({
+    headers: type ? { 'content-type': type, 'x-twilio-signature': 'x' } : { 'x-twilio-signature': 'x' },
+    body: Buffer.from(s),
+  })),
+  // Properly signed, but not a valid inbound SMS: missing or bad fields, a body over 1600 characters.
+  fc.tuple(fc.nat(), fc.constantFrom('no-from', 'bad-sid', 'long-body', 'no-body', 'array-from', 'no-to')).map(([n, how]) => {
+    const p: Record<string, string> = genuine(n % 1000);
+    if (how === 'no-from') delete p.From;
+    if (how === 'no-to') delete p.To;
+    if (how === 'no-body') delete p.Body;
+    if (how === 'bad-sid') p.MessageSid = 'SM-not-a-sid';
+    if (how === 'long-body') p.Body = 'x'.repeat(1601);
+    let body = encodeForm(p);
+    if (how === 'array-from') body += `&From=${encodeURIComponent('+13125550199')}`;
+    const parsed = how === 'array-from' ? { ...p, From: [p.From!, '+13125550199'] } : p;
+    return { headers: { 'content-type': FORM, 'x-twilio-signature': sign(parsed as Record<string, string>) }, body: Buffer.from(body) };
+  }),
+);
+
+/** Bodies over the 100 KB limit. */
+const oversized = fc.integer({ min: 100 * 1024 + 1, max: 400 * 1024 }).map((size) => ({
+  headers: { 'content-type': FORM, 'x-twilio-signature': 'x' },
+  body: Buffer.alloc(size, 'a=b&'),
+}));
+
+describe('webhook fuzzing against the running gateway', () => {
+  let gw: GatewayProcess;
+  let file: string;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+  beforeAll(async () => {
+    file = tempDbFile();
+    gw = await startGateway(gatewayEnv(file));
+  });
+  afterAll(async () => {
+    agent.destroy();
+    gw.kill('SIGTERM');
+    await gw.exited;
+  });
+
+  test('thousands of bad webhooks: never a 5xx, never a crash, nothing stored; then a real conversation works', async () => {
+    const statuses = new Map<number, number>();
+    const check = async (r: RawRequest) => {
+      const reply = await rawPost(gw.port, r, agent);
+      statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+      expect(reply.status).toBeGreaterThanOrEqual(400);
+      expect(reply.status).toBeLessThan(500);
+    };
+    await fc.assert(fc.asyncProperty(badRequest, check), { numRuns: 3000, seed: 20261121 });
+    await fc.assert(fc.asyncProperty(oversized, check), { numRuns: 25, seed: 7 });
+
+    expect(gw.child.exitCode).toBeNull();
+    // The bad requests met every refusal the gateway has, not just one.
+    expect([...statuses.keys()].sort()).toEqual(expect.arrayContaining([400, 403, 413, 415]));
+
+    const db = new BetterSqlite3(file, { readonly: true });
+    try {
+      for (const table of ['inbound_messages', 'contacts', 'outbound_messages', 'consent_events', 'conversations']) {
+        expect({ table, rows: (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n }).toEqual({ table, rows: 0 });
+      }
+    } finally {
+      db.close();
+    }
+
+    const base = gw.baseUrl;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await postSms(base, genuine(5000, 'JOIN', 9))).replies[0]).toContain("What's your first name?");
+    expect((await postSms(base, genuine(5001, 'Ana', 9))).replies).toEqual(['Thanks, Ana! What is your 5-digit ZIP code?']);
+  });
+});
