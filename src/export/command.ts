@@ -7,18 +7,11 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../errors';
-import type { ExportKind } from './filters';
+import type { ExportFilters, ExportKind } from './filters';
 import { startExport, type ExportDeps } from './run';
 
-export interface ExportCommandOptions {
-  campaign?: string;
-  subscribed?: boolean;
-  pledged?: boolean;
-  since?: string;
-  until?: string;
-  includeOptedOut?: boolean;
-  status?: string;
-  bom?: boolean;
+/** The CLI's options are the API's filters, plus where to write the file. */
+export interface ExportCommandOptions extends ExportFilters {
   output?: string;
 }
 
