@@ -1,5 +1,6 @@
 /** Run the built gateway (dist/) as a real child process, for start-up, CLI and drill tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnGateway, waitUntilHealthy } from './gateway-process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,45 +52,26 @@ export interface Gateway {
   child: ChildProcess;
   port: number;
   url: string;
+  /** Everything the process wrote so far (stdout and stderr). */
   output: () => string;
-  stop(signal?: NodeJS.Signals): Promise<Exited>;
+  /** Signals the process (if still running) and resolves with how it exited and all it wrote. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
 }
 
-/** Start dist/main.js and wait until /healthz answers (bounded). env.PORT, if given, is used. */
+/**
+ * Start dist/main.js on a free loopback port (or env.PORT) and wait until /healthz answers;
+ * the same child process the drills use (gateway-process.ts), with only the env given here.
+ */
 export async function startGateway(env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<Gateway> {
-  const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...env },
-    cwd: CHILD_CWD,
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<Exited>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout: out, stderr: err })),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited early (${child.exitCode}):\n${err}\n${out}`);
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`gateway did not become healthy:\n${err}\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const definedEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const gw = spawnGateway(definedEnv, env.PORT ? Number(env.PORT) : await freePort());
+  await waitUntilHealthy(gw, timeoutMs);
   return {
-    child, port, url, output: () => out + err,
-    stop: (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+    child: gw.child, port: gw.port, url: gw.baseUrl, output: gw.output,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      gw.kill(signal);
+      const exited = await gw.exited;
+      return { ...exited, output: gw.output() };
     },
   };
 }

@@ -3,8 +3,7 @@
  * process to kill, starve of disk or stop: SIGKILL, SIGTERM, fuzzing that must never crash it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import os from 'node:os';
-import { freePort, MAIN } from './child';
+import { CHILD_CWD, freePort, MAIN } from './child';
 import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, PUBLIC_BASE_URL, VOLUNTEER_TOKEN } from './app';
 
 export interface GatewayProcess {
@@ -40,8 +39,7 @@ export function gatewayEnv(dbFile: string, overrides: Record<string, string> = {
 export function spawnGateway(env: Record<string, string>, port = 0): GatewayProcess {
   // dist/ is built from the current source by the jest global setup before any test runs.
   const child = spawn(process.execPath, [MAIN], {
-    // Outside the checkout, so a developer's own .env can never leak into a drill.
-    cwd: os.tmpdir(),
+    cwd: CHILD_CWD,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,15 +58,14 @@ export function spawnGateway(env: Record<string, string>, port = 0): GatewayProc
   };
 }
 
-/** Starts the gateway and resolves once /healthz answers. */
-export async function startGateway(env: Record<string, string>): Promise<GatewayProcess> {
-  const gw = spawnGateway(env, await freePort());
-  const deadline = Date.now() + 20_000;
+/** Resolves once /healthz answers 200; throws (and kills the child) if it exits or times out first. */
+export async function waitUntilHealthy(gw: GatewayProcess, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (gw.child.exitCode !== null) throw new Error(`gateway exited with ${gw.child.exitCode}:\n${gw.output()}`);
     try {
       const res = await fetch(`${gw.baseUrl}/healthz`);
-      if (res.status === 200) return gw;
+      if (res.status === 200) return;
     } catch {
       // not listening yet
     }
@@ -78,4 +75,11 @@ export async function startGateway(env: Record<string, string>): Promise<Gateway
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Starts the gateway and resolves once /healthz answers. */
+export async function startGateway(env: Record<string, string>): Promise<GatewayProcess> {
+  const gw = spawnGateway(env, await freePort());
+  await waitUntilHealthy(gw);
+  return gw;
 }

@@ -28,7 +28,7 @@ test('SIGTERM with a live screen connected drains and exits 0', async () => {
     expect(exited.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(9_000);
     await client.waitClosed();
-    expect(exited.stdout + exited.stderr).toContain('"msg":"stopped"');
+    expect(exited.output).toContain('"msg":"stopped"');
   } finally {
     await gw.stop('SIGKILL');
   }
