@@ -1,4 +1,5 @@
 /** pledges.csv: one row per pledge, oldest first, with the contact and campaign it belongs to. */
+import type { ContactScope } from './contacts';
 import type { CsvColumn } from './csv';
 import type { KeysetQuery } from './keyset';
 
@@ -14,13 +15,8 @@ export const PLEDGE_COLUMNS: readonly CsvColumn[] = [
   { name: 'status', kind: 'data' },
 ];
 
-export interface PledgeScope {
-  campaignId?: string;
-  subscribed?: boolean;
-  since?: string;
-  until?: string;
-  includeOptedOut?: boolean;
-}
+/** The contacts export's scope, less `pledged` (every row here is a pledge). */
+export type PledgeScope = Omit<ContactScope, 'pledged'>;
 
 export function pledgesQuery(s: PledgeScope): KeysetQuery {
   const params: Record<string, string | number> = {};

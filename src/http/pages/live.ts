@@ -35,8 +35,8 @@ function livePage(token: string, c: { programName: string; keyword: string; send
   const f = goalFraction(s);
   const pct = Math.floor(f * 100);
   // SVG geometry is set with attributes (no inline styles: the CSP forbids them).
-  const vFill = Math.round(f * 1000);
-  const hFill = Math.round(f * 1000);
+  // Both thermometers (vertical on wide screens, horizontal on phones) use a 0-1000 scale.
+  const fill = Math.round(f * 1000);
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -63,11 +63,11 @@ function livePage(token: string, c: { programName: string; keyword: string; send
     <section class="thermo" aria-label="Progress toward tonight's goal">
       <svg class="thermo-v" viewBox="0 0 100 1000" preserveAspectRatio="none" aria-hidden="true" focusable="false">
         <rect class="track" x="0" y="0" width="100" height="1000" rx="50"></rect>
-        <rect class="fill" id="fill-v" x="0" y="${1000 - vFill}" width="100" height="${vFill}" rx="50"></rect>
+        <rect class="fill" id="fill-v" x="0" y="${1000 - fill}" width="100" height="${fill}" rx="50"></rect>
       </svg>
       <svg class="thermo-h" viewBox="0 0 1000 100" preserveAspectRatio="none" aria-hidden="true" focusable="false">
         <rect class="track" x="0" y="0" width="1000" height="100" rx="50"></rect>
-        <rect class="fill" id="fill-h" x="0" y="0" width="${hFill}" height="100" rx="50"></rect>
+        <rect class="fill" id="fill-h" x="0" y="0" width="${fill}" height="100" rx="50"></rect>
       </svg>
       <p class="goal"${s.goalCents > 0 ? '' : html` hidden`} id="goal-line"><span id="pct">${pct}%</span> of the
         <span id="goal">${formatCents(s.goalCents)}</span> monthly goal</p>
