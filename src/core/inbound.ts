@@ -43,6 +43,8 @@ export interface InboundInput {
   conversationCampaign: CampaignRuntime | null;
   /** Twilio Advanced Opt-Out already handled a compliance keyword and replied itself. */
   optOutType: 'STOP' | 'START' | 'HELP' | null;
+  /** The number is over its inbound flood limit (INBOUND_PER_NUMBER_PER_MINUTE). */
+  throttled?: boolean;
   newId: IdGenerator;
 }
 
@@ -63,7 +65,8 @@ export interface ConversationWrite {
 }
 
 export type HandledAs =
-  | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored';
+  | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
+  | 'throttled';
 
 export interface InboundDecision {
   handledAs: HandledAs;
@@ -118,7 +121,36 @@ function applyOutcome(
   d.membership = { campaignId: campaign.id, keyword, completed: outcome.status === 'completed' };
 }
 
+/**
+ * A throttled number (over its flood limit) still gets compliance: these are acted on in full
+ * (status, consent ledger, interrupted conversation) even in the middle of a flood.
+ */
+const HONOURED_WHEN_THROTTLED = new Set<HandledAs>(['opt_out', 'opt_in', 'help', 'advanced_opt_out']);
+
+/**
+ * The flood rule applied to a decision. Compliance is honoured, but only a reply confirming a
+ * change of consent goes out (the STOP confirmation, or START/YES re-subscribing an opted-out
+ * or pending number): never 500 HELP answers to 500 HELPs. Anything else is recorded as
+ * received and changes nothing.
+ */
+function throttle(d: InboundDecision, before: ContactStatus): InboundDecision {
+  if (HONOURED_WHEN_THROTTLED.has(d.handledAs)) {
+    const confirmsChange = (r: InboundDecision['replies'][number]) =>
+      r.purpose === 'opt_out_confirmation' || (d.handledAs === 'opt_in' && before !== 'subscribed');
+    return { ...d, replies: d.replies.filter(confirmsChange) };
+  }
+  return {
+    ...d, handledAs: 'throttled', status: before, fields: {}, custom: {}, consent: [], closed: [], conversation: null,
+    pledge: null, membership: null, replies: [],
+  };
+}
+
 export function decideInbound(input: InboundInput): InboundDecision {
+  const d = route(input);
+  return input.throttled ? throttle(d, input.contact.status) : d;
+}
+
+function route(input: InboundInput): InboundDecision {
   const { contact, senderCampaign } = input;
   let conversation = input.conversation;
   const speaker = input.conversationCampaign ?? senderCampaign;

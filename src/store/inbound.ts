@@ -28,8 +28,8 @@ export interface InboundText {
   throttled?: boolean;
 }
 
-/** What became of a text: the router's decision, a replay, or a flood-throttled text. */
-export type InboundHandling = HandledAs | 'duplicate' | 'throttled';
+/** What became of a text: the router's decision (including 'throttled'), or a replay. */
+export type InboundHandling = HandledAs | 'duplicate';
 
 export interface InboundResult {
   duplicate: boolean;
@@ -71,28 +71,6 @@ export const INBOUND_SQL = {
     'INSERT INTO campaign_members (campaign_id, contact_id, keyword, joined_at, completed_at) VALUES (?, ?, ?, ?, ?) ' +
     'ON CONFLICT (campaign_id, contact_id) DO UPDATE SET completed_at = coalesce(campaign_members.completed_at, excluded.completed_at)',
 } as const;
-
-/**
- * A throttled number (over INBOUND_PER_NUMBER_PER_MINUTE) still gets compliance: these are acted
- * on in full (status, consent ledger, interrupted conversation) even in the middle of a flood.
- */
-const HONOURED_WHEN_THROTTLED = new Set<HandledAs>(['opt_out', 'opt_in', 'help', 'advanced_opt_out']);
-
-/**
- * While throttled, only a reply confirming a change of consent goes out (the STOP confirmation,
- * or START/YES re-subscribing an opted-out or pending number): never 500 HELP answers to 500 HELPs.
- */
-function confirmsConsentChange(reply: InboundDecision['replies'][number], d: InboundDecision, before: ContactRow): boolean {
-  return reply.purpose === 'opt_out_confirmation' || (d.handledAs === 'opt_in' && before.status !== 'subscribed');
-}
-
-/** A throttled text that is not a compliance keyword: recorded as received, nothing else. */
-function ignored(d: InboundDecision, contact: ContactRow): InboundDecision {
-  return {
-    ...d, status: contact.status, fields: {}, custom: {}, consent: [], closed: [], conversation: null, pledge: null,
-    membership: null, replies: [],
-  };
-}
 
 interface ContactRow {
   id: string;
@@ -158,7 +136,7 @@ export class InboundStore {
         }
       : null;
 
-    const decision = decideInbound({
+    const d = decideInbound({
       text: msg.body,
       now,
       senderCampaign: view.speaker,
@@ -167,22 +145,13 @@ export class InboundStore {
       conversation,
       conversationCampaign: conversation ? (this.registry.campaign(conversation.campaignId) ?? null) : null,
       optOutType: msg.optOutType,
+      throttled: msg.throttled ?? false,
       newId: this.newId,
     });
 
-    let d = decision;
-    let handledAs: InboundHandling = d.handledAs;
-    if (msg.throttled) {
-      if (HONOURED_WHEN_THROTTLED.has(d.handledAs)) d = { ...d, replies: d.replies.filter((r) => confirmsConsentChange(r, d, contact)) };
-      else {
-        d = ignored(d, contact);
-        handledAs = 'throttled';
-      }
-    }
-
     this.writeContact(contact, found ? null : msg, d, at);
     const inboundId = this.newId();
-    s.prepare(INBOUND_SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, handledAs, at);
+    s.prepare(INBOUND_SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, d.handledAs, at);
     this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
       s.prepare(INBOUND_SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
@@ -208,7 +177,7 @@ export class InboundStore {
       if (out.accepted) replies.push(r.body);
       else suppressed++;
     });
-    return { duplicate: false, contactId: contact.id, handledAs, campaignId: d.campaignId, replies, suppressed };
+    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed };
   }
 
   /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */
