@@ -2,7 +2,7 @@
 /** rallytext command line: rehearse a conversation against a running gateway, and admin tasks. */
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
+import { configOrExit } from './startup';
 import { systemClock } from './core/clock';
 import { registerBroadcastCommands } from './broadcast/cli-commands';
 import { toE164 } from './core/phone';
@@ -13,18 +13,7 @@ import { runImportCommand, type ImportCommandOptions } from './import/command';
 import { openStore, sqlitePath, type Store } from './store/open';
 import { sendText } from './twilio/rehearse';
 
-function config(): Config {
-  try {
-    readEnvFile();
-    return loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`rallytext: ${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
-}
+const config = configOrExit;
 
 const program = new Command();
 program.name('rallytext').description('SMS keyword opt-in and rally engagement gateway').showHelpAfterError();

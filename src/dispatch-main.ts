@@ -3,22 +3,13 @@
  * sending process next to the gateway (leases keep them from sending one text twice) and for
  * tests. Same configuration as the gateway; SIGTERM lets in-flight sends finish.
  */
-import { ConfigError, loadConfig, type Config } from './config';
 import { createDispatcher } from './broadcast/wiring';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
+import { configOrExit } from './startup';
 
 function main(): void {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`rallytext: ${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const ctx = createContext({ ...config, seedDemo: false }, logger);
   const dispatcher = createDispatcher(ctx);

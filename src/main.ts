@@ -2,12 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createDispatcher } from './broadcast/wiring';
-import { ConfigError, loadConfig, readEnvFile, type Config } from './config';
+import type { Config } from './config';
 import { buildApp } from './http/app';
 import { drainable } from './http/drain';
 import { withFastSmsWebhook } from './http/fast-webhook';
 import { createLogger } from './logger';
 import { createContext } from './runtime';
+import { configOrExit } from './startup';
 import { startCheckpointer } from './store/checkpointer';
 import { databaseProblemHint } from './store/open';
 
@@ -19,17 +20,7 @@ function withLocalAdminToken(config: Config, log: (token: string) => void): Conf
 }
 
 function main(): void {
-  let config: Config;
-  try {
-    readEnvFile();
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`rallytext: ${err.message}\nSee .env.example for every variable.\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  let config: Config = configOrExit();
   const logger = createLogger(config.logLevel);
   config = withLocalAdminToken(config, (token) =>
     // Printed to the terminal, not the JSON log, so it never lands in a log aggregator.
