@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../src/config';
+import { loadConfig } from '../src/wiring/config';
 import { buildApp } from '../src/http/app';
-import { createLogger } from '../src/logger';
-import { createContext } from '../src/runtime';
+import { createLogger } from '../src/shared/logger';
+import { createContext } from '../src/wiring/create-context';
 import { ensureDisplay } from '../src/store/live-displays';
 import { sendText } from '../src/twilio/rehearse';
 
@@ -34,8 +34,8 @@ async function main(): Promise<void> {
   const server = buildApp(ctx).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const campaignId = (ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
-  const token = ensureDisplay(ctx.store, campaignId, new Date()).token;
+  const campaignId = (ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+  const token = ensureDisplay(ctx.db, campaignId, new Date()).token;
   let phone = 3_125_550_000;
   const text = (body = 'JOIN') =>
     sendText({ postUrl: `${base}/twilio/sms`, signedUrl: `${PUBLIC}/twilio/sms`, authToken: AUTH, from: `+1${++phone}`, to: '62262', body });
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   ctx.live.close();
   server.closeAllConnections();
   server.close();
-  ctx.store.close();
+  ctx.db.close();
 }
 
 main().catch((err: unknown) => {

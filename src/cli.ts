@@ -2,15 +2,15 @@
 /** rallytext command line: rehearse a conversation against a running gateway, and admin tasks. */
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { configOrExit } from './startup';
+import { configOrExit } from './wiring/startup';
 import { systemClock } from './core/clock';
 import { registerBroadcastCommands } from './broadcast/cli-commands';
 import { toE164 } from './core/phone';
 import { runExportCommand, type ExportCommandOptions } from './export/command';
 import type { ExportKind } from './export/filters';
-import { uuid } from './ids';
+import { uuid } from './shared/ids';
 import { runImportCommand, type ImportCommandOptions } from './import/command';
-import { openStore, sqlitePath, type Store } from './store/open';
+import { openSqliteDb, sqlitePath, type SqliteDb } from './store/sqlite/db';
 import { sendText } from './twilio/rehearse';
 
 const config = configOrExit;
@@ -52,17 +52,17 @@ program
   });
 
 /** The database named by DATABASE_URL, which must already exist (the gateway creates it). */
-function openDatabase(): Store {
+function openDatabase(): SqliteDb {
   const url = config().databaseUrl;
   const file = sqlitePath(url);
   if (file === ':memory:' || !fs.existsSync(file)) {
     process.stderr.write(`rallytext: no database at ${url}; set DATABASE_URL to the gateway's database (start the gateway once to create it)\n`);
     process.exit(66);
   }
-  return openStore(url);
+  return openSqliteDb(url);
 }
 
-async function withDatabase(run: (deps: { store: Store; clock: typeof systemClock; newId: typeof uuid }) => Promise<number>): Promise<void> {
+async function withDatabase(run: (deps: { store: SqliteDb; clock: typeof systemClock; newId: typeof uuid }) => Promise<number>): Promise<void> {
   const store = openDatabase();
   let code: number;
   try {

@@ -4,9 +4,9 @@
  * tests. Same configuration as the gateway; SIGTERM lets in-flight sends finish.
  */
 import { createDispatcher } from './broadcast/wiring';
-import { createLogger } from './logger';
-import { createContext } from './runtime';
-import { configOrExit } from './startup';
+import { createLogger } from './shared/logger';
+import { createContext } from './wiring/create-context';
+import { configOrExit } from './wiring/startup';
 
 function main(): void {
   const config = configOrExit();
@@ -21,7 +21,7 @@ function main(): void {
     stopping = true;
     logger.info({ signal }, 'dispatcher stopping: finishing in-flight sends');
     void dispatcher.stop().then(() => {
-      ctx.store.close();
+      ctx.db.close();
       logger.flush?.();
       process.exit(0);
     });

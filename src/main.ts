@@ -2,15 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createDispatcher } from './broadcast/wiring';
-import type { Config } from './config';
+import type { Config } from './wiring/config';
 import { buildApp } from './http/app';
 import { drainable } from './http/drain';
 import { withFastSmsWebhook } from './http/fast-webhook';
-import { createLogger } from './logger';
-import { createContext } from './runtime';
-import { configOrExit } from './startup';
-import { startCheckpointer } from './store/checkpointer';
-import { databaseProblemHint } from './store/open';
+import { createLogger } from './shared/logger';
+import { createContext } from './wiring/create-context';
+import { configOrExit } from './wiring/startup';
+import { startCheckpointer } from './store/sqlite/checkpointer';
+import { databaseProblemHint } from './store/sqlite/db';
 
 function withLocalAdminToken(config: Config, log: (token: string) => void): Config {
   if (config.adminToken || !config.localMode) return config;
@@ -48,7 +48,7 @@ function main(): void {
     );
   }
 
-  const checkpointer = startCheckpointer(ctx.store, logger);
+  const checkpointer = startCheckpointer(ctx.db, logger);
   const app = buildApp(ctx);
   // Broadcasts and queued texts are sent from this process. On start-up it takes over (looks up,
   // then resumes) whatever a killed predecessor left in flight.
@@ -75,7 +75,7 @@ function main(): void {
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and sends');
     void Promise.all([front.drain(server), dispatcher.stop()]).then(async () => {
       await checkpointer?.stop();
-      ctx.store.close();
+      ctx.db.close();
       logger.info('stopped');
       logger.flush?.();
       process.exit(0);

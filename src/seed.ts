@@ -4,7 +4,7 @@ import { parseCampaign, type CampaignInput } from './core/campaign';
 import { DEMO_FLOW } from './core/flow';
 import type { Clock, IdGenerator } from './core/clock';
 import { countCampaigns, createCampaign } from './store/campaigns';
-import type { Store } from './store/open';
+import type { SqliteDb } from './store/sqlite/db';
 
 export const DEMO_CAMPAIGN: CampaignInput = {
   name: 'Demo rally',
@@ -18,7 +18,7 @@ export const DEMO_CAMPAIGN: CampaignInput = {
 };
 
 /** Creates the demo campaign when the database has no campaigns at all. */
-export function seedDemo(store: Store, clock: Clock, newId: IdGenerator, logger: Logger): boolean {
+export function seedDemo(store: SqliteDb, clock: Clock, newId: IdGenerator, logger: Logger): boolean {
   if (countCampaigns(store) > 0) return false;
   const parsed = parseCampaign(DEMO_CAMPAIGN);
   if (!parsed.ok) throw new Error(`demo campaign is invalid: ${JSON.stringify(parsed.problems)}`);

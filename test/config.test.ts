@@ -1,5 +1,5 @@
 /** Config is parsed with zod at start-up and fails fast naming every bad variable. */
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/wiring/config';
 import fs from 'node:fs';
 import { ADMIN_TOKEN, tempDbFile } from './helpers/app';
 import { MAIN, runNode, startGateway } from './helpers/child';

@@ -58,7 +58,7 @@ describe('golden conversations', () => {
       if (update) turn.expect = replies;
       else expect({ in: turn.in, replies }).toEqual({ in: turn.in, replies: turn.expect });
     }
-    const db = t.ctx.store.sqlite;
+    const db = t.ctx.db.sqlite;
     const contact = db.prepare('SELECT * FROM contacts WHERE phone = ?').get(golden.from) as Record<string, unknown>;
     const actual = {
       contact: { status: contact.status, first_name: contact.first_name, zip: contact.zip, email: contact.email },

@@ -1,6 +1,6 @@
 /** Logs are pino JSON with phone numbers masked and tokens redacted. */
 import { Writable } from 'node:stream';
-import { createLogger, maskPhone } from '../src/logger';
+import { createLogger, maskPhone } from '../src/shared/logger';
 import { ADMIN_TOKEN, AUTH_TOKEN, testApp, text } from './helpers/app';
 
 function capture() {

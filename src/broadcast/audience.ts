@@ -10,7 +10,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { zodProblems, type FieldProblem, type ParseResult } from '../core/flow';
 import { keywordForm } from '../core/text';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { zoneForContact } from './quiet-hours';
 import { US_STATES, stateForZip, zip3sForState } from './time-zones';
 
@@ -65,7 +65,7 @@ export function parseAudience(input: unknown, prefix: string[] = ['audience']): 
  * an inactive sender would reach no campaign), and keywords are mapped from aliases to the primary
  * keyword memberships record.
  */
-export function resolveAudience(store: Store, a: Audience): ParseResult<Audience> {
+export function resolveAudience(store: SqliteDb, a: Audience): ParseResult<Audience> {
   const problems: FieldProblem[] = [];
   const rows = store.all(store.db.selectFrom('campaigns').select(['id', 'active']).where('id', 'in', a.campaigns));
   a.campaigns.forEach((id, i) => {
@@ -95,7 +95,7 @@ export interface AudienceMember {
   fromState: string | null;
 }
 
-function membershipQuery(store: Store, a: Audience) {
+function membershipQuery(store: SqliteDb, a: Audience) {
   const db = store.db;
   let q = db
     .selectFrom('campaign_members as m')
@@ -130,7 +130,7 @@ function membershipQuery(store: Store, a: Audience) {
 }
 
 /** Number of distinct contacts the audience reaches right now. */
-export function countAudience(store: Store, a: Audience): number {
+export function countAudience(store: SqliteDb, a: Audience): number {
   const row = store.first(membershipQuery(store, a).select((eb) => eb.fn.count<number>('m.contact_id').distinct().as('n')));
   return Number(row?.n ?? 0);
 }
@@ -139,7 +139,7 @@ export function countAudience(store: Store, a: Audience): number {
  * One page of the audience in contact-id order, one member per contact (its first listed campaign).
  * Pass the last contact id of the previous page to continue.
  */
-export function audiencePage(store: Store, a: Audience, afterContactId: string, limit: number): AudienceMember[] {
+export function audiencePage(store: SqliteDb, a: Audience, afterContactId: string, limit: number): AudienceMember[] {
   const priority = sql<number>`CASE m.campaign_id ${sql.join(
     a.campaigns.map((id, i) => sql`WHEN ${id} THEN ${i}`),
     sql` `,
@@ -165,7 +165,7 @@ export function audiencePage(store: Store, a: Audience, afterContactId: string, 
 
 /** Walk the whole audience page by page, yielding to the event loop between pages. */
 export async function forEachAudiencePage(
-  store: Store, a: Audience, pageSize: number, fn: (page: AudienceMember[]) => void | boolean,
+  store: SqliteDb, a: Audience, pageSize: number, fn: (page: AudienceMember[]) => void | boolean,
 ): Promise<void> {
   let after = '';
   for (;;) {
@@ -191,7 +191,7 @@ const INSERT_RECIPIENT =
  * each. Idempotent: after a crash it is simply run again. Returns the number of recipient rows.
  */
 export async function snapshotAudience(
-  store: Store, broadcastId: string, a: Audience, now: () => string, pageSize = 2000,
+  store: SqliteDb, broadcastId: string, a: Audience, now: () => string, pageSize = 2000,
 ): Promise<number> {
   let seq = Number(
     store.first(store.db.selectFrom('broadcast_recipients').select((eb) => eb.fn.max<number>('seq').as('s')).where('broadcast_id', '=', broadcastId))?.s ?? 0,

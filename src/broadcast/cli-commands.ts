@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { Config } from '../config';
+import type { Config } from '../wiring/config';
 import type { BroadcastCounts } from './counts';
 import type { BroadcastPreview } from './preview';
 import type { BroadcastView } from './service';

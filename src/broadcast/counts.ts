@@ -3,7 +3,7 @@
  * sent yet because it is outside quiet hours where they live; `pending` are the rest not sent yet.
  */
 import type { RecipientStatus } from '../store/database';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { isOpen, type SendWindow } from './quiet-hours';
 
 export interface BroadcastCounts {
@@ -41,7 +41,7 @@ export function emptyCounts(): BroadcastCounts {
   };
 }
 
-export function broadcastCounts(store: Store, broadcastId: string, window: SendWindow | null, at: Date): BroadcastCounts {
+export function broadcastCounts(store: SqliteDb, broadcastId: string, window: SendWindow | null, at: Date): BroadcastCounts {
   const c = emptyCounts();
   const rows = store.prepare(BY_STATUS_SQL).all(broadcastId) as { status: RecipientStatus; time_zone: string; n: number }[];
   for (const r of rows) {

@@ -17,10 +17,10 @@ import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../core/clock';
 import { renderTemplate } from '../core/template';
 import { segmentCount } from '../core/segments';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import { broadcastsWithStatus, dueScheduled, transitionBroadcast } from '../store/broadcasts';
 import type { Broadcast } from '../store/database';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import type { SendOutcome, Sender } from '../twilio/sender';
 import { resolveAudience, snapshotAudience, type Audience } from './audience';
 import { newOwnerId, ownerIsGone } from './lease';
@@ -39,7 +39,7 @@ interface PendingResult {
 }
 
 export interface DispatcherDeps {
-  store: Store;
+  store: SqliteDb;
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;

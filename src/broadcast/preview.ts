@@ -5,8 +5,8 @@
  * configured rate. Walks the audience in pages so a large list never blocks the gateway for long.
  */
 import { segmentInfo, type Encoding } from '../core/segments';
-import { maskPhone } from '../logger';
-import type { Store } from '../store/open';
+import { maskPhone } from '../shared/logger';
+import type { SqliteDb } from '../store/sqlite/db';
 import { forEachAudiencePage, stateOf, type Audience, type AudienceMember } from './audience';
 import { isOpen, zoneForContact, type SendWindow } from './quiet-hours';
 import { emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from './template';
@@ -52,7 +52,7 @@ export interface CampaignInfo {
   sender: string;
 }
 
-export function campaignInfo(store: Store, ids: readonly string[]): Map<string, CampaignInfo> {
+export function campaignInfo(store: SqliteDb, ids: readonly string[]): Map<string, CampaignInfo> {
   const rows = store.all(store.db.selectFrom('campaigns').select(['id', 'program_name', 'sender']).where('id', 'in', [...ids]));
   return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender }]));
 }
@@ -65,7 +65,7 @@ export function renderMember(template: string, footer: string | null, m: Audienc
 }
 
 export async function previewBroadcast(
-  store: Store, input: PreviewInput, opts: { sendRateMps: number; window: SendWindow | null; now: Date },
+  store: SqliteDb, input: PreviewInput, opts: { sendRateMps: number; window: SendWindow | null; now: Date },
 ): Promise<BroadcastPreview> {
   const campaigns = campaignInfo(store, input.audience.campaigns);
   const tally = emptyTally();

@@ -15,7 +15,7 @@ import { segmentCount } from '../core/segments';
 import { markCarrierOptOut, markUndeliverable } from '../store/contact-flags';
 import type { RecipientStatus } from '../store/database';
 import { applyStoredReceipt, recipientStatusFromTwilio } from '../store/delivery';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from '../store/outbox';
 import type { LookupOutcome, SendOutcome } from '../twilio/sender';
 import { stateOf } from './audience';
@@ -93,7 +93,7 @@ const SQL = {
 
 export class RecipientQueue {
   constructor(
-    private readonly store: Store,
+    private readonly store: SqliteDb,
     private readonly newId: IdGenerator,
     readonly owner: string,
     private readonly leaseMs: number,

@@ -8,7 +8,7 @@
 import type { IdGenerator } from '../core/clock';
 import { markCarrierOptOut, markUndeliverable } from '../store/contact-flags';
 import { applyStoredReceipt } from '../store/delivery';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { admitQueued, outboundStatusFromTwilio, recordOutboundResult } from '../store/outbox';
 import type { LookupOutcome, SendOutcome } from '../twilio/sender';
 import { ownerIsGone } from './lease';
@@ -51,7 +51,7 @@ interface Details {
 
 export class ReplyQueue {
   constructor(
-    private readonly store: Store,
+    private readonly store: SqliteDb,
     private readonly newId: IdGenerator,
     readonly owner: string,
     private readonly leaseMs: number,

@@ -11,10 +11,10 @@
 import { z } from 'zod';
 import type { Clock, IdGenerator } from '../core/clock';
 import { zodProblems, type FieldProblem } from '../core/flow';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import { getBroadcastRow, insertBroadcast, listBroadcastRows, transitionBroadcast } from '../store/broadcasts';
 import type { Broadcast } from '../store/database';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { parseAudience, resolveAudience, type Audience } from './audience';
 import { broadcastCounts, type BroadcastCounts } from './counts';
 import { previewBroadcast, type BroadcastPreview } from './preview';
@@ -22,7 +22,7 @@ import type { SendWindow } from './quiet-hours';
 import { broadcastTemplateProblems } from './template';
 
 export interface BroadcastDeps {
-  store: Store;
+  store: SqliteDb;
   clock: Clock;
   newId: IdGenerator;
   sendRateMps: number;

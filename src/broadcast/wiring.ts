@@ -1,5 +1,5 @@
 /** Builds the broadcast service and dispatcher from the application context. */
-import type { AppContext } from '../context';
+import type { AppContext } from '../wiring/context';
 import { createTwilioClient } from '../twilio/client';
 import { createSender } from '../twilio/sender';
 import { defaultConcurrency, Dispatcher, type DispatcherDeps } from './dispatcher';
@@ -7,7 +7,7 @@ import { BroadcastService } from './service';
 
 export function broadcastService(ctx: AppContext): BroadcastService {
   return new BroadcastService({
-    store: ctx.store, clock: ctx.clock, newId: ctx.newId, sendRateMps: ctx.config.sendRateMps,
+    store: ctx.db, clock: ctx.clock, newId: ctx.newId, sendRateMps: ctx.config.sendRateMps,
     quietHours: ctx.config.quietHours, footerText: ctx.config.broadcastFooter, wake: () => ctx.dispatcher?.wake(),
   });
 }
@@ -20,7 +20,7 @@ export function createDispatcher(ctx: AppContext, overrides: Partial<DispatcherD
     overrides.sender ??
     createSender(ctx.config, ctx.logger, () => createTwilioClient(ctx.config, { maxSockets: concurrency, timeoutMs: ctx.config.twilioTimeoutMs }));
   return new Dispatcher({
-    store: ctx.store, clock: ctx.clock, newId: ctx.newId, logger: ctx.logger.child({ component: 'dispatcher' }), sender,
+    store: ctx.db, clock: ctx.clock, newId: ctx.newId, logger: ctx.logger.child({ component: 'dispatcher' }), sender,
     quietHours: ctx.config.quietHours, footerText: ctx.config.broadcastFooter, requestTimeoutMs: ctx.config.twilioTimeoutMs,
     ...overrides, rateMps, concurrency,
   });

@@ -1,7 +1,7 @@
 /** The export audit trail: one row per export, opened when it starts and closed when it ends. */
 import type { IdGenerator } from '../core/clock';
 import type { ExportAudit } from '../store/database';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import type { ExportKind } from './filters';
 
 export type ExportRole = 'admin' | 'volunteer' | 'cli';
@@ -14,7 +14,7 @@ export interface AuditStart {
   client: string | null;
 }
 
-export function openAudit(store: Store, newId: IdGenerator, at: Date, a: AuditStart): string {
+export function openAudit(store: SqliteDb, newId: IdGenerator, at: Date, a: AuditStart): string {
   const id = newId();
   store.run(
     store.db.insertInto('export_audit').values({
@@ -25,7 +25,7 @@ export function openAudit(store: Store, newId: IdGenerator, at: Date, a: AuditSt
   return id;
 }
 
-export function closeAudit(store: Store, id: string, outcome: ExportOutcome, rows: number, at: Date): void {
+export function closeAudit(store: SqliteDb, id: string, outcome: ExportOutcome, rows: number, at: Date): void {
   store.run(
     store.db.updateTable('export_audit')
       .set({ outcome, row_count: rows, finished_at: at.toISOString() })
@@ -47,7 +47,7 @@ export interface AuditView {
 }
 
 /** Newest first; `before` pages back by started_at. */
-export function listAudit(store: Store, limit: number, before?: string): AuditView[] {
+export function listAudit(store: SqliteDb, limit: number, before?: string): AuditView[] {
   let q = store.db.selectFrom('export_audit').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit);
   if (before) q = q.where('started_at', '<', before);
   return store.all(q).map((r) => ({

@@ -3,8 +3,8 @@
  * order, with the recipient row's delivery status, Twilio error (explained) and the time of its
  * last status change.
  */
-import { AppError } from '../errors';
-import type { Store } from '../store/open';
+import { AppError } from '../shared/errors';
+import type { SqliteDb } from '../store/sqlite/db';
 import type { CsvColumn } from './csv';
 import type { KeysetQuery } from './keyset';
 
@@ -45,7 +45,7 @@ export interface BroadcastScope {
 }
 
 /** The broadcast's name; 404 when it is unknown. */
-export function findBroadcast(store: Store, id: string): { id: string; name: string } {
+export function findBroadcast(store: SqliteDb, id: string): { id: string; name: string } {
   const row = store.prepare('SELECT id, name FROM broadcasts WHERE id = ?').get(id) as { id: string; name: string } | undefined;
   if (!row) throw new AppError('not_found', `broadcast ${id} not found`);
   return row;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import type { ExportFilters, ExportKind } from './filters';
 import { startExport, type ExportDeps } from './run';
 

@@ -5,7 +5,7 @@
  * Each page is a short, separate read on the shared connection: no transaction or cursor is
  * held open between pages, so writers (webhooks) are never blocked by a slow download.
  */
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { csvCell, type CsvColumn, type Page, type PageSource } from './csv';
 
 export interface KeysetQuery {
@@ -14,7 +14,7 @@ export interface KeysetQuery {
   columns: readonly CsvColumn[];
 }
 
-export function keysetSource(store: Store, query: KeysetQuery): PageSource {
+export function keysetSource(store: SqliteDb, query: KeysetQuery): PageSource {
   // Raw mode (arrays, not objects) on a statement of our own: the cached ones are shared.
   const stmt = store.sqlite.prepare(query.sql).raw(true);
   const { columns } = query;

@@ -4,9 +4,9 @@
  * its dated filename. `finish` closes the audit row with the outcome and row count.
  */
 import type { Clock, IdGenerator } from '../core/clock';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import { resolveCampaign } from '../store/campaign-lookup';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { closeAudit, openAudit, type ExportOutcome, type ExportRole } from './audit';
 import { broadcastQuery, findBroadcast } from './broadcast-report';
 import { contactsQuery } from './contacts';
@@ -19,7 +19,7 @@ import { pledgesQuery } from './pledges';
 export const EXPORT_TURN_BUDGET_MS = 10;
 
 export interface ExportDeps {
-  store: Store;
+  store: SqliteDb;
   clock: Clock;
   newId: IdGenerator;
 }

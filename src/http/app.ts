@@ -1,7 +1,7 @@
 /** Express assembly: routes, body limits, and the one place errors become HTTP responses. */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import type { AppContext } from '../wiring/context';
+import { AppError } from '../shared/errors';
 import { statusWebhook } from '../twilio/status';
 import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
@@ -23,7 +23,7 @@ export function buildApp(ctx: AppContext): express.Express {
 
   app.get('/healthz', (_req, res) => {
     try {
-      ctx.store.prepare('SELECT 1 AS ok').get();
+      ctx.db.prepare('SELECT 1 AS ok').get();
       res.json({ status: 'ok', database: 'ok', localMode: ctx.config.localMode });
     } catch (err) {
       ctx.logger.error({ err: (err as Error).message }, 'health check: database unreachable');

@@ -5,8 +5,8 @@
  * CSRF token and come from this site. Tokens are compared in constant time.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import type { AppContext } from '../wiring/context';
+import { AppError } from '../shared/errors';
 import { tokensEqual } from './secrets';
 import { assertCsrf, isSafeMethod, sessionOf } from './session';
 

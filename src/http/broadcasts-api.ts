@@ -5,11 +5,11 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { broadcastService } from '../broadcast/wiring';
-import { AppError } from '../errors';
-import { maskPhone } from '../logger';
+import { AppError } from '../shared/errors';
+import { maskPhone } from '../shared/logger';
 import { getBroadcastRow } from '../store/broadcasts';
 
 const RECIPIENT_STATUSES = [
@@ -81,8 +81,8 @@ export function broadcastsApi(ctx: AppContext): Router {
   r.get('/:id/recipients', (req, res) => {
     const q = recipientsQuery.safeParse(req.query);
     if (!q.success) throw new AppError('validation_failed', 'invalid query', zodProblems(q.error));
-    const id = getBroadcastRow(ctx.store, req.params.id).id;
-    let query = ctx.store.db
+    const id = getBroadcastRow(ctx.db, req.params.id).id;
+    let query = ctx.db.db
       .selectFrom('broadcast_recipients as r')
       .innerJoin('contacts as c', 'c.id', 'r.contact_id')
       .select(['r.seq', 'r.contact_id', 'c.phone', 'c.first_name', 'r.campaign_id', 'r.status', 'r.twilio_sid', 'r.error_code', 'r.segments', 'r.attempts', 'r.time_zone', 'r.sent_at', 'r.updated_at'])
@@ -91,7 +91,7 @@ export function broadcastsApi(ctx: AppContext): Router {
       .orderBy('r.seq')
       .limit(q.data.limit);
     if (q.data.status) query = query.where('r.status', '=', q.data.status);
-    const rows = ctx.store.all(query).map((x) => ({
+    const rows = ctx.db.all(query).map((x) => ({
       seq: x.seq, contactId: x.contact_id, phone: maskPhone(x.phone), firstName: x.first_name, campaignId: x.campaign_id, status: x.status,
       twilioSid: x.twilio_sid, errorCode: x.error_code, segments: x.segments, attempts: x.attempts, timeZone: x.time_zone || null,
       sentAt: x.sent_at, updatedAt: x.updated_at,

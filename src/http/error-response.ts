@@ -3,8 +3,8 @@
  * its log line. Used by the express error handler and by the webhook fast path, so both answer
  * a bad request identically.
  */
-import type { AppContext } from '../context';
-import { toAppError, type ErrorDetail } from '../errors';
+import type { AppContext } from '../wiring/context';
+import { toAppError, type ErrorDetail } from '../shared/errors';
 
 export interface ErrorAnswer {
   status: number;

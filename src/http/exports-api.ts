@@ -6,9 +6,9 @@
 import { pipeline } from 'node:stream';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import { listAudit } from '../export/audit';
 import type { ExportKind } from '../export/filters';
 import { startExport, type ExportJob } from '../export/run';
@@ -42,7 +42,7 @@ function sendCsv(ctx: AppContext, res: Response, job: ExportJob): void {
 
 export function exportsApi(ctx: AppContext): Router {
   const r = Router();
-  const deps = { store: ctx.store, clock: ctx.clock, newId: ctx.newId };
+  const deps = { store: ctx.db, clock: ctx.clock, newId: ctx.newId };
 
   const csv = (kind: ExportKind) => (req: Request, res: Response) => {
     // A HEAD request (curl -I, link checkers) must not run a whole export for a discarded body.
@@ -64,7 +64,7 @@ export function exportsApi(ctx: AppContext): Router {
   r.get('/audit', requireRole('admin'), (req, res) => {
     const q = auditQuery.safeParse(req.query);
     if (!q.success) throw new AppError('validation_failed', 'invalid audit query', zodProblems(q.error));
-    res.json({ exports: listAudit(ctx.store, q.data.limit, q.data.before) });
+    res.json({ exports: listAudit(ctx.db, q.data.limit, q.data.before) });
   });
   r.get('/contacts.csv', requireRole('admin', 'volunteer'), csv('contacts'));
   r.get('/pledges.csv', requireRole('admin', 'volunteer'), csv('pledges'));

@@ -14,7 +14,7 @@
  * chunked uploads, oversized bodies → 413), goes to express untouched.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { AppContext } from '../context';
+import type { AppContext } from '../wiring/context';
 import { decodeUtf8Body, parseForm } from '../twilio/form';
 import type { FormParams } from '../twilio/signature';
 import { answerInboundSms, checkSignature, TWILIO_FORM_LIMIT_BYTES, TWILIO_FORM_PARAMETER_LIMIT } from '../twilio/webhook';

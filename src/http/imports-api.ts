@@ -6,9 +6,9 @@
  */
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import type { ImportEncoding } from '../import/read-csv';
 import { importContacts } from '../import/run';
 
@@ -54,7 +54,7 @@ function csvEncoding(req: Request): ImportEncoding {
 
 export function importsApi(ctx: AppContext): Router {
   const r = Router();
-  const deps = { store: ctx.store, clock: ctx.clock, newId: ctx.newId };
+  const deps = { store: ctx.db, clock: ctx.clock, newId: ctx.newId };
 
   r.post('/contacts', async (req, res) => {
     const q = importQuery.safeParse(req.query);
@@ -79,7 +79,7 @@ export function importsApi(ctx: AppContext): Router {
   r.get('/', (req, res) => {
     const q = listQuery.safeParse(req.query);
     if (!q.success) throw new AppError('validation_failed', 'invalid query', zodProblems(q.error));
-    const rows = ctx.store.all(ctx.store.db.selectFrom('contact_imports').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.data.limit));
+    const rows = ctx.db.all(ctx.db.db.selectFrom('contact_imports').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.data.limit));
     res.json({
       imports: rows.map((i) => ({
         id: i.id, source: i.source, filename: i.filename, campaignId: i.campaign_id, consent: i.consent,

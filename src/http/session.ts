@@ -10,8 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { AppContext } from '../context';
-import { AppError } from '../errors';
+import type { AppContext } from '../wiring/context';
+import { AppError } from '../shared/errors';
 import type { Role } from './auth';
 import { sha256, tokensEqual } from './secrets';
 
@@ -57,7 +57,7 @@ export function startSession(ctx: AppContext, role: Role, token: string): { cook
     csrf: randomBytes(32).toString('base64url'),
     expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString(),
   };
-  const s = ctx.store;
+  const s = ctx.db;
   s.tx(() => {
     s.run(s.db.deleteFrom('console_sessions').where('expires_at', '<=', now.toISOString()));
     s.run(
@@ -87,7 +87,7 @@ export function sessionOf(ctx: AppContext, req: Request): ConsoleSession | null 
   let found: ConsoleSession | null = null;
   const value = readCookie(req, SESSION_COOKIE);
   if (value && value.length <= 128) {
-    const row = ctx.store.first(ctx.store.db.selectFrom('console_sessions').selectAll().where('id_hash', '=', hex(value)));
+    const row = ctx.db.first(ctx.db.db.selectFrom('console_sessions').selectAll().where('id_hash', '=', hex(value)));
     const token = row ? currentTokenFor(ctx, row.role) : undefined;
     if (row && token && row.expires_at > ctx.clock.now().toISOString() && tokensEqual(row.token_digest, tokenDigest(token))) {
       found = { idHash: row.id_hash, role: row.role, csrf: row.csrf, expiresAt: row.expires_at };
@@ -98,7 +98,7 @@ export function sessionOf(ctx: AppContext, req: Request): ConsoleSession | null 
 }
 
 export function endSession(ctx: AppContext, session: ConsoleSession): void {
-  ctx.store.run(ctx.store.db.deleteFrom('console_sessions').where('id_hash', '=', session.idHash));
+  ctx.db.run(ctx.db.db.deleteFrom('console_sessions').where('id_hash', '=', session.idHash));
 }
 
 function cookieAttributes(ctx: AppContext): string {

@@ -1,5 +1,5 @@
 /** Parse a request body with a zod-based parser; problems become a 400 with their paths. */
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import type { ParseResult } from '../core/flow';
 
 export function parseBody<T>(parse: (input: unknown) => ParseResult<T>, body: unknown): T {

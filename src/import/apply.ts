@@ -12,7 +12,7 @@
  */
 import type { IdGenerator } from '../core/clock';
 import type { CampaignRef } from '../store/campaign-lookup';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import type { Candidate } from './normalise';
 
 export type RowOutcome = 'created' | 'subscribed' | 'updated' | 'unchanged' | 'opted_out';
@@ -55,7 +55,7 @@ const SQL = {
 } as const;
 
 /** What the import would do with one (already normalised, deduplicated) contact. Reads only. */
-export function decide(store: Store, line: number, c: Candidate, o: ApplyOptions): Decision {
+export function decide(store: SqliteDb, line: number, c: Candidate, o: ApplyOptions): Decision {
   const existing = store.prepare(SQL.find).get(c.phone) as Existing | undefined;
   const base = { line, contact: c, fills: false, joins: false };
   if (!existing) return { ...base, outcome: 'created', existingId: null, existingStatus: null, joins: o.campaign !== null };
@@ -75,7 +75,7 @@ export function decide(store: Store, line: number, c: Candidate, o: ApplyOptions
  * primary-key and membership indexes then grow page by page instead of at random places,
  * which keeps the one import transaction (and the time it holds the database) short.
  */
-export function write(store: Store, decisions: Decision[], o: ApplyOptions): void {
+export function write(store: SqliteDb, decisions: Decision[], o: ApplyOptions): void {
   const campaign = o.campaign;
   const insertContact = store.prepare(SQL.insertContact);
   const updateContact = store.prepare(SQL.updateContact);

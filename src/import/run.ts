@@ -7,9 +7,9 @@
  * (broken quoting, wrong encoding, too large, connection lost) imports nothing.
  */
 import type { Clock, IdGenerator } from '../core/clock';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import { resolveCampaign, type CampaignRef } from '../store/campaign-lookup';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 import { decide, write, type RowOutcome } from './apply';
 import { EXPECTED_HEADERS, mapColumns, type ColumnMap } from './columns';
 import { normaliseRow, type Candidate } from './normalise';
@@ -26,7 +26,7 @@ export const MAX_IMPORT_BYTES = 32 * 1_048_576;
 export const REPORT_LIST_LIMIT = 1000;
 
 export interface ImportDeps {
-  store: Store;
+  store: SqliteDb;
   clock: Clock;
   newId: IdGenerator;
 }
@@ -75,7 +75,7 @@ export interface ImportReport {
   omitted: { invalid: number; optedOut: number; duplicates: number; warnings: number };
 }
 
-function checkOptions(store: Store, o: ImportOptions): CampaignRef | null {
+function checkOptions(store: SqliteDb, o: ImportOptions): CampaignRef | null {
   const campaign = o.campaign ? resolveCampaign(store, o.campaign) : null;
   if (o.consent === 'attested' && !campaign) {
     throw new AppError('validation_failed', 'consent=attested needs a campaign: consent is given to a program', [

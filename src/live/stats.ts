@@ -5,7 +5,7 @@
  * rehearsal simulator's) never count. Nothing here can carry a name or a phone number.
  */
 import { displayForCampaign } from '../store/live-displays';
-import type { Store } from '../store/open';
+import type { SqliteDb } from '../store/sqlite/db';
 
 export const ROLLING_WINDOW_HOURS = 12;
 
@@ -39,7 +39,7 @@ const SQL = {
 } as const;
 
 /** The numbers, or null when the campaign does not exist. */
-export function liveStats(store: Store, campaignId: string, since: string): LiveStats | null {
+export function liveStats(store: SqliteDb, campaignId: string, since: string): LiveStats | null {
   const goal = store.prepare(SQL.goal).get(campaignId) as { goal_cents: number } | undefined;
   if (!goal) return null;
   const n = (sql: string, ...args: unknown[]) => Number((store.prepare(sql).get(...args) as { n: number }).n);
@@ -53,7 +53,7 @@ export function liveStats(store: Store, campaignId: string, since: string): Live
 }
 
 /** The numbers a campaign's screen shows now, with its display's "tonight" setting. */
-export function statsNow(store: Store, campaignId: string, now: Date): LiveStats | null {
+export function statsNow(store: SqliteDb, campaignId: string, now: Date): LiveStats | null {
   const display = displayForCampaign(store, campaignId);
   return liveStats(store, campaignId, windowStart(display?.countingFrom ?? null, now));
 }

@@ -1,8 +1,8 @@
 /** Broadcast repository: the broadcasts table and status transitions guarded by the current status. */
 import type { IdGenerator } from '../core/clock';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import type { Broadcast, BroadcastStatus, BroadcastsTable } from './database';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 import type { Updateable } from 'kysely';
 
 export interface NewBroadcast {
@@ -13,7 +13,7 @@ export interface NewBroadcast {
   sendAt: string | null;
 }
 
-export function insertBroadcast(store: Store, b: NewBroadcast, newId: IdGenerator, now: string): Broadcast {
+export function insertBroadcast(store: SqliteDb, b: NewBroadcast, newId: IdGenerator, now: string): Broadcast {
   const id = newId();
   store.run(
     store.db.insertInto('broadcasts').values({
@@ -24,17 +24,17 @@ export function insertBroadcast(store: Store, b: NewBroadcast, newId: IdGenerato
   return getBroadcastRow(store, id);
 }
 
-export function findBroadcastRow(store: Store, id: string): Broadcast | undefined {
+export function findBroadcastRow(store: SqliteDb, id: string): Broadcast | undefined {
   return store.first(store.db.selectFrom('broadcasts').selectAll().where('id', '=', id));
 }
 
-export function getBroadcastRow(store: Store, id: string): Broadcast {
+export function getBroadcastRow(store: SqliteDb, id: string): Broadcast {
   const row = findBroadcastRow(store, id);
   if (!row) throw new AppError('not_found', `broadcast ${id} not found`);
   return row;
 }
 
-export function listBroadcastRows(store: Store, limit = 200): Broadcast[] {
+export function listBroadcastRows(store: SqliteDb, limit = 200): Broadcast[] {
   return store.all(store.db.selectFrom('broadcasts').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit));
 }
 
@@ -43,7 +43,7 @@ export function listBroadcastRows(store: Store, limit = 200): Broadcast[] {
  * transaction (or its own statement), so two organizers clicking at once cannot both win.
  */
 export function transitionBroadcast(
-  store: Store, id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: Updateable<BroadcastsTable>, now: string,
+  store: SqliteDb, id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: Updateable<BroadcastsTable>, now: string,
 ): Broadcast {
   const changed = store.run(
     store.db.updateTable('broadcasts').set({ ...set, status: to, updated_at: now }).where('id', '=', id).where('status', 'in', [...from]),
@@ -55,11 +55,11 @@ export function transitionBroadcast(
   return getBroadcastRow(store, id);
 }
 
-export function broadcastsWithStatus(store: Store, status: BroadcastStatus): Broadcast[] {
+export function broadcastsWithStatus(store: SqliteDb, status: BroadcastStatus): Broadcast[] {
   return store.all(store.db.selectFrom('broadcasts').selectAll().where('status', '=', status).orderBy('started_at').orderBy('created_at').orderBy('id'));
 }
 
-export function dueScheduled(store: Store, now: string): Broadcast[] {
+export function dueScheduled(store: SqliteDb, now: string): Broadcast[] {
   return store.all(
     store.db.selectFrom('broadcasts').selectAll().where('status', '=', 'scheduled').where('send_at', '<=', now).orderBy('send_at').orderBy('id'),
   );

@@ -1,6 +1,6 @@
 /** Find a campaign by id or by exact (case-insensitive) name, as organizers type it in filters. */
-import { AppError } from '../errors';
-import type { Store } from './open';
+import { AppError } from '../shared/errors';
+import type { SqliteDb } from './sqlite/db';
 
 export interface CampaignRef {
   id: string;
@@ -9,7 +9,7 @@ export interface CampaignRef {
   active: boolean;
 }
 
-export function resolveCampaign(store: Store, given: string): CampaignRef {
+export function resolveCampaign(store: SqliteDb, given: string): CampaignRef {
   const cols = ['id', 'name', 'sender', 'active'] as const;
   const byId = store.first(store.db.selectFrom('campaigns').select(cols).where('id', '=', given));
   const rows = byId

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { CampaignRuntime } from '../core/campaign';
 import { KeywordIndex } from '../core/keywords';
 import { campaignsVersion, loadRuntimeCampaigns } from './campaigns';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 
 export interface SenderView {
   sender: string;
@@ -23,7 +23,7 @@ export class CampaignRegistry {
   private checkedAt = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: SqliteDb,
     private readonly logger: Logger,
   ) {
     this.reload();

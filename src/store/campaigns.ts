@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import { parseFlow, type Flow } from '../core/flow';
 import type { CampaignRuntime, CampaignSpec, KeywordSpec } from '../core/campaign';
 import type { IdGenerator } from '../core/clock';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import type { Campaign } from './database';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 
 /** What the admin API shows: the runtime fields, the flow as stored, and bookkeeping. */
 export interface CampaignView extends Omit<CampaignRuntime, 'flow'> {
@@ -17,7 +17,7 @@ export interface CampaignView extends Omit<CampaignRuntime, 'flow'> {
   updatedAt: string;
 }
 
-function keywordsOf(store: Store, campaignId: string): KeywordSpec[] {
+function keywordsOf(store: SqliteDb, campaignId: string): KeywordSpec[] {
   const rows = store.all(
     store.db.selectFrom('keywords').select(['word', 'primary_word']).where('campaign_id', '=', campaignId).orderBy('position'),
   );
@@ -37,7 +37,7 @@ function safeJson(text: string): unknown {
   }
 }
 
-function view(store: Store, c: Campaign): CampaignView {
+function view(store: SqliteDb, c: Campaign): CampaignView {
   return {
     id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: keywordsOf(store, c.id),
     frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours,
@@ -45,7 +45,7 @@ function view(store: Store, c: Campaign): CampaignView {
   };
 }
 
-function assertKeywordsFree(store: Store, sender: string, spec: CampaignSpec, exceptCampaign: string | null): void {
+function assertKeywordsFree(store: SqliteDb, sender: string, spec: CampaignSpec, exceptCampaign: string | null): void {
   const words = spec.keywords.flatMap((k) => [k.word, ...k.aliases]);
   let q = store.db
     .selectFrom('keywords')
@@ -65,7 +65,7 @@ function assertKeywordsFree(store: Store, sender: string, spec: CampaignSpec, ex
   }
 }
 
-function writeKeywords(store: Store, campaignId: string, sender: string, spec: CampaignSpec): void {
+function writeKeywords(store: SqliteDb, campaignId: string, sender: string, spec: CampaignSpec): void {
   store.run(store.db.deleteFrom('keywords').where('campaign_id', '=', campaignId));
   let position = 0;
   for (const k of spec.keywords) {
@@ -86,18 +86,18 @@ function columns(spec: CampaignSpec) {
 }
 
 /** Bumped on every campaign change so other processes reload their keyword index. */
-function bumpVersion(store: Store, now: string): void {
+function bumpVersion(store: SqliteDb, now: string): void {
   store.run(
     store.db.insertInto('settings').values({ key: 'campaigns_version', value: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: now })),
   );
 }
 
-export function campaignsVersion(store: Store): string {
+export function campaignsVersion(store: SqliteDb): string {
   return store.first(store.db.selectFrom('settings').select('value').where('key', '=', 'campaigns_version'))?.value ?? '';
 }
 
-export function createCampaign(store: Store, spec: CampaignSpec, newId: IdGenerator, now: Date, goalCents = 0): CampaignView {
+export function createCampaign(store: SqliteDb, spec: CampaignSpec, newId: IdGenerator, now: Date, goalCents = 0): CampaignView {
   const id = newId();
   const at = now.toISOString();
   store.tx(() => {
@@ -109,7 +109,7 @@ export function createCampaign(store: Store, spec: CampaignSpec, newId: IdGenera
   return getCampaign(store, id);
 }
 
-export function updateCampaign(store: Store, id: string, spec: CampaignSpec, now: Date): CampaignView {
+export function updateCampaign(store: SqliteDb, id: string, spec: CampaignSpec, now: Date): CampaignView {
   const at = now.toISOString();
   store.tx(() => {
     const existing = store.first(store.db.selectFrom('campaigns').select(['id', 'active']).where('id', '=', id));
@@ -123,14 +123,14 @@ export function updateCampaign(store: Store, id: string, spec: CampaignSpec, now
   return getCampaign(store, id);
 }
 
-export function setCampaignGoal(store: Store, id: string, goalCents: number, now: Date): CampaignView {
+export function setCampaignGoal(store: SqliteDb, id: string, goalCents: number, now: Date): CampaignView {
   const n = store.run(store.db.updateTable('campaigns').set({ goal_cents: goalCents, updated_at: now.toISOString() }).where('id', '=', id));
   if (n === 0) throw new AppError('not_found', `campaign ${id} not found`);
   return getCampaign(store, id);
 }
 
 /** Deactivate: the campaign stops answering and its keywords are free for reuse. Data is kept. */
-export function deactivateCampaign(store: Store, id: string, now: Date): CampaignView {
+export function deactivateCampaign(store: SqliteDb, id: string, now: Date): CampaignView {
   const at = now.toISOString();
   store.tx(() => {
     const n = store.run(store.db.updateTable('campaigns').set({ active: 0, updated_at: at }).where('id', '=', id));
@@ -141,19 +141,19 @@ export function deactivateCampaign(store: Store, id: string, now: Date): Campaig
   return getCampaign(store, id);
 }
 
-export function getCampaign(store: Store, id: string): CampaignView {
+export function getCampaign(store: SqliteDb, id: string): CampaignView {
   const c = store.first(store.db.selectFrom('campaigns').selectAll().where('id', '=', id));
   if (!c) throw new AppError('not_found', `campaign ${id} not found`);
   return view(store, c);
 }
 
-export function listCampaigns(store: Store, includeInactive = false): CampaignView[] {
+export function listCampaigns(store: SqliteDb, includeInactive = false): CampaignView[] {
   let q = store.db.selectFrom('campaigns').selectAll().orderBy('created_at').orderBy('id');
   if (!includeInactive) q = q.where('active', '=', 1);
   return store.all(q).map((c) => view(store, c));
 }
 
-export function countCampaigns(store: Store): number {
+export function countCampaigns(store: SqliteDb): number {
   return Number(store.first(store.db.selectFrom('campaigns').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0);
 }
 
@@ -161,7 +161,7 @@ export function countCampaigns(store: Store): number {
  * Active campaigns as the router needs them. A campaign whose stored flow no longer parses is
  * skipped with an error log: one broken campaign must not take the gateway down.
  */
-export function loadRuntimeCampaigns(store: Store, logger: Logger): CampaignRuntime[] {
+export function loadRuntimeCampaigns(store: SqliteDb, logger: Logger): CampaignRuntime[] {
   const out: CampaignRuntime[] = [];
   for (const c of store.all(store.db.selectFrom('campaigns').selectAll().where('active', '=', 1).orderBy('created_at').orderBy('id'))) {
     let flow: Flow;

@@ -4,8 +4,8 @@
  */
 import type { IdGenerator } from '../core/clock';
 import type { ContactStatus } from '../core/compliance';
-import { AppError } from '../errors';
-import type { Store } from './open';
+import { AppError } from '../shared/errors';
+import type { SqliteDb } from './sqlite/db';
 
 export interface ContactSummary {
   id: string;
@@ -39,7 +39,7 @@ export const SEARCH_LIMIT = 50;
  * Digits (3 or more, no letters) search phone numbers anywhere in the number; anything else
  * searches first names (prefix, any case) and emails. An empty query lists the latest contacts.
  */
-export function searchContacts(store: Store, query: string, includeTest: boolean): ContactSummary[] {
+export function searchContacts(store: SqliteDb, query: string, includeTest: boolean): ContactSummary[] {
   const q = query.trim().slice(0, 100);
   const test = includeTest ? '' : ' AND is_test = 0';
   const digits = q.replace(/\D/g, '');
@@ -69,7 +69,7 @@ export interface ContactRecord {
   messages: { direction: 'in' | 'out'; body: string; status: string; at: string }[];
 }
 
-export function contactRecord(store: Store, id: string): ContactRecord {
+export function contactRecord(store: SqliteDb, id: string): ContactRecord {
   const r = store.prepare('SELECT * FROM contacts WHERE id = ?').get(id) as ContactRow | undefined;
   if (!r) throw new AppError('not_found', 'No such contact.');
   let fields: Record<string, unknown> = {};
@@ -119,7 +119,7 @@ export function contactRecord(store: Store, id: string): ContactRecord {
  * an opt_out consent event via 'admin', and any open conversation interrupted. No confirmation
  * text is sent. Returns false when the contact was already opted out (nothing changes).
  */
-export function optOutByAdmin(store: Store, contactId: string, newId: IdGenerator, now: Date): boolean {
+export function optOutByAdmin(store: SqliteDb, contactId: string, newId: IdGenerator, now: Date): boolean {
   const at = now.toISOString();
   return store.tx(() => {
     const row = store

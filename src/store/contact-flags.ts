@@ -5,7 +5,7 @@
  * skip it. Run inside the caller's transaction.
  */
 import type { IdGenerator } from '../core/clock';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 
 const OPT_OUT_SQL =
   "UPDATE contacts SET status = 'opted_out', opted_out_at = coalesce(opted_out_at, ?), updated_at = ? WHERE id = ? AND status != 'opted_out' " +
@@ -23,13 +23,13 @@ export interface CarrierOptOut {
 }
 
 /** Returns true when the contact was subscribed (or pending) and is now opted out. */
-export function markCarrierOptOut(store: Store, o: CarrierOptOut, newId: IdGenerator, now: string): boolean {
+export function markCarrierOptOut(store: SqliteDb, o: CarrierOptOut, newId: IdGenerator, now: string): boolean {
   const row = store.prepare(OPT_OUT_SQL).get(now, now, o.contactId) as { phone: string } | undefined;
   if (!row) return false;
   store.prepare(CONSENT_SQL).run(newId(), o.contactId, row.phone, o.sender, o.campaignId, o.messageSid, now);
   return true;
 }
 
-export function markUndeliverable(store: Store, contactId: string, now: string): boolean {
+export function markUndeliverable(store: SqliteDb, contactId: string, now: string): boolean {
   return store.prepare(UNDELIVERABLE_SQL).run(now, contactId).changes > 0;
 }

@@ -7,7 +7,7 @@
 import type { IdGenerator } from '../core/clock';
 import { markCarrierOptOut, markUndeliverable } from './contact-flags';
 import type { RecipientStatus } from './database';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from './outbox';
 
 /** Carrier errors after which we stop texting the number (DESIGN §5: record, stop sending). */
@@ -63,7 +63,7 @@ const OUTBOUND_BY_SID =
   'SELECT o.contact_id, o.campaign_id, c.sender FROM outbound_messages o LEFT JOIN campaigns c ON c.id = o.campaign_id WHERE o.twilio_sid = ?';
 
 /** Record one status callback. Runs its own transaction. */
-export function recordReceipt(store: Store, r: Receipt, newId: IdGenerator, now: string): ReceiptEffect {
+export function recordReceipt(store: SqliteDb, r: Receipt, newId: IdGenerator, now: string): ReceiptEffect {
   return store.tx(() => {
     const prev = store.prepare(RECEIPT_GET).get(r.sid) as { status: string; error_code: number | null } | undefined;
     const fresh = outboundStatusFromTwilio(r.status);
@@ -81,12 +81,12 @@ export function recordReceipt(store: Store, r: Receipt, newId: IdGenerator, now:
 }
 
 /** Apply a receipt stored before the send result named its SID. Inside the caller's transaction. */
-export function applyStoredReceipt(store: Store, sid: string, newId: IdGenerator, now: string): void {
+export function applyStoredReceipt(store: SqliteDb, sid: string, newId: IdGenerator, now: string): void {
   const prev = store.prepare(RECEIPT_GET).get(sid) as { status: string; error_code: number | null } | undefined;
   if (prev) applyStatus(store, { sid, status: prev.status, errorCode: prev.error_code }, newId, now);
 }
 
-function applyStatus(store: Store, r: Receipt, newId: IdGenerator, now: string): Omit<ReceiptEffect, 'duplicate'> {
+function applyStatus(store: SqliteDb, r: Receipt, newId: IdGenerator, now: string): Omit<ReceiptEffect, 'duplicate'> {
   const outboundMoved = advanceOutboundBySid(store, r.sid, r.status, r.errorCode, now);
   const recipient = store.prepare(RECIPIENT_BY_SID).get(r.sid) as
     | { broadcast_id: string; contact_id: string; campaign_id: string; status: RecipientStatus }

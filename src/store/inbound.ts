@@ -11,7 +11,7 @@ import type { ContactStatus } from '../core/compliance';
 import type { Captured } from '../core/engine';
 import { decideInbound, type ConversationSnapshot, type HandledAs, type InboundDecision } from '../core/inbound';
 import type { CampaignRegistry, SenderView } from './campaign-registry';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 import { enqueueOutbound } from './outbox';
 
 export interface InboundText {
@@ -93,7 +93,7 @@ interface ConversationRow {
 
 export class InboundStore {
   constructor(
-    private readonly store: Store,
+    private readonly store: SqliteDb,
     private readonly registry: CampaignRegistry,
     private readonly newId: IdGenerator,
   ) {}

@@ -4,7 +4,7 @@
  * working at once), and the moment "tonight" starts counting from.
  */
 import { randomBytes } from 'node:crypto';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 
 export interface LiveDisplay {
   campaignId: string;
@@ -21,13 +21,13 @@ function toDisplay(r: { campaign_id: string; token: string; counting_from: strin
   return { campaignId: r.campaign_id, token: r.token, countingFrom: r.counting_from };
 }
 
-export function displayForCampaign(store: Store, campaignId: string): LiveDisplay | undefined {
+export function displayForCampaign(store: SqliteDb, campaignId: string): LiveDisplay | undefined {
   const r = store.first(store.db.selectFrom('live_displays').selectAll().where('campaign_id', '=', campaignId));
   return r ? toDisplay(r) : undefined;
 }
 
 /** The campaign's display link, created on first use. */
-export function ensureDisplay(store: Store, campaignId: string, now: Date): LiveDisplay {
+export function ensureDisplay(store: SqliteDb, campaignId: string, now: Date): LiveDisplay {
   const at = now.toISOString();
   store.run(
     store.db
@@ -38,19 +38,19 @@ export function ensureDisplay(store: Store, campaignId: string, now: Date): Live
   return displayForCampaign(store, campaignId)!;
 }
 
-export function displayByToken(store: Store, token: string): LiveDisplay | undefined {
+export function displayByToken(store: SqliteDb, token: string): LiveDisplay | undefined {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(token)) return undefined;
   const r = store.first(store.db.selectFrom('live_displays').selectAll().where('token', '=', token));
   return r ? toDisplay(r) : undefined;
 }
 
-export function rotateDisplayToken(store: Store, campaignId: string, now: Date): LiveDisplay {
+export function rotateDisplayToken(store: SqliteDb, campaignId: string, now: Date): LiveDisplay {
   ensureDisplay(store, campaignId, now);
   store.run(store.db.updateTable('live_displays').set({ token: newToken(), updated_at: now.toISOString() }).where('campaign_id', '=', campaignId));
   return displayForCampaign(store, campaignId)!;
 }
 
-export function setCountingFrom(store: Store, campaignId: string, from: string | null, now: Date): LiveDisplay {
+export function setCountingFrom(store: SqliteDb, campaignId: string, from: string | null, now: Date): LiveDisplay {
   ensureDisplay(store, campaignId, now);
   store.run(store.db.updateTable('live_displays').set({ counting_from: from, updated_at: now.toISOString() }).where('campaign_id', '=', campaignId));
   return displayForCampaign(store, campaignId)!;

@@ -13,7 +13,7 @@
 import { mayText, type ContactStatus, type OutboundPurpose } from '../core/compliance';
 import type { IdGenerator } from '../core/clock';
 import { segmentCount } from '../core/segments';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 
 export interface OutboundDraft {
   contactId: string;
@@ -58,7 +58,7 @@ export const OUTBOX_SQL = {
 } as const;
 
 /** Must run inside the transaction that changed the contact, so the status read is current. */
-export function enqueueOutbound(store: Store, draft: OutboundDraft, newId: IdGenerator, now: string): Enqueued {
+export function enqueueOutbound(store: SqliteDb, draft: OutboundDraft, newId: IdGenerator, now: string): Enqueued {
   const row = store.prepare(OUTBOX_SQL.status).get(draft.contactId) as ContactGateRow | undefined;
   const accepted = row !== undefined && mayText(row.status, draft.purpose);
   const id = newId();
@@ -82,7 +82,7 @@ export type SendDraft = Pick<OutboundDraft, 'contactId' | 'campaignId' | 'kind' 
  * and writes the outbox row as 'sending' (admitted) or 'suppressed'. Call it inside the
  * transaction that claims the work, immediately before the request is made.
  */
-export function admitForSend(store: Store, draft: SendDraft, newId: IdGenerator, now: string): Admission {
+export function admitForSend(store: SqliteDb, draft: SendDraft, newId: IdGenerator, now: string): Admission {
   const refusal = verdict(store.prepare(OUTBOX_SQL.status).get(draft.contactId) as ContactGateRow | undefined, draft.purpose);
   const id = newId();
   store.prepare(OUTBOX_SQL.insert).run(
@@ -99,7 +99,7 @@ const SET_STATUS_SQL = 'UPDATE outbound_messages SET status = ?, updated_at = ? 
  * Send-time gate for a row queued earlier (delivery 'queued'): the same check, now. Returns null
  * when the row is no longer queued (another dispatcher took it).
  */
-export function admitQueued(store: Store, outboundId: string, now: string): Admission | null {
+export function admitQueued(store: SqliteDb, outboundId: string, now: string): Admission | null {
   const row = store.prepare(QUEUED_SQL).get(outboundId) as { contact_id: string; purpose: OutboundPurpose } | undefined;
   if (!row) return null;
   const refusal = verdict(store.prepare(OUTBOX_SQL.status).get(row.contact_id) as ContactGateRow | undefined, row.purpose);
@@ -133,7 +133,7 @@ const RESULT_SQL = 'UPDATE outbound_messages SET status = ?, twilio_sid = coales
 
 /** Record what happened to a send (inside the caller's transaction). */
 export function recordOutboundResult(
-  store: Store, outboundId: string, r: { status: string; sid?: string | null; errorCode?: number | null }, now: string,
+  store: SqliteDb, outboundId: string, r: { status: string; sid?: string | null; errorCode?: number | null }, now: string,
 ): void {
   store.prepare(RESULT_SQL).run(r.status, r.sid ?? null, r.errorCode ?? null, now, outboundId);
 }
@@ -141,7 +141,7 @@ export function recordOutboundResult(
 const PROGRESS_SQL = 'SELECT id, status FROM outbound_messages WHERE twilio_sid = ?';
 
 /** Apply a delivery receipt: only forward, never back (a late "sent" does not undo "delivered"). */
-export function advanceOutboundBySid(store: Store, sid: string, twilioStatus: string, errorCode: number | null, now: string): boolean {
+export function advanceOutboundBySid(store: SqliteDb, sid: string, twilioStatus: string, errorCode: number | null, now: string): boolean {
   const row = store.prepare(PROGRESS_SQL).get(sid) as { id: string; status: string } | undefined;
   if (!row) return false;
   const next = outboundStatusFromTwilio(twilioStatus);

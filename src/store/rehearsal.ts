@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { IdGenerator } from '../core/clock';
-import type { Store } from './open';
+import type { SqliteDb } from './sqlite/db';
 
 const AREA_CODES = ['202', '212', '213', '305', '312', '415', '503', '617', '702', '808'];
 
@@ -18,7 +18,7 @@ export function randomTestNumber(): string {
  * Flags the number as a test contact before the simulator texts from it. Refuses a number that
  * already belongs to a real supporter: rehearsing as them would hide them from every count.
  */
-export function claimTestNumber(store: Store, phone: string, newId: IdGenerator, now: Date): 'ok' | 'real_contact' {
+export function claimTestNumber(store: SqliteDb, phone: string, newId: IdGenerator, now: Date): 'ok' | 'real_contact' {
   const at = now.toISOString();
   return store.tx(() => {
     store
@@ -46,7 +46,7 @@ const LOG_SQL =
 const REPLIES_SQL = "SELECT body, status, created_at FROM outbound_messages WHERE inbound_id = ? ORDER BY position";
 
 /** The last `limit` texts between a test number and a sender, oldest first, with their replies. */
-export function rehearsalLog(store: Store, phone: string, sender: string, limit = 60): Bubble[] {
+export function rehearsalLog(store: SqliteDb, phone: string, sender: string, limit = 60): Bubble[] {
   const inbound = (store.prepare(LOG_SQL).all(phone, sender, limit) as { id: string; body: string; received_at: string }[]).reverse();
   const out: Bubble[] = [];
   for (const i of inbound) {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient';
-import type { Config } from '../config';
+import type { Config } from '../wiring/config';
 
 /** https://api.twilio.com, also with an edge/region inserted (api.sydney.au1.twilio.com). */
 const TWILIO_API_ORIGIN = /^https:\/\/api(?:\.[a-z0-9-]+)*\.twilio\.com(?=\/|$)/i;

@@ -13,8 +13,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Twilio } from 'twilio';
-import type { Config } from '../config';
-import { maskPhone } from '../logger';
+import type { Config } from '../wiring/config';
+import { maskPhone } from '../shared/logger';
 
 export interface OutgoingText {
   to: string;

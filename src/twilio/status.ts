@@ -5,9 +5,9 @@
  */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context';
+import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
-import { AppError } from '../errors';
+import { AppError } from '../shared/errors';
 import { recordReceipt } from '../store/delivery';
 import { verifiedParams } from './webhook';
 
@@ -32,7 +32,7 @@ export function statusWebhook(ctx: AppContext) {
     if (!parsed.success) throw new AppError('validation_failed', 'malformed Twilio status callback', zodProblems(parsed.error));
     const p = parsed.data;
     const status = (p.MessageStatus ?? p.SmsStatus)!;
-    const effect = recordReceipt(ctx.store, { sid: p.MessageSid, status, errorCode: p.ErrorCode ?? null }, ctx.newId, ctx.clock.now().toISOString());
+    const effect = recordReceipt(ctx.db, { sid: p.MessageSid, status, errorCode: p.ErrorCode ?? null }, ctx.newId, ctx.clock.now().toISOString());
     const log = { messageSid: p.MessageSid, status, errorCode: p.ErrorCode, ...effect };
     if (effect.optedOut) ctx.logger.info(log, 'carrier reported an opt-out (21610): contact opted out');
     else if (effect.undeliverable) ctx.logger.info(log, 'carrier reported an unreachable number: contact marked undeliverable');

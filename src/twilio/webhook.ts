@@ -7,11 +7,11 @@
  * production fast path in src/http/fast-webhook.ts.
  */
 import express, { type Request, type Response } from 'express';
-import type { AppContext } from '../context';
+import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { normalizeSender, toE164 } from '../core/phone';
-import { AppError } from '../errors';
-import { maskPhone } from '../logger';
+import { AppError } from '../shared/errors';
+import { maskPhone } from '../shared/logger';
 import { inboundSmsSchema, optOutTypeOf } from './inbound-params';
 import { isValidTwilioSignature, signedUrl, type FormParams } from './signature';
 import { EMPTY_TWIML, messagingTwiml } from './twiml';

@@ -125,7 +125,7 @@ describe('validation', () => {
     const res = await admin(t.app).post('/api/campaigns', newCampaign({ keywords: [{ word: 'DOORS', aliases: ['rally'] }] }));
     expect(res.status).toBe(409);
     expect(res.body.error.details).toEqual([{ path: 'keywords', message: '"RALLY" is used by campaign "Demo rally"' }]);
-    const n = t.ctx.store.sqlite.prepare('SELECT count(*) AS n FROM campaigns').get() as { n: number };
+    const n = t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM campaigns').get() as { n: number };
     expect(n.n).toBe(1);
   });
 

@@ -116,7 +116,7 @@ describe('broadcast audience', () => {
       expect({ audience, status: res.status, code: res.body.error?.code }).toEqual({ audience, status: 400, code: 'validation_failed' });
       expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
     }
-    expect(h.ctx.store.all(h.ctx.store.db.selectFrom('broadcasts').select('id'))).toHaveLength(0);
+    expect(h.ctx.db.all(h.ctx.db.db.selectFrom('broadcasts').select('id'))).toHaveLength(0);
   });
 
   test('an inactive campaign cannot be broadcast to (STOP replies to its sender would reach no one)', async () => {

@@ -41,8 +41,8 @@ describe('dispatching a broadcast to the fake Twilio API', () => {
     expect(s.counts).toMatchObject({ total: 3, queued: 3, pending: 0, sending: 0, unknown: 0 });
 
     // Every text is an outbox row with its Twilio SID, and each recipient row points at it.
-    const rows = h.ctx.store.all(
-      h.ctx.store.db.selectFrom('broadcast_recipients as r').innerJoin('outbound_messages as o', 'o.id', 'r.outbound_id')
+    const rows = h.ctx.db.all(
+      h.ctx.db.db.selectFrom('broadcast_recipients as r').innerJoin('outbound_messages as o', 'o.id', 'r.outbound_id')
         .select(['r.contact_id', 'r.status', 'r.twilio_sid', 'o.status as outbound_status', 'o.twilio_sid as outbound_sid', 'o.kind', 'o.segments'])
         .where('r.broadcast_id', '=', b.id),
     );
@@ -67,9 +67,9 @@ describe('dispatching a broadcast to the fake Twilio API', () => {
     const replyTo = h.addContact({ phone: phone(99), campaigns: [] });
     await h.sendNow({ name: 'Bulk', template: 'Bulk text', audience: { campaigns: [h.demoCampaignId] } });
     const now = h.clock.now().toISOString();
-    h.ctx.store.tx(() =>
+    h.ctx.db.tx(() =>
       enqueueOutbound(
-        h.ctx.store,
+        h.ctx.db,
         { contactId: replyTo, campaignId: h.demoCampaignId, inboundId: null, position: 0, kind: 'system', purpose: 'system', body: 'Your pledge is confirmed', delivery: 'queued' },
         h.ctx.newId, now,
       ),
@@ -78,7 +78,7 @@ describe('dispatching a broadcast to the fake Twilio API', () => {
     const sent = sentBodies(h.fake);
     expect(sent).toHaveLength(6);
     expect(sent[0]).toEqual({ to: phone(99), from: '62262', body: 'Your pledge is confirmed' });
-    const reply = h.ctx.store.first(h.ctx.store.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'system'));
+    const reply = h.ctx.db.first(h.ctx.db.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'system'));
     expect(reply).toMatchObject({ status: 'accepted' });
     expect(reply!.twilio_sid).toMatch(/^SM/);
   });
@@ -130,7 +130,7 @@ describe('local mode (no Twilio credentials)', () => {
       const s = await h.status(b.id);
       expect(s.status).toBe('done');
       expect(s.counts.sent).toBe(2);
-      const out = h.ctx.store.all(h.ctx.store.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'broadcast'));
+      const out = h.ctx.db.all(h.ctx.db.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'broadcast'));
       expect(out.map((o) => o.status)).toEqual(['sent', 'sent']);
       for (const o of out) expect(o.twilio_sid).toMatch(/^SM[0-9a-f]{32}$/);
       const logged = h.logs.filter((l) => l.includes('local mode: text recorded in outbox'));

@@ -14,13 +14,13 @@ function creates(h: BroadcastHarness, to: string): number {
 }
 
 function recipient(h: BroadcastHarness, broadcastId: string, contactId: string) {
-  return h.ctx.store.first(
-    h.ctx.store.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId).where('contact_id', '=', contactId),
+  return h.ctx.db.first(
+    h.ctx.db.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId).where('contact_id', '=', contactId),
   )!;
 }
 
 function contact(h: BroadcastHarness, id: string) {
-  return h.ctx.store.first(h.ctx.store.db.selectFrom('contacts').selectAll().where('id', '=', id))!;
+  return h.ctx.db.first(h.ctx.db.db.selectFrom('contacts').selectAll().where('id', '=', id))!;
 }
 
 describe('send errors', () => {
@@ -43,7 +43,7 @@ describe('send errors', () => {
     expect(recipient(h, b.id, ok)).toMatchObject({ status: 'queued' });
     expect(contact(h, a)).toMatchObject({ status: 'opted_out' });
     expect(contact(h, a).opted_out_at).not.toBeNull();
-    const events = h.ctx.store.all(h.ctx.store.db.selectFrom('consent_events').selectAll().where('contact_id', '=', a));
+    const events = h.ctx.db.all(h.ctx.db.db.selectFrom('consent_events').selectAll().where('contact_id', '=', a));
     expect(events).toEqual([expect.objectContaining({ kind: 'opt_out', via: 'carrier', sender: '62262', campaign_id: h.demoCampaignId, phone: phone(1) })]);
     const s = await h.status(b.id);
     expect(s.status).toBe('done');
@@ -221,16 +221,16 @@ describe('send errors', () => {
 
   test('a queued reply whose send timed out is looked up too: resent only once Twilio shows it never arrived', async () => {
     const id = h.addContact({ phone: phone(7) });
-    h.ctx.store.tx(() =>
+    h.ctx.db.tx(() =>
       enqueueOutbound(
-        h.ctx.store,
+        h.ctx.db,
         { contactId: id, campaignId: h.demoCampaignId, inboundId: null, position: 0, kind: 'system', purpose: 'system', body: 'Pledge received', delivery: 'queued' },
         h.ctx.newId, h.clock.now().toISOString(),
       ),
     );
     h.fake.forNumber(phone(7), 'hang');
     await h.dispatcher.runUntilIdle();
-    const row = () => h.ctx.store.first(h.ctx.store.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'system'))!;
+    const row = () => h.ctx.db.first(h.ctx.db.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'system'))!;
     expect(row().status).toBe('unknown');
     await h.dispatcher.runUntilIdle();
     expect(creates(h, phone(7))).toBe(1);

@@ -11,8 +11,8 @@ import { campaignInfo } from '../../src/broadcast/preview';
 import { RecipientQueue } from '../../src/broadcast/recipient-queue';
 import { VirtualTimer } from '../../src/broadcast/rate-limiter';
 import { createDispatcher } from '../../src/broadcast/wiring';
-import { createLogger } from '../../src/logger';
-import { createContext } from '../../src/runtime';
+import { createLogger } from '../../src/shared/logger';
+import { createContext } from '../../src/wiring/create-context';
 import { BaseUrlRequestClient } from '../../src/twilio/client';
 import { ACCOUNT_SID, AUTH_TOKEN } from '../helpers/app';
 import { broadcastHarness, phone, type BroadcastHarness } from '../helpers/broadcast';
@@ -55,10 +55,10 @@ describe('leases', () => {
 
   async function claimAsDeadDispatcher(owner: string, count: number, leaseMs = 60_000) {
     const b = await h.sendNow({ name: 'crashed', template: 'Hi', audience: { campaigns: [h.demoCampaignId] } });
-    const row = h.ctx.store.first(h.ctx.store.db.selectFrom('broadcasts').selectAll().where('id', '=', b.id))!;
-    await snapshotAudience(h.ctx.store, b.id, JSON.parse(row.audience) as Audience, () => h.clock.now().toISOString());
-    const plan = { id: b.id, template: row.template, footer: null, campaigns: campaignInfo(h.ctx.store, [h.demoCampaignId]) };
-    const dead = new RecipientQueue(h.ctx.store, h.ctx.newId, owner, leaseMs);
+    const row = h.ctx.db.first(h.ctx.db.db.selectFrom('broadcasts').selectAll().where('id', '=', b.id))!;
+    await snapshotAudience(h.ctx.db, b.id, JSON.parse(row.audience) as Audience, () => h.clock.now().toISOString());
+    const plan = { id: b.id, template: row.template, footer: null, campaigns: campaignInfo(h.ctx.db, [h.demoCampaignId]) };
+    const dead = new RecipientQueue(h.ctx.db, h.ctx.newId, owner, leaseMs);
     const { items } = dead.claim(plan, null, h.clock.now().toISOString(), count);
     expect(items).toHaveLength(count);
     return { broadcastId: b.id, items };
@@ -81,7 +81,7 @@ describe('leases', () => {
 
     expect(h.fake.createdCount).toBe(6);
     expect([...h.fake.createdPerNumber.values()].every((c) => c === 1)).toBe(true);
-    const rows = h.ctx.store.all(h.ctx.store.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId));
+    const rows = h.ctx.db.all(h.ctx.db.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId));
     expect(rows.every((r) => r.status === 'queued' && r.lease_owner === null)).toBe(true);
     for (const m of reached) expect(rows.find((r) => r.twilio_sid === m.sid)).toBeDefined();
     expect((await h.status(broadcastId)).status).toBe('done');
@@ -92,14 +92,14 @@ describe('leases', () => {
     const liveOwner = 'other-host/1/feedface';
     const { broadcastId } = await claimAsDeadDispatcher(liveOwner, 2, 30_000);
     await h.dispatcher.runUntilIdle();
-    let rows = h.ctx.store.all(h.ctx.store.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId));
+    let rows = h.ctx.db.all(h.ctx.db.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId));
     expect(rows.filter((r) => r.status === 'sending' && r.lease_owner === liveOwner)).toHaveLength(2);
     expect(h.fake.createdCount).toBe(1); // only the unclaimed one
     expect((await h.status(broadcastId)).status).toBe('sending');
 
     h.clock.advance(31_000);
     await h.dispatcher.runUntilIdle();
-    rows = h.ctx.store.all(h.ctx.store.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId));
+    rows = h.ctx.db.all(h.ctx.db.db.selectFrom('broadcast_recipients').selectAll().where('broadcast_id', '=', broadcastId));
     expect(rows.every((r) => r.status === 'queued')).toBe(true);
     expect(h.fake.createdCount).toBe(3);
     expect((await h.status(broadcastId)).status).toBe('done');
@@ -110,9 +110,9 @@ describe('leases', () => {
     const b = await h.createBroadcast({ name: 'x', template: 'Hi', audience: { campaigns: [h.demoCampaignId] } });
     const audience = b.audience as Audience;
     const at = () => h.clock.now().toISOString();
-    expect(await snapshotAudience(h.ctx.store, b.id, audience, at, 2)).toBe(5);
-    expect(await snapshotAudience(h.ctx.store, b.id, audience, at, 3)).toBe(5);
-    const rows = h.ctx.store.all(h.ctx.store.db.selectFrom('broadcast_recipients').select('contact_id').where('broadcast_id', '=', b.id));
+    expect(await snapshotAudience(h.ctx.db, b.id, audience, at, 2)).toBe(5);
+    expect(await snapshotAudience(h.ctx.db, b.id, audience, at, 3)).toBe(5);
+    const rows = h.ctx.db.all(h.ctx.db.db.selectFrom('broadcast_recipients').select('contact_id').where('broadcast_id', '=', b.id));
     expect(new Set(rows.map((r) => r.contact_id)).size).toBe(5);
   });
 });

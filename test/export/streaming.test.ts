@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { CsvExportStream, type PageSource } from '../../src/export/csv';
 import { contactsQuery } from '../../src/export/contacts';
 import { keysetSource } from '../../src/export/keyset';
-import type { Store } from '../../src/store/open';
+import type { SqliteDb } from '../../src/store/sqlite/db';
 import { ADMIN_TOKEN, admin, testApp, type TestApp } from '../helpers/app';
 import { readCsv } from '../helpers/csv';
 
@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function seed(store: Store, n: number): void {
+function seed(store: SqliteDb, n: number): void {
   const insert = store.sqlite.prepare(
     "INSERT INTO contacts (id, phone, first_name, status, created_at, updated_at) VALUES (?, ?, ?, 'subscribed', '2026-11-21T19:00:00.000Z', '2026-11-21T19:00:00.000Z')",
   );
@@ -47,9 +47,9 @@ async function turns(n: number): Promise<void> {
 }
 
 test('keyset pages return every row exactly once, in order, across page boundaries and gaps', async () => {
-  seed(t.ctx.store, 50);
-  t.ctx.store.sqlite.prepare("DELETE FROM contacts WHERE id IN ('c6', 'c7', 'c20', 'c49')").run();
-  const stream = new CsvExportStream(keysetSource(t.ctx.store, contactsQuery({})), { pageRows: 7 });
+  seed(t.ctx.db, 50);
+  t.ctx.db.sqlite.prepare("DELETE FROM contacts WHERE id IN ('c6', 'c7', 'c20', 'c49')").run();
+  const stream = new CsvExportStream(keysetSource(t.ctx.db, contactsQuery({})), { pageRows: 7 });
   let text = '';
   for await (const chunk of stream) text += String(chunk);
   const names = readCsv(text).rows.map((r) => r.first_name);
@@ -59,8 +59,8 @@ test('keyset pages return every row exactly once, in order, across page boundari
 });
 
 test('a consumer that stops reading stops the queries; resuming delivers the rest', async () => {
-  seed(t.ctx.store, 10_000);
-  const source = counted(keysetSource(t.ctx.store, contactsQuery({})));
+  seed(t.ctx.db, 10_000);
+  const source = counted(keysetSource(t.ctx.db, contactsQuery({})));
   const stream = new CsvExportStream(source, { pageRows: 500 });
   let release: (() => void) | null = null;
   let received = 0;
@@ -132,7 +132,7 @@ describe('over a real loopback server', () => {
     });
 
   test('other requests are answered while an export is still being written', async () => {
-    seed(t.ctx.store, 20_000);
+    seed(t.ctx.db, 20_000);
     const exportRes = await get('/api/exports/contacts.csv');
     const events: string[] = [];
     const ended = new Promise<void>((resolve) => {
@@ -150,7 +150,7 @@ describe('over a real loopback server', () => {
   });
 
   test('a client that hangs up mid-export is audited as aborted with the rows sent so far', async () => {
-    seed(t.ctx.store, 20_000);
+    seed(t.ctx.db, 20_000);
     const res = await get('/api/exports/contacts.csv');
     const exportId = res.headers['x-export-id'];
     await new Promise<void>((resolve) => res.once('data', () => resolve()));

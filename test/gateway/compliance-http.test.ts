@@ -12,7 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-const db = () => t.ctx.store.sqlite;
+const db = () => t.ctx.db.sqlite;
 const contact = (phone: string) => db().prepare('SELECT * FROM contacts WHERE phone = ?').get(phone) as Record<string, unknown>;
 const ledger = (phone: string) =>
   db().prepare('SELECT kind, via, keyword, message_sid, sender FROM consent_events WHERE phone = ? ORDER BY at, rowid').all(phone);

@@ -10,7 +10,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 function snapshot() {
-  const db = t.ctx.store.sqlite;
+  const db = t.ctx.db.sqlite;
   const all = (sql: string) => db.prepare(sql).all();
   return {
     contacts: all('SELECT * FROM contacts ORDER BY id'),

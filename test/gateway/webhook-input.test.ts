@@ -15,7 +15,7 @@ beforeEach(() => {
 afterEach(() => t.close());
 
 function count(table: string): number {
-  return (t.ctx.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  return (t.ctx.db.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 const nothingStored = () => expect({ inbound: count('inbound_messages'), contacts: count('contacts'), outbound: count('outbound_messages') }).toEqual({ inbound: 0, contacts: 0, outbound: 0 });
 
@@ -130,14 +130,14 @@ describe('malformed but signed webhooks', () => {
   it('emoji and accents travel intact, stored as sent', async () => {
     const res = await signedPost(t.app, '/twilio/sms', loadForm('inbound-accents-emoji'));
     expect(res.status).toBe(200);
-    const row = t.ctx.store.sqlite.prepare('SELECT body FROM inbound_messages').get() as { body: string };
+    const row = t.ctx.db.sqlite.prepare('SELECT body FROM inbound_messages').get() as { body: string };
     expect(row.body).toBe('JOIN 🎉 ¡Sí se puede!');
   });
 
   it('MMS with a keyword body starts the flow and records the media count', async () => {
     const res = await signedPost(t.app, '/twilio/sms', loadForm('inbound-mms'));
     expect(twimlMessages(res.text)[0]).toContain("What's your first name?");
-    expect((t.ctx.store.sqlite.prepare('SELECT num_media FROM inbound_messages').get() as { num_media: number }).num_media).toBe(1);
+    expect((t.ctx.db.sqlite.prepare('SELECT num_media FROM inbound_messages').get() as { num_media: number }).num_media).toBe(1);
   });
 
   it('an unknown route is a JSON 404', async () => {
@@ -149,7 +149,7 @@ describe('malformed but signed webhooks', () => {
 
 describe('a campaign whose stored flow is malformed', () => {
   it('is skipped with an error log while the server keeps serving', async () => {
-    const db = t.ctx.store.sqlite;
+    const db = t.ctx.db.sqlite;
     const id = (db.prepare("SELECT id FROM campaigns WHERE sender = '62262'").get() as { id: string }).id;
     db.prepare("UPDATE campaigns SET flow = '{not json' WHERE id = ?").run(id);
     t.ctx.registry.reload();

@@ -8,12 +8,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import type { Express } from 'express';
-import { loadConfig, type Config } from '../../src/config';
-import type { AppContext } from '../../src/context';
+import { loadConfig, type Config } from '../../src/wiring/config';
+import type { AppContext } from '../../src/wiring/context';
 import { ManualClock } from '../../src/core/clock';
 import { buildApp } from '../../src/http/app';
-import { createLogger } from '../../src/logger';
-import { createContext } from '../../src/runtime';
+import { createLogger } from '../../src/shared/logger';
+import { createContext } from '../../src/wiring/create-context';
 import { encodeForm, inboundParams, twimlMessages } from '../../src/twilio/rehearse';
 import { signTwilioRequest, type FormParams } from '../../src/twilio/signature';
 
@@ -69,7 +69,7 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
   const app = buildApp(ctx);
   return { app, ctx, clock, config, logs, dbFile, close: () => {
     ctx.live.close();
-    ctx.store.close();
+    ctx.db.close();
   } };
 }
 

@@ -65,10 +65,10 @@ export async function broadcastHarness(env: Record<string, string> = {}, start?:
   const newDispatcher = (overrides: Partial<DispatcherDeps> = {}) =>
     createDispatcher(t.ctx, { timer, ownerGone: () => false, ...overrides });
   const dispatcher = newDispatcher();
-  const demoCampaignId = t.ctx.store.first(t.ctx.store.db.selectFrom('campaigns').select('id').where('sender', '=', '62262'))!.id;
+  const demoCampaignId = t.ctx.db.first(t.ctx.db.db.selectFrom('campaigns').select('id').where('sender', '=', '62262'))!.id;
 
   const addContact = (spec: ContactSpec): string => {
-    const s = t.ctx.store;
+    const s = t.ctx.db;
     const now = t.clock.now().toISOString();
     const id = `c-${String(++contactSeq).padStart(7, '0')}`;
     s.tx(() => {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Store } from '../../src/store/open';
+import type { SqliteDb } from '../../src/store/sqlite/db';
 import { ADMIN_TOKEN } from './app';
 import { FIXTURES } from './fixtures';
 
@@ -20,7 +20,7 @@ export function postImport(app: Express, body: Buffer | string, query = '', cont
 }
 
 /** Row counts of every table an import can touch: "nothing was written" means these are unchanged. */
-export function tableCounts(store: Store): Record<string, number> {
+export function tableCounts(store: SqliteDb): Record<string, number> {
   const out: Record<string, number> = {};
   for (const table of ['contacts', 'campaign_members', 'consent_events', 'contact_imports']) {
     out[table] = (store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -36,6 +36,6 @@ export interface ContactRow {
   status: string;
 }
 
-export function contactByPhone(store: Store, phone: string): ContactRow | undefined {
+export function contactByPhone(store: SqliteDb, phone: string): ContactRow | undefined {
   return store.sqlite.prepare('SELECT phone, first_name, zip, email, status FROM contacts WHERE phone = ?').get(phone) as ContactRow | undefined;
 }

@@ -4,7 +4,7 @@
  * would never accept (formula-looking names, newlines) but an import or an old database could hold.
  */
 import type { Express } from 'express';
-import type { Store } from '../../src/store/open';
+import type { SqliteDb } from '../../src/store/sqlite/db';
 import { text } from './app';
 
 export interface SignUp {
@@ -35,7 +35,7 @@ export interface RawContact {
   created_at?: string;
 }
 
-export function insertContact(store: Store, c: RawContact): void {
+export function insertContact(store: SqliteDb, c: RawContact): void {
   const at = c.created_at ?? '2026-11-21T19:00:00.000Z';
   store.sqlite
     .prepare(
@@ -44,12 +44,12 @@ export function insertContact(store: Store, c: RawContact): void {
     .run(c.id, c.phone, c.first_name ?? null, c.zip ?? null, c.email ?? null, c.status ?? 'subscribed', c.is_test ?? 0, c.opted_out_at ?? null, at, at);
 }
 
-export function addMember(store: Store, campaignId: string, contactId: string, joinedAt: string, completedAt: string | null = null): void {
+export function addMember(store: SqliteDb, campaignId: string, contactId: string, joinedAt: string, completedAt: string | null = null): void {
   store.sqlite
     .prepare("INSERT INTO campaign_members (campaign_id, contact_id, keyword, joined_at, completed_at) VALUES (?, ?, 'JOIN', ?, ?)")
     .run(campaignId, contactId, joinedAt, completedAt);
 }
 
-export function demoCampaignId(store: Store): string {
+export function demoCampaignId(store: SqliteDb): string {
   return (store.sqlite.prepare("SELECT id FROM campaigns WHERE name = 'Demo rally'").get() as { id: string }).id;
 }

@@ -124,7 +124,7 @@ describe('webhook fast path', () => {
       replies.push([...res.body.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) => m[1]!));
     }
     expect(replies[4]).toEqual(["You're in, Ana! Thank you. Tell your friends: text JOIN to 62262"]);
-    const row = b.ctx.store.sqlite.prepare('SELECT first_name, zip, email FROM contacts WHERE phone = ?').get('+13125550100');
+    const row = b.ctx.db.sqlite.prepare('SELECT first_name, zip, email FROM contacts WHERE phone = ?').get('+13125550100');
     expect(row).toEqual({ first_name: 'Ana', zip: '60601', email: 'ana@example.org' });
   });
 });

@@ -29,13 +29,13 @@ const fixture = (name: string) => path.join(FIXTURES, 'imports', name);
 test('import: dry run writes nothing; the real run imports, reports lines, and leaves the opted-out number alone', async () => {
   await text(t.app, '+13125550106', 'JOIN');
   await text(t.app, '+13125550106', 'STOP');
-  const before = tableCounts(t.ctx.store);
+  const before = tableCounts(t.ctx.db);
 
   const dry = await runCli(cli, ['import', fixture('messy-excel.csv'), '--campaign', 'Demo rally', '--consent', 'attested', '--dry-run'], env);
   expect(dry.stderr).toBe('');
   expect(dry.code).toBe(0);
   expect(dry.stdout.toString()).toContain('DRY RUN: nothing was written');
-  expect(tableCounts(t.ctx.store)).toEqual(before);
+  expect(tableCounts(t.ctx.db)).toEqual(before);
 
   const real = await runCli(cli, ['import', fixture('messy-excel.csv'), '--campaign', 'Demo rally', '--consent', 'attested'], env);
   expect(real.code).toBe(0);
@@ -44,22 +44,22 @@ test('import: dry run writes nothing; the real run imports, reports lines, and l
   expect(out).toMatch(/opted out \(left alone\)\s+1\n/);
   expect(out).toContain('line 7: "call me maybe" is not a phone number');
   expect(out).toContain('line 14: +13125550106');
-  expect(contactByPhone(t.ctx.store, '+13125550101')).toMatchObject({ status: 'subscribed', first_name: 'Ana' });
-  expect(contactByPhone(t.ctx.store, '+13125550106')).toMatchObject({ status: 'opted_out' });
-  expect(t.ctx.store.sqlite.prepare('SELECT source, filename, consent FROM contact_imports').all()).toEqual([
+  expect(contactByPhone(t.ctx.db, '+13125550101')).toMatchObject({ status: 'subscribed', first_name: 'Ana' });
+  expect(contactByPhone(t.ctx.db, '+13125550106')).toMatchObject({ status: 'opted_out' });
+  expect(t.ctx.db.sqlite.prepare('SELECT source, filename, consent FROM contact_imports').all()).toEqual([
     { source: 'cli', filename: 'messy-excel.csv', consent: 'attested' },
   ]);
 });
 
 test('import: a broken file, or one over --max-rows, exits non-zero with the reason, and nothing is written', async () => {
-  const before = tableCounts(t.ctx.store);
+  const before = tableCounts(t.ctx.db);
   const r = await runCli(cli, ['import', fixture('broken-quote.csv')], env);
   expect(r.code).toBe(65);
   expect(r.stderr).toContain('line 5: a quoted field is never closed');
   const big = await runCli(cli, ['import', fixture('clean.csv'), '--max-rows', '2'], env);
   expect(big.code).toBe(65);
   expect(big.stderr).toContain('more than 2 rows in one file');
-  expect(tableCounts(t.ctx.store)).toEqual(before);
+  expect(tableCounts(t.ctx.db)).toEqual(before);
 });
 
 test('export contacts --campaign writes the same bytes as the API, and is audited as cli', async () => {
@@ -75,7 +75,7 @@ test('export contacts --campaign writes the same bytes as the API, and is audite
   expect(readCsv(viaCli.stdout.toString()).rows.map((r) => r.phone).sort()).toEqual([
     '+13125550101', '+13125550102', '+13125550103', '+13125550104', '+13125550105', '+13125550106',
   ]);
-  expect(t.ctx.store.sqlite.prepare("SELECT role, export, client, outcome, row_count FROM export_audit WHERE role = 'cli'").all()).toEqual([
+  expect(t.ctx.db.sqlite.prepare("SELECT role, export, client, outcome, row_count FROM export_audit WHERE role = 'cli'").all()).toEqual([
     { role: 'cli', export: 'contacts', client: 'cli', outcome: 'completed', row_count: 6 },
   ]);
 });

@@ -37,7 +37,7 @@ describe('a messy Excel file (BOM, CRLF, mixed phone formats, duplicates, blank 
       { line: 12, field: 'zip', reason: '"ABCDE" is not a US ZIP code; left blank' },
     ]);
 
-    const s = t.ctx.store;
+    const s = t.ctx.db;
     expect(contactByPhone(s, '+13125550101')).toEqual({ phone: '+13125550101', first_name: 'Ana', zip: '60601', email: 'ana@example.org', status: 'pending' });
     expect(contactByPhone(s, '+13125550102')).toMatchObject({ first_name: 'José', zip: '02134' });
     expect(contactByPhone(s, '+13125550103')).toMatchObject({ first_name: 'Zoë 😀', email: null });
@@ -47,11 +47,11 @@ describe('a messy Excel file (BOM, CRLF, mixed phone formats, duplicates, blank 
   });
 
   test('consent=attested into a campaign: subscribed, joined with keyword IMPORT, one consent event each, exportable', async () => {
-    const demo = demoCampaignId(t.ctx.store);
+    const demo = demoCampaignId(t.ctx.db);
     const res = await postImport(t.app, importFixture('messy-excel.csv'), '?consent=attested&campaign=Demo%20rally');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ newContactsStatus: 'subscribed', campaign: { id: demo, name: 'Demo rally' }, totals: { created: 6 } });
-    const db = t.ctx.store.sqlite;
+    const db = t.ctx.db.sqlite;
     expect(db.prepare("SELECT count(*) AS n FROM contacts WHERE status = 'subscribed'").get()).toEqual({ n: 6 });
     expect(db.prepare("SELECT DISTINCT keyword, joined_at FROM campaign_members WHERE campaign_id = ?").all(demo)).toEqual([
       { keyword: 'IMPORT', joined_at: '2026-11-21T20:00:00.000Z' },
@@ -67,22 +67,22 @@ describe('a messy Excel file (BOM, CRLF, mixed phone formats, duplicates, blank 
 
 describe('existing contacts', () => {
   test('an opted-out number is never re-subscribed, updated or added to the campaign, and is reported', async () => {
-    const demo = demoCampaignId(t.ctx.store);
+    const demo = demoCampaignId(t.ctx.db);
     await text(t.app, '+13125550106', 'JOIN');
     await text(t.app, '+13125550106', 'STOP');
-    const before = t.ctx.store.sqlite.prepare('SELECT * FROM contacts WHERE phone = ?').get('+13125550106');
-    const consentBefore = t.ctx.store.sqlite.prepare('SELECT count(*) AS n FROM consent_events').get();
+    const before = t.ctx.db.sqlite.prepare('SELECT * FROM contacts WHERE phone = ?').get('+13125550106');
+    const consentBefore = t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM consent_events').get();
 
     const res = await postImport(t.app, importFixture('messy-excel.csv'), `?consent=attested&campaign=${demo}`);
     expect(res.status).toBe(200);
     expect(res.body.totals).toMatchObject({ created: 5, optedOut: 1 });
     expect(res.body.optedOut).toEqual([{ line: 14, phone: '+13125550106' }]);
-    expect(t.ctx.store.sqlite.prepare('SELECT * FROM contacts WHERE phone = ?').get('+13125550106')).toEqual(before);
-    const events = t.ctx.store.sqlite
+    expect(t.ctx.db.sqlite.prepare('SELECT * FROM contacts WHERE phone = ?').get('+13125550106')).toEqual(before);
+    const events = t.ctx.db.sqlite
       .prepare('SELECT e.kind, e.via FROM consent_events e JOIN contacts c ON c.id = e.contact_id WHERE c.phone = ? ORDER BY e.rowid')
       .all('+13125550106');
     expect(events).toEqual([{ kind: 'opt_in', via: 'keyword' }, { kind: 'opt_out', via: 'keyword' }]);
-    expect(t.ctx.store.sqlite.prepare('SELECT count(*) AS n FROM consent_events').get()).toEqual({ n: (consentBefore as { n: number }).n + 5 });
+    expect(t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM consent_events').get()).toEqual({ n: (consentBefore as { n: number }).n + 5 });
     // And nothing is texted to them: an export for volunteers does not carry them either.
     const exported = readCsv((await download(t.app, '/api/exports/contacts.csv', ADMIN_TOKEN)).text).rows;
     expect(exported.map((r) => r.phone)).not.toContain('+13125550106');
@@ -94,10 +94,10 @@ describe('existing contacts', () => {
     const res = await postImport(t.app, importFixture('clean.csv'), '?consent=attested&campaign=Demo%20rally');
     expect(res.status).toBe(200);
     expect(res.body.totals).toMatchObject({ rows: 3, created: 1, subscribed: 1, updated: 1, unchanged: 0 });
-    expect(contactByPhone(t.ctx.store, '+13125550201')).toEqual({
+    expect(contactByPhone(t.ctx.db, '+13125550201')).toEqual({
       phone: '+13125550201', first_name: 'Patricia', zip: '60640', email: 'pat@example.org', status: 'subscribed',
     });
-    expect(contactByPhone(t.ctx.store, '+13125550202')).toMatchObject({ first_name: 'Quinn', status: 'subscribed' });
+    expect(contactByPhone(t.ctx.db, '+13125550202')).toMatchObject({ first_name: 'Quinn', status: 'subscribed' });
     const again = await postImport(t.app, importFixture('clean.csv'), '?consent=attested&campaign=Demo%20rally');
     expect(again.body.totals).toMatchObject({ created: 0, subscribed: 0, updated: 0, unchanged: 3 });
   });
@@ -107,11 +107,11 @@ describe('dry run', () => {
   test('reports exactly what the real import then does, and writes nothing', async () => {
     await text(t.app, '+13125550106', 'JOIN');
     await text(t.app, '+13125550106', 'STOP');
-    const before = tableCounts(t.ctx.store);
+    const before = tableCounts(t.ctx.db);
     const dry = await postImport(t.app, importFixture('messy-excel.csv'), '?consent=attested&campaign=Demo%20rally&dry_run=1');
     expect(dry.status).toBe(200);
     expect(dry.body).toMatchObject({ dryRun: true, importId: null });
-    expect(tableCounts(t.ctx.store)).toEqual(before);
+    expect(tableCounts(t.ctx.db)).toEqual(before);
 
     const real = await postImport(t.app, importFixture('messy-excel.csv'), '?consent=attested&campaign=Demo%20rally');
     const { importId, dryRun, ...realRest } = real.body;
@@ -124,31 +124,31 @@ describe('dry run', () => {
 
 describe('all or nothing', () => {
   test('a quote never closed on line 5 is a 400 naming the line, and nothing from the file is written', async () => {
-    const before = tableCounts(t.ctx.store);
+    const before = tableCounts(t.ctx.db);
     const res = await postImport(t.app, importFixture('broken-quote.csv'));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain('line 5: a quoted field is never closed');
     expect(res.body.error.details).toEqual([{ path: 'line 5', message: expect.stringContaining('never closed') }]);
-    expect(tableCounts(t.ctx.store)).toEqual(before);
+    expect(tableCounts(t.ctx.db)).toEqual(before);
   });
 
   test('strict=1 refuses the whole file when any row is invalid', async () => {
-    const before = tableCounts(t.ctx.store);
+    const before = tableCounts(t.ctx.db);
     const res = await postImport(t.app, importFixture('messy-excel.csv'), '?strict=1');
     expect(res.status).toBe(400);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['line 7', 'line 10', 'line 11']);
-    expect(tableCounts(t.ctx.store)).toEqual(before);
+    expect(tableCounts(t.ctx.db)).toEqual(before);
   });
 
   test('a database failure on a row mid-file rolls back the rows already written', async () => {
     // A real fault in the real database: the insert for line 8's number fails.
-    t.ctx.store.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts WHEN NEW.phone = '+13125550104'
+    t.ctx.db.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts WHEN NEW.phone = '+13125550104'
       BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
-    const before = tableCounts(t.ctx.store);
+    const before = tableCounts(t.ctx.db);
     const res = await postImport(t.app, importFixture('messy-excel.csv'), '?consent=attested&campaign=Demo%20rally');
     expect(res.status).toBe(500);
-    expect(tableCounts(t.ctx.store)).toEqual(before);
-    expect(contactByPhone(t.ctx.store, '+13125550101')).toBeUndefined();
+    expect(tableCounts(t.ctx.db)).toEqual(before);
+    expect(contactByPhone(t.ctx.db, '+13125550101')).toBeUndefined();
   });
 });
 
@@ -157,11 +157,11 @@ describe('other real-world files', () => {
     const bad = await postImport(t.app, importFixture('windows-1252.csv'));
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('not valid UTF-8');
-    expect(tableCounts(t.ctx.store).contacts).toBe(0);
+    expect(tableCounts(t.ctx.db).contacts).toBe(0);
     const ok = await postImport(t.app, importFixture('windows-1252.csv'), '', 'text/csv; charset=windows-1252');
     expect(ok.status).toBe(200);
-    expect(contactByPhone(t.ctx.store, '+13125550401')?.first_name).toBe('José');
-    expect(contactByPhone(t.ctx.store, '+13125550402')?.first_name).toBe('Françoise');
+    expect(contactByPhone(t.ctx.db, '+13125550401')?.first_name).toBe('José');
+    expect(contactByPhone(t.ctx.db, '+13125550402')?.first_name).toBe('Françoise');
   });
 
   test('a full-name column, Cell preferred over Phone, trailing empty fields, a shifted row', async () => {
@@ -169,10 +169,10 @@ describe('other real-world files', () => {
     expect(res.status).toBe(200);
     expect(res.body.columns).toEqual({ phone: ['Cell', 'Phone'], first_name: 'Name', zip: 'Postal Code', email: 'Email Address', ignored: [] });
     expect(res.body.invalid).toEqual([{ line: 5, reason: 'has 6 fields but the header has 5 (an unquoted comma?)' }]);
-    expect(contactByPhone(t.ctx.store, '+17735550601')).toMatchObject({ first_name: 'Maria', zip: '60614', email: 'maria@example.org' });
-    expect(contactByPhone(t.ctx.store, '+17735550602')).toMatchObject({ first_name: 'Sam' });
-    expect(contactByPhone(t.ctx.store, '+17735550603')).toMatchObject({ first_name: 'Kim' });
-    expect(contactByPhone(t.ctx.store, '+17735550699')).toBeUndefined();
+    expect(contactByPhone(t.ctx.db, '+17735550601')).toMatchObject({ first_name: 'Maria', zip: '60614', email: 'maria@example.org' });
+    expect(contactByPhone(t.ctx.db, '+17735550602')).toMatchObject({ first_name: 'Sam' });
+    expect(contactByPhone(t.ctx.db, '+17735550603')).toMatchObject({ first_name: 'Kim' });
+    expect(contactByPhone(t.ctx.db, '+17735550699')).toBeUndefined();
   });
 
   test('classic Mac CR line endings', async () => {
@@ -203,11 +203,11 @@ describe('request checks', () => {
     const res = await postImport(t.app, importFixture('clean.csv'), query);
     expect(res.status).toBe(status);
     expect(JSON.stringify(res.body)).toContain(mention);
-    expect(tableCounts(t.ctx.store).contacts).toBe(0);
+    expect(tableCounts(t.ctx.db).contacts).toBe(0);
   });
 
   test('an inactive campaign is a 409', async () => {
-    const demo = demoCampaignId(t.ctx.store);
+    const demo = demoCampaignId(t.ctx.db);
     await admin(t.app).delete(`/api/campaigns/${demo}`);
     const res = await postImport(t.app, importFixture('clean.csv'), `?campaign=${demo}`);
     expect(res.status).toBe(409);

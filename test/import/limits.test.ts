@@ -4,7 +4,7 @@
  * API and the CLI call, with small limits so the test stays fast.
  */
 import { Readable } from 'node:stream';
-import { AppError } from '../../src/errors';
+import { AppError } from '../../src/shared/errors';
 import { importContacts } from '../../src/import/run';
 import { testApp, type TestApp } from '../helpers/app';
 import { tableCounts } from '../helpers/imports';
@@ -21,13 +21,13 @@ function csv(rows: number): string {
   return s;
 }
 
-const deps = () => ({ store: t.ctx.store, clock: t.clock, newId: t.ctx.newId });
+const deps = () => ({ store: t.ctx.db, clock: t.clock, newId: t.ctx.newId });
 const options = { source: 'api' as const, consent: 'none' as const, dryRun: false, strict: false };
 
 test('more rows than the limit: 413, nothing imported', async () => {
   const run = importContacts(deps(), Readable.from([csv(51)]), { ...options, maxRows: 50 });
   await expect(run).rejects.toMatchObject({ code: 'payload_too_large', message: expect.stringContaining('more than 50 rows') });
-  expect(tableCounts(t.ctx.store).contacts).toBe(0);
+  expect(tableCounts(t.ctx.db).contacts).toBe(0);
   const ok = await importContacts(deps(), Readable.from([csv(50)]), { ...options, maxRows: 50 });
   expect(ok.totals.created).toBe(50);
 });
@@ -38,7 +38,7 @@ test('more bytes than the limit, arriving in chunks: 413, nothing imported', asy
   const run = importContacts(deps(), Readable.from(chunks), { ...options, maxBytes: 6000 });
   await expect(run).rejects.toBeInstanceOf(AppError);
   await expect(importContacts(deps(), Readable.from(chunks), { ...options, maxBytes: 6000 })).rejects.toMatchObject({ code: 'payload_too_large' });
-  expect(tableCounts(t.ctx.store).contacts).toBe(0);
+  expect(tableCounts(t.ctx.db).contacts).toBe(0);
 });
 
 test('an upload cut off halfway (connection reset) is a 400 and nothing is imported', async () => {
@@ -48,5 +48,5 @@ test('an upload cut off halfway (connection reset) is a 400 and nothing is impor
   }
   const run = importContacts(deps(), cutOff(), options);
   await expect(run).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringContaining('the upload was interrupted') });
-  expect(tableCounts(t.ctx.store).contacts).toBe(0);
+  expect(tableCounts(t.ctx.db).contacts).toBe(0);
 });

@@ -22,8 +22,8 @@ beforeEach(async () => {
   server = t.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  campaignId = (t.ctx.store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
-  token = ensureDisplay(t.ctx.store, campaignId, t.clock.now()).token;
+  campaignId = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+  token = ensureDisplay(t.ctx.db, campaignId, t.clock.now()).token;
 });
 afterEach(async () => {
   clients.splice(0).forEach((c) => c.close());
@@ -112,12 +112,12 @@ describe('server-sent events', () => {
   it('re-pledging replaces the earlier pledge; test numbers and other campaigns never count', async () => {
     for (const body of ['JOIN', 'Amy', '60601', '10']) await text(t.app, '+13125550100', body);
     for (const body of ['JOIN', 'Amy', '60601', '40']) await text(t.app, '+13125550100', body);
-    t.ctx.store.sqlite.prepare("UPDATE contacts SET is_test = 1 WHERE phone = '+13125550100'").run();
+    t.ctx.db.sqlite.prepare("UPDATE contacts SET is_test = 1 WHERE phone = '+13125550100'").run();
     for (const body of ['JOIN', 'Bo', '60601', '15']) await text(t.app, '+13125550102', body);
     const sse = await stream();
     const d = await sse.waitFor<Stats>(() => true);
     expect(d).toMatchObject({ joined: 1, pledgedCents: 1500 });
-    t.ctx.store.sqlite.prepare("UPDATE contacts SET is_test = 0 WHERE phone = '+13125550100'").run();
+    t.ctx.db.sqlite.prepare("UPDATE contacts SET is_test = 0 WHERE phone = '+13125550100'").run();
     const page = await request(t.app).get(`/live/${token}`);
     expect(page.text).toContain('<span class="num" id="pledged">$55</span>');
   });
@@ -148,7 +148,7 @@ describe('server-sent events', () => {
     expect(res.status).toBe(303);
     await sse.waitClosed();
     expect((await request(t.app).get(`/live/${token}`)).status).toBe(404);
-    const fresh = ensureDisplay(t.ctx.store, campaignId, t.clock.now()).token;
+    const fresh = ensureDisplay(t.ctx.db, campaignId, t.clock.now()).token;
     expect(fresh).not.toBe(token);
     expect((await request(t.app).get(`/live/${fresh}`)).status).toBe(200);
   });

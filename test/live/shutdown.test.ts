@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openStore } from '../../src/store/open';
+import { openSqliteDb } from '../../src/store/sqlite/db';
 import { ensureDisplay } from '../../src/store/live-displays';
 import { ADMIN_TOKEN } from '../helpers/app';
 import { startGateway } from '../helpers/child';
@@ -16,7 +16,7 @@ test('SIGTERM with a live screen connected drains and exits 0', async () => {
   const db = `sqlite:${path.join(dir, 'gw.db')}`;
   const gw = await startGateway({ DATABASE_URL: db, ADMIN_TOKEN, LOG_LEVEL: 'info' });
   try {
-    const store = openStore(db);
+    const store = openSqliteDb(db);
     const id = (store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
     const token = ensureDisplay(store, id, new Date()).token;
     store.close();

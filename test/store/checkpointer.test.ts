@@ -1,12 +1,12 @@
 /** WAL checkpoints run in a worker thread, off the event loop, and stop cleanly. */
 import { once } from 'node:events';
 import pino from 'pino';
-import { BACKSTOP_PAGES, startCheckpointer } from '../../src/store/checkpointer';
-import { openStore } from '../../src/store/open';
+import { BACKSTOP_PAGES, startCheckpointer } from '../../src/store/sqlite/checkpointer';
+import { openSqliteDb } from '../../src/store/sqlite/db';
 import { tempDbFile } from '../helpers/app';
 
 test('a worker checkpoints the WAL while the main connection only writes, and hands back on stop', async () => {
-  const store = openStore(`sqlite:${tempDbFile()}`);
+  const store = openSqliteDb(`sqlite:${tempDbFile()}`);
   const cp = startCheckpointer(store, pino({ level: 'silent' }), 10)!;
   try {
     expect(store.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
@@ -25,7 +25,7 @@ test('a worker checkpoints the WAL while the main connection only writes, and ha
 });
 
 test('no worker for an in-memory database', () => {
-  const store = openStore('sqlite::memory:');
+  const store = openSqliteDb('sqlite::memory:');
   expect(startCheckpointer(store, pino({ level: 'silent' }))).toBeNull();
   store.close();
 });

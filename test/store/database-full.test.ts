@@ -9,7 +9,7 @@ import { nextSid, signedPost, testApp, type TestApp } from '../helpers/app';
 
 describe('webhooks while the database refuses writes', () => {
   let t: TestApp;
-  const db = () => t.ctx.store.sqlite;
+  const db = () => t.ctx.db.sqlite;
   const count = (table: string) => (db().prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const snapshot = () => ({ inbound: count('inbound_messages'), contacts: count('contacts'), outbound: count('outbound_messages'), consent: count('consent_events') });
 

@@ -4,12 +4,12 @@
  * what is actually committed.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { toAppError } from '../../src/errors';
-import { openStore, type Store } from '../../src/store/open';
+import { toAppError } from '../../src/shared/errors';
+import { openSqliteDb, type SqliteDb } from '../../src/store/sqlite/db';
 import { tempDbFile } from '../helpers/app';
 
 describe('group commit', () => {
-  let store: Store;
+  let store: SqliteDb;
   let file: string;
   let reader: BetterSqlite3.Database;
   const committed = () => (reader.prepare('SELECT key FROM probe ORDER BY key').all() as { key: string }[]).map((r) => r.key);
@@ -20,7 +20,7 @@ describe('group commit', () => {
 
   beforeEach(() => {
     file = tempDbFile();
-    store = openStore(`sqlite:${file}`);
+    store = openSqliteDb(`sqlite:${file}`);
     store.sqlite.exec('CREATE TABLE probe (key TEXT PRIMARY KEY)');
     reader = new BetterSqlite3(file, { readonly: true });
   });

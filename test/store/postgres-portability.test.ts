@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { Client } from 'pg';
-import { SCHEMA_PATH } from '../../src/store/open';
+import { SCHEMA_PATH } from '../../src/store/sqlite/db';
 import { INBOUND_SQL } from '../../src/store/inbound';
 import { OUTBOX_SQL } from '../../src/store/outbox';
 

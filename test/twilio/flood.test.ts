@@ -10,7 +10,7 @@ const NEIGHBOUR = '+13125550188';
 
 describe('inbound flood from one number', () => {
   let t: TestApp;
-  const db = () => t.ctx.store.sqlite;
+  const db = () => t.ctx.db.sqlite;
   const count = (sql: string, ...args: unknown[]) => (db().prepare(sql).get(...args) as { n: number }).n;
   const contact = (phone: string) => db().prepare('SELECT id, status, first_name FROM contacts WHERE phone = ?').get(phone) as { id: string; status: string; first_name: string | null };
 

@@ -5,9 +5,9 @@
  * checks apply and each problem is shown next to the field its path names.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../wiring/context';
 import type { FieldProblem } from '../../core/flow';
-import { AppError } from '../../errors';
+import { AppError } from '../../shared/errors';
 import type { BroadcastPreview } from '../../broadcast/preview';
 import type { BroadcastView } from '../../broadcast/service';
 import { BROADCAST_FIELDS } from '../../broadcast/template';
@@ -207,7 +207,7 @@ export function broadcastPages(ctx: AppContext): Router {
   const r = Router();
   const admin = requirePage(ctx, 'admin');
   const svc = broadcastService(ctx);
-  const campaigns = () => listCampaigns(ctx.store).map((c) => ({ id: c.id, name: c.name, keyword: c.keywords[0]?.word ?? '' }));
+  const campaigns = () => listCampaigns(ctx.db).map((c) => ({ id: c.id, name: c.name, keyword: c.keywords[0]?.word ?? '' }));
   const compose = (session: ConsoleSession, form: BroadcastForm, problems: FieldProblem[], preview: BroadcastPreview | null) =>
     composePage({ session, form, problems, preview, footerText: ctx.config.broadcastFooter, campaigns: campaigns() });
 

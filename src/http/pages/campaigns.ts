@@ -3,11 +3,11 @@
  * as the API), and the live-screen controls (display link, "tonight" start, goal progress).
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../wiring/context';
 import { parseCampaign, primaryKeyword } from '../../core/campaign';
 import type { FieldProblem } from '../../core/flow';
 import { formatCents } from '../../core/money';
-import { AppError } from '../../errors';
+import { AppError } from '../../shared/errors';
 import { statsNow } from '../../live/stats';
 import { campaignCounts } from '../../store/campaign-counts';
 import {
@@ -35,8 +35,8 @@ function timeTag(iso: string): Html {
 }
 
 function listPage(ctx: AppContext, session: ConsoleSession, showAll: boolean): string {
-  const campaigns = listCampaigns(ctx.store, showAll);
-  const counts = campaignCounts(ctx.store);
+  const campaigns = listCampaigns(ctx.db, showAll);
+  const counts = campaignCounts(ctx.db);
   const rows = campaigns.map((c) => {
     const n = counts.get(c.id) ?? { joined: 0, completed: 0, optedOut: 0 };
     return html`<tr>
@@ -64,8 +64,8 @@ ${showAll ? html`<a href="/campaigns">Hide inactive campaigns</a>` : html`<a hre
 
 function livePanel(ctx: AppContext, session: ConsoleSession, c: CampaignView): Html {
   const now = ctx.clock.now();
-  const display = ensureDisplay(ctx.store, c.id, now);
-  const stats = statsNow(ctx.store, c.id, now)!;
+  const display = ensureDisplay(ctx.db, c.id, now);
+  const stats = statsNow(ctx.db, c.id, now)!;
   const link = `${ctx.config.publicBaseUrl}/live/${display.token}`;
   const pct = stats.goalCents > 0 ? Math.min(100, Math.floor((stats.pledgedCents / stats.goalCents) * 100)) : null;
   return html`<aside class="panel" aria-labelledby="live-title">
@@ -104,9 +104,9 @@ function save(ctx: AppContext, existing: CampaignView | null, form: CampaignForm
   const now = ctx.clock.now();
   try {
     const saved = existing
-      ? updateCampaign(ctx.store, existing.id, parsed.value, now)
-      : createCampaign(ctx.store, parsed.value, ctx.newId, now, conv.goalCents);
-    if (existing) setCampaignGoal(ctx.store, saved.id, conv.goalCents, now);
+      ? updateCampaign(ctx.db, existing.id, parsed.value, now)
+      : createCampaign(ctx.db, parsed.value, ctx.newId, now, conv.goalCents);
+    if (existing) setCampaignGoal(ctx.db, saved.id, conv.goalCents, now);
     ctx.registry.reload();
     ctx.live.notify(saved.id);
     ctx.logger.info({ campaignId: saved.id, sender: saved.sender, via: 'console' }, existing ? 'campaign updated' : 'campaign created');
@@ -154,21 +154,21 @@ export function campaignPages(ctx: AppContext): Router {
 
   r.get('/campaigns/:id', admin, (req: Request, res: Response) => {
     const session = pageSession(req);
-    const c = getCampaign(ctx.store, String(req.params.id));
+    const c = getCampaign(ctx.db, String(req.params.id));
     const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : FLASH[String(req.query.done)] ?? null;
     res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: livePanel(ctx, session, c) }));
   });
 
-  r.post('/campaigns/:id', admin, submit((req) => getCampaign(ctx.store, String(req.params.id))));
+  r.post('/campaigns/:id', admin, submit((req) => getCampaign(ctx.db, String(req.params.id))));
 
   r.post('/campaigns/:id/live', admin, (req: Request, res: Response) => {
-    const c = getCampaign(ctx.store, String(req.params.id));
+    const c = getCampaign(ctx.db, String(req.params.id));
     const op = (req.body as Record<string, unknown> | undefined)?.op;
     const now = ctx.clock.now();
-    if (op === 'count-now') setCountingFrom(ctx.store, c.id, now.toISOString(), now);
-    else if (op === 'rolling') setCountingFrom(ctx.store, c.id, null, now);
+    if (op === 'count-now') setCountingFrom(ctx.db, c.id, now.toISOString(), now);
+    else if (op === 'rolling') setCountingFrom(ctx.db, c.id, null, now);
     else if (op === 'rotate') {
-      rotateDisplayToken(ctx.store, c.id, now);
+      rotateDisplayToken(ctx.db, c.id, now);
       ctx.live.disconnect(c.id);
       ctx.logger.info({ campaignId: c.id }, 'live display link replaced');
     } else throw new AppError('bad_request', 'unknown live screen action');
@@ -177,7 +177,7 @@ export function campaignPages(ctx: AppContext): Router {
   });
 
   r.post('/campaigns/:id/deactivate', admin, (req: Request, res: Response) => {
-    const c = deactivateCampaign(ctx.store, String(req.params.id), ctx.clock.now());
+    const c = deactivateCampaign(ctx.db, String(req.params.id), ctx.clock.now());
     ctx.registry.reload();
     ctx.logger.info({ campaignId: c.id, via: 'console' }, 'campaign deactivated');
     res.redirect(303, `/campaigns/${c.id}?done=deactivated`);

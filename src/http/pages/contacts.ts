@@ -4,7 +4,7 @@
  * 'admin', after which the outbox's opt-out rule refuses every text to the number).
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../wiring/context';
 import { formatCents } from '../../core/money';
 import { contactRecord, optOutByAdmin, SEARCH_LIMIT, searchContacts, type ContactSummary } from '../../store/contact-directory';
 import type { ConsoleSession } from '../session';
@@ -49,7 +49,7 @@ ${results.length === 0
 }
 
 function detailPage(ctx: AppContext, session: ConsoleSession, id: string, flash: string | null): string {
-  const r = contactRecord(ctx.store, id);
+  const r = contactRecord(ctx.db, id);
   const c = r.contact;
   const fields = Object.entries(r.fields);
   const body = html`<p class="breadcrumb"><a href="/contacts">Contacts</a></p>
@@ -107,7 +107,7 @@ export function contactPages(ctx: AppContext): Router {
   r.get('/contacts', admin, (req: Request, res: Response) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
     const includeTest = req.query.test === '1';
-    res.type('html').send(searchPage(pageSession(req), q, includeTest, searchContacts(ctx.store, q, includeTest)));
+    res.type('html').send(searchPage(pageSession(req), q, includeTest, searchContacts(ctx.db, q, includeTest)));
   });
 
   r.get('/contacts/:id', admin, (req: Request, res: Response) => {
@@ -117,7 +117,7 @@ export function contactPages(ctx: AppContext): Router {
 
   r.post('/contacts/:id/opt-out', admin, (req: Request, res: Response) => {
     const id = String(req.params.id);
-    const changed = optOutByAdmin(ctx.store, id, ctx.newId, ctx.clock.now());
+    const changed = optOutByAdmin(ctx.db, id, ctx.newId, ctx.clock.now());
     if (changed) ctx.logger.info({ contactId: id, via: 'admin' }, 'contact opted out by an organizer');
     res.redirect(303, `/contacts/${encodeURIComponent(id)}?done=${changed ? 'opted-out' : 'already'}`);
   });

@@ -5,9 +5,9 @@
  * file (and writes the audit row) with the same session.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../wiring/context';
 import type { FieldProblem } from '../../core/flow';
-import { AppError } from '../../errors';
+import { AppError } from '../../shared/errors';
 import { listAudit } from '../../export/audit';
 import { parseExportFilters, type ExportKind } from '../../export/filters';
 import { resolveCampaign } from '../../store/campaign-lookup';
@@ -53,7 +53,7 @@ function exportForm(ctx: AppContext, session: ConsoleSession, kind: FormKind, st
   const check = (name: string, label: string) =>
     html`<div class="field checkbox">${err(name)}<input type="checkbox" id="${kind}-${name}" name="${name}" value="1"${v[name] === '1' ? html` checked` : ''}>
 <label for="${kind}-${name}">${label}</label></div>`;
-  const campaigns = listCampaigns(ctx.store, true);
+  const campaigns = listCampaigns(ctx.db, true);
   const t = TITLES[kind];
   return html`<section class="panel export" aria-labelledby="${kind}-title">
 <h2 id="${kind}-title">${t.title}</h2>
@@ -80,7 +80,7 @@ ${check('bom', 'For Excel (UTF-8 byte order mark)')}
 }
 
 function auditTable(ctx: AppContext): Html {
-  const rows = listAudit(ctx.store, 15);
+  const rows = listAudit(ctx.db, 15);
   if (rows.length === 0) return html`<p>No exports yet.</p>`;
   return html`<div class="table-wrap"><table>
 <caption>Latest exports (every download is recorded)</caption>
@@ -137,7 +137,7 @@ export function exportPages(ctx: AppContext): Router {
     if (values.include_opted_out && session.role !== 'admin') problems.push({ path: 'include_opted_out', message: 'only organizers may export opted-out people' });
     if (values.campaign) {
       try {
-        resolveCampaign(ctx.store, values.campaign);
+        resolveCampaign(ctx.db, values.campaign);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         problems.push({ path: 'campaign', message: err.message });

@@ -3,8 +3,8 @@
  * redirect to sign-in for a page view), CSRF on every form post, and errors rendered as pages.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { AppContext } from '../../context';
-import { AppError, toAppError } from '../../errors';
+import type { AppContext } from '../../wiring/context';
+import { AppError, toAppError } from '../../shared/errors';
 import type { Role } from '../auth';
 import { assertCsrf, isSafeMethod, sessionOf, type ConsoleSession } from '../session';
 import { errorPage } from './layout';

@@ -3,7 +3,7 @@
  * pages (strictly escaped template literals) with small scripts from public/.
  */
 import express, { Router } from 'express';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../wiring/context';
 import { assetRoutes } from './assets';
 import { broadcastPages } from './broadcasts';
 import { campaignPages } from './campaigns';

@@ -5,10 +5,10 @@
  * completed sign-ups, monthly pledges and the goal. Never a supporter's name, number or email.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../wiring/context';
 import { primaryKeyword } from '../../core/campaign';
 import { formatCents } from '../../core/money';
-import { AppError } from '../../errors';
+import { AppError } from '../../shared/errors';
 import { statsNow, type LiveStats } from '../../live/stats';
 import { getCampaign } from '../../store/campaigns';
 import { displayByToken } from '../../store/live-displays';
@@ -84,15 +84,15 @@ export function liveRoutes(ctx: AppContext): Router {
   const r = Router();
 
   const display = (req: Request) => {
-    const d = displayByToken(ctx.store, String(req.params.token));
+    const d = displayByToken(ctx.db, String(req.params.token));
     if (!d) throw new AppError('not_found', 'This display link is not valid (it may have been replaced). Ask an organizer for the current one.');
     return d;
   };
 
   r.get('/live/:token', (req: Request, res: Response) => {
     const d = display(req);
-    const c = getCampaign(ctx.store, d.campaignId);
-    const stats = statsNow(ctx.store, d.campaignId, ctx.clock.now());
+    const c = getCampaign(ctx.db, d.campaignId);
+    const stats = statsNow(ctx.db, d.campaignId, ctx.clock.now());
     if (!stats) throw new AppError('not_found', 'campaign not found');
     res.type('html').send(livePage(d.token, { programName: c.programName, keyword: primaryKeyword(c), sender: c.sender }, stats));
   });

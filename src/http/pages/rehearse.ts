@@ -5,10 +5,10 @@
  * request arrived at. The conversation is read back from the database and shown as bubbles.
  */
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../../context';
+import type { AppContext } from '../../wiring/context';
 import { primaryKeyword } from '../../core/campaign';
 import { toE164 } from '../../core/phone';
-import { AppError } from '../../errors';
+import { AppError } from '../../shared/errors';
 import { listCampaigns, type CampaignView } from '../../store/campaigns';
 import { claimTestNumber, randomTestNumber, rehearsalLog } from '../../store/rehearsal';
 import { sendText } from '../../twilio/rehearse';
@@ -46,7 +46,7 @@ function page(ctx: AppContext, session: ConsoleSession, campaigns: CampaignView[
       body: html`<h1>Rehearse</h1><p>There is no active campaign to text. <a href="/campaigns/new">Create one</a> first.</p>`,
     });
   }
-  const log = rehearsalLog(ctx.store, phone, c.sender);
+  const log = rehearsalLog(ctx.db, phone, c.sender);
   const bubbles = log.map(
     (b, i) =>
       html`<li class="bubble ${b.from}${b.suppressed ? ' suppressed' : ''}"${i === log.length - 1 ? html` id="latest"` : ''}><span class="visually-hidden">${
@@ -87,7 +87,7 @@ export function rehearsePages(ctx: AppContext): Router {
   const admin = requirePage(ctx, 'admin');
 
   r.get('/rehearse', admin, (req: Request, res: Response) => {
-    const campaigns = listCampaigns(ctx.store);
+    const campaigns = listCampaigns(ctx.db);
     const c = campaigns.find((x) => x.id === req.query.campaign) ?? campaigns[0];
     const asked = typeof req.query.phone === 'string' ? toE164(req.query.phone) : null;
     const phone = asked ?? randomTestNumber();
@@ -98,14 +98,14 @@ export function rehearsePages(ctx: AppContext): Router {
   r.post('/rehearse', admin, async (req: Request, res: Response) => {
     const session = pageSession(req);
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const campaigns = listCampaigns(ctx.store);
+    const campaigns = listCampaigns(ctx.db);
     const c = campaigns.find((x) => x.id === b.campaign);
     if (!c) throw new AppError('not_found', 'That campaign is not active.');
     const phone = typeof b.phone === 'string' ? toE164(b.phone) : null;
     if (!phone) throw new AppError('validation_failed', 'The test phone number is not a phone number.');
     const text = (typeof b.quick === 'string' && b.quick !== '' ? b.quick : typeof b.body === 'string' ? b.body : '').slice(0, 1600);
     if (text.trim() === '') return res.redirect(303, rehearseUrl(c.id, phone));
-    if (claimTestNumber(ctx.store, phone, ctx.newId, ctx.clock.now()) === 'real_contact') {
+    if (claimTestNumber(ctx.db, phone, ctx.newId, ctx.clock.now()) === 'real_contact') {
       return res.status(409).type('html').send(page(ctx, session, campaigns, c, phone,
         `${phone} belongs to a real supporter, so the simulator will not text as them. Use a test number.`));
     }

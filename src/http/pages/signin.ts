@@ -4,8 +4,8 @@
  * ends it. Repeated wrong tokens from one address are slowed down (10 per 10 minutes).
  */
 import express, { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../../context';
-import { AppError } from '../../errors';
+import type { AppContext } from '../../wiring/context';
+import { AppError } from '../../shared/errors';
 import { roleForToken, type Role } from '../auth';
 import {
   assertCsrf, clearSessionCookie, endSession, isSameOrigin, sessionOf, setSessionCookie, startSession,

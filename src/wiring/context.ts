@@ -1,16 +1,23 @@
 /** Everything a request handler needs, built once in main (or a test) and passed down. */
 import type { Logger } from 'pino';
-import type { Clock, IdGenerator } from './core/clock';
-import type { FloodGuard } from './core/flood';
+import type { Clock, IdGenerator } from '../core/clock';
+import type { FloodGuard } from '../core/flood';
 import type { Config } from './config';
-import type { LiveHub } from './live/hub';
-import type { CampaignRegistry } from './store/campaign-registry';
-import type { InboundStore } from './store/inbound';
-import type { Store } from './store/open';
+import type { LiveHub } from '../live/hub';
+import type { CampaignRegistry } from '../store/campaign-registry';
+import type { InboundStore } from '../store/inbound';
+import type { SqliteDb } from '../store/sqlite/db';
+import type { Store } from '../store/store';
 
 export interface AppContext {
   config: Config;
+  /** Persistence, through the one interface every engine implements. */
   store: Store;
+  /**
+   * Transitional: the SQLite connection for code not yet moved behind `store`. Goes away when
+   * every feature reads and writes through its repository.
+   */
+  db: SqliteDb;
   registry: CampaignRegistry;
   inbound: InboundStore;
   /** Per-number inbound limit (INBOUND_PER_NUMBER_PER_MINUTE), in memory. */

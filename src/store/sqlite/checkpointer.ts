@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { Store } from './open';
+import type { SqliteDb } from './db';
 
 /** Pages the WAL may hold before the main connection checkpoints by itself (~40 MB). */
 export const BACKSTOP_PAGES = 10_000;
@@ -46,7 +46,7 @@ export interface Checkpointer extends EventEmitter {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(store: Store, logger: Logger, intervalMs = 100): Checkpointer | null {
+export function startCheckpointer(store: SqliteDb, logger: Logger, intervalMs = 100): Checkpointer | null {
   const file = store.sqlite.name;
   if (store.sqlite.memory || file === '' || file === ':memory:') return null;
   const worker = new Worker(WORKER_SOURCE, {

@@ -2,19 +2,20 @@
  * Opens the embedded SQLite database and applies schema.sql.
  *
  * One better-sqlite3 connection serves everything. Kysely builds typed SQL; statements run
- * synchronously through `Store`, so a multi-statement write is one short synchronous
+ * synchronously through `SqliteDb`, so a multi-statement write is one short synchronous
  * transaction that no other request can interleave with (see README "hot path").
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
-import type { DB } from './database';
+import type { DB } from '../database';
+import { bind, type Query } from '../query';
 import { GroupCommit } from './group-commit';
 
 /** schema.sql at the project root, found from src/store, dist/store or build/src/store. */
 export const SCHEMA_PATH =
-  [2, 3].map((up) => path.join(__dirname, ...Array<string>(up).fill('..'), 'schema.sql')).find((p) => fs.existsSync(p)) ??
+  [3, 4].map((up) => path.join(__dirname, ...Array<string>(up).fill('..'), 'schema.sql')).find((p) => fs.existsSync(p)) ??
   path.join(__dirname, '..', '..', 'schema.sql');
 
 export interface OpenOptions {
@@ -22,7 +23,7 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-export class Store {
+export class SqliteDb {
   readonly db: Kysely<DB>;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly group: GroupCommit;
@@ -52,6 +53,24 @@ export class Store {
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /** The first row of a prepared `query` (src/store/query.ts), or undefined. */
+  get<R, P extends object>(q: Query<R, P>, params: P): R | undefined {
+    const c = q.compileFor(this.db);
+    return this.prepare(c.sql).get(...bind(c, params)) as R | undefined;
+  }
+
+  /** Every row of a prepared `query`. */
+  list<R, P extends object>(q: Query<R, P>, params: P): R[] {
+    const c = q.compileFor(this.db);
+    return this.prepare(c.sql).all(...bind(c, params)) as R[];
+  }
+
+  /** Runs a prepared write; returns the number of rows it changed. */
+  exec<P extends object>(q: Query<unknown, P>, params: P): number {
+    const c = q.compileFor(this.db);
+    return this.prepare(c.sql).run(...bind(c, params)).changes;
   }
 
   /** Run a Kysely query synchronously and return its rows. */
@@ -104,7 +123,7 @@ export function sqlitePath(url: string): string {
   return rest === ':memory:' ? ':memory:' : rest;
 }
 
-export function openStore(url: string, options: OpenOptions = {}): Store {
+export function openSqliteDb(url: string, options: OpenOptions = {}): SqliteDb {
   const file = sqlitePath(url);
   if (file !== ':memory:' && !options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new BetterSqlite3(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -122,7 +141,7 @@ export function openStore(url: string, options: OpenOptions = {}): Store {
     sqlite.exec(fs.readFileSync(SCHEMA_PATH, 'utf8'));
     probeWritable(sqlite);
   }
-  return new Store(sqlite);
+  return new SqliteDb(sqlite);
 }
 
 /**

@@ -8,7 +8,7 @@
  * Layout: 48-bit Unix ms | version 7 | 12-bit counter (monotonic within a millisecond) | variant | 62 random bits.
  */
 import { randomFillSync } from 'node:crypto';
-import type { IdGenerator } from './core/clock';
+import type { IdGenerator } from '../core/clock';
 
 const pool = Buffer.alloc(8 * 512);
 let poolOffset = pool.length;

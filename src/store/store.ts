@@ -1,0 +1,20 @@
+/**
+ * The store: the one door to persistence. Use cases reach the database only through this
+ * interface; an engine (SQLite today, PostgreSQL next) implements it. Every method is
+ * asynchronous so that an engine with network round trips can implement it; the SQLite engine
+ * answers from one synchronous connection and resolves at once (or after its group commit).
+ *
+ * Repositories are organised by feature (src/store/<feature>/): table types and the functions
+ * that read and write them side by side. Engine mechanics (group commit, WAL checkpoints,
+ * pragmas, pools) stay inside the engine's folder and never appear here.
+ */
+
+export type StoreEngine = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly engine: StoreEngine;
+  /** Resolves when the database answers a trivial read (health checks). */
+  ping(): Promise<void>;
+  /** Commits anything pending and closes the connection(s). */
+  close(): Promise<void>;
+}
