@@ -7,7 +7,7 @@ const byPhone = query<{ id: string; status: string }, { phone: string }>((k) =>
 );
 const insert = query<unknown, { id: string; phone: string; at: string }>((k) =>
   k.insertInto('contacts').values({
-    id: param('id'), phone: param('phone'), status: 'pending', fields: '{}', created_at: param('at'), updated_at: param('at'),
+    id: param('id'), phone: param('phone'), status: 'pending', fields: '{}', undeliverable: 0, is_test: 0, created_at: param('at'), updated_at: param('at'),
   }),
 );
 
