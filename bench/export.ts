@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DEMO_FLOW, parseFlow } from '../src/core/flow';
-import { contactsQuery } from '../src/export/contacts';
+import { contactsQuery } from '../src/usecases/exports/contacts';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);

@@ -7,7 +7,7 @@ import { systemClock } from './core/clock';
 import { registerBroadcastCommands } from './broadcast/cli-commands';
 import { toE164 } from './core/phone';
 import { runExportCommand, type ExportCommandOptions } from './export/command';
-import type { ExportKind } from './export/filters';
+import type { ExportKind } from './usecases/exports/filters';
 import { uuid } from './shared/ids';
 import { runImportCommand, type ImportCommandOptions } from './import/command';
 import { openSqliteDb, sqlitePath, type SqliteDb } from './store/sqlite/db';

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../shared/errors';
-import type { ExportFilters, ExportKind } from './filters';
-import { startExport, type ExportDeps } from './run';
+import type { ExportFilters, ExportKind } from '../usecases/exports/filters';
+import { startExport, type ExportDeps } from '../usecases/exports/run';
 
 /** The CLI's options are the API's filters, plus where to write the file. */
 export interface ExportCommandOptions extends ExportFilters {

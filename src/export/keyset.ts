@@ -6,7 +6,7 @@
  * held open between pages, so writers (webhooks) are never blocked by a slow download.
  */
 import type { SqliteDb } from '../store/sqlite/db';
-import { csvCell, type CsvColumn, type Page, type PageSource } from './csv';
+import { csvCell, type CsvColumn, type Page, type PageSource } from '../usecases/exports/csv';
 
 export interface KeysetQuery {
   sql: string;

@@ -9,9 +9,9 @@ import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { AppError } from '../shared/errors';
-import { listAudit } from '../export/audit';
-import type { ExportKind } from '../export/filters';
-import { startExport, type ExportJob } from '../export/run';
+import { listAudit } from '../usecases/exports/audit';
+import type { ExportKind } from '../usecases/exports/filters';
+import { startExport, type ExportJob } from '../usecases/exports/run';
 import { requireRole } from './auth';
 
 const auditQuery = z.strictObject({

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { AppError } from '../shared/errors';
-import type { ImportEncoding } from '../import/read-csv';
-import { importContacts } from '../import/run';
+import type { ImportEncoding } from '../usecases/imports/read-csv';
+import { importContacts } from '../usecases/imports/run';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], { message: 'must be 1 or 0 (true/false)' })

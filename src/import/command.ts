@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../shared/errors';
 import type { CommandIo } from '../export/command';
-import type { ImportEncoding } from './read-csv';
-import { importContacts, type ImportDeps, type ImportReport } from './run';
+import type { ImportEncoding } from '../usecases/imports/read-csv';
+import { importContacts, type ImportDeps, type ImportReport } from '../usecases/imports/run';
 
 export interface ImportCommandOptions {
   campaign?: string;

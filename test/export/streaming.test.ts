@@ -6,8 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { CsvExportStream, type PageSource } from '../../src/export/csv';
-import { contactsQuery } from '../../src/export/contacts';
+import { CsvExportStream, type PageSource } from '../../src/usecases/exports/csv';
+import { contactsQuery } from '../../src/usecases/exports/contacts';
 import { keysetSource } from '../../src/export/keyset';
 import type { SqliteDb } from '../../src/store/sqlite/db';
 import { ADMIN_TOKEN, admin, testApp, type TestApp } from '../helpers/app';

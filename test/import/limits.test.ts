@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { AppError } from '../../src/shared/errors';
-import { importContacts } from '../../src/import/run';
+import { importContacts } from '../../src/usecases/imports/run';
 import { testApp, type TestApp } from '../helpers/app';
 import { tableCounts } from '../helpers/imports';
 

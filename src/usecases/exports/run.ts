@@ -3,16 +3,16 @@
  * scope, resolve the campaign or broadcast, open the audit row, and return the CSV stream with
  * its dated filename. `finish` closes the audit row with the outcome and row count.
  */
-import type { Clock, IdGenerator } from '../core/clock';
-import { AppError } from '../shared/errors';
-import { resolveCampaign } from '../store/campaign-lookup';
-import type { SqliteDb } from '../store/sqlite/db';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { AppError } from '../../shared/errors';
+import { resolveCampaign } from '../../store/campaign-lookup';
+import type { SqliteDb } from '../../store/sqlite/db';
 import { closeAudit, openAudit, type ExportOutcome, type ExportRole } from './audit';
 import { broadcastQuery, findBroadcast } from './broadcast-report';
 import { contactsQuery } from './contacts';
 import { CsvExportStream } from './csv';
 import { parseExportFilters, type ExportFilters, type ExportKind } from './filters';
-import { keysetSource, type KeysetQuery } from './keyset';
+import { keysetSource, type KeysetQuery } from '../../export/keyset';
 import { pledgesQuery } from './pledges';
 
 /** Each export page is sized to take about this long (one event-loop turn). */

@@ -5,7 +5,7 @@
  * any flow was completed, and the latest pledge.
  */
 import type { CsvColumn } from './csv';
-import type { KeysetQuery } from './keyset';
+import type { KeysetQuery } from '../../export/keyset';
 
 export const CONTACT_COLUMNS: readonly CsvColumn[] = [
   { name: 'phone', kind: 'phone' },

@@ -6,10 +6,10 @@
  * Nothing is written until the whole file has been read: a file that cannot be read to the end
  * (broken quoting, wrong encoding, too large, connection lost) imports nothing.
  */
-import type { Clock, IdGenerator } from '../core/clock';
-import { AppError } from '../shared/errors';
-import { resolveCampaign, type CampaignRef } from '../store/campaign-lookup';
-import type { SqliteDb } from '../store/sqlite/db';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { AppError } from '../../shared/errors';
+import { resolveCampaign, type CampaignRef } from '../../store/campaign-lookup';
+import type { SqliteDb } from '../../store/sqlite/db';
 import { decide, write, type RowOutcome } from './apply';
 import { EXPECTED_HEADERS, mapColumns, type ColumnMap } from './columns';
 import { normaliseRow, type Candidate } from './normalise';

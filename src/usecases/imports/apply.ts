@@ -10,9 +10,9 @@
  * - attested consent subscribes a 'pending' contact; every subscription writes a consent event
  *   (kind opt_in, via import) naming the campaign and its sender.
  */
-import type { IdGenerator } from '../core/clock';
-import type { CampaignRef } from '../store/campaign-lookup';
-import type { SqliteDb } from '../store/sqlite/db';
+import type { IdGenerator } from '../../core/clock';
+import type { CampaignRef } from '../../store/campaign-lookup';
+import type { SqliteDb } from '../../store/sqlite/db';
 import type { Candidate } from './normalise';
 
 export type RowOutcome = 'created' | 'subscribed' | 'updated' | 'unchanged' | 'opted_out';

@@ -1,7 +1,7 @@
 /** The export audit trail: one row per export, opened when it starts and closed when it ends. */
-import type { IdGenerator } from '../core/clock';
-import type { ExportAudit } from '../store/database';
-import type { SqliteDb } from '../store/sqlite/db';
+import type { IdGenerator } from '../../core/clock';
+import type { ExportAudit } from '../../store/database';
+import type { SqliteDb } from '../../store/sqlite/db';
 import type { ExportKind } from './filters';
 
 export type ExportRole = 'admin' | 'volunteer' | 'cli';

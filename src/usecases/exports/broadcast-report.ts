@@ -3,10 +3,10 @@
  * order, with the recipient row's delivery status, Twilio error (explained) and the time of its
  * last status change.
  */
-import { AppError } from '../shared/errors';
-import type { SqliteDb } from '../store/sqlite/db';
+import { AppError } from '../../shared/errors';
+import type { SqliteDb } from '../../store/sqlite/db';
 import type { CsvColumn } from './csv';
-import type { KeysetQuery } from './keyset';
+import type { KeysetQuery } from '../../export/keyset';
 
 export const BROADCAST_COLUMNS: readonly CsvColumn[] = [
   { name: 'phone', kind: 'phone' },

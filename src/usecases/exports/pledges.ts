@@ -1,7 +1,7 @@
 /** pledges.csv: one row per pledge, oldest first, with the contact and campaign it belongs to. */
 import type { ContactScope } from './contacts';
 import type { CsvColumn } from './csv';
-import type { KeysetQuery } from './keyset';
+import type { KeysetQuery } from '../../export/keyset';
 
 export const PLEDGE_COLUMNS: readonly CsvColumn[] = [
   { name: 'phone', kind: 'phone' },
