@@ -10,7 +10,9 @@ import { runExportCommand, type ExportCommandOptions } from './export/command';
 import type { ExportKind } from './usecases/exports/filters';
 import { uuid } from './shared/ids';
 import { runImportCommand, type ImportCommandOptions } from './import/command';
-import { openSqliteDb, sqlitePath, type SqliteDb } from './store/sqlite/db';
+import { sqlitePath } from './store/sqlite/db';
+import { openSqliteStore, type SqliteStore } from './store/sqlite/store';
+import { TWILIO_ERROR_TEXT } from './twilio/error-text';
 import { sendText } from './twilio/rehearse';
 
 const config = configOrExit;
@@ -52,23 +54,30 @@ program
   });
 
 /** The database named by DATABASE_URL, which must already exist (the gateway creates it). */
-function openDatabase(): SqliteDb {
+function openDatabase(): SqliteStore {
   const url = config().databaseUrl;
   const file = sqlitePath(url);
   if (file === ':memory:' || !fs.existsSync(file)) {
     process.stderr.write(`rallytext: no database at ${url}; set DATABASE_URL to the gateway's database (start the gateway once to create it)\n`);
     process.exit(66);
   }
-  return openSqliteDb(url);
+  return openSqliteStore(url);
 }
 
-async function withDatabase(run: (deps: { store: SqliteDb; clock: typeof systemClock; newId: typeof uuid }) => Promise<number>): Promise<void> {
+interface CommandDeps {
+  store: SqliteStore;
+  clock: typeof systemClock;
+  newId: typeof uuid;
+  errorText: typeof TWILIO_ERROR_TEXT;
+}
+
+async function withDatabase(run: (deps: CommandDeps) => Promise<number>): Promise<void> {
   const store = openDatabase();
   let code: number;
   try {
-    code = await run({ store, clock: systemClock, newId: uuid });
+    code = await run({ store, clock: systemClock, newId: uuid, errorText: TWILIO_ERROR_TEXT });
   } finally {
-    store.close();
+    await store.close();
   }
   process.exitCode = code;
 }

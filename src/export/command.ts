@@ -44,7 +44,7 @@ export async function runExportCommand(
 ): Promise<number> {
   let job;
   try {
-    job = startExport(deps, { kind, query: exportQuery(o), role: 'cli', client: 'cli', broadcastId });
+    job = await startExport(deps, { kind, query: exportQuery(o), role: 'cli', client: 'cli', broadcastId });
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     io.stderr.write(`rallytext: ${err.message}\n${err.details.map((d) => `  ${d.path}: ${d.message}\n`).join('')}`);
@@ -53,13 +53,13 @@ export async function runExportCommand(
   const out = o.output ? fs.createWriteStream(o.output) : io.stdout;
   try {
     await pipeline(job.stream, out, { end: out !== io.stdout });
-    job.finish('completed');
+    await job.finish('completed');
     io.stderr.write(`exported ${job.stream.rows} ${kind === 'broadcast' ? 'recipients' : kind} (${o.output ?? 'stdout'}; suggested name ${job.filename})\n`);
     return 0;
   } catch (err) {
     const code = (err as { code?: string }).code;
     const aborted = code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
-    job.finish(aborted ? 'aborted' : 'failed');
+    await job.finish(aborted ? 'aborted' : 'failed');
     if (aborted) return 0;
     io.stderr.write(`rallytext: export failed after ${job.stream.rows} rows: ${(err as Error).message}\n`);
     return 1;

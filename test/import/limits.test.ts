@@ -21,7 +21,7 @@ function csv(rows: number): string {
   return s;
 }
 
-const deps = () => ({ store: t.ctx.db, clock: t.clock, newId: t.ctx.newId });
+const deps = () => ({ store: t.ctx.store, clock: t.clock, newId: t.ctx.newId });
 const options = { source: 'api' as const, consent: 'none' as const, dryRun: false, strict: false };
 
 test('more rows than the limit: 413, nothing imported', async () => {
