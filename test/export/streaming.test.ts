@@ -124,6 +124,31 @@ test('with a turn budget, pages shrink or grow toward it from the measured cost 
   expect(readCsv(text).rows.map((r) => Number(r.n))).toEqual(Array.from({ length: total }, (_, i) => i));
 });
 
+test('a stream destroyed mid-export ends the store\'s page iteration (no reads are left pending)', async () => {
+  seed(t.ctx.db, 3000);
+  let pages = 0;
+  let ended = false;
+  const source: RowSource = {
+    columns: CONTACT_COLUMNS,
+    async *pages(size) {
+      try {
+        for await (const page of t.ctx.store.exports.contacts({}, size)) {
+          pages++;
+          yield page;
+        }
+      } finally {
+        ended = true;
+      }
+    },
+  };
+  const stream = new CsvExportStream(source, { pageRows: 100 });
+  await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+  stream.destroy();
+  await turns(20);
+  expect(ended).toBe(true);
+  expect(pages).toBeLessThan(30);
+});
+
 describe('over a real loopback server', () => {
   let server: http.Server;
   let base: string;
