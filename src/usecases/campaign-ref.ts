@@ -3,7 +3,7 @@
  * campaign must answer to it. Shared by the exports and imports use cases.
  */
 import { AppError } from '../shared/errors';
-import type { CampaignRef } from '../store/campaign-lookup';
+import type { CampaignRef } from '../store/campaign-ref';
 
 export type { CampaignRef };
 

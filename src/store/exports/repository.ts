@@ -3,7 +3,7 @@
  * async iterable, so an engine with network round trips can implement it), and the audit trail.
  * Paging (the keyset) is the engine's business: the reader only says how big the next page may be.
  */
-import type { CampaignRef } from '../campaign-lookup';
+import type { CampaignRef } from '../campaign-ref';
 import type { Broadcast } from '../database';
 import type { ExportAudit, ExportAuditTable, NewExportAudit } from './tables';
 

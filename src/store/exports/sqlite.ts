@@ -5,7 +5,8 @@
  * after the export's fields; every page is a short read of its own on the shared connection.
  */
 import { sql, type Expression, type Kysely } from 'kysely';
-import { campaignRefs, type CampaignRef } from '../campaign-lookup';
+import type { CampaignRef } from '../campaign-ref';
+import { campaignRefs } from '../sqlite/campaign-refs';
 import type { Broadcast, DB } from '../database';
 import { bind, param, query, type Query } from '../query';
 import type { SqliteDb } from '../sqlite/db';

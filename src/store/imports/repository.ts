@@ -3,7 +3,7 @@
  * and one transaction that re-reads that state, lets the use case decide, and writes the result
  * with the import's record (all rows or none).
  */
-import type { CampaignRef } from '../campaign-lookup';
+import type { CampaignRef } from '../campaign-ref';
 import type { CampaignMembersTable, Contact, ConsentEventsTable, NewContact } from '../database';
 import type { ContactImport, NewContactImport } from './tables';
 

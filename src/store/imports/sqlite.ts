@@ -4,7 +4,8 @@
  * a failure on row 9,000 leaves rows 1-8,999 unwritten too. The statements run once per row, so
  * they are prepared queries.
  */
-import { campaignRefs, type CampaignRef } from '../campaign-lookup';
+import type { CampaignRef } from '../campaign-ref';
+import { campaignRefs } from '../sqlite/campaign-refs';
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import type { ExistingContact, ImportPlan, ImportTarget, ImportWrites, ImportsRepository } from './repository';
