@@ -6,7 +6,7 @@
  */
 import type { CampaignRef } from '../campaign-ref';
 import { campaignRefs } from '../sqlite/campaign-refs';
-import { param, query } from '../query';
+import { bind, param, query, type Query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import type { ExistingContact, ImportPlan, ImportTarget, ImportWrites, ImportsRepository } from './repository';
 import type { ContactImport } from './tables';
@@ -77,21 +77,40 @@ export class SqliteImportsRepository implements ImportsRepository {
     return this.db.all(k.selectFrom('contact_imports').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit));
   }
 
+  /**
+   * A query's statement, looked up once for a loop of thousands of rows (the per-call path of
+   * SqliteDb.get/exec would settle the group commit and find the statement again for each row).
+   */
+  private statement<R, P extends object>(q: Query<R, P>) {
+    const c = q.compileFor(this.db.db);
+    const stmt = this.db.prepare(c.sql);
+    return {
+      get: (params: P) => stmt.get(...bind(c, params)) as R | undefined,
+      run: (params: P) => void stmt.run(...bind(c, params)),
+    };
+  }
+
   private read(phones: readonly string[], campaignId: string | null): (ExistingContact | null)[] {
+    const find = this.statement(SQL.find);
+    const isMember = this.statement(SQL.isMember);
     return phones.map((phone) => {
-      const found = this.db.get(SQL.find, { phone });
+      const found = find.get({ phone });
       if (!found) return null;
-      const member = campaignId !== null && this.db.get(SQL.isMember, { campaign: campaignId, contact: found.id }) !== undefined;
-      return { ...found, member };
+      const member = campaignId !== null && isMember.get({ campaign: campaignId, contact: found.id }) !== undefined;
+      return { id: found.id, status: found.status, first_name: found.first_name, zip: found.zip, email: found.email, member };
     });
   }
 
   private write(w: ImportWrites, { campaign, at }: ImportTarget): void {
-    for (const c of w.created) this.db.exec(SQL.insertContact, { ...c, at });
-    for (const u of w.updated) this.db.exec(SQL.updateContact, { ...u, at });
+    const insertContact = this.statement(SQL.insertContact);
+    for (const c of w.created) insertContact.run({ ...c, at });
+    const updateContact = this.statement(SQL.updateContact);
+    for (const u of w.updated) updateContact.run({ ...u, at });
     if (campaign) {
-      for (const contact of w.joined) this.db.exec(SQL.insertMember, { campaign: campaign.id, contact, at });
-      for (const c of w.consents) this.db.exec(SQL.insertConsent, { ...c, sender: campaign.sender, campaign: campaign.id, at });
+      const insertMember = this.statement(SQL.insertMember);
+      for (const contact of w.joined) insertMember.run({ campaign: campaign.id, contact, at });
+      const insertConsent = this.statement(SQL.insertConsent);
+      for (const c of w.consents) insertConsent.run({ ...c, sender: campaign.sender, campaign: campaign.id, at });
     }
     this.db.run(this.db.db.insertInto('contact_imports').values(w.record));
   }
