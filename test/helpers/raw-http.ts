@@ -68,7 +68,8 @@ export function rawExchange(port: number, head: string, body: Buffer | string = 
       const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
       resolve({ status: m ? Number(m[1]) : 0, text });
     });
+    // No half-close: node's http server aborts a request whose client ended its side early.
     socket.write(head);
-    socket.end(body);
+    socket.write(body);
   });
 }
