@@ -25,6 +25,14 @@ export interface LiveHubOptions {
   maxListeners?: number;
 }
 
+/**
+ * What a screen shows, to decide whether anything changed. Not `since`: in the rolling 12-hour
+ * mode it moves on every recompute, which would make every tick a full push to every screen.
+ */
+function shownNumbers(s: LiveStats): string {
+  return `${s.joined}/${s.completed}/${s.pledgedCents}/${s.goalCents}`;
+}
+
 interface Channel {
   listeners: Set<LiveListener>;
   timer: NodeJS.Timeout | null;
@@ -65,7 +73,7 @@ export class LiveHub {
     }
     const stats = this.compute(campaignId);
     this.computations++;
-    if (stats && ch.listeners.size === 0) ch.last = JSON.stringify(stats);
+    if (stats && ch.listeners.size === 0) ch.last = shownNumbers(stats);
     ch.listeners.add(listener);
     this.listenerTotal++;
     this.startTick();
@@ -127,9 +135,9 @@ export class LiveHub {
       this.logger.error({ err: (err as Error).message, campaignId }, 'live screen numbers could not be computed');
       return;
     }
-    const json = stats ? JSON.stringify(stats) : '';
-    const changed = stats !== null && json !== ch.last;
-    if (changed) ch.last = json;
+    const shown = stats ? shownNumbers(stats) : '';
+    const changed = stats !== null && shown !== ch.last;
+    if (changed) ch.last = shown;
     for (const l of ch.listeners) {
       try {
         if (changed) l.stats(stats!);

@@ -103,3 +103,22 @@ test('unsubscribing the last screen stops the timers', () => {
   expect(hub.listeners).toBe(0);
   expect(jest.getTimerCount()).toBe(0);
 });
+
+test('rolling "tonight" window: a new `since` on every recompute is not a change; the tick pings', () => {
+  // With no counting-from moment set, `since` is now - 12 h: different on every recompute.
+  let t = Date.parse('2026-11-21T20:00:00.000Z');
+  const hub = new LiveHub(
+    () => ({ joined: 3, completed: 1, pledgedCents: 500, goalCents: 0, since: new Date((t += 1000) - 12 * 3_600_000).toISOString() }),
+    pino({ level: 'silent' }),
+    { debounceMs: 100, refreshMs: 15_000, maxListeners: 100 },
+  );
+  const got: LiveStats[] = [];
+  let pings = 0;
+  hub.subscribe('c1', { stats: (s) => got.push(s), ping: () => pings++, close: () => undefined });
+  hub.notify('c1');
+  jest.advanceTimersByTime(100);
+  jest.advanceTimersByTime(3 * 15_000);
+  expect(got).toEqual([]);
+  expect(pings).toBe(3);
+  hub.close();
+});
