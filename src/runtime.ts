@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { systemClock, type Clock, type IdGenerator } from './core/clock';
+import { CredentialThrottle } from './core/attempts';
 import { FloodGuard } from './core/flood';
 import { uuid } from './ids';
 import { LiveHub } from './live/hub';
@@ -27,7 +28,8 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     const inbound = new InboundStore(store, registry, newId);
     const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger);
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
-    return { config, store, registry, inbound, flood, logger, clock, newId, live };
+    const credentialThrottle = new CredentialThrottle();
+    return { config, store, registry, inbound, flood, credentialThrottle, logger, clock, newId, live };
   } catch (err) {
     store.close();
     throw err;
