@@ -6,7 +6,7 @@ import { systemClock, type Clock, type IdGenerator } from './core/clock';
 import { CredentialThrottle } from './core/attempts';
 import { FloodGuard } from './core/flood';
 import { uuid } from './ids';
-import { LiveHub } from './live/hub';
+import { LiveHub, type LiveHubOptions } from './live/hub';
 import { statsNow } from './live/stats';
 import { seedDemo } from './seed';
 import { CampaignRegistry } from './store/campaign-registry';
@@ -16,6 +16,8 @@ import { openStore } from './store/open';
 export interface RuntimeOptions {
   clock?: Clock;
   newId?: IdGenerator;
+  /** Live-hub limits (benchmarks connect 1,000 screens to one link from one address). */
+  live?: LiveHubOptions;
 }
 
 export function createContext(config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
@@ -26,7 +28,7 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     if (config.seedDemo) seedDemo(store, clock, newId, logger);
     const registry = new CampaignRegistry(store, logger);
     const inbound = new InboundStore(store, registry, newId);
-    const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger);
+    const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger, options.live);
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
     const credentialThrottle = new CredentialThrottle();
     return { config, store, registry, inbound, flood, credentialThrottle, logger, clock, newId, live };
