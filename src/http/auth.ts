@@ -33,7 +33,9 @@ const MAX_TOKEN_LENGTH = 512;
  * throws 429 (with Retry-After) when this client, or this exact wrong token, is over its limit.
  */
 export function attemptToken(ctx: AppContext, req: Request, token: string, via: 'sign-in' | 'bearer'): Role | null {
-  const role = token && token.length <= MAX_TOKEN_LENGTH ? roleForToken(ctx, token) : null;
+  // An empty form field is a slip, not a guess (and all of them would share one fingerprint).
+  if (!token) return null;
+  const role = token.length <= MAX_TOKEN_LENGTH ? roleForToken(ctx, token) : null;
   const client = clientOf(req);
   const verdict = ctx.credentialThrottle.attempt(
     { client, credential: credentialFingerprint(token), correct: role !== null },

@@ -55,6 +55,11 @@ describe('behind a trusted reverse proxy (TRUST_PROXY=loopback)', () => {
     expect(t.logs.filter((l) => l.includes('too many wrong tokens from one client'))).toHaveLength(2);
   });
 
+  test('an empty token field is a 401, not a guess: it neither counts nor trips the shared fingerprint', async () => {
+    for (let i = 0; i < 12; i++) expect((await signInAs(`198.18.2.${i + 1}`, '')).status).toBe(401);
+    expect((await signInAs('198.18.2.1', ADMIN_TOKEN)).status).toBe(303);
+  });
+
   test('the console form and the API share one budget per client', async () => {
     for (let i = 0; i < 5; i++) expect((await signInAs('203.0.113.9', `wrong-token-${i}-xxxxxxxx`)).status).toBe(401);
     for (let i = 0; i < 5; i++) expect((await apiAs('203.0.113.9', `wrong-bearer-${i}-xxxxxxxx`)).status).toBe(401);
