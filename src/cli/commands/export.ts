@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError } from '../shared/errors';
-import type { ExportFilters, ExportKind } from './filters';
-import { startExport, type ExportDeps } from './run';
+import { AppError } from '../../shared/errors';
+import type { ExportFilters, ExportKind } from '../../export/filters';
+import { startExport, type ExportDeps } from '../../export/run';
 
 /** The CLI's options are the API's filters, plus where to write the file. */
 export interface ExportCommandOptions extends ExportFilters {

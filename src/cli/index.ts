@@ -2,16 +2,16 @@
 /** rallytext command line: rehearse a conversation against a running gateway, and admin tasks. */
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { configOrExit } from './wiring/startup';
-import { systemClock } from './core/clock';
-import { registerBroadcastCommands } from './broadcast/cli-commands';
-import { toE164 } from './core/phone';
-import { runExportCommand, type ExportCommandOptions } from './export/command';
-import type { ExportKind } from './export/filters';
-import { uuid } from './shared/ids';
-import { runImportCommand, type ImportCommandOptions } from './import/command';
-import { openSqliteDb, sqlitePath, type SqliteDb } from './store/sqlite/db';
-import { sendText } from './twilio/rehearse';
+import { configOrExit } from '../wiring/startup';
+import { systemClock } from '../core/clock';
+import { registerBroadcastCommands } from './commands/broadcast';
+import { toE164 } from '../core/phone';
+import { runExportCommand, type ExportCommandOptions } from './commands/export';
+import type { ExportKind } from '../export/filters';
+import { uuid } from '../shared/ids';
+import { runImportCommand, type ImportCommandOptions } from './commands/import';
+import { openSqliteDb, sqlitePath, type SqliteDb } from '../store/sqlite/db';
+import { sendText } from '../twilio/rehearse';
 
 const config = configOrExit;
 

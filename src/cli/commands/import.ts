@@ -1,10 +1,10 @@
 /** `rallytext import FILE.csv`: the API's contact import from the command line, same rules. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../shared/errors';
-import type { CommandIo } from '../export/command';
-import type { ImportEncoding } from './read-csv';
-import { importContacts, type ImportDeps, type ImportReport } from './run';
+import { AppError } from '../../shared/errors';
+import type { CommandIo } from './export';
+import type { ImportEncoding } from '../../import/read-csv';
+import { importContacts, type ImportDeps, type ImportReport } from '../../import/run';
 
 export interface ImportCommandOptions {
   campaign?: string;
