@@ -4,11 +4,14 @@
  * same audit trail (role "cli").
  */
 import fs from 'node:fs';
-import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Command } from 'commander';
 import { AppError } from '../../shared/errors';
 import type { ExportFilters, ExportKind } from '../../export/filters';
 import { startExport, type ExportDeps } from '../../export/run';
+import type { Config } from '../../wiring/config';
+import { withDatabase } from '../database';
+import { processIo, type CommandIo } from '../io';
 
 /** The CLI's options are the API's filters, plus where to write the file. */
 export interface ExportCommandOptions extends ExportFilters {
@@ -27,11 +30,6 @@ export function exportQuery(o: ExportCommandOptions): Record<string, string> {
   if (o.status !== undefined) q.status = o.status;
   if (o.bom) q.bom = '1';
   return q;
-}
-
-export interface CommandIo {
-  stdout: Writable;
-  stderr: Writable;
 }
 
 /** Returns the process exit code. */
@@ -64,4 +62,38 @@ export async function runExportCommand(
     io.stderr.write(`rallytext: export failed after ${job.stream.rows} rows: ${(err as Error).message}\n`);
     return 1;
   }
+}
+
+function exportCommand(kind: Exclude<ExportKind, 'broadcast'>, description: string, config: () => Config): Command {
+  const cmd = new Command(kind).description(description).option('--campaign <campaign>', 'only this campaign (id or name)');
+  if (kind === 'contacts') {
+    cmd.option('--pledged', 'only contacts who pledged');
+  }
+  return cmd
+    .option('--subscribed', 'only subscribed contacts')
+    .option('--since <date>', 'from this UTC date or ISO time (inclusive)')
+    .option('--until <date>', 'up to this UTC date (inclusive) or ISO time')
+    .option('--include-opted-out', 'include contacts who opted out (organizers only)')
+    .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (opts: ExportCommandOptions) => {
+      await withDatabase(config, (deps) => runExportCommand(deps, kind, undefined, opts, processIo));
+    });
+}
+
+export function registerExportCommands(program: Command, config: () => Config): void {
+  const exportCmd = program.command('export').description('export CSV from the database (DATABASE_URL), like GET /api/exports/*.csv');
+  exportCmd.addCommand(exportCommand('contacts', 'contacts.csv: one row per contact', config));
+  exportCmd.addCommand(exportCommand('pledges', 'pledges.csv: one row per pledge', config));
+  exportCmd
+    .command('broadcast')
+    .description('a broadcast delivery report: one row per recipient')
+    .argument('<id>', 'broadcast id')
+    .option('--status <status>', 'only recipients in this delivery status')
+    .option('--include-opted-out', 'include contacts who opted out')
+    .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action(async (id: string, opts: ExportCommandOptions) => {
+      await withDatabase(config, (deps) => runExportCommand(deps, 'broadcast', id, opts, processIo));
+    });
 }
