@@ -237,7 +237,8 @@ describeWithBrowser('the console in a real browser', () => {
     expect(await page.inputValue('#f-template')).toBe('Hi {{first_name|friend}}, canvass Saturday!');
     // The live count: Zebulon only (the simulator's test number never counts).
     await page.waitForFunction(() => document.getElementById('live-count')!.textContent === '1 recipient');
-    await page.waitForSelector('#preview-panel .samples');
+    // The panel refreshes as you type: wait for the refresh of the whole text, not an earlier one.
+    await page.waitForFunction(() => document.querySelector('#preview-panel .samples')?.textContent?.includes('canvass Saturday!') === true);
     expect(await page.textContent('#preview-panel .samples')).toContain('Hi Zebulon, canvass Saturday!');
     await page.fill('#f-audience-zipPrefix', '999');
     await page.waitForFunction(() => document.getElementById('live-count')!.textContent === '0 recipients');
