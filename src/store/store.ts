@@ -9,10 +9,15 @@
  * pragmas, pools) stay inside the engine's folder and never appear here.
  */
 
+import type { ExportsRepository } from './exports/repository';
+import type { ImportsRepository } from './imports/repository';
+
 export type StoreEngine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: StoreEngine;
+  readonly exports: ExportsRepository;
+  readonly imports: ImportsRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

@@ -2,13 +2,20 @@
  * The SQLite engine behind the Store interface: one better-sqlite3 connection (SqliteDb), its
  * group commit and pragmas. Repositories are built on that connection here.
  */
+import { SqliteExportsRepository } from '../exports/sqlite';
+import { SqliteImportsRepository } from '../imports/sqlite';
 import type { Store } from '../store';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
+  readonly exports: SqliteExportsRepository;
+  readonly imports: SqliteImportsRepository;
 
-  constructor(readonly db: SqliteDb) {}
+  constructor(readonly db: SqliteDb) {
+    this.exports = new SqliteExportsRepository(db);
+    this.imports = new SqliteImportsRepository(db);
+  }
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1 AS ok').get();
