@@ -9,10 +9,19 @@
  * pragmas, pools) stay inside the engine's folder and never appear here.
  */
 
+import type { CampaignsRepository } from './campaigns/repository';
+import type { ContactsRepository } from './contacts/repository';
+import type { LiveRepository } from './live/repository';
+import type { SessionsRepository } from './sessions/repository';
+
 export type StoreEngine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: StoreEngine;
+  readonly campaigns: CampaignsRepository;
+  readonly contacts: ContactsRepository;
+  readonly sessions: SessionsRepository;
+  readonly live: LiveRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

@@ -1,30 +1,10 @@
-/**
- * The console's view of contacts: search by phone or name, one contact's full record (captured
- * fields, campaigns, pledges, the whole consent ledger, recent texts), and the manual opt-out.
- */
-import type { IdGenerator } from '../core/clock';
-import type { ContactStatus } from '../core/compliance';
-import { AppError } from '../shared/errors';
-import type { SqliteDb } from './sqlite/db';
+/** The contacts repository on SQLite: the console's search, contact record and manual opt-out. */
+import { sql, type Selectable, type SqlBool } from 'kysely';
+import type { SqliteDb } from '../sqlite/db';
+import type { AdminOptOut, ContactRecord, ContactSearch, ContactsRepository, ContactSummary } from './repository';
+import type { ContactsTable } from './tables';
 
-export interface ContactSummary {
-  id: string;
-  phone: string;
-  firstName: string | null;
-  zip: string | null;
-  email: string | null;
-  status: ContactStatus;
-  undeliverable: boolean;
-  isTest: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface ContactRow {
-  id: string; phone: string; first_name: string | null; zip: string | null; email: string | null; fields: string;
-  status: ContactStatus; undeliverable: number; is_test: number; from_state: string | null; opted_out_at: string | null;
-  created_at: string; updated_at: string;
-}
+type ContactRow = Selectable<ContactsTable>;
 
 const summary = (r: ContactRow): ContactSummary => ({
   id: r.id, phone: r.phone, firstName: r.first_name, zip: r.zip, email: r.email, status: r.status,
@@ -32,113 +12,104 @@ const summary = (r: ContactRow): ContactSummary => ({
 });
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const like = (column: string, pattern: string) => sql<SqlBool>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;
 
-export const SEARCH_LIMIT = 50;
-
-/**
- * Digits (3 or more, no letters) search phone numbers anywhere in the number; anything else
- * searches first names (prefix, any case) and emails. An empty query lists the latest contacts.
- */
-export function searchContacts(store: SqliteDb, query: string, includeTest: boolean): ContactSummary[] {
-  const q = query.trim().slice(0, 100);
-  const test = includeTest ? '' : ' AND is_test = 0';
-  const digits = q.replace(/\D/g, '');
-  let rows: ContactRow[];
-  if (q === '') {
-    rows = store.prepare(`SELECT * FROM contacts WHERE 1 = 1${test} ORDER BY updated_at DESC, rowid DESC LIMIT ?`).all(SEARCH_LIMIT) as ContactRow[];
-  } else if (!/\p{L}/u.test(q) && digits.length >= 3) {
-    rows = store
-      .prepare(`SELECT * FROM contacts WHERE phone LIKE ? ESCAPE '\\'${test} ORDER BY updated_at DESC LIMIT ?`)
-      .all(`%${likeEscape(digits)}%`, SEARCH_LIMIT) as ContactRow[];
-  } else {
-    rows = store
-      .prepare(
-        `SELECT * FROM contacts WHERE (first_name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')${test} ORDER BY first_name COLLATE NOCASE, updated_at DESC LIMIT ?`,
-      )
-      .all(`${likeEscape(q)}%`, `%${likeEscape(q)}%`, SEARCH_LIMIT) as ContactRow[];
-  }
-  return rows.map(summary);
-}
-
-export interface ContactRecord {
-  contact: ContactSummary & { fromState: string | null; optedOutAt: string | null };
-  fields: Record<string, unknown>;
-  memberships: { campaignId: string; campaignName: string; keyword: string; joinedAt: string; completedAt: string | null }[];
-  pledges: { campaignName: string; amountCents: number; frequency: string; at: string }[];
-  consent: { kind: string; via: string; keyword: string | null; sender: string | null; campaignName: string | null; messageSid: string | null; at: string }[];
-  messages: { direction: 'in' | 'out'; body: string; status: string; at: string }[];
-}
-
-export function contactRecord(store: SqliteDb, id: string): ContactRecord {
-  const r = store.prepare('SELECT * FROM contacts WHERE id = ?').get(id) as ContactRow | undefined;
-  if (!r) throw new AppError('not_found', 'No such contact.');
-  let fields: Record<string, unknown> = {};
+function parseFields(text: string): Record<string, unknown> {
   try {
-    const parsed = JSON.parse(r.fields) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) fields = parsed as Record<string, unknown>;
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   } catch {
-    fields = {};
+    // a damaged fields column shows as no fields
   }
-  const memberships = (store
-    .prepare(
-      'SELECT m.campaign_id, c.name, m.keyword, m.joined_at, m.completed_at FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id ' +
-        'WHERE m.contact_id = ? ORDER BY m.joined_at',
-    )
-    .all(id) as { campaign_id: string; name: string; keyword: string; joined_at: string; completed_at: string | null }[]).map((m) => ({
-    campaignId: m.campaign_id, campaignName: m.name, keyword: m.keyword, joinedAt: m.joined_at, completedAt: m.completed_at,
-  }));
-  const pledges = (store
-    .prepare('SELECT c.name, p.amount_cents, p.frequency, p.at FROM pledges p JOIN campaigns c ON c.id = p.campaign_id WHERE p.contact_id = ? ORDER BY p.at, p.rowid')
-    .all(id) as { name: string; amount_cents: number; frequency: string; at: string }[]).map((p) => ({
-    campaignName: p.name, amountCents: p.amount_cents, frequency: p.frequency, at: p.at,
-  }));
-  const consent = (store
-    .prepare(
-      'SELECT e.kind, e.via, e.keyword, e.sender, c.name AS campaign_name, e.message_sid, e.at FROM consent_events e ' +
-        'LEFT JOIN campaigns c ON c.id = e.campaign_id WHERE e.contact_id = ? ORDER BY e.at, e.rowid',
-    )
-    .all(id) as { kind: string; via: string; keyword: string | null; sender: string | null; campaign_name: string | null; message_sid: string | null; at: string }[]).map(
-    (e) => ({ kind: e.kind, via: e.via, keyword: e.keyword, sender: e.sender, campaignName: e.campaign_name, messageSid: e.message_sid, at: e.at }),
-  );
-  const messages = (store
-    .prepare(
-      "SELECT * FROM (SELECT 'in' AS direction, body, 'received' AS status, received_at AS at, rowid AS seq, 0 AS pos FROM inbound_messages WHERE contact_id = ? " +
-        "UNION ALL SELECT 'out', o.body, o.status, o.created_at, coalesce(i.rowid, 0), 1 + o.position FROM outbound_messages o LEFT JOIN inbound_messages i ON i.id = o.inbound_id WHERE o.contact_id = ?) " +
-        'ORDER BY at DESC, seq DESC, pos DESC LIMIT 50',
-    )
-    .all(id, id) as { direction: 'in' | 'out'; body: string; status: string; at: string }[]).reverse();
-  return {
-    contact: { ...summary(r), fromState: r.from_state, optedOutAt: r.opted_out_at },
-    fields, memberships, pledges, consent, messages,
-  };
+  return {};
 }
 
-/**
- * An organizer records that a person asked to stop (by phone, email, in person): the same end
- * state as a STOP text. Status opted_out (so the outbox's `mayText` refuses every later text),
- * an opt_out consent event via 'admin', and any open conversation interrupted. No confirmation
- * text is sent. Returns false when the contact was already opted out (nothing changes).
- */
-export function optOutByAdmin(store: SqliteDb, contactId: string, newId: IdGenerator, now: Date): boolean {
-  const at = now.toISOString();
-  return store.tx(() => {
-    const row = store
-      .prepare(
-        "UPDATE contacts SET status = 'opted_out', opted_out_at = coalesce(opted_out_at, ?), updated_at = ? WHERE id = ? AND status != 'opted_out' RETURNING phone",
-      )
-      .get(at, at, contactId) as { phone: string } | undefined;
-    if (!row) {
-      if (!store.prepare('SELECT 1 FROM contacts WHERE id = ?').get(contactId)) throw new AppError('not_found', 'No such contact.');
-      return false;
+export class SqliteContacts implements ContactsRepository {
+  constructor(private readonly db: SqliteDb) {}
+
+  async search(search: ContactSearch, includeTest: boolean, limit: number): Promise<ContactSummary[]> {
+    let q = this.db.db.selectFrom('contacts').selectAll().limit(limit);
+    if (!includeTest) q = q.where('is_test', '=', 0);
+    if (search.by === 'latest') q = q.orderBy('updated_at', 'desc').orderBy(sql`rowid`, 'desc');
+    else if (search.by === 'phone') q = q.where(like('phone', `%${likeEscape(search.digits)}%`)).orderBy('updated_at', 'desc');
+    else {
+      q = q
+        .where((eb) => eb.or([like('first_name', `${likeEscape(search.text)}%`), like('email', `%${likeEscape(search.text)}%`)]))
+        .orderBy(sql`first_name COLLATE NOCASE`)
+        .orderBy('updated_at', 'desc');
     }
-    store
-      .prepare(
-        "INSERT INTO consent_events (id, contact_id, phone, sender, campaign_id, kind, via, keyword, message_sid, at) VALUES (?, ?, ?, NULL, NULL, 'opt_out', 'admin', NULL, NULL, ?)",
+    return this.db.all(q).map(summary);
+  }
+
+  async record(id: string): Promise<ContactRecord | undefined> {
+    const db = this.db;
+    const k = db.db;
+    const r = db.first(k.selectFrom('contacts').selectAll().where('id', '=', id));
+    if (!r) return undefined;
+    const memberships = db
+      .all(
+        k.selectFrom('campaign_members as m').innerJoin('campaigns as c', 'c.id', 'm.campaign_id')
+          .select(['m.campaign_id', 'c.name', 'm.keyword', 'm.joined_at', 'm.completed_at'])
+          .where('m.contact_id', '=', id).orderBy('m.joined_at'),
       )
-      .run(newId(), contactId, row.phone, at);
-    store
-      .prepare("UPDATE conversations SET status = 'interrupted', ended_at = ?, updated_at = ? WHERE contact_id = ? AND status = 'waiting'")
-      .run(at, at, contactId);
-    return true;
-  });
+      .map((m) => ({ campaignId: m.campaign_id, campaignName: m.name, keyword: m.keyword, joinedAt: m.joined_at, completedAt: m.completed_at }));
+    const pledges = db
+      .all(
+        k.selectFrom('pledges as p').innerJoin('campaigns as c', 'c.id', 'p.campaign_id')
+          .select(['c.name', 'p.amount_cents', 'p.frequency', 'p.at'])
+          .where('p.contact_id', '=', id).orderBy('p.at').orderBy(sql`p.rowid`),
+      )
+      .map((p) => ({ campaignName: p.name, amountCents: p.amount_cents, frequency: p.frequency, at: p.at }));
+    const consent = db
+      .all(
+        k.selectFrom('consent_events as e').leftJoin('campaigns as c', 'c.id', 'e.campaign_id')
+          .select(['e.kind', 'e.via', 'e.keyword', 'e.sender', 'c.name as campaign_name', 'e.message_sid', 'e.at'])
+          .where('e.contact_id', '=', id).orderBy('e.at').orderBy(sql`e.rowid`),
+      )
+      .map((e) => ({ kind: e.kind, via: e.via, keyword: e.keyword, sender: e.sender, campaignName: e.campaign_name, messageSid: e.message_sid, at: e.at }));
+    // Replies sort right after the text they answer (same seq), in their position order.
+    const inbound = k.selectFrom('inbound_messages').where('contact_id', '=', id).select([
+      sql<'in' | 'out'>`'in'`.as('direction'), 'body', sql<string>`'received'`.as('status'), 'received_at as at',
+      sql<number>`rowid`.as('seq'), sql<number>`0`.as('pos'),
+    ]);
+    const outbound = k.selectFrom('outbound_messages as o').leftJoin('inbound_messages as i', 'i.id', 'o.inbound_id').where('o.contact_id', '=', id).select([
+      sql<'in' | 'out'>`'out'`.as('direction'), 'o.body', 'o.status', 'o.created_at as at',
+      sql<number>`coalesce(i.rowid, 0)`.as('seq'), sql<number>`1 + o.position`.as('pos'),
+    ]);
+    const messages = db
+      .all(
+        k.selectFrom(inbound.unionAll(outbound).as('t')).select(['direction', 'body', 'status', 'at'])
+          .orderBy('at', 'desc').orderBy('seq', 'desc').orderBy('pos', 'desc').limit(50),
+      )
+      .reverse();
+    return {
+      contact: { ...summary(r), fromState: r.from_state, optedOutAt: r.opted_out_at },
+      fields: parseFields(r.fields), memberships, pledges, consent, messages,
+    };
+  }
+
+  async optOutByAdmin(contactId: string, eventId: string, now: Date): Promise<AdminOptOut> {
+    const db = this.db;
+    const k = db.db;
+    const at = now.toISOString();
+    return db.tx(() => {
+      const row = db.first(
+        k.updateTable('contacts')
+          .set((eb) => ({ status: 'opted_out', opted_out_at: eb.fn.coalesce('opted_out_at', eb.val(at)), updated_at: at }))
+          .where('id', '=', contactId).where('status', '!=', 'opted_out')
+          .returning('phone'),
+      );
+      if (!row) return db.first(k.selectFrom('contacts').select('id').where('id', '=', contactId)) ? 'already_opted_out' : 'not_found';
+      db.run(
+        k.insertInto('consent_events').values({
+          id: eventId, contact_id: contactId, phone: row.phone, sender: null, campaign_id: null, kind: 'opt_out', via: 'admin', keyword: null, message_sid: null, at,
+        }),
+      );
+      db.run(
+        k.updateTable('conversations').set({ status: 'interrupted', ended_at: at, updated_at: at })
+          .where('contact_id', '=', contactId).where('status', '=', 'waiting'),
+      );
+      return 'opted_out';
+    });
+  }
 }

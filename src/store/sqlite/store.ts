@@ -3,12 +3,26 @@
  * group commit and pragmas. Repositories are built on that connection here.
  */
 import type { Store } from '../store';
+import { SqliteCampaigns } from '../campaigns/sqlite';
+import { SqliteContacts } from '../contacts/sqlite';
+import { SqliteLive } from '../live/sqlite';
+import { SqliteSessions } from '../sessions/sqlite';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
 
-  constructor(readonly db: SqliteDb) {}
+  readonly campaigns: SqliteCampaigns;
+  readonly contacts: SqliteContacts;
+  readonly sessions: SqliteSessions;
+  readonly live: SqliteLive;
+
+  constructor(readonly db: SqliteDb) {
+    this.campaigns = new SqliteCampaigns(db);
+    this.contacts = new SqliteContacts(db);
+    this.sessions = new SqliteSessions(db);
+    this.live = new SqliteLive(db);
+  }
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1 AS ok').get();

@@ -1,10 +1,10 @@
 /** The demo campaign a fresh install answers with: text JOIN (or RALLY) to 62262. */
 import type { Logger } from 'pino';
-import { parseCampaign, type CampaignInput } from './core/campaign';
-import { DEMO_FLOW } from './core/flow';
-import type { Clock, IdGenerator } from './core/clock';
-import { countCampaigns, createCampaign } from './store/campaigns';
-import type { SqliteDb } from './store/sqlite/db';
+import { parseCampaign, type CampaignInput } from '../../core/campaign';
+import { DEMO_FLOW } from '../../core/flow';
+import type { Clock, IdGenerator } from '../../core/clock';
+import type { CampaignView } from '../../store/campaigns/repository';
+import type { Store } from '../../store/store';
 
 export const DEMO_CAMPAIGN: CampaignInput = {
   name: 'Demo rally',
@@ -17,12 +17,11 @@ export const DEMO_CAMPAIGN: CampaignInput = {
   flow: DEMO_FLOW,
 };
 
-/** Creates the demo campaign when the database has no campaigns at all. */
-export function seedDemo(store: SqliteDb, clock: Clock, newId: IdGenerator, logger: Logger): boolean {
-  if (countCampaigns(store) > 0) return false;
+/** Creates the demo campaign when the database has no campaigns at all; null when it had some. */
+export async function seedDemo(store: Store, clock: Clock, newId: IdGenerator, logger: Logger): Promise<CampaignView | null> {
   const parsed = parseCampaign(DEMO_CAMPAIGN);
   if (!parsed.ok) throw new Error(`demo campaign is invalid: ${JSON.stringify(parsed.problems)}`);
-  const c = createCampaign(store, parsed.value, newId, clock.now(), 500_000);
-  logger.info({ campaignId: c.id, sender: c.sender, keywords: c.keywords }, 'demo campaign created (SEED_DEMO=false to skip)');
-  return true;
+  const c = await store.campaigns.createIfNone({ id: newId(), spec: parsed.value, goalCents: 500_000, now: clock.now() });
+  if (c) logger.info({ campaignId: c.id, sender: c.sender, keywords: c.keywords }, 'demo campaign created (SEED_DEMO=false to skip)');
+  return c;
 }

@@ -5,11 +5,11 @@
  * runs no query: with no screen watching the campaign it returns at once; otherwise it marks the
  * campaign dirty and schedules one recomputation `debounceMs` later, however many texts arrive
  * meanwhile and however many screens are connected. The recomputed numbers are pushed to every
- * screen only when they changed. A slow tick (`refreshMs`) recomputes anyway (changes made by
+ * screen only when they changed. Numbers come from the store, so computing them is asynchronous. A slow tick (`refreshMs`) recomputes anyway (changes made by
  * another process, the rolling 12-hour window) and pings idle connections so proxies keep them.
  */
 import type { Logger } from 'pino';
-import type { LiveStats } from './stats';
+import type { LiveStats } from '../../store/live/repository';
 
 export interface LiveListener {
   stats(stats: LiveStats): void;
@@ -42,7 +42,7 @@ export class LiveHub {
   computations = 0;
 
   constructor(
-    private readonly compute: (campaignId: string) => LiveStats | null,
+    private readonly compute: (campaignId: string) => Promise<LiveStats | null>,
     private readonly logger: Logger,
     options: LiveHubOptions = {},
   ) {
@@ -55,16 +55,21 @@ export class LiveHub {
     return this.listenerTotal;
   }
 
-  /** Registers a screen with the current numbers (null: no such campaign); null when the hub is full. */
-  subscribe(campaignId: string, listener: LiveListener): { stats: LiveStats | null; unsubscribe: () => void } | null {
+  /**
+   * Registers a screen with the current numbers (null: no such campaign); null when the hub is
+   * full. The numbers are read first and the screen is registered after, in one step, so a
+   * screen never waits registered without numbers.
+   */
+  async subscribe(campaignId: string, listener: LiveListener): Promise<{ stats: LiveStats | null; unsubscribe: () => void } | null> {
+    if (this.listenerTotal >= this.maxListeners) return null;
+    this.computations++;
+    const stats = await this.compute(campaignId);
     if (this.listenerTotal >= this.maxListeners) return null;
     let ch = this.channels.get(campaignId);
     if (!ch) {
       ch = { listeners: new Set(), timer: null, last: '' };
       this.channels.set(campaignId, ch);
     }
-    const stats = this.compute(campaignId);
-    this.computations++;
     if (stats && ch.listeners.size === 0) ch.last = JSON.stringify(stats);
     ch.listeners.add(listener);
     this.listenerTotal++;
@@ -85,7 +90,7 @@ export class LiveHub {
     if (!campaignId) return;
     const ch = this.channels.get(campaignId);
     if (!ch || ch.timer) return;
-    ch.timer = setTimeout(() => this.flush(campaignId), this.debounceMs);
+    ch.timer = setTimeout(() => void this.flush(campaignId), this.debounceMs);
   }
 
   /** Ends every screen of a campaign (its display link changed); they reconnect or give up. */
@@ -114,19 +119,22 @@ export class LiveHub {
     if (this.listenerTotal === 0) this.stopTick();
   }
 
-  private flush(campaignId: string, ping = false): void {
-    const ch = this.channels.get(campaignId);
-    if (!ch) return;
-    if (ch.timer) clearTimeout(ch.timer);
-    ch.timer = null;
+  private async flush(campaignId: string, ping = false): Promise<void> {
+    const before = this.channels.get(campaignId);
+    if (!before) return;
+    if (before.timer) clearTimeout(before.timer);
+    before.timer = null;
     let stats: LiveStats | null;
     try {
-      stats = this.compute(campaignId);
       this.computations++;
+      stats = await this.compute(campaignId);
     } catch (err) {
       this.logger.error({ err: (err as Error).message, campaignId }, 'live screen numbers could not be computed');
       return;
     }
+    // The screens may all have gone (or the hub closed) while the numbers were read.
+    const ch = this.channels.get(campaignId);
+    if (!ch) return;
     const json = stats ? JSON.stringify(stats) : '';
     const changed = stats !== null && json !== ch.last;
     if (changed) ch.last = json;
@@ -143,7 +151,7 @@ export class LiveHub {
   private startTick(): void {
     if (this.tick) return;
     this.tick = setInterval(() => {
-      for (const id of [...this.channels.keys()]) this.flush(id, true);
+      for (const id of [...this.channels.keys()]) void this.flush(id, true);
     }, this.refreshMs);
     this.tick.unref();
   }
