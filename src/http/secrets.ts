@@ -1,2 +1,2 @@
 /** Transitional: moved to src/shared/secrets.ts (sessions, a use case, need them too). */
-export { sha256, tokensEqual } from '../shared/secrets';
+export { credentialFingerprint, sha256, tokensEqual } from '../shared/secrets';
