@@ -11,6 +11,10 @@
 
 import type { ExportsRepository } from './exports/repository';
 import type { ImportsRepository } from './imports/repository';
+import type { CampaignsRepository } from './campaigns/repository';
+import type { ContactsRepository } from './contacts/repository';
+import type { LiveRepository } from './live/repository';
+import type { SessionsRepository } from './sessions/repository';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -18,6 +22,10 @@ export interface Store {
   readonly engine: StoreEngine;
   readonly exports: ExportsRepository;
   readonly imports: ImportsRepository;
+  readonly campaigns: CampaignsRepository;
+  readonly contacts: ContactsRepository;
+  readonly sessions: SessionsRepository;
+  readonly live: LiveRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

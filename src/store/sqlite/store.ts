@@ -5,6 +5,10 @@
 import { SqliteExportsRepository } from '../exports/sqlite';
 import { SqliteImportsRepository } from '../imports/sqlite';
 import type { Store } from '../store';
+import { SqliteCampaigns } from '../campaigns/sqlite';
+import { SqliteContacts } from '../contacts/sqlite';
+import { SqliteLive } from '../live/sqlite';
+import { SqliteSessions } from '../sessions/sqlite';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
@@ -12,9 +16,18 @@ export class SqliteStore implements Store {
   readonly exports: SqliteExportsRepository;
   readonly imports: SqliteImportsRepository;
 
+  readonly campaigns: SqliteCampaigns;
+  readonly contacts: SqliteContacts;
+  readonly sessions: SqliteSessions;
+  readonly live: SqliteLive;
+
   constructor(readonly db: SqliteDb) {
     this.exports = new SqliteExportsRepository(db);
     this.imports = new SqliteImportsRepository(db);
+    this.campaigns = new SqliteCampaigns(db);
+    this.contacts = new SqliteContacts(db);
+    this.sessions = new SqliteSessions(db);
+    this.live = new SqliteLive(db);
   }
 
   async ping(): Promise<void> {
