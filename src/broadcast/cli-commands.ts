@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../wiring/config';
-import type { BroadcastCounts } from './counts';
-import type { BroadcastPreview } from './preview';
-import type { BroadcastView } from './service';
+import type { BroadcastCounts } from '../usecases/broadcasts/counts';
+import type { BroadcastPreview } from '../usecases/broadcasts/preview';
+import type { BroadcastView } from '../usecases/broadcasts/service';
 
 interface Common {
   url?: string;

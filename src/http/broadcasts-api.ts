@@ -7,10 +7,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
-import { broadcastService } from '../broadcast/wiring';
+import { broadcastService } from '../wiring/broadcasts';
 import { AppError } from '../shared/errors';
 import { maskPhone } from '../shared/logger';
-import { getBroadcastRow } from '../store/broadcasts';
+import { getBroadcastRow } from '../store/broadcasts/sqlite';
 
 const RECIPIENT_STATUSES = [
   'pending', 'sending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'opted_out', 'undeliverable', 'unknown', 'canceled',

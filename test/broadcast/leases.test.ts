@@ -6,11 +6,11 @@
  */
 import { Writable } from 'node:stream';
 import twilio from 'twilio';
-import { snapshotAudience, type Audience } from '../../src/broadcast/audience';
-import { campaignInfo } from '../../src/broadcast/preview';
-import { RecipientQueue } from '../../src/broadcast/recipient-queue';
-import { VirtualTimer } from '../../src/broadcast/rate-limiter';
-import { createDispatcher } from '../../src/broadcast/wiring';
+import { snapshotAudience, type Audience } from '../../src/core/audience';
+import { campaignInfo } from '../../src/usecases/broadcasts/preview';
+import { RecipientQueue } from '../../src/store/outbox/sqlite-bulk';
+import { VirtualTimer } from '../../src/usecases/broadcasts/rate-limiter';
+import { createDispatcher } from '../../src/wiring/broadcasts';
 import { createLogger } from '../../src/shared/logger';
 import { createContext } from '../../src/wiring/create-context';
 import { BaseUrlRequestClient } from '../../src/twilio/client';

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/wiring/config';
 import { systemClock } from '../../src/core/clock';
-import { BroadcastService } from '../../src/broadcast/service';
+import { BroadcastService } from '../../src/usecases/broadcasts/service';
 import { createLogger } from '../../src/shared/logger';
 import { createContext } from '../../src/wiring/create-context';
 import { uuid } from '../../src/shared/ids';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { Client } from 'pg';
 import { SCHEMA_PATH } from '../../src/store/sqlite/db';
 import { INBOUND_SQL } from '../../src/store/inbound';
-import { OUTBOX_SQL } from '../../src/store/outbox';
+import { OUTBOX_SQL } from '../../src/store/outbox/gate';
 
 const schemaName = `rallytext_portability_${process.pid}`;
 let pg: Client;

@@ -1,8 +1,8 @@
 /** Broadcast repository: the broadcasts table and status transitions guarded by the current status. */
-import type { IdGenerator } from '../core/clock';
-import { AppError } from '../shared/errors';
-import type { Broadcast, BroadcastStatus, BroadcastsTable } from './database';
-import type { SqliteDb } from './sqlite/db';
+import type { IdGenerator } from '../../core/clock';
+import { AppError } from '../../shared/errors';
+import type { Broadcast, BroadcastStatus, BroadcastsTable } from '../database';
+import type { SqliteDb } from '../sqlite/db';
 import type { Updateable } from 'kysely';
 
 export interface NewBroadcast {

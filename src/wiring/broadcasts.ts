@@ -1,9 +1,9 @@
 /** Builds the broadcast service and dispatcher from the application context. */
-import type { AppContext } from '../wiring/context';
+import type { AppContext } from './context';
 import { createTwilioClient } from '../twilio/client';
 import { createSender } from '../twilio/sender';
-import { defaultConcurrency, Dispatcher, type DispatcherDeps } from './dispatcher';
-import { BroadcastService } from './service';
+import { defaultConcurrency, Dispatcher, type DispatcherDeps } from '../usecases/broadcasts/dispatcher';
+import { BroadcastService } from '../usecases/broadcasts/service';
 
 export function broadcastService(ctx: AppContext): BroadcastService {
   return new BroadcastService({

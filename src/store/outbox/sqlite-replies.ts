@@ -5,14 +5,14 @@
  * re-run at send time (`admitQueued`), the in-flight lease lives in outbox_leases, and an unknown
  * outcome is looked up, never blindly resent.
  */
-import type { IdGenerator } from '../core/clock';
-import { markCarrierOptOut, markUndeliverable } from '../store/contact-flags';
-import { applyStoredReceipt } from '../store/delivery';
-import type { SqliteDb } from '../store/sqlite/db';
-import { admitQueued, outboundStatusFromTwilio, recordOutboundResult } from '../store/outbox';
-import type { LookupOutcome, SendOutcome } from '../twilio/sender';
-import { ownerIsGone } from './lease';
-import { addMs, POLICY, type RecordEffect, type UnknownWork, type WorkItem } from './work';
+import type { IdGenerator } from '../../core/clock';
+import { markCarrierOptOut, markUndeliverable } from './contact-flags';
+import { applyStoredReceipt } from '../delivery';
+import type { SqliteDb } from '../sqlite/db';
+import { admitQueued, outboundStatusFromTwilio, recordOutboundResult } from './gate';
+import type { LookupOutcome, SendOutcome } from '../../twilio/sender';
+import { ownerIsGone } from '../../usecases/broadcasts/lease';
+import { addMs, POLICY, type RecordEffect, type UnknownWork, type WorkItem } from '../../core/sending';
 
 const SQL = {
   peek:

@@ -9,17 +9,17 @@
  *   draft | scheduled | sending | paused ──cancel──▶ canceled
  */
 import { z } from 'zod';
-import type { Clock, IdGenerator } from '../core/clock';
-import { zodProblems, type FieldProblem } from '../core/flow';
-import { AppError } from '../shared/errors';
-import { getBroadcastRow, insertBroadcast, listBroadcastRows, transitionBroadcast } from '../store/broadcasts';
-import type { Broadcast } from '../store/database';
-import type { SqliteDb } from '../store/sqlite/db';
-import { parseAudience, resolveAudience, type Audience } from './audience';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { zodProblems, type FieldProblem } from '../../core/flow';
+import { AppError } from '../../shared/errors';
+import { getBroadcastRow, insertBroadcast, listBroadcastRows, transitionBroadcast } from '../../store/broadcasts/sqlite';
+import type { Broadcast } from '../../store/database';
+import type { SqliteDb } from '../../store/sqlite/db';
+import { parseAudience, resolveAudience, type Audience } from '../../core/audience';
 import { broadcastCounts, type BroadcastCounts } from './counts';
 import { previewBroadcast, type BroadcastPreview } from './preview';
-import type { SendWindow } from './quiet-hours';
-import { broadcastTemplateProblems } from './template';
+import type { SendWindow } from '../../core/quiet-hours';
+import { broadcastTemplateProblems } from '../../core/broadcast-template';
 
 export interface BroadcastDeps {
   store: SqliteDb;

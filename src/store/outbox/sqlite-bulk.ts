@@ -10,19 +10,19 @@
  * resolve: an 'unknown' row after looking it up at Twilio: adopt the found message, or put the row
  *          back to pending (the message provably does not exist, so sending it is not a duplicate).
  */
-import type { IdGenerator } from '../core/clock';
-import { segmentCount } from '../core/segments';
-import { markCarrierOptOut, markUndeliverable } from '../store/contact-flags';
-import type { RecipientStatus } from '../store/database';
-import { applyStoredReceipt, recipientStatusFromTwilio } from '../store/delivery';
-import type { SqliteDb } from '../store/sqlite/db';
-import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from '../store/outbox';
-import type { LookupOutcome, SendOutcome } from '../twilio/sender';
-import { stateOf } from './audience';
-import { ownerIsGone } from './lease';
-import type { CampaignInfo } from './preview';
-import { renderForRecipient } from './template';
-import { addMs, POLICY, type RecordEffect, type UnknownWork, type WorkItem } from './work';
+import type { IdGenerator } from '../../core/clock';
+import { segmentCount } from '../../core/segments';
+import { markCarrierOptOut, markUndeliverable } from './contact-flags';
+import type { RecipientStatus } from '../database';
+import { applyStoredReceipt, recipientStatusFromTwilio } from '../delivery';
+import type { SqliteDb } from '../sqlite/db';
+import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './gate';
+import type { LookupOutcome, SendOutcome } from '../../twilio/sender';
+import { stateOf } from '../../core/audience';
+import { ownerIsGone } from '../../usecases/broadcasts/lease';
+import type { CampaignInfo } from '../../usecases/broadcasts/preview';
+import { renderForRecipient } from '../../core/broadcast-template';
+import { addMs, POLICY, type RecordEffect, type UnknownWork, type WorkItem } from '../../core/sending';
 
 /** A sending broadcast as the dispatcher needs it. */
 export interface BroadcastPlan {

@@ -2,9 +2,9 @@
  * Broadcast status counts for organizers: where every recipient is. `waiting` are recipients not
  * sent yet because it is outside quiet hours where they live; `pending` are the rest not sent yet.
  */
-import type { RecipientStatus } from '../store/database';
-import type { SqliteDb } from '../store/sqlite/db';
-import { isOpen, type SendWindow } from './quiet-hours';
+import type { RecipientStatus } from '../../store/database';
+import type { SqliteDb } from '../../store/sqlite/db';
+import { isOpen, type SendWindow } from '../../core/quiet-hours';
 
 export interface BroadcastCounts {
   total: number;

@@ -4,12 +4,12 @@
  * long name that tips a message into two segments is counted), and the time it takes at the
  * configured rate. Walks the audience in pages so a large list never blocks the gateway for long.
  */
-import { segmentInfo, type Encoding } from '../core/segments';
-import { maskPhone } from '../shared/logger';
-import type { SqliteDb } from '../store/sqlite/db';
-import { forEachAudiencePage, stateOf, type Audience, type AudienceMember } from './audience';
-import { isOpen, zoneForContact, type SendWindow } from './quiet-hours';
-import { emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from './template';
+import { segmentInfo, type Encoding } from '../../core/segments';
+import { maskPhone } from '../../shared/logger';
+import type { SqliteDb } from '../../store/sqlite/db';
+import { forEachAudiencePage, stateOf, type Audience, type AudienceMember } from '../../core/audience';
+import { isOpen, zoneForContact, type SendWindow } from '../../core/quiet-hours';
+import { emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from '../../core/broadcast-template';
 
 export interface PreviewSample {
   contactId: string;

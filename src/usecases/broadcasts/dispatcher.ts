@@ -14,23 +14,23 @@
  * timer for the rate limiter, so nothing waits for real time.
  */
 import type { Logger } from 'pino';
-import type { Clock, IdGenerator } from '../core/clock';
-import { renderTemplate } from '../core/template';
-import { segmentCount } from '../core/segments';
-import { AppError } from '../shared/errors';
-import { broadcastsWithStatus, dueScheduled, transitionBroadcast } from '../store/broadcasts';
-import type { Broadcast } from '../store/database';
-import type { SqliteDb } from '../store/sqlite/db';
-import type { SendOutcome, Sender } from '../twilio/sender';
-import { resolveAudience, snapshotAudience, type Audience } from './audience';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { renderTemplate } from '../../core/template';
+import { segmentCount } from '../../core/segments';
+import { AppError } from '../../shared/errors';
+import { broadcastsWithStatus, dueScheduled, transitionBroadcast } from '../../store/broadcasts/sqlite';
+import type { Broadcast } from '../../store/database';
+import type { SqliteDb } from '../../store/sqlite/db';
+import type { SendOutcome, Sender } from '../../twilio/sender';
+import { resolveAudience, snapshotAudience, type Audience } from '../../core/audience';
 import { newOwnerId, ownerIsGone } from './lease';
 import { campaignInfo } from './preview';
-import { allZones, openZones, type SendWindow } from './quiet-hours';
+import { allZones, openZones, type SendWindow } from '../../core/quiet-hours';
 import { realTimer, SegmentRateLimiter, type Timer } from './rate-limiter';
-import { RecipientQueue, type BroadcastPlan } from './recipient-queue';
-import { ReplyQueue } from './reply-queue';
-import { composeBody } from './template';
-import type { RecordEffect, UnknownWork, WorkItem } from './work';
+import { RecipientQueue, type BroadcastPlan } from '../../store/outbox/sqlite-bulk';
+import { ReplyQueue } from '../../store/outbox/sqlite-replies';
+import { composeBody } from '../../core/broadcast-template';
+import type { RecordEffect, UnknownWork, WorkItem } from '../../core/sending';
 
 interface PendingResult {
   item: WorkItem;

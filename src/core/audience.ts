@@ -8,8 +8,8 @@
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { z } from 'zod';
-import { zodProblems, type FieldProblem, type ParseResult } from '../core/flow';
-import { keywordForm } from '../core/text';
+import { zodProblems, type FieldProblem, type ParseResult } from './flow';
+import { keywordForm } from './text';
 import type { SqliteDb } from '../store/sqlite/db';
 import { zoneForContact } from './quiet-hours';
 import { US_STATES, stateForZip, zip3sForState } from './time-zones';
