@@ -20,8 +20,8 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'dispatcher stopping: finishing in-flight sends');
-    void dispatcher.stop().then(() => {
-      ctx.db.close();
+    void dispatcher.stop().then(async () => {
+      await ctx.store.close();
       logger.flush?.();
       process.exit(0);
     });

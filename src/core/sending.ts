@@ -1,5 +1,40 @@
-/** What the dispatcher hands around: one text being sent, and the retry/reconcile policy. */
-import type { OutgoingText } from '../twilio/sender';
+/**
+ * Sending one text through a REST provider, in domain terms: what goes out, what can come of it,
+ * and the retry/reconcile policy. The Twilio adapter turns its error codes into these outcomes
+ * (src/twilio/error-codes.ts); the outbox records them; the dispatcher acts on them.
+ */
+
+export interface OutgoingText {
+  to: string;
+  /** Our sender: a short code "62262" or an E.164 number. Ignored when a Messaging Service is configured. */
+  from: string;
+  body: string;
+}
+
+/**
+ *   ok            the provider accepted it (sid, status)
+ *   opted_out     the recipient opted out at the carrier → mark opted out
+ *   undeliverable invalid or landline number → mark undeliverable
+ *   retryable     throttled, or no connection was made: NOT sent, safe to send again later
+ *   rejected      refused, do not retry (accountLevel: every send would fail, pause)
+ *   unknown       timeout, reset, 5xx: may or may not have been sent; look it up, never resend blindly
+ */
+export type SendOutcome =
+  | { kind: 'ok'; sid: string; status: string }
+  | { kind: 'opted_out'; code: number; message: string }
+  | { kind: 'undeliverable'; code: number; message: string }
+  | { kind: 'retryable'; code: number | null; httpStatus: number | null; message: string }
+  | { kind: 'rejected'; code: number | null; httpStatus: number; message: string; accountLevel: boolean }
+  | { kind: 'unknown'; code: number | null; httpStatus: number | null; message: string };
+
+/** Did a text whose outcome was unknown reach the provider? */
+export type LookupOutcome =
+  | { kind: 'found'; sid: string; status: string; errorCode: number | null }
+  | { kind: 'absent' }
+  | { kind: 'error'; message: string };
+
+/** Error code recorded for a text given up after too many "slow down" answers. */
+export const THROTTLED_CODE = 20429;
 
 export interface WorkItem {
   kind: 'bulk' | 'reply';
@@ -12,9 +47,9 @@ export interface WorkItem {
 
 /** What the dispatcher should do after recording a result. */
 export interface RecordEffect {
-  /** Twilio refused the account or sender: pause this broadcast with this reason. */
+  /** The provider refused the account or sender: pause this broadcast with this reason. */
   pauseBroadcast?: string;
-  /** Twilio said 429: hold all sending this long. */
+  /** The provider said 429: hold all sending this long. */
   penalizeMs?: number;
 }
 
@@ -28,6 +63,9 @@ export interface UnknownWork {
   /** When the outbox row was written: the message cannot be older. */
   since: Date;
 }
+
+/** What became of an unknown send after looking it up. */
+export type ResolveResult = 'adopted' | 'requeued' | 'later' | 'gave_up' | 'gone';
 
 export const POLICY = {
   /** 429 backoff on the injected clock: 2 s, 4 s, … up to a minute. */

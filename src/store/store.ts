@@ -9,10 +9,15 @@
  * pragmas, pools) stay inside the engine's folder and never appear here.
  */
 
+import type { BroadcastRepository } from './broadcasts/repository';
+import type { OutboxRepository } from './outbox/repository';
+
 export type StoreEngine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: StoreEngine;
+  readonly broadcasts: BroadcastRepository;
+  readonly outbox: OutboxRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

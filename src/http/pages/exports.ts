@@ -101,7 +101,7 @@ ${session.role === 'admin' ? html`<h2>Recent exports</h2>${auditTable(ctx)}` : '
 }
 
 /** Optional sections other pages add to the exports page (e.g. broadcast delivery reports). */
-export type ExportsExtra = (ctx: AppContext, session: ConsoleSession) => Html;
+export type ExportsExtra = (ctx: AppContext, session: ConsoleSession) => Html | Promise<Html>;
 const extras: ExportsExtra[] = [];
 export function addExportsSection(section: ExportsExtra): void {
   extras.push(section);
@@ -110,14 +110,14 @@ export function addExportsSection(section: ExportsExtra): void {
 export function exportPages(ctx: AppContext): Router {
   const r = Router();
   const anyone = requirePage(ctx, 'admin', 'volunteer');
-  const extra = (session: ConsoleSession) => html`${extras.map((e) => e(ctx, session))}`;
+  const extra = async (session: ConsoleSession) => html`${await Promise.all(extras.map((e) => e(ctx, session)))}`;
 
-  r.get('/exports', anyone, (req: Request, res: Response) => {
+  r.get('/exports', anyone, async (req: Request, res: Response) => {
     const session = pageSession(req);
-    res.type('html').send(exportsPage(ctx, session, null, extra(session)));
+    res.type('html').send(exportsPage(ctx, session, null, await extra(session)));
   });
 
-  r.get('/exports/download', anyone, (req: Request, res: Response) => {
+  r.get('/exports/download', anyone, async (req: Request, res: Response) => {
     const session = pageSession(req);
     const query = req.query as Record<string, unknown>;
     const kind = query.kind;
@@ -144,7 +144,7 @@ export function exportPages(ctx: AppContext): Router {
       }
     }
     if (problems.length > 0) {
-      return res.status(400).type('html').send(exportsPage(ctx, session, { kind, values, problems }, extra(session)));
+      return res.status(400).type('html').send(exportsPage(ctx, session, { kind, values, problems }, await extra(session)));
     }
     const qs = new URLSearchParams(values).toString();
     res.redirect(303, `/api/exports/${kind}.csv${qs ? `?${qs}` : ''}`);

@@ -5,14 +5,26 @@
  * skip it. Run inside the caller's transaction.
  */
 import type { IdGenerator } from '../../core/clock';
+import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 
-const OPT_OUT_SQL =
-  "UPDATE contacts SET status = 'opted_out', opted_out_at = coalesce(opted_out_at, ?), updated_at = ? WHERE id = ? AND status != 'opted_out' " +
-  'RETURNING phone';
-const CONSENT_SQL =
-  "INSERT INTO consent_events (id, contact_id, phone, sender, campaign_id, kind, via, keyword, message_sid, at) VALUES (?, ?, ?, ?, ?, 'opt_out', 'carrier', NULL, ?, ?)";
-const UNDELIVERABLE_SQL = 'UPDATE contacts SET undeliverable = 1, updated_at = ? WHERE id = ? AND undeliverable = 0';
+const Q = {
+  optOut: query<{ phone: string }, { id: string; now: string }>((k) =>
+    k.updateTable('contacts')
+      .set((eb) => ({ status: 'opted_out', opted_out_at: eb.fn.coalesce('opted_out_at', eb.val(param<string>('now'))), updated_at: param<string>('now') }))
+      .where('id', '=', param<string>('id')).where('status', '!=', 'opted_out')
+      .returning('phone'),
+  ),
+  consent: query<unknown, { id: string; contact: string; phone: string; sender: string | null; campaign: string | null; sid: string | null; now: string }>((k) =>
+    k.insertInto('consent_events').values({
+      id: param('id'), contact_id: param('contact'), phone: param('phone'), sender: param('sender'), campaign_id: param('campaign'),
+      kind: 'opt_out', via: 'carrier', keyword: null, message_sid: param<string | null>('sid'), at: param<string>('now'),
+    }),
+  ),
+  undeliverable: query<unknown, { id: string; now: string }>((k) =>
+    k.updateTable('contacts').set({ undeliverable: 1, updated_at: param('now') }).where('id', '=', param<string>('id')).where('undeliverable', '=', 0),
+  ),
+};
 
 export interface CarrierOptOut {
   contactId: string;
@@ -24,12 +36,12 @@ export interface CarrierOptOut {
 
 /** Returns true when the contact was subscribed (or pending) and is now opted out. */
 export function markCarrierOptOut(store: SqliteDb, o: CarrierOptOut, newId: IdGenerator, now: string): boolean {
-  const row = store.prepare(OPT_OUT_SQL).get(now, now, o.contactId) as { phone: string } | undefined;
+  const row = store.get(Q.optOut, { id: o.contactId, now });
   if (!row) return false;
-  store.prepare(CONSENT_SQL).run(newId(), o.contactId, row.phone, o.sender, o.campaignId, o.messageSid, now);
+  store.exec(Q.consent, { id: newId(), contact: o.contactId, phone: row.phone, sender: o.sender, campaign: o.campaignId, sid: o.messageSid, now });
   return true;
 }
 
 export function markUndeliverable(store: SqliteDb, contactId: string, now: string): boolean {
-  return store.prepare(UNDELIVERABLE_SQL).run(now, contactId).changes > 0;
+  return store.exec(Q.undeliverable, { id: contactId, now }) > 0;
 }

@@ -10,9 +10,11 @@
  * REST rows move queued → sending → accepted → sent → delivered | undelivered | failed, or end as
  * suppressed (refused by the gate), unknown (outcome of the request unknown) or canceled (never sent).
  */
+import { sql } from 'kysely';
 import { mayText, type ContactStatus, type OutboundPurpose } from '../../core/compliance';
 import type { IdGenerator } from '../../core/clock';
 import { segmentCount } from '../../core/segments';
+import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 
 export interface OutboundDraft {
@@ -32,7 +34,6 @@ export interface Enqueued {
   accepted: boolean;
 }
 
-
 export type Refusal = 'opted_out' | 'not_subscribed' | 'undeliverable' | 'no_contact';
 
 interface ContactGateRow {
@@ -50,22 +51,58 @@ function verdict(row: ContactGateRow | undefined, purpose: OutboundPurpose): Ref
   if (purpose === 'broadcast' && row.undeliverable === 1) return 'undeliverable';
   return null;
 }
-export const OUTBOX_SQL = {
-  status: 'SELECT status, undeliverable FROM contacts WHERE id = ?',
-  insert:
-    'INSERT INTO outbound_messages (id, contact_id, campaign_id, inbound_id, position, kind, purpose, body, segments, status, created_at, updated_at) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-} as const;
+export const OUTBOX_QUERIES = {
+  status: query<ContactGateRow, { id: string }>((k) => k.selectFrom('contacts').select(['status', 'undeliverable']).where('id', '=', param<string>('id'))),
+  insert: query<unknown, InsertParams>((k) =>
+    k.insertInto('outbound_messages').values({
+      id: param('id'), contact_id: param('contactId'), campaign_id: param('campaignId'), inbound_id: param('inboundId'), position: param('position'),
+      kind: param('kind'), purpose: param('purpose'), body: param('body'), segments: param('segments'), status: param('status'),
+      created_at: param('now'), updated_at: param('now'),
+    }),
+  ),
+  queued: query<{ contact_id: string; purpose: OutboundPurpose }, { id: string }>((k) =>
+    k.selectFrom('outbound_messages').select(['contact_id', 'purpose']).where('id', '=', param<string>('id')).where('status', '=', 'queued')
+      .$narrowType<{ purpose: OutboundPurpose }>(),
+  ),
+  setStatus: query<unknown, { id: string; status: string; now: string }>((k) =>
+    k.updateTable('outbound_messages').set({ status: param('status'), updated_at: param('now') }).where('id', '=', param<string>('id')),
+  ),
+  result: query<unknown, { id: string; status: string; sid: string | null; code: number | null; now: string }>((k) =>
+    k.updateTable('outbound_messages')
+      .set({
+        status: param('status'), twilio_sid: sql<string | null>`coalesce(${param('sid')}, twilio_sid)`,
+        error_code: sql<number | null>`coalesce(${param('code')}, error_code)`, updated_at: param('now'),
+      })
+      .where('id', '=', param<string>('id')),
+  ),
+  bySid: query<{ id: string; status: string }, { sid: string }>((k) =>
+    k.selectFrom('outbound_messages').select(['id', 'status']).where('twilio_sid', '=', param<string>('sid')),
+  ),
+};
+
+interface InsertParams {
+  id: string;
+  contactId: string;
+  campaignId: string | null;
+  inboundId: string | null;
+  position: number;
+  kind: OutboundDraft['kind'];
+  purpose: string;
+  body: string;
+  segments: number;
+  status: string;
+  now: string;
+}
 
 /** Must run inside the transaction that changed the contact, so the status read is current. */
 export function enqueueOutbound(store: SqliteDb, draft: OutboundDraft, newId: IdGenerator, now: string): Enqueued {
-  const row = store.prepare(OUTBOX_SQL.status).get(draft.contactId) as ContactGateRow | undefined;
+  const row = store.get(OUTBOX_QUERIES.status, { id: draft.contactId });
   const accepted = row !== undefined && mayText(row.status, draft.purpose);
   const id = newId();
-  store.prepare(OUTBOX_SQL.insert).run(
-    id, draft.contactId, draft.campaignId, draft.inboundId, draft.position, draft.kind, draft.purpose, draft.body,
-    segmentCount(draft.body), accepted ? draft.delivery : 'suppressed', now, now,
-  );
+  store.exec(OUTBOX_QUERIES.insert, {
+    id, contactId: draft.contactId, campaignId: draft.campaignId, inboundId: draft.inboundId, position: draft.position, kind: draft.kind,
+    purpose: draft.purpose, body: draft.body, segments: segmentCount(draft.body), status: accepted ? draft.delivery : 'suppressed', now,
+  });
   return { id, accepted };
 }
 
@@ -83,27 +120,24 @@ export type SendDraft = Pick<OutboundDraft, 'contactId' | 'campaignId' | 'kind' 
  * transaction that claims the work, immediately before the request is made.
  */
 export function admitForSend(store: SqliteDb, draft: SendDraft, newId: IdGenerator, now: string): Admission {
-  const refusal = verdict(store.prepare(OUTBOX_SQL.status).get(draft.contactId) as ContactGateRow | undefined, draft.purpose);
+  const refusal = verdict(store.get(OUTBOX_QUERIES.status, { id: draft.contactId }), draft.purpose);
   const id = newId();
-  store.prepare(OUTBOX_SQL.insert).run(
-    id, draft.contactId, draft.campaignId, null, 0, draft.kind, draft.purpose, draft.body, segmentCount(draft.body),
-    refusal === null ? 'sending' : 'suppressed', now, now,
-  );
+  store.exec(OUTBOX_QUERIES.insert, {
+    id, contactId: draft.contactId, campaignId: draft.campaignId, inboundId: null, position: 0, kind: draft.kind, purpose: draft.purpose,
+    body: draft.body, segments: segmentCount(draft.body), status: refusal === null ? 'sending' : 'suppressed', now,
+  });
   return { outboundId: id, refusal };
 }
-
-const QUEUED_SQL = "SELECT contact_id, purpose FROM outbound_messages WHERE id = ? AND status = 'queued'";
-const SET_STATUS_SQL = 'UPDATE outbound_messages SET status = ?, updated_at = ? WHERE id = ?';
 
 /**
  * Send-time gate for a row queued earlier (delivery 'queued'): the same check, now. Returns null
  * when the row is no longer queued (another dispatcher took it).
  */
 export function admitQueued(store: SqliteDb, outboundId: string, now: string): Admission | null {
-  const row = store.prepare(QUEUED_SQL).get(outboundId) as { contact_id: string; purpose: OutboundPurpose } | undefined;
+  const row = store.get(OUTBOX_QUERIES.queued, { id: outboundId });
   if (!row) return null;
-  const refusal = verdict(store.prepare(OUTBOX_SQL.status).get(row.contact_id) as ContactGateRow | undefined, row.purpose);
-  store.prepare(SET_STATUS_SQL).run(refusal === null ? 'sending' : 'suppressed', now, outboundId);
+  const refusal = verdict(store.get(OUTBOX_QUERIES.status, { id: row.contact_id }), row.purpose);
+  store.exec(OUTBOX_QUERIES.setStatus, { id: outboundId, status: refusal === null ? 'sending' : 'suppressed', now });
   return { outboundId, refusal };
 }
 
@@ -129,20 +163,16 @@ export function outboundRank(status: string): number | undefined {
   return OUTBOUND_RANK[status];
 }
 
-const RESULT_SQL = 'UPDATE outbound_messages SET status = ?, twilio_sid = coalesce(?, twilio_sid), error_code = coalesce(?, error_code), updated_at = ? WHERE id = ?';
-
 /** Record what happened to a send (inside the caller's transaction). */
 export function recordOutboundResult(
   store: SqliteDb, outboundId: string, r: { status: string; sid?: string | null; errorCode?: number | null }, now: string,
 ): void {
-  store.prepare(RESULT_SQL).run(r.status, r.sid ?? null, r.errorCode ?? null, now, outboundId);
+  store.exec(OUTBOX_QUERIES.result, { id: outboundId, status: r.status, sid: r.sid ?? null, code: r.errorCode ?? null, now });
 }
-
-const PROGRESS_SQL = 'SELECT id, status FROM outbound_messages WHERE twilio_sid = ?';
 
 /** Apply a delivery receipt: only forward, never back (a late "sent" does not undo "delivered"). */
 export function advanceOutboundBySid(store: SqliteDb, sid: string, twilioStatus: string, errorCode: number | null, now: string): boolean {
-  const row = store.prepare(PROGRESS_SQL).get(sid) as { id: string; status: string } | undefined;
+  const row = store.get(OUTBOX_QUERIES.bySid, { sid });
   if (!row) return false;
   const next = outboundStatusFromTwilio(twilioStatus);
   const from = OUTBOUND_RANK[row.status];
