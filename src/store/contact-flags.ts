@@ -1,2 +1,2 @@
 /** Transitional: contact flags moved to src/store/outbox/; this keeps older importers compiling until they move. */
-export * from './outbox/contact-flags';
+export * from './outbox/sqlite-contact-flags';

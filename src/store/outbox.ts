@@ -1,2 +1,2 @@
 /** Transitional: the outbox moved to src/store/outbox/; this keeps older importers compiling until they move. */
-export * from './outbox/gate';
+export * from './outbox/sqlite-gate';

@@ -9,7 +9,7 @@ import { SCHEMA_PATH } from '../../src/store/sqlite/db';
 import { INBOUND_SQL } from '../../src/store/inbound';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import type { DB } from '../../src/store/database';
-import { OUTBOX_QUERIES } from '../../src/store/outbox/gate';
+import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
 
 /** The outbox's prepared queries as a PostgreSQL engine compiles them ($1… placeholders). */
 const postgresCompiler = new Kysely<DB>({

@@ -24,8 +24,8 @@ import type { RecipientStatus } from '../broadcasts/tables';
 import { applyStoredReceipt, recipientStatusFromTwilio } from '../delivery';
 import { param, query, type Query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
-import { markCarrierOptOut, markUndeliverable } from './contact-flags';
-import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './gate';
+import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
+import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './sqlite-gate';
 import type { BroadcastPlan, ClaimBatch, Lease } from './repository';
 
 const REFUSAL_STATUS: Record<Refusal, RecipientStatus> = {

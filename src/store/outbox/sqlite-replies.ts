@@ -13,8 +13,8 @@ import {
 import { applyStoredReceipt } from '../delivery';
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
-import { markCarrierOptOut, markUndeliverable } from './contact-flags';
-import { admitQueued, OUTBOX_QUERIES, outboundStatusFromTwilio, recordOutboundResult } from './gate';
+import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
+import { admitQueued, OUTBOX_QUERIES, outboundStatusFromTwilio, recordOutboundResult } from './sqlite-gate';
 import type { Lease } from './repository';
 
 interface Details {

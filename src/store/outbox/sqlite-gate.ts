@@ -9,6 +9,9 @@
  *
  * REST rows move queued → sending → accepted → sent → delivered | undelivered | failed, or end as
  * suppressed (refused by the gate), unknown (outcome of the request unknown) or canceled (never sent).
+ *
+ * These are the SQLite engine's functions: they run inside the caller's synchronous transaction
+ * (the inbound repository's savepoint, the dispatcher's claim); the policy itself is `verdict`.
  */
 import { sql } from 'kysely';
 import { mayText, type ContactStatus, type OutboundPurpose } from '../../core/compliance';
