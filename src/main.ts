@@ -1,11 +1,12 @@
 /** Entry point: loadConfig → open the database → build the app → listen; SIGTERM drains. */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createDispatcher } from './wiring/broadcasts';
 import type { Config } from './wiring/config';
 import { buildApp } from './http/app';
 import { drainable } from './http/drain';
 import { withFastSmsWebhook } from './http/fast-webhook';
+import { createGatewayServer } from './http/server';
 import { createLogger } from './shared/logger';
 import { createContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
@@ -57,11 +58,11 @@ function main(): void {
   dispatcher.start();
   // POST /twilio/sms skips express (same code, same answers; see http/fast-webhook.ts).
   const front = drainable(withFastSmsWebhook(ctx, app));
-  const server: Server = createServer(front.listener);
+  // Timeouts and a connection cap against slow or piled-up clients (see http/server.ts).
+  const server: Server = createGatewayServer(front.listener);
   server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
   });
-  server.keepAliveTimeout = 65_000;
   server.on('error', (err) => {
     logger.fatal({ err: err.message }, 'server error');
     process.exit(1);

@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors';
 import { statusWebhook } from '../twilio/status';
 import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
+import { untrustedProxyHint } from './client-address';
 import { broadcastsApi } from './broadcasts-api';
 import { campaignsApi } from './campaigns-api';
 import { consolePages } from './pages';
@@ -15,8 +16,10 @@ import { errorAnswer } from './error-response';
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // TRUST_PROXY names the reverse proxy in front, so req.ip is the client behind it (throttles count per client).
+  app.set('trust proxy', ctx.config.trustProxy);
   app.set('etag', false);
+  app.use(untrustedProxyHint(ctx));
 
   app.post('/twilio/sms', twilioForm, smsWebhook(ctx));
   app.post('/twilio/status', twilioForm, statusWebhook(ctx));

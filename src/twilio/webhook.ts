@@ -26,6 +26,11 @@ export const twilioForm = express.urlencoded({ extended: false, limit: TWILIO_FO
 /** 403 unless `signature` is Twilio's for PUBLIC_BASE_URL + originalUrl and these params. */
 export function checkSignature(ctx: AppContext, originalUrl: string, signature: string | undefined, params: FormParams): void {
   if (!signature) throw new AppError('bad_signature', 'missing X-Twilio-Signature header');
+  // Twilio requests a path ("/twilio/sms?…"). An absolute-form target ("POST http://host/twilio/sms")
+  // would be glued onto PUBLIC_BASE_URL as a URL Twilio never signed, and one that cannot be parsed.
+  if (!originalUrl.startsWith('/') || originalUrl.startsWith('//')) {
+    throw new AppError('bad_request', 'the request target must be a path such as /twilio/sms, not an absolute URL');
+  }
   const url = signedUrl(ctx.config.publicBaseUrl, originalUrl);
   if (!isValidTwilioSignature(ctx.config.twilio.authToken, signature, url, params)) {
     throw new AppError('bad_signature', 'X-Twilio-Signature does not match this request');

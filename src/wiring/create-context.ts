@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { systemClock, type Clock, type IdGenerator } from '../core/clock';
+import { CredentialThrottle } from '../core/attempts';
 import { FloodGuard } from '../core/flood';
 import { uuid } from '../shared/ids';
-import { LiveHub } from '../live/hub';
+import { LiveHub, type LiveHubOptions } from '../live/hub';
 import { statsNow } from '../live/stats';
 import { seedDemo } from '../seed';
 import { CampaignRegistry } from '../store/campaign-registry';
@@ -15,6 +16,8 @@ import { openSqliteStore } from '../store/sqlite/store';
 export interface RuntimeOptions {
   clock?: Clock;
   newId?: IdGenerator;
+  /** Live-hub limits (benchmarks connect 1,000 screens to one link from one address). */
+  live?: LiveHubOptions;
 }
 
 export function createContext(config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
@@ -26,9 +29,10 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     if (config.seedDemo) seedDemo(db, clock, newId, logger);
     const registry = new CampaignRegistry(db, logger);
     const inbound = new InboundStore(db, registry, newId);
-    const live = new LiveHub((campaignId) => statsNow(db, campaignId, clock.now()), logger);
+    const live = new LiveHub((campaignId) => statsNow(db, campaignId, clock.now()), logger, options.live);
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
-    return { config, store, db, registry, inbound, flood, logger, clock, newId, live };
+    const credentialThrottle = new CredentialThrottle();
+    return { config, store, db, registry, inbound, flood, credentialThrottle, logger, clock, newId, live };
   } catch (err) {
     db.close();
     throw err;
