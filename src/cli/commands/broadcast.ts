@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { Config } from '../wiring/config';
-import type { BroadcastCounts } from '../usecases/broadcasts/counts';
-import type { BroadcastPreview } from '../usecases/broadcasts/preview';
-import type { BroadcastView } from '../usecases/broadcasts/service';
+import type { Config } from '../../wiring/config';
+import type { BroadcastCounts } from '../../usecases/broadcasts/counts';
+import type { BroadcastPreview } from '../../usecases/broadcasts/preview';
+import type { BroadcastView } from '../../usecases/broadcasts/service';
 
 interface Common {
   url?: string;
