@@ -24,9 +24,9 @@ export function buildApp(ctx: AppContext): express.Express {
   app.post('/twilio/sms', twilioForm, smsWebhook(ctx));
   app.post('/twilio/status', twilioForm, statusWebhook(ctx));
 
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', async (_req, res) => {
     try {
-      ctx.db.prepare('SELECT 1 AS ok').get();
+      await ctx.store.ping();
       res.json({ status: 'ok', database: 'ok', localMode: ctx.config.localMode });
     } catch (err) {
       ctx.logger.error({ err: (err as Error).message }, 'health check: database unreachable');

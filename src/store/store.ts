@@ -11,6 +11,12 @@
 
 import type { BroadcastRepository } from './broadcasts/repository';
 import type { OutboxRepository } from './outbox/repository';
+import type { ExportsRepository } from './exports/repository';
+import type { ImportsRepository } from './imports/repository';
+import type { CampaignsRepository } from './campaigns/repository';
+import type { ContactsRepository } from './contacts/repository';
+import type { LiveRepository } from './live/repository';
+import type { SessionsRepository } from './sessions/repository';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -18,6 +24,12 @@ export interface Store {
   readonly engine: StoreEngine;
   readonly broadcasts: BroadcastRepository;
   readonly outbox: OutboxRepository;
+  readonly exports: ExportsRepository;
+  readonly imports: ImportsRepository;
+  readonly campaigns: CampaignsRepository;
+  readonly contacts: ContactsRepository;
+  readonly sessions: SessionsRepository;
+  readonly live: LiveRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

@@ -2,7 +2,7 @@
 import { parseCampaign } from '../../src/core/campaign';
 import { decideInbound, type ContactSnapshot, type InboundInput } from '../../src/core/inbound';
 import { KeywordIndex } from '../../src/core/keywords';
-import { DEMO_CAMPAIGN } from '../../src/seed';
+import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 
 const parsed = parseCampaign(DEMO_CAMPAIGN);
 if (!parsed.ok) throw new Error('demo campaign invalid');

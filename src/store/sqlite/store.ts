@@ -4,18 +4,35 @@
  */
 import { SqliteBroadcasts } from '../broadcasts/sqlite';
 import { SqliteOutbox } from '../outbox/sqlite';
+import { SqliteExportsRepository } from '../exports/sqlite';
+import { SqliteImportsRepository } from '../imports/sqlite';
 import type { Store } from '../store';
+import { SqliteCampaigns } from '../campaigns/sqlite';
+import { SqliteContacts } from '../contacts/sqlite';
+import { SqliteLive } from '../live/sqlite';
+import { SqliteSessions } from '../sessions/sqlite';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
-
+  readonly exports: SqliteExportsRepository;
+  readonly imports: SqliteImportsRepository;
   readonly broadcasts: SqliteBroadcasts;
   readonly outbox: SqliteOutbox;
+  readonly campaigns: SqliteCampaigns;
+  readonly contacts: SqliteContacts;
+  readonly sessions: SqliteSessions;
+  readonly live: SqliteLive;
 
   constructor(readonly db: SqliteDb) {
+    this.exports = new SqliteExportsRepository(db);
+    this.imports = new SqliteImportsRepository(db);
     this.broadcasts = new SqliteBroadcasts(db);
     this.outbox = new SqliteOutbox(db);
+    this.campaigns = new SqliteCampaigns(db);
+    this.contacts = new SqliteContacts(db);
+    this.sessions = new SqliteSessions(db);
+    this.live = new SqliteLive(db);
   }
 
   async ping(): Promise<void> {
