@@ -15,8 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import twilio from 'twilio';
-import { BroadcastService } from '../src/broadcast/service';
-import { createDispatcher } from '../src/broadcast/wiring';
+import { BroadcastService } from '../src/usecases/broadcasts/service';
+import { createDispatcher } from '../src/wiring/broadcasts';
 import { loadConfig } from '../src/wiring/config';
 import { systemClock } from '../src/core/clock';
 import { uuid } from '../src/shared/ids';
@@ -145,16 +145,16 @@ async function runDispatch(url: string, n: number, rate: number | null): Promise
       member.run(campaignId, id, now);
     }
   });
-  const svc = new BroadcastService({ store: s, clock: systemClock, newId: uuid, sendRateMps: rate ?? 100, quietHours: null, footerText: config.broadcastFooter });
-  const b = svc.create({ name: 'bench', template: 'Thanks for coming, {{first_name|friend}}! Canvass Saturday 10am.', audience: { campaigns: [campaignId] } });
-  svc.send(b.id);
+  const svc = new BroadcastService({ store: ctx.store, clock: systemClock, newId: uuid, sendRateMps: rate ?? 100, quietHours: null, footerText: config.broadcastFooter });
+  const b = await svc.create({ name: 'bench', template: 'Thanks for coming, {{first_name|friend}}! Canvass Saturday 10am.', audience: { campaigns: [campaignId] } });
+  await svc.send(b.id);
   const dispatcher = createDispatcher(ctx, { rateMps: rate, concurrency: IN_FLIGHT });
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   await dispatcher.runUntilIdle();
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuPercent(cpu0, seconds);
-  const view = svc.get(b.id);
+  const view = await svc.get(b.id);
   if (view.status !== 'done' || view.counts.queued !== n) throw new Error(`broadcast not complete: ${JSON.stringify(view.counts)}`);
   const snap = s.first(s.db.selectFrom('broadcasts').select(['started_at', 'snapshot_at']).where('id', '=', b.id))!;
   const result: PhaseResult = {

@@ -3,7 +3,7 @@
  * sending process next to the gateway (leases keep them from sending one text twice) and for
  * tests. Same configuration as the gateway; SIGTERM lets in-flight sends finish.
  */
-import { createDispatcher } from './broadcast/wiring';
+import { createDispatcher } from './wiring/broadcasts';
 import { createLogger } from './shared/logger';
 import { createContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
@@ -20,8 +20,8 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'dispatcher stopping: finishing in-flight sends');
-    void dispatcher.stop().then(() => {
-      ctx.db.close();
+    void dispatcher.stop().then(async () => {
+      await ctx.store.close();
       logger.flush?.();
       process.exit(0);
     });

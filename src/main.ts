@@ -1,7 +1,7 @@
 /** Entry point: loadConfig → open the database → build the app → listen; SIGTERM drains. */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { createDispatcher } from './broadcast/wiring';
+import { createDispatcher } from './wiring/broadcasts';
 import type { Config } from './wiring/config';
 import { buildApp } from './http/app';
 import { drainable } from './http/drain';

@@ -9,8 +9,12 @@ import type { CampaignMembersTable, CampaignsTable, KeywordsTable } from './camp
 import type { ContactsTable } from './contacts/tables';
 import type { LiveDisplaysTable } from './live/tables';
 import type { ConsoleSessionsTable } from './sessions/tables';
+import type { BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
+import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 
 export type { CampaignMembersTable, CampaignsTable, ContactsTable, ConsoleSessionsTable, KeywordsTable, LiveDisplaysTable };
+export type { Broadcast, BroadcastRecipient, BroadcastRecipientsTable, BroadcastStatus, BroadcastsTable, RecipientStatus } from './broadcasts/tables';
+export type { OutboundMessage, OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 
 export interface SettingsTable { key: string; value: string }
 
@@ -42,23 +46,6 @@ export interface InboundMessagesTable {
   received_at: string;
 }
 
-export interface OutboundMessagesTable {
-  id: string;
-  contact_id: string;
-  campaign_id: string | null;
-  inbound_id: string | null;
-  position: number;
-  kind: 'reply' | 'broadcast' | 'system';
-  purpose: string;
-  body: string;
-  segments: number;
-  status: string;
-  twilio_sid: string | null;
-  error_code: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
 export interface ConsentEventsTable {
   id: string;
   contact_id: string;
@@ -80,58 +67,6 @@ export interface PledgesTable {
   frequency: 'monthly' | 'once';
   message_sid: string | null;
   at: string;
-}
-
-export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'done' | 'canceled';
-
-export interface BroadcastsTable {
-  id: string;
-  name: string;
-  template: string;
-  audience: string;
-  status: BroadcastStatus;
-  send_at: string | null;
-  footer: number;
-  recipients: number | null;
-  snapshot_at: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-export type RecipientStatus =
-  | 'pending' | 'sending' | 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed'
-  | 'opted_out' | 'undeliverable' | 'unknown' | 'canceled';
-
-export interface BroadcastRecipientsTable {
-  broadcast_id: string;
-  contact_id: string;
-  campaign_id: string;
-  keyword: string | null;
-  seq: number;
-  time_zone: string;
-  status: RecipientStatus;
-  outbound_id: string | null;
-  twilio_sid: string | null;
-  error_code: number | null;
-  segments: number | null;
-  attempts: number;
-  not_before: string | null;
-  lease_owner: string | null;
-  lease_until: string | null;
-  created_at: string;
-  updated_at: string;
-  sent_at: string | null;
-}
-
-export interface OutboxLeasesTable {
-  outbound_id: string;
-  lease_owner: string | null;
-  lease_until: string | null;
-  attempts: number;
-  not_before: string | null;
 }
 
 export interface MessageReceiptsTable {
@@ -169,8 +104,5 @@ export type NewContact = Insertable<ContactsTable>;
 export type ContactUpdate = Updateable<ContactsTable>;
 export type Campaign = Selectable<CampaignsTable>;
 export type Conversation = Selectable<ConversationsTable>;
-export type OutboundMessage = Selectable<OutboundMessagesTable>;
 export type ConsentEvent = Selectable<ConsentEventsTable>;
 export type Pledge = Selectable<PledgesTable>;
-export type Broadcast = Selectable<BroadcastsTable>;
-export type BroadcastRecipient = Selectable<BroadcastRecipientsTable>;

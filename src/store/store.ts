@@ -9,6 +9,8 @@
  * pragmas, pools) stay inside the engine's folder and never appear here.
  */
 
+import type { BroadcastRepository } from './broadcasts/repository';
+import type { OutboxRepository } from './outbox/repository';
 import type { ExportsRepository } from './exports/repository';
 import type { ImportsRepository } from './imports/repository';
 import type { CampaignsRepository } from './campaigns/repository';
@@ -20,6 +22,8 @@ export type StoreEngine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: StoreEngine;
+  readonly broadcasts: BroadcastRepository;
+  readonly outbox: OutboxRepository;
   readonly exports: ExportsRepository;
   readonly imports: ImportsRepository;
   readonly campaigns: CampaignsRepository;

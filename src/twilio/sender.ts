@@ -1,83 +1,20 @@
 /**
- * Sends one text through the official twilio client and says what happened, as a typed outcome
- * the dispatcher can act on (nyaruka/courier style: the error decides, not the caller's guess):
- *   ok            Twilio accepted it (sid, status)
- *   opted_out     21610: the recipient replied STOP to Twilio/carrier → mark opted out
- *   undeliverable 21211 / 21614 / 21635: invalid or landline number → mark undeliverable
- *   retryable     429 / 20429, or the connection was refused: NOT sent, safe to send again later
- *   rejected      any other 4xx: not sent, do not retry (accountLevel: every send would fail)
- *   unknown       timeout, reset, 5xx: it may or may not have been sent. Never resend blindly;
- *                 `lookup` asks Twilio whether the message exists.
- * In local mode (no credentials) nothing leaves the machine: the text is logged with a fake SID.
+ * Sends one text through the official twilio client and says what happened, as a domain outcome
+ * (src/core/sending.ts; the error codes are read in ./error-codes.ts). Implements the
+ * dispatcher's TextSender port. `lookup` asks Twilio whether a message whose outcome was unknown
+ * exists. In local mode (no credentials) nothing leaves the machine: the text is logged with a
+ * fake SID.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Twilio } from 'twilio';
-import type { Config } from '../wiring/config';
+import type { LookupOutcome, OutgoingText, SendOutcome } from '../core/sending';
 import { maskPhone } from '../shared/logger';
+import type { TextSender } from '../usecases/broadcasts/text-sender';
+import type { Config } from '../wiring/config';
+import { classifySendError } from './error-codes';
 
-export interface OutgoingText {
-  to: string;
-  /** Our sender: a short code "62262" or an E.164 number. Ignored when a Messaging Service is configured. */
-  from: string;
-  body: string;
-}
-
-export type SendOutcome =
-  | { kind: 'ok'; sid: string; status: string }
-  | { kind: 'opted_out'; code: number; message: string }
-  | { kind: 'undeliverable'; code: number; message: string }
-  | { kind: 'retryable'; code: number | null; httpStatus: number | null; message: string }
-  | { kind: 'rejected'; code: number | null; httpStatus: number; message: string; accountLevel: boolean }
-  | { kind: 'unknown'; code: number | null; httpStatus: number | null; message: string };
-
-export type LookupOutcome =
-  | { kind: 'found'; sid: string; status: string; errorCode: number | null }
-  | { kind: 'absent' }
-  | { kind: 'error'; message: string };
-
-export interface Sender {
-  readonly mode: 'twilio' | 'local';
-  send(text: OutgoingText): Promise<SendOutcome>;
-  /**
-   * Did a text with this body reach Twilio for this number since `since`? (reconciliation)
-   * Messages for which `known(sid)` is true are already accounted for and are skipped.
-   */
-  lookup(text: OutgoingText, since: Date, known?: (sid: string) => boolean): Promise<LookupOutcome>;
-}
-
-export const OPTED_OUT_CODES = new Set([21610]);
-export const UNDELIVERABLE_CODES = new Set([21211, 21614, 21635]);
-/** Errors about our account or sender, not the recipient: pause the broadcast instead of failing everyone. */
-export const ACCOUNT_LEVEL_CODES = new Set([20003, 20005, 20008, 21212, 21603, 21606, 21608, 21659, 30002]);
-/** No connection was ever made, so nothing can have been sent. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-interface TwilioishError {
-  status?: unknown;
-  code?: unknown;
-  message?: unknown;
-}
-
-export function classifySendError(err: unknown): Exclude<SendOutcome, { kind: 'ok' }> {
-  const e = (err ?? {}) as TwilioishError;
-  const message = typeof e.message === 'string' ? e.message : String(err);
-  const code = typeof e.code === 'number' ? e.code : null;
-  const httpStatus = typeof e.status === 'number' ? e.status : null;
-  if (httpStatus === null) {
-    // No HTTP answer: axios/network error with a string code.
-    if (typeof e.code === 'string' && NOT_CONNECTED.has(e.code)) return { kind: 'retryable', code: null, httpStatus: null, message };
-    return { kind: 'unknown', code: null, httpStatus: null, message };
-  }
-  if (httpStatus === 429 || code === 20429) return { kind: 'retryable', code, httpStatus, message };
-  if (httpStatus >= 500) return { kind: 'unknown', code, httpStatus, message };
-  if (code !== null && OPTED_OUT_CODES.has(code)) return { kind: 'opted_out', code, message };
-  if (code !== null && UNDELIVERABLE_CODES.has(code)) return { kind: 'undeliverable', code, message };
-  const accountLevel = httpStatus === 401 || httpStatus === 403 || (code !== null && ACCOUNT_LEVEL_CODES.has(code));
-  return { kind: 'rejected', code, httpStatus, message, accountLevel };
-}
-
-export class TwilioSender implements Sender {
+export class TwilioSender implements TextSender {
   readonly mode = 'twilio' as const;
   private readonly statusCallback: string;
 
@@ -102,20 +39,22 @@ export class TwilioSender implements Sender {
     }
   }
 
-  async lookup(text: OutgoingText, since: Date, known: (sid: string) => boolean = () => false): Promise<LookupOutcome> {
+  async lookup(text: OutgoingText, since: Date, known: (sid: string) => Promise<boolean> = async () => false): Promise<LookupOutcome> {
     try {
       const page = await this.client.messages.page({ to: text.to, pageSize: 50 });
       const mg = this.config.twilio.messagingServiceSid;
       // An hour of slack for clock differences between us and Twilio.
       const earliest = since.getTime() - 3_600_000;
-      const hit = page.instances.find(
+      const candidates = page.instances.filter(
         (m) =>
           m.body === text.body &&
-          !known(m.sid) &&
           (mg ? m.messagingServiceSid === mg : m.from === text.from) &&
           (!(m.dateCreated instanceof Date) || Number.isNaN(m.dateCreated.getTime()) || m.dateCreated.getTime() >= earliest),
       );
-      return hit ? { kind: 'found', sid: hit.sid, status: hit.status, errorCode: hit.errorCode ?? null } : { kind: 'absent' };
+      for (const hit of candidates) {
+        if (!(await known(hit.sid))) return { kind: 'found', sid: hit.sid, status: hit.status, errorCode: hit.errorCode ?? null };
+      }
+      return { kind: 'absent' };
     } catch (err) {
       return { kind: 'error', message: (err as Error).message };
     }
@@ -127,7 +66,7 @@ export function fakeSid(): string {
 }
 
 /** Local mode: the outbox row is the record; the log line is the "delivery". */
-export class LocalSender implements Sender {
+export class LocalSender implements TextSender {
   readonly mode = 'local' as const;
   constructor(private readonly logger: Logger) {}
 
@@ -142,6 +81,6 @@ export class LocalSender implements Sender {
   }
 }
 
-export function createSender(config: Config, logger: Logger, client: () => Twilio): Sender {
+export function createSender(config: Config, logger: Logger, client: () => Twilio): TextSender {
   return config.localMode ? new LocalSender(logger) : new TwilioSender(client(), config);
 }

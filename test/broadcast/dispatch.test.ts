@@ -3,7 +3,7 @@
  * request carries, counts, completion, replies before bulk, Messaging Service routing, local mode.
  */
 import { BaseUrlRequestClient } from '../../src/twilio/client';
-import { enqueueOutbound } from '../../src/store/outbox';
+import { enqueueOutbound } from '../../src/store/outbox/sqlite-gate';
 import { admin, ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL } from '../helpers/app';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';
 

@@ -4,7 +4,7 @@
  * fail, account-level errors pause the broadcast, and a timeout / 5xx / dropped connection is
  * NOT resent blindly: the row is "unknown" until the message is looked up at Twilio.
  */
-import { enqueueOutbound } from '../../src/store/outbox';
+import { enqueueOutbound } from '../../src/store/outbox/sqlite-gate';
 import { admin } from '../helpers/app';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';
 import type { Behaviour } from '../helpers/fake-twilio';

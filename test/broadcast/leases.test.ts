@@ -6,11 +6,11 @@
  */
 import { Writable } from 'node:stream';
 import twilio from 'twilio';
-import { snapshotAudience, type Audience } from '../../src/broadcast/audience';
-import { campaignInfo } from '../../src/broadcast/preview';
-import { RecipientQueue } from '../../src/broadcast/recipient-queue';
-import { VirtualTimer } from '../../src/broadcast/rate-limiter';
-import { createDispatcher } from '../../src/broadcast/wiring';
+import type { Audience } from '../../src/core/audience';
+import { addMs } from '../../src/core/sending';
+import { snapshotAudience } from '../../src/usecases/broadcasts/audience';
+import { VirtualTimer } from '../../src/usecases/broadcasts/rate-limiter';
+import { createDispatcher } from '../../src/wiring/broadcasts';
 import { createLogger } from '../../src/shared/logger';
 import { createContext } from '../../src/wiring/create-context';
 import { BaseUrlRequestClient } from '../../src/twilio/client';
@@ -56,10 +56,10 @@ describe('leases', () => {
   async function claimAsDeadDispatcher(owner: string, count: number, leaseMs = 60_000) {
     const b = await h.sendNow({ name: 'crashed', template: 'Hi', audience: { campaigns: [h.demoCampaignId] } });
     const row = h.ctx.db.first(h.ctx.db.db.selectFrom('broadcasts').selectAll().where('id', '=', b.id))!;
-    await snapshotAudience(h.ctx.db, b.id, JSON.parse(row.audience) as Audience, () => h.clock.now().toISOString());
-    const plan = { id: b.id, template: row.template, footer: null, campaigns: campaignInfo(h.ctx.db, [h.demoCampaignId]) };
-    const dead = new RecipientQueue(h.ctx.db, h.ctx.newId, owner, leaseMs);
-    const { items } = dead.claim(plan, null, h.clock.now().toISOString(), count);
+    await snapshotAudience(h.ctx.store, b.id, JSON.parse(row.audience) as Audience, () => h.clock.now().toISOString());
+    const plan = { id: b.id, template: row.template, footer: null, campaigns: await h.ctx.store.broadcasts.campaignInfo([h.demoCampaignId]) };
+    const now = h.clock.now().toISOString();
+    const { items } = await h.ctx.store.outbox.claimBulk(plan, null, count, { owner, until: addMs(now, leaseMs) }, h.ctx.newId, now);
     expect(items).toHaveLength(count);
     return { broadcastId: b.id, items };
   }
@@ -110,8 +110,8 @@ describe('leases', () => {
     const b = await h.createBroadcast({ name: 'x', template: 'Hi', audience: { campaigns: [h.demoCampaignId] } });
     const audience = b.audience as Audience;
     const at = () => h.clock.now().toISOString();
-    expect(await snapshotAudience(h.ctx.db, b.id, audience, at, 2)).toBe(5);
-    expect(await snapshotAudience(h.ctx.db, b.id, audience, at, 3)).toBe(5);
+    expect(await snapshotAudience(h.ctx.store, b.id, audience, at, 2)).toBe(5);
+    expect(await snapshotAudience(h.ctx.store, b.id, audience, at, 3)).toBe(5);
     const rows = h.ctx.db.all(h.ctx.db.db.selectFrom('broadcast_recipients').select('contact_id').where('broadcast_id', '=', b.id));
     expect(new Set(rows.map((r) => r.contact_id)).size).toBe(5);
   });

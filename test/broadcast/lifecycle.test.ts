@@ -3,7 +3,7 @@
  * STOP mid-broadcast (through the real signed webhook), pause / resume / cancel mid-send,
  * scheduling with the injected clock, edits, conflicts.
  */
-import { enqueueOutbound } from '../../src/store/outbox';
+import { enqueueOutbound } from '../../src/store/outbox/sqlite-gate';
 import request from 'supertest';
 import { admin, ADMIN_TOKEN, text } from '../helpers/app';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/wiring/config';
 import { systemClock } from '../../src/core/clock';
-import { BroadcastService } from '../../src/broadcast/service';
+import { BroadcastService } from '../../src/usecases/broadcasts/service';
 import { createLogger } from '../../src/shared/logger';
 import { createContext } from '../../src/wiring/create-context';
 import { uuid } from '../../src/shared/ids';
@@ -38,7 +38,7 @@ function quiet() {
 }
 
 /** A database with the demo campaign, `n` subscribed supporters, and a broadcast started (status sending). */
-function seed(dbFile: string, n: number): { broadcastId: string; phones: string[] } {
+async function seed(dbFile: string, n: number): Promise<{ broadcastId: string; phones: string[] }> {
   const config = loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, SEED_DEMO: 'true', QUIET_HOURS: 'off' });
   const ctx = createContext(config, quiet(), { clock: systemClock, newId: uuid });
   try {
@@ -53,9 +53,9 @@ function seed(dbFile: string, n: number): { broadcastId: string; phones: string[
         s.prepare("INSERT INTO campaign_members (campaign_id, contact_id, keyword, joined_at) VALUES (?, ?, 'JOIN', ?)").run(campaignId, id, now);
       });
     });
-    const svc = new BroadcastService({ store: s, clock: systemClock, newId: uuid, sendRateMps: 200, quietHours: null, footerText: 'Reply STOP to opt out' });
-    const b = svc.create({ name: 'After the rally', template: 'Thanks {{first_name|friend}}! Canvass Sat 10am.', audience: { campaigns: [campaignId] } });
-    svc.send(b.id);
+    const svc = new BroadcastService({ store: ctx.store, clock: systemClock, newId: uuid, sendRateMps: 200, quietHours: null, footerText: 'Reply STOP to opt out' });
+    const b = await svc.create({ name: 'After the rally', template: 'Thanks {{first_name|friend}}! Canvass Sat 10am.', audience: { campaigns: [campaignId] } });
+    await svc.send(b.id);
     return { broadcastId: b.id, phones };
   } finally {
     ctx.db.close();
@@ -129,7 +129,7 @@ describe('crash safety with real processes', () => {
 
   test('SIGKILL mid-broadcast, restart: it resumes by itself and every supporter gets exactly one text', async () => {
     const dbFile = tempDbFile();
-    const { broadcastId, phones } = seed(dbFile, 800);
+    const { broadcastId, phones } = await seed(dbFile, 800);
 
     const first = start('main.js', env(dbFile, fake));
     children.push(first);
@@ -160,7 +160,7 @@ describe('crash safety with real processes', () => {
 
   test('two dispatcher processes on one database never send the same recipient twice', async () => {
     const dbFile = tempDbFile();
-    const { broadcastId, phones } = seed(dbFile, 600);
+    const { broadcastId, phones } = await seed(dbFile, 600);
     const a = start('dispatch-main.js', env(dbFile, fake));
     const b = start('dispatch-main.js', env(dbFile, fake));
     children.push(a, b);
@@ -183,7 +183,7 @@ describe('the rallytext broadcast CLI against a running gateway', () => {
         srv.close(() => resolve(p));
       });
     });
-    const { broadcastId: first } = seed(dbFile, 3);
+    const { broadcastId: first } = await seed(dbFile, 3);
     const e = env(dbFile, fake, { PORT: String(port) });
     const gateway = start('main.js', e);
     try {

@@ -2,8 +2,8 @@
  * Quiet hours in the recipient's local time (ZIP, else area code), with an injected clock:
  * texts outside the window wait for it and are never dropped; the status counts them as waiting.
  */
-import { isOpen, localMinutes, zoneForContact } from '../../src/broadcast/quiet-hours';
-import { stateForZip, zip3sForState } from '../../src/broadcast/time-zones';
+import { isOpen, localMinutes, zoneForContact } from '../../src/core/quiet-hours';
+import { stateForZip, zip3sForState } from '../../src/core/time-zones';
 import { broadcastHarness, sentBodies } from '../helpers/broadcast';
 
 const WINDOW = { start: '08:00', end: '21:00' };

@@ -1,5 +1,5 @@
 /** The segment rate limiter in virtual time: burst allowance, steady pacing, corrections, 429 holds. */
-import { SegmentRateLimiter, VirtualTimer } from '../../src/broadcast/rate-limiter';
+import { SegmentRateLimiter, VirtualTimer } from '../../src/usecases/broadcasts/rate-limiter';
 
 describe('SegmentRateLimiter', () => {
   test('paces segments at the rate after a 100 ms burst', async () => {

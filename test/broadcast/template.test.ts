@@ -5,7 +5,7 @@
  */
 import { loadConfig } from '../../src/wiring/config';
 import { segmentInfo } from '../../src/core/segments';
-import { composeBody, nonGsmCharacters } from '../../src/broadcast/template';
+import { composeBody, nonGsmCharacters } from '../../src/core/broadcast-template';
 import { admin, testEnv } from '../helpers/app';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';
 

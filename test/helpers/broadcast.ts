@@ -6,10 +6,10 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Dispatcher, DispatcherDeps } from '../../src/broadcast/dispatcher';
-import type { BroadcastView } from '../../src/broadcast/service';
-import { VirtualTimer } from '../../src/broadcast/rate-limiter';
-import { createDispatcher } from '../../src/broadcast/wiring';
+import type { Dispatcher, DispatcherDeps } from '../../src/usecases/broadcasts/dispatcher';
+import type { BroadcastView } from '../../src/usecases/broadcasts/service';
+import { VirtualTimer } from '../../src/usecases/broadcasts/rate-limiter';
+import { createDispatcher } from '../../src/wiring/broadcasts';
 import { ACCOUNT_SID, admin, AUTH_TOKEN, testApp, type TestApp } from './app';
 import { fakeTwilioApi, type FakeTwilio } from './fake-twilio';
 

@@ -7,7 +7,20 @@ import fs from 'node:fs';
 import { Client } from 'pg';
 import { SCHEMA_PATH } from '../../src/store/sqlite/db';
 import { INBOUND_SQL } from '../../src/store/inbound';
-import { OUTBOX_SQL } from '../../src/store/outbox';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import type { DB } from '../../src/store/database';
+import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
+
+/** The outbox's prepared queries as a PostgreSQL engine compiles them ($1… placeholders). */
+const postgresCompiler = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+const OUTBOX_SQL = Object.fromEntries(Object.entries(OUTBOX_QUERIES).map(([k, q]) => [k, q.compileFor(postgresCompiler).sql]));
 
 const schemaName = `rallytext_portability_${process.pid}`;
 let pg: Client;

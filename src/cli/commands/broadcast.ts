@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../../wiring/config';
-import type { BroadcastCounts } from '../../broadcast/counts';
-import type { BroadcastPreview } from '../../broadcast/preview';
-import type { BroadcastView } from '../../broadcast/service';
+import type { BroadcastCounts } from '../../usecases/broadcasts/counts';
+import type { BroadcastPreview } from '../../usecases/broadcasts/preview';
+import type { BroadcastView } from '../../usecases/broadcasts/service';
 
 interface Common {
   url?: string;

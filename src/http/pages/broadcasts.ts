@@ -8,11 +8,10 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import type { FieldProblem } from '../../core/flow';
 import { AppError } from '../../shared/errors';
-import type { BroadcastPreview } from '../../broadcast/preview';
-import type { BroadcastView } from '../../broadcast/service';
-import { BROADCAST_FIELDS } from '../../broadcast/template';
-import { broadcastService } from '../../broadcast/wiring';
-import { listCampaigns } from '../../store/campaigns';
+import type { BroadcastPreview } from '../../usecases/broadcasts/preview';
+import type { BroadcastView } from '../../usecases/broadcasts/service';
+import { BROADCAST_FIELDS } from '../../core/broadcast-template';
+import { broadcastService } from '../broadcast-service';
 import type { ConsoleSession } from '../session';
 import { broadcastBody, broadcastFormFromBody, blankBroadcastForm, type BroadcastForm } from './broadcast-form';
 import { addExportsSection } from './exports';
@@ -191,8 +190,8 @@ ${Object.keys(c.errors).length ? html`<p>Error codes: ${Object.entries(c.errors)
   return consolePage({ title: b.name, session, active: 'broadcasts', body, flash, scripts: ['broadcast.js'] });
 }
 
-addExportsSection((ctx, session) => {
-  const list = broadcastService(ctx).list().filter((b) => b.status !== 'draft');
+addExportsSection(async (ctx, session) => {
+  const list = (await broadcastService(ctx).list()).filter((b) => b.status !== 'draft');
   if (list.length === 0) return html``;
   return html`<section class="panel export" aria-labelledby="bc-export-title"><h2 id="bc-export-title">Broadcast delivery reports</h2>
 <form method="get" action="/exports/download"><input type="hidden" name="kind" value="broadcast">
@@ -207,17 +206,17 @@ export function broadcastPages(ctx: AppContext): Router {
   const r = Router();
   const admin = requirePage(ctx, 'admin');
   const svc = broadcastService(ctx);
-  const campaigns = () => listCampaigns(ctx.db).map((c) => ({ id: c.id, name: c.name, keyword: c.keywords[0]?.word ?? '' }));
-  const compose = (session: ConsoleSession, form: BroadcastForm, problems: FieldProblem[], preview: BroadcastPreview | null) =>
-    composePage({ session, form, problems, preview, footerText: ctx.config.broadcastFooter, campaigns: campaigns() });
+  const campaigns = () => svc.campaignChoices();
+  const compose = async (session: ConsoleSession, form: BroadcastForm, problems: FieldProblem[], preview: BroadcastPreview | null) =>
+    composePage({ session, form, problems, preview, footerText: ctx.config.broadcastFooter, campaigns: await campaigns() });
 
-  r.get('/broadcasts', admin, (req: Request, res: Response) => {
-    res.type('html').send(listPage(pageSession(req), svc.list()));
+  r.get('/broadcasts', admin, async (req: Request, res: Response) => {
+    res.type('html').send(listPage(pageSession(req), await svc.list()));
   });
 
-  r.get('/broadcasts/new', admin, (req: Request, res: Response) => {
-    const form = blankBroadcastForm(campaigns().map((c) => c.id));
-    res.type('html').send(compose(pageSession(req), form, [], null));
+  r.get('/broadcasts/new', admin, async (req: Request, res: Response) => {
+    const form = blankBroadcastForm((await campaigns()).map((c) => c.id));
+    res.type('html').send(await compose(pageSession(req), form, [], null));
   });
 
   /** The composer's live preview: the form as posted, the panel as HTML (rendered and escaped here). */
@@ -242,34 +241,34 @@ export function broadcastPages(ctx: AppContext): Router {
       if (op === 'preview') {
         const { template, footer, audience } = broadcastBody(form, false);
         const p = await svc.previewDraft({ template, footer, audience });
-        return res.type('html').send(compose(session, form, [], p));
+        return res.type('html').send(await compose(session, form, [], p));
       }
       if (op !== 'draft' && op !== 'schedule' && op !== 'send') throw new AppError('bad_request', 'unknown action');
       if (op === 'schedule' && !form.sendAt) {
-        return res.status(400).type('html').send(compose(session, form, [{ path: 'sendAt', message: 'choose when to send it' }], null));
+        return res.status(400).type('html').send(await compose(session, form, [{ path: 'sendAt', message: 'choose when to send it' }], null));
       }
-      let view = svc.create(broadcastBody(form, op === 'schedule'));
-      if (op === 'send') view = svc.send(view.id);
+      let view = await svc.create(broadcastBody(form, op === 'schedule'));
+      if (op === 'send') view = await svc.send(view.id);
       ctx.logger.info({ broadcastId: view.id, status: view.status, via: 'console' }, 'broadcast created');
       res.redirect(303, `/broadcasts/${view.id}?done=${op}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
-      res.status(400).type('html').send(compose(session, form, err.details, null));
+      res.status(400).type('html').send(await compose(session, form, err.details, null));
     }
   });
 
-  r.get('/broadcasts/:id', admin, (req: Request, res: Response) => {
+  r.get('/broadcasts/:id', admin, async (req: Request, res: Response) => {
     const flash = { draft: 'Saved as a draft.', schedule: 'Scheduled.', send: 'Sending started.', pause: 'Paused.', resume: 'Resumed.', cancel: 'Canceled.' }[String(req.query.done)] ?? null;
-    res.type('html').send(progressPage(pageSession(req), svc.get(String(req.params.id)), flash));
+    res.type('html').send(progressPage(pageSession(req), await svc.get(String(req.params.id)), flash));
   });
 
-  r.post('/broadcasts/:id/action', admin, (req: Request, res: Response) => {
+  r.post('/broadcasts/:id/action', admin, async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const op = (req.body as Record<string, unknown> | undefined)?.op;
-    if (op === 'send') svc.send(id);
-    else if (op === 'pause') svc.pause(id);
-    else if (op === 'resume') svc.resume(id);
-    else if (op === 'cancel') svc.cancel(id);
+    if (op === 'send') await svc.send(id);
+    else if (op === 'pause') await svc.pause(id);
+    else if (op === 'resume') await svc.resume(id);
+    else if (op === 'cancel') await svc.cancel(id);
     else throw new AppError('bad_request', 'unknown action');
     ctx.logger.info({ broadcastId: id, op, via: 'console' }, 'broadcast action');
     res.redirect(303, `/broadcasts/${id}?done=${op}`);

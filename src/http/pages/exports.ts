@@ -112,7 +112,7 @@ ${data.audit ? html`<h2>Recent exports</h2>${auditTable(data.audit)}` : ''}`;
 }
 
 /** Optional sections other pages add to the exports page (e.g. broadcast delivery reports). */
-export type ExportsExtra = (ctx: AppContext, session: ConsoleSession) => Html;
+export type ExportsExtra = (ctx: AppContext, session: ConsoleSession) => Html | Promise<Html>;
 const extras: ExportsExtra[] = [];
 export function addExportsSection(section: ExportsExtra): void {
   extras.push(section);
@@ -121,11 +121,11 @@ export function addExportsSection(section: ExportsExtra): void {
 export function exportPages(ctx: AppContext): Router {
   const r = Router();
   const anyone = requirePage(ctx, 'admin', 'volunteer');
-  const extra = (session: ConsoleSession) => html`${extras.map((e) => e(ctx, session))}`;
+  const extra = async (session: ConsoleSession) => html`${await Promise.all(extras.map((e) => e(ctx, session)))}`;
 
   r.get('/exports', anyone, async (req: Request, res: Response) => {
     const session = pageSession(req);
-    res.type('html').send(exportsPage(await pageData(ctx, session), session, null, extra(session)));
+    res.type('html').send(exportsPage(await pageData(ctx, session), session, null, await extra(session)));
   });
 
   r.get('/exports/download', anyone, async (req: Request, res: Response) => {
@@ -155,7 +155,7 @@ export function exportPages(ctx: AppContext): Router {
       }
     }
     if (problems.length > 0) {
-      const page = exportsPage(await pageData(ctx, session), session, { kind, values, problems }, extra(session));
+      const page = exportsPage(await pageData(ctx, session), session, { kind, values, problems }, await extra(session));
       return res.status(400).type('html').send(page);
     }
     const qs = new URLSearchParams(values).toString();

@@ -2,6 +2,8 @@
  * The SQLite engine behind the Store interface: one better-sqlite3 connection (SqliteDb), its
  * group commit and pragmas. Repositories are built on that connection here.
  */
+import { SqliteBroadcasts } from '../broadcasts/sqlite';
+import { SqliteOutbox } from '../outbox/sqlite';
 import { SqliteExportsRepository } from '../exports/sqlite';
 import { SqliteImportsRepository } from '../imports/sqlite';
 import type { Store } from '../store';
@@ -15,7 +17,8 @@ export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   readonly exports: SqliteExportsRepository;
   readonly imports: SqliteImportsRepository;
-
+  readonly broadcasts: SqliteBroadcasts;
+  readonly outbox: SqliteOutbox;
   readonly campaigns: SqliteCampaigns;
   readonly contacts: SqliteContacts;
   readonly sessions: SqliteSessions;
@@ -24,6 +27,8 @@ export class SqliteStore implements Store {
   constructor(readonly db: SqliteDb) {
     this.exports = new SqliteExportsRepository(db);
     this.imports = new SqliteImportsRepository(db);
+    this.broadcasts = new SqliteBroadcasts(db);
+    this.outbox = new SqliteOutbox(db);
     this.campaigns = new SqliteCampaigns(db);
     this.contacts = new SqliteContacts(db);
     this.sessions = new SqliteSessions(db);

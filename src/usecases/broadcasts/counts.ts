@@ -2,9 +2,9 @@
  * Broadcast status counts for organizers: where every recipient is. `waiting` are recipients not
  * sent yet because it is outside quiet hours where they live; `pending` are the rest not sent yet.
  */
-import type { RecipientStatus } from '../store/database';
-import type { SqliteDb } from '../store/sqlite/db';
-import { isOpen, type SendWindow } from './quiet-hours';
+import type { RecipientStatus } from '../../store/broadcasts/repository';
+import type { Store } from '../../store/store';
+import { isOpen, type SendWindow } from '../../core/quiet-hours';
 
 export interface BroadcastCounts {
   total: number;
@@ -29,11 +29,6 @@ const KEY: Record<RecipientStatus, keyof Omit<BroadcastCounts, 'total' | 'waitin
   failed: 'failed', opted_out: 'optedOut', undeliverable: 'undeliverable', unknown: 'unknown', canceled: 'canceled',
 };
 
-const BY_STATUS_SQL =
-  'SELECT status, time_zone, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY status, time_zone';
-const ERRORS_SQL =
-  'SELECT error_code, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND error_code IS NOT NULL GROUP BY error_code';
-
 export function emptyCounts(): BroadcastCounts {
   return {
     total: 0, pending: 0, waiting: 0, sending: 0, queued: 0, sent: 0, delivered: 0, undelivered: 0, failed: 0,
@@ -41,14 +36,14 @@ export function emptyCounts(): BroadcastCounts {
   };
 }
 
-export function broadcastCounts(store: SqliteDb, broadcastId: string, window: SendWindow | null, at: Date): BroadcastCounts {
+export async function broadcastCounts(store: Store, broadcastId: string, window: SendWindow | null, at: Date): Promise<BroadcastCounts> {
   const c = emptyCounts();
-  const rows = store.prepare(BY_STATUS_SQL).all(broadcastId) as { status: RecipientStatus; time_zone: string; n: number }[];
-  for (const r of rows) {
+  const rows = await store.broadcasts.recipientCounts(broadcastId);
+  for (const r of rows.byStatus) {
     c.total += r.n;
-    if (r.status === 'pending' && !isOpen(window, r.time_zone, at)) c.waiting += r.n;
+    if (r.status === 'pending' && !isOpen(window, r.timeZone, at)) c.waiting += r.n;
     else c[KEY[r.status]] += r.n;
   }
-  for (const e of store.prepare(ERRORS_SQL).all(broadcastId) as { error_code: number; n: number }[]) c.errors[String(e.error_code)] = e.n;
+  for (const e of rows.errors) c.errors[String(e.code)] = e.n;
   return c;
 }

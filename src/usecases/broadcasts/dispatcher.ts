@@ -14,23 +14,21 @@
  * timer for the rate limiter, so nothing waits for real time.
  */
 import type { Logger } from 'pino';
-import type { Clock, IdGenerator } from '../core/clock';
-import { renderTemplate } from '../core/template';
-import { segmentCount } from '../core/segments';
-import { AppError } from '../shared/errors';
-import { broadcastsWithStatus, dueScheduled, transitionBroadcast } from '../store/broadcasts';
-import type { Broadcast } from '../store/database';
-import type { SqliteDb } from '../store/sqlite/db';
-import type { SendOutcome, Sender } from '../twilio/sender';
-import { resolveAudience, snapshotAudience, type Audience } from './audience';
+import type { Audience } from '../../core/audience';
+import { composeBody } from '../../core/broadcast-template';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { allZones, openZones, type SendWindow } from '../../core/quiet-hours';
+import { segmentCount } from '../../core/segments';
+import { addMs, type SendOutcome, type UnknownWork, type WorkItem } from '../../core/sending';
+import { renderTemplate } from '../../core/template';
+import { AppError } from '../../shared/errors';
+import type { Broadcast } from '../../store/broadcasts/repository';
+import type { BroadcastPlan } from '../../store/outbox/repository';
+import type { Store } from '../../store/store';
+import { resolveAudience, snapshotAudience } from './audience';
 import { newOwnerId, ownerIsGone } from './lease';
-import { campaignInfo } from './preview';
-import { allZones, openZones, type SendWindow } from './quiet-hours';
 import { realTimer, SegmentRateLimiter, type Timer } from './rate-limiter';
-import { RecipientQueue, type BroadcastPlan } from './recipient-queue';
-import { ReplyQueue } from './reply-queue';
-import { composeBody } from './template';
-import type { RecordEffect, UnknownWork, WorkItem } from './work';
+import type { TextSender } from './text-sender';
 
 interface PendingResult {
   item: WorkItem;
@@ -39,11 +37,11 @@ interface PendingResult {
 }
 
 export interface DispatcherDeps {
-  store: SqliteDb;
+  store: Store;
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
-  sender: Sender;
+  sender: TextSender;
   quietHours: SendWindow | null;
   footerText: string;
   /** Send rate cap in segments per second; null: no cap. */
@@ -81,13 +79,6 @@ function busy(r: PassReport): boolean {
   return r.sent + r.refused + r.started + r.snapshots + r.recovered + r.reconciled + r.finished > 0;
 }
 
-/** Anything left to do for a broadcast? Three probes of the partial indexes, not a scan. */
-const REMAINING_SQL =
-  "SELECT EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ? AND status = 'pending') " +
-  "OR EXISTS (SELECT 1 FROM broadcast_recipients WHERE status = 'sending' AND broadcast_id = ?) " +
-  "OR EXISTS (SELECT 1 FROM broadcast_recipients WHERE status = 'unknown' AND not_before IS NOT NULL AND broadcast_id = ?) AS n";
-const KNOWN_SID_SQL = 'SELECT 1 AS x FROM outbound_messages WHERE twilio_sid = ?';
-
 export function defaultConcurrency(rateMps: number | null): number {
   return rateMps === null ? 64 : Math.min(128, Math.max(4, Math.ceil(rateMps / 5)));
 }
@@ -97,8 +88,7 @@ export class Dispatcher {
   private readonly d: DispatcherDeps;
   private readonly timer: Timer;
   private readonly limiter: SegmentRateLimiter;
-  private readonly bulk: RecipientQueue;
-  private readonly replies: ReplyQueue;
+  private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly housekeepingMs: number;
   private readonly gone: (owner: string) => boolean;
@@ -125,13 +115,23 @@ export class Dispatcher {
     this.concurrency = deps.concurrency ?? defaultConcurrency(deps.rateMps);
     this.housekeepingMs = deps.housekeepingMs ?? 1_000;
     this.gone = deps.ownerGone ?? ((o) => ownerIsGone(o));
-    const leaseMs = deps.leaseMs ?? Math.max(60_000, 4 * (deps.requestTimeoutMs ?? 15_000));
-    this.bulk = new RecipientQueue(deps.store, deps.newId, this.owner, leaseMs);
-    this.replies = new ReplyQueue(deps.store, deps.newId, this.owner, leaseMs);
+    this.leaseMs = deps.leaseMs ?? Math.max(60_000, 4 * (deps.requestTimeoutMs ?? 15_000));
   }
 
   private now(): string {
     return this.d.clock.now().toISOString();
+  }
+
+  private get outbox() {
+    return this.d.store.outbox;
+  }
+
+  private get broadcasts() {
+    return this.d.store.broadcasts;
+  }
+
+  private lease(now: string) {
+    return { owner: this.owner, until: addMs(now, this.leaseMs) };
   }
 
   /** Run in the background until stop(). Recovery of a crashed predecessor happens on the first pass. */
@@ -201,16 +201,17 @@ export class Dispatcher {
     } finally {
       while (this.inflight.size > 0) await Promise.race(this.inflight);
     }
-    this.finishDone(report);
+    await this.finishDone(report);
     return report;
   }
 
   /** Claim and launch the next texts (replies first). False when there is nothing to send now. */
   private async sendNext(report: PassReport): Promise<boolean> {
-    const reply = this.replies.peek(this.now());
+    const reply = await this.outbox.nextReply(this.now());
     if (reply) {
       await this.limiter.take(reply.segments);
-      const item = this.replies.claim(reply.id, this.now());
+      const now = this.now();
+      const item = await this.outbox.claimReply(reply.id, this.lease(now), now);
       if (!item) {
         this.limiter.charge(-reply.segments);
         report.refused += 1;
@@ -225,11 +226,12 @@ export class Dispatcher {
     const want = Math.min(Math.max(1, this.concurrency - this.inflight.size), this.maxBatch(estimate));
     await this.limiter.take(want * estimate);
     // A reply that arrived while we waited for the rate limiter still goes first.
-    if (this.d.rateMps !== null && this.replies.peek(this.now())) {
+    if (this.d.rateMps !== null && (await this.outbox.nextReply(this.now()))) {
       this.limiter.charge(-want * estimate);
       return true;
     }
-    const batch = this.bulk.claim(plan, this.openZonesNow(), this.now(), want);
+    const now = this.now();
+    const batch = await this.outbox.claimBulk(plan, this.openZonesNow(), want, this.lease(now), this.d.newId, now);
     const segments = batch.items.reduce((sum, i) => sum + i.segments, 0);
     this.limiter.charge(segments - want * estimate);
     report.refused += batch.refused;
@@ -277,33 +279,31 @@ export class Dispatcher {
   private flushResults(): void {
     this.flushing = null;
     const batch = this.results.splice(0);
-    const now = this.now();
-    const record = (r: PendingResult) => (r.item.kind === 'reply' ? this.replies : this.bulk).record(r.item, r.outcome, now);
-    let effects: (RecordEffect | null)[];
-    try {
-      effects = this.d.store.tx(() => batch.map(record));
-    } catch {
-      // One bad row must not cost the others their result: write them one by one.
-      effects = batch.map((r) => {
-        try {
-          return this.d.store.tx(() => record(r));
-        } catch (err) {
-          this.d.logger.error({ err: (err as Error).message, outboundId: r.item.outboundId }, 'could not record a send result; it will be reconciled');
-          return null;
+    void this.outbox
+      .recordResults(batch, this.d.newId, this.now())
+      .catch((err: unknown) => batch.map(() => ({ ok: false as const, error: (err as Error).message })))
+      .then(async (recorded) => {
+        for (const [i, r] of batch.entries()) {
+          const result = recorded[i]!;
+          try {
+            if (!result.ok) {
+              this.d.logger.error({ err: result.error, outboundId: r.item.outboundId }, 'could not record a send result; it will be reconciled');
+            } else {
+              if (result.effect.penalizeMs) this.limiter.penalize(result.effect.penalizeMs);
+              if (result.effect.pauseBroadcast && r.item.broadcastId) await this.pauseBroadcast(r.item.broadcastId, result.effect.pauseBroadcast);
+            }
+          } catch (err) {
+            this.d.logger.error({ err: (err as Error).message, broadcastId: r.item.broadcastId }, 'could not act on a send result');
+          } finally {
+            r.done();
+          }
         }
       });
-    }
-    batch.forEach((r, i) => {
-      const effect = effects[i];
-      if (effect?.penalizeMs) this.limiter.penalize(effect.penalizeMs);
-      if (effect?.pauseBroadcast && r.item.broadcastId) this.pauseBroadcast(r.item.broadcastId, effect.pauseBroadcast);
-      r.done();
-    });
   }
 
-  private pauseBroadcast(id: string, reason: string): void {
+  private async pauseBroadcast(id: string, reason: string): Promise<void> {
     try {
-      transitionBroadcast(this.d.store, id, ['sending'], 'paused', { last_error: reason }, this.now());
+      await this.broadcasts.transition(id, ['sending'], 'paused', { last_error: reason }, this.now());
       this.d.logger.error({ broadcastId: id, reason }, 'broadcast paused by the dispatcher');
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -313,23 +313,22 @@ export class Dispatcher {
 
   private async housekeeping(report: PassReport): Promise<void> {
     this.lastHousekeeping = this.timer.now();
-    const s = this.d.store;
-    report.recovered += this.bulk.recoverOrphans(this.now(), this.gone) + this.replies.recoverOrphans(this.now(), this.gone);
-    for (const b of dueScheduled(s, this.now())) {
+    report.recovered += await this.outbox.recoverOrphans(this.owner, this.gone, this.now());
+    for (const b of await this.broadcasts.dueScheduled(this.now())) {
       try {
-        transitionBroadcast(s, b.id, ['scheduled'], 'sending', { started_at: this.now() }, this.now());
+        await this.broadcasts.transition(b.id, ['scheduled'], 'sending', { started_at: this.now() }, this.now());
         report.started += 1;
         this.d.logger.info({ broadcastId: b.id, name: b.name }, 'scheduled broadcast started');
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
       }
     }
-    for (const b of broadcastsWithStatus(s, 'sending')) if (b.snapshot_at === null) report.snapshots += await this.snapshot(b);
+    for (const b of await this.broadcasts.withStatus('sending')) if (b.snapshot_at === null) report.snapshots += await this.snapshot(b);
     report.reconciled += await this.reconcile();
-    this.plans = broadcastsWithStatus(s, 'sending').map((b) => this.plan(b));
+    this.plans = await Promise.all((await this.broadcasts.withStatus('sending')).map((b) => this.plan(b)));
     this.blocked.clear();
     this.zonesUntil = -Infinity;
-    this.finishDone(report);
+    await this.finishDone(report);
   }
 
   /** Zones inside the sending window now (null: no quiet hours), exact to the minute. */
@@ -343,57 +342,49 @@ export class Dispatcher {
     return this.zones;
   }
 
-  private plan(b: Broadcast): BroadcastPlan {
+  private async plan(b: Broadcast): Promise<BroadcastPlan> {
     let p = this.planCache.get(b.id);
     if (!p) {
       const audience = JSON.parse(b.audience) as Audience;
-      p = { id: b.id, template: b.template, footer: b.footer === 1 ? this.d.footerText : null, campaigns: campaignInfo(this.d.store, audience.campaigns) };
+      p = { id: b.id, template: b.template, footer: b.footer === 1 ? this.d.footerText : null, campaigns: await this.broadcasts.campaignInfo(audience.campaigns) };
       this.planCache.set(b.id, p);
       this.estimates.set(b.id, segmentCount(composeBody(renderTemplate(b.template, {}), p.footer)));
     }
     return p;
   }
 
-  /** Copy the audience into broadcast_recipients (idempotent; resumes after a crash). */
+  /** Copy the audience into the recipients list (idempotent; resumes after a crash). */
   private async snapshot(b: Broadcast): Promise<number> {
-    const s = this.d.store;
-    const resolved = resolveAudience(s, JSON.parse(b.audience) as Audience);
+    const resolved = await resolveAudience(this.d.store, JSON.parse(b.audience) as Audience);
     if (!resolved.ok) {
-      this.pauseBroadcast(b.id, `audience no longer valid: ${resolved.problems.map((p) => p.message).join('; ')}`);
+      await this.pauseBroadcast(b.id, `audience no longer valid: ${resolved.problems.map((p) => p.message).join('; ')}`);
       return 1;
     }
-    const n = await snapshotAudience(s, b.id, resolved.value, () => this.now());
-    s.run(
-      s.db.updateTable('broadcasts').set({ recipients: n, snapshot_at: this.now(), updated_at: this.now() })
-        .where('id', '=', b.id).where('snapshot_at', 'is', null),
-    );
+    const n = await snapshotAudience(this.d.store, b.id, resolved.value, () => this.now());
+    await this.broadcasts.markSnapshotted(b.id, n, this.now());
     this.d.logger.info({ broadcastId: b.id, recipients: n }, 'broadcast audience snapshotted');
     return 1;
   }
 
-  /** Look up texts whose outcome is unknown; adopt what Twilio has, resend what it provably does not. */
+  /** Look up texts whose outcome is unknown; adopt what the provider has, resend what it provably does not. */
   private async reconcile(): Promise<number> {
-    const now = this.now();
-    const due: UnknownWork[] = [...this.bulk.dueUnknown(now, 25), ...this.replies.dueUnknown(now, 25)];
-    const known = (sid: string) => this.d.store.prepare(KNOWN_SID_SQL).get(sid) !== undefined;
+    const due: UnknownWork[] = await this.outbox.dueUnknown(this.now(), 25);
+    const known = (sid: string) => this.outbox.isKnownSid(sid);
     for (const u of due) {
       const lookup = await this.d.sender.lookup(u.text, u.since, known);
-      const queue = u.kind === 'reply' ? this.replies : this.bulk;
-      const result = queue.resolve(u, lookup, this.now());
+      const result = await this.outbox.resolveUnknown(u, lookup, this.d.newId, this.now());
       const level = result === 'gave_up' ? 'error' : 'info';
       this.d.logger[level]({ kind: u.kind, broadcastId: u.broadcastId, outboundId: u.outboundId, lookup: lookup.kind, result }, 'reconciled a send with an unknown outcome');
     }
     return due.length;
   }
 
-  private finishDone(report: PassReport): void {
-    const s = this.d.store;
-    for (const b of broadcastsWithStatus(s, 'sending')) {
+  private async finishDone(report: PassReport): Promise<void> {
+    for (const b of await this.broadcasts.withStatus('sending')) {
       if (b.snapshot_at === null) continue;
-      const { n } = s.prepare(REMAINING_SQL).get(b.id, b.id, b.id) as { n: number };
-      if (n > 0) continue;
+      if (await this.broadcasts.hasWorkLeft(b.id)) continue;
       try {
-        transitionBroadcast(s, b.id, ['sending'], 'done', { finished_at: this.now() }, this.now());
+        await this.broadcasts.transition(b.id, ['sending'], 'done', { finished_at: this.now() }, this.now());
         report.finished += 1;
         this.planCache.delete(b.id);
         this.d.logger.info({ broadcastId: b.id, name: b.name }, 'broadcast done');

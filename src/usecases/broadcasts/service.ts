@@ -9,20 +9,21 @@
  *   draft | scheduled | sending | paused ──cancel──▶ canceled
  */
 import { z } from 'zod';
-import type { Clock, IdGenerator } from '../core/clock';
-import { zodProblems, type FieldProblem } from '../core/flow';
-import { AppError } from '../shared/errors';
-import { getBroadcastRow, insertBroadcast, listBroadcastRows, transitionBroadcast } from '../store/broadcasts';
-import type { Broadcast } from '../store/database';
-import type { SqliteDb } from '../store/sqlite/db';
-import { parseAudience, resolveAudience, type Audience } from './audience';
+import { parseAudience, type Audience } from '../../core/audience';
+import { broadcastTemplateProblems } from '../../core/broadcast-template';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { zodProblems, type FieldProblem } from '../../core/flow';
+import type { SendWindow } from '../../core/quiet-hours';
+import { AppError } from '../../shared/errors';
+import { maskPhone } from '../../shared/logger';
+import type { Broadcast, CampaignChoice, RecipientPageQuery } from '../../store/broadcasts/repository';
+import type { Store } from '../../store/store';
+import { resolveAudience } from './audience';
 import { broadcastCounts, type BroadcastCounts } from './counts';
 import { previewBroadcast, type BroadcastPreview } from './preview';
-import type { SendWindow } from './quiet-hours';
-import { broadcastTemplateProblems } from './template';
 
 export interface BroadcastDeps {
-  store: SqliteDb;
+  store: Store;
   clock: Clock;
   newId: IdGenerator;
   sendRateMps: number;
@@ -68,6 +69,24 @@ export interface BroadcastView {
   counts: BroadcastCounts;
 }
 
+/** One recipient as organizers see it (the number masked). */
+export interface RecipientView {
+  seq: number;
+  contactId: string;
+  phone: string;
+  firstName: string | null;
+  campaignId: string;
+  status: string;
+  twilioSid: string | null;
+  errorCode: number | null;
+  segments: number | null;
+  attempts: number;
+  /** null: location unknown (the strictest quiet hours apply). */
+  timeZone: string | null;
+  sentAt: string | null;
+  updatedAt: string;
+}
+
 function invalid(problems: FieldProblem[]): never {
   throw new AppError('validation_failed', 'broadcast is invalid', problems);
 }
@@ -83,10 +102,14 @@ export class BroadcastService {
     return footer ? this.d.footerText : null;
   }
 
-  private checkAudience(raw: unknown): Audience {
+  private get repo() {
+    return this.d.store.broadcasts;
+  }
+
+  private async checkAudience(raw: unknown): Promise<Audience> {
     const parsed = parseAudience(raw);
     if (!parsed.ok) invalid(parsed.problems);
-    const resolved = resolveAudience(this.d.store, parsed.value);
+    const resolved = await resolveAudience(this.d.store, parsed.value);
     if (!resolved.ok) invalid(resolved.problems);
     return resolved.value;
   }
@@ -100,17 +123,15 @@ export class BroadcastService {
     if (sendAt && sendAt <= this.now()) invalid([{ path: 'sendAt', message: 'must be in the future (use /send to send now)' }]);
   }
 
-  create(body: unknown): BroadcastView {
+  async create(body: unknown): Promise<BroadcastView> {
     const p = createSchema.safeParse(body);
     if (!p.success) invalid(zodProblems(p.error));
     const footer = p.data.footer ?? true;
-    const audience = this.checkAudience(p.data.audience);
+    const audience = await this.checkAudience(p.data.audience);
     this.checkTemplate(p.data.template, footer);
     this.checkSendAt(p.data.sendAt);
-    const row = insertBroadcast(
-      this.d.store,
-      { name: p.data.name, template: p.data.template, audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null },
-      this.d.newId,
+    const row = await this.repo.insert(
+      { id: this.d.newId(), name: p.data.name, template: p.data.template, audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null },
       this.now(),
     );
     if (row.status === 'scheduled') this.d.wake?.();
@@ -118,18 +139,18 @@ export class BroadcastService {
   }
 
   /** Edit a draft or scheduled broadcast; setting sendAt schedules it, null makes it a draft again. */
-  update(id: string, body: unknown): BroadcastView {
+  async update(id: string, body: unknown): Promise<BroadcastView> {
     const p = updateSchema.safeParse(body);
     if (!p.success) invalid(zodProblems(p.error));
-    const cur = getBroadcastRow(this.d.store, id);
+    const cur = await this.repo.get(id);
     const footer = p.data.footer ?? cur.footer === 1;
     const template = p.data.template ?? cur.template;
-    const audience = p.data.audience === undefined ? (JSON.parse(cur.audience) as Audience) : this.checkAudience(p.data.audience);
+    const audience = p.data.audience === undefined ? (JSON.parse(cur.audience) as Audience) : await this.checkAudience(p.data.audience);
     this.checkTemplate(template, footer);
     this.checkSendAt(p.data.sendAt);
     const sendAt = p.data.sendAt === undefined ? cur.send_at : p.data.sendAt;
-    const row = transitionBroadcast(
-      this.d.store, id, ['draft', 'scheduled'], sendAt ? 'scheduled' : 'draft',
+    const row = await this.repo.transition(
+      id, ['draft', 'scheduled'], sendAt ? 'scheduled' : 'draft',
       { name: p.data.name ?? cur.name, template, audience: JSON.stringify(audience), footer: footer ? 1 : 0, send_at: sendAt },
       this.now(),
     );
@@ -137,16 +158,16 @@ export class BroadcastService {
     return this.view(row);
   }
 
-  get(id: string): BroadcastView {
-    return this.view(getBroadcastRow(this.d.store, id));
+  async get(id: string): Promise<BroadcastView> {
+    return this.view(await this.repo.get(id));
   }
 
-  list(): BroadcastView[] {
-    return listBroadcastRows(this.d.store).map((r) => this.view(r));
+  async list(): Promise<BroadcastView[]> {
+    return Promise.all((await this.repo.list()).map((r) => this.view(r)));
   }
 
   async preview(id: string): Promise<BroadcastPreview> {
-    const row = getBroadcastRow(this.d.store, id);
+    const row = await this.repo.get(id);
     return this.previewOf(row.template, row.footer === 1, JSON.parse(row.audience) as Audience);
   }
 
@@ -155,7 +176,7 @@ export class BroadcastService {
     const p = createSchema.omit({ name: true, sendAt: true }).strict().safeParse(body);
     if (!p.success) invalid(zodProblems(p.error));
     const footer = p.data.footer ?? true;
-    const audience = this.checkAudience(p.data.audience);
+    const audience = await this.checkAudience(p.data.audience);
     this.checkTemplate(p.data.template, footer);
     return this.previewOf(p.data.template, footer, audience);
   }
@@ -167,64 +188,69 @@ export class BroadcastService {
     );
   }
 
-  schedule(id: string, body: unknown): BroadcastView {
+  async schedule(id: string, body: unknown): Promise<BroadcastView> {
     const p = scheduleSchema.safeParse(body);
     if (!p.success) invalid(zodProblems(p.error));
     this.checkSendAt(p.data.sendAt);
-    const row = transitionBroadcast(this.d.store, id, ['draft', 'scheduled'], 'scheduled', { send_at: p.data.sendAt }, this.now());
+    const row = await this.repo.transition(id, ['draft', 'scheduled'], 'scheduled', { send_at: p.data.sendAt }, this.now());
     this.d.wake?.();
     return this.view(row);
   }
 
   /** Start now: the dispatcher snapshots the audience and sends. */
-  send(id: string): BroadcastView {
+  async send(id: string): Promise<BroadcastView> {
     const now = this.now();
-    const row = transitionBroadcast(this.d.store, id, ['draft', 'scheduled'], 'sending', { started_at: now, last_error: null }, now);
+    const row = await this.repo.transition(id, ['draft', 'scheduled'], 'sending', { started_at: now, last_error: null }, now);
     this.d.wake?.();
     return this.view(row);
   }
 
   /** Stop sending; texts already handed to Twilio are not recalled. A scheduled broadcast stays unscheduled until resumed. */
-  pause(id: string): BroadcastView {
-    return this.view(transitionBroadcast(this.d.store, id, ['sending', 'scheduled'], 'paused', {}, this.now()));
+  async pause(id: string): Promise<BroadcastView> {
+    return this.view(await this.repo.transition(id, ['sending', 'scheduled'], 'paused', {}, this.now()));
   }
 
-  resume(id: string): BroadcastView {
+  /**
+   * Back to sending, or back to its schedule when it was paused before it started. The move is
+   * guarded by the status read here (only 'paused' may move), so a concurrent change is a 409.
+   */
+  async resume(id: string): Promise<BroadcastView> {
     const now = this.now();
-    const row = this.d.store.tx(() => {
-      const cur = getBroadcastRow(this.d.store, id);
-      if (cur.status !== 'paused') throw new AppError('conflict', `broadcast is ${cur.status}; only a paused broadcast can be resumed`);
-      const backToSchedule = cur.started_at === null && cur.send_at !== null && cur.send_at > now;
-      return transitionBroadcast(
-        this.d.store, id, ['paused'], backToSchedule ? 'scheduled' : 'sending',
-        backToSchedule ? { last_error: null } : { started_at: cur.started_at ?? now, last_error: null }, now,
-      );
-    });
+    const cur = await this.repo.get(id);
+    if (cur.status !== 'paused') throw new AppError('conflict', `broadcast is ${cur.status}; only a paused broadcast can be resumed`);
+    const backToSchedule = cur.started_at === null && cur.send_at !== null && cur.send_at > now;
+    const row = await this.repo.transition(
+      id, ['paused'], backToSchedule ? 'scheduled' : 'sending',
+      backToSchedule ? { last_error: null } : { started_at: cur.started_at ?? now, last_error: null }, now,
+    );
     this.d.wake?.();
     return this.view(row);
   }
 
   /** Nothing more is sent; recipients not yet sent are marked canceled. */
-  cancel(id: string): BroadcastView {
-    const now = this.now();
-    const row = this.d.store.tx(() => {
-      const r = transitionBroadcast(this.d.store, id, ['draft', 'scheduled', 'sending', 'paused'], 'canceled', { finished_at: now }, now);
-      this.d.store.run(
-        this.d.store.db.updateTable('broadcast_recipients').set({ status: 'canceled', updated_at: now })
-          .where('broadcast_id', '=', id).where('status', '=', 'pending'),
-      );
-      return r;
-    });
-    return this.view(row);
+  async cancel(id: string): Promise<BroadcastView> {
+    return this.view(await this.repo.cancel(id, ['draft', 'scheduled', 'sending', 'paused'], this.now()));
   }
 
-  view(row: Broadcast): BroadcastView {
+  /** Recipients in send order, paged by seq (e.g. status 'unknown': texts whose delivery could not be confirmed). */
+  async recipients(id: string, q: RecipientPageQuery): Promise<RecipientView[]> {
+    const b = await this.repo.get(id);
+    const rows = await this.repo.recipients(b.id, q);
+    return rows.map((x) => ({ ...x, phone: maskPhone(x.phone), timeZone: x.timeZone || null }));
+  }
+
+  /** Campaigns an audience may name (the composer's choices). */
+  campaignChoices(): Promise<CampaignChoice[]> {
+    return this.repo.campaignChoices();
+  }
+
+  async view(row: Broadcast): Promise<BroadcastView> {
     return {
       id: row.id, name: row.name, template: row.template, audience: JSON.parse(row.audience) as unknown, footer: row.footer === 1,
       footerText: this.footerFor(row.footer === 1), status: row.status, sendAt: row.send_at, recipients: row.recipients,
       snapshotComplete: row.snapshot_at !== null, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
       startedAt: row.started_at, finishedAt: row.finished_at,
-      counts: broadcastCounts(this.d.store, row.id, this.d.quietHours, this.d.clock.now()),
+      counts: await broadcastCounts(this.d.store, row.id, this.d.quietHours, this.d.clock.now()),
     };
   }
 }

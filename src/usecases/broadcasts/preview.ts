@@ -4,12 +4,14 @@
  * long name that tips a message into two segments is counted), and the time it takes at the
  * configured rate. Walks the audience in pages so a large list never blocks the gateway for long.
  */
-import { segmentInfo, type Encoding } from '../core/segments';
-import { maskPhone } from '../shared/logger';
-import type { SqliteDb } from '../store/sqlite/db';
-import { forEachAudiencePage, stateOf, type Audience, type AudienceMember } from './audience';
-import { isOpen, zoneForContact, type SendWindow } from './quiet-hours';
-import { emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from './template';
+import { segmentInfo, type Encoding } from '../../core/segments';
+import { maskPhone } from '../../shared/logger';
+import { stateOf, type Audience, type AudienceMember } from '../../core/audience';
+import { isOpen, zoneForContact, type SendWindow } from '../../core/quiet-hours';
+import { emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from '../../core/broadcast-template';
+import type { CampaignInfo } from '../../store/broadcasts/repository';
+import type { Store } from '../../store/store';
+import { forEachAudiencePage } from './audience';
 
 export interface PreviewSample {
   contactId: string;
@@ -47,16 +49,6 @@ export interface PreviewInput {
   audience: Audience;
 }
 
-export interface CampaignInfo {
-  programName: string;
-  sender: string;
-}
-
-export function campaignInfo(store: SqliteDb, ids: readonly string[]): Map<string, CampaignInfo> {
-  const rows = store.all(store.db.selectFrom('campaigns').select(['id', 'program_name', 'sender']).where('id', 'in', [...ids]));
-  return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender }]));
-}
-
 export function renderMember(template: string, footer: string | null, m: AudienceMember, c: CampaignInfo | undefined): string {
   return renderForRecipient(template, footer, {
     firstName: m.firstName, zip: m.zip, state: stateOf(m.zip, m.fromState), programName: c?.programName ?? '',
@@ -65,9 +57,9 @@ export function renderMember(template: string, footer: string | null, m: Audienc
 }
 
 export async function previewBroadcast(
-  store: SqliteDb, input: PreviewInput, opts: { sendRateMps: number; window: SendWindow | null; now: Date },
+  store: Store, input: PreviewInput, opts: { sendRateMps: number; window: SendWindow | null; now: Date },
 ): Promise<BroadcastPreview> {
-  const campaigns = campaignInfo(store, input.audience.campaigns);
+  const campaigns = await store.broadcasts.campaignInfo(input.audience.campaigns);
   const tally = emptyTally();
   const samples: PreviewSample[] = [];
   const zoneOpen = new Map<string, boolean>();

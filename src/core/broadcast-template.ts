@@ -3,8 +3,8 @@
  * rendering. Checked when the broadcast is saved, so an unknown field is a 400 then, never a blank
  * at send time. Pure.
  */
-import { segmentInfo, type Encoding } from '../core/segments';
-import { checkTemplate, renderTemplate, type MergeValues, type TemplateProblem } from '../core/template';
+import { segmentInfo, type Encoding } from './segments';
+import { checkTemplate, renderTemplate, type MergeValues, type TemplateProblem } from './template';
 
 /** Merge fields available to broadcasts. `program` is an alias of `program_name`. */
 export const BROADCAST_FIELDS = ['first_name', 'zip', 'state', 'program_name', 'program', 'keyword', 'sender'] as const;

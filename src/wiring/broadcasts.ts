@@ -1,16 +1,8 @@
-/** Builds the broadcast service and dispatcher from the application context. */
-import type { AppContext } from '../wiring/context';
+/** Builds the broadcast dispatcher from the application context, with Twilio's sender (or local mode's). */
+import type { AppContext } from './context';
 import { createTwilioClient } from '../twilio/client';
 import { createSender } from '../twilio/sender';
-import { defaultConcurrency, Dispatcher, type DispatcherDeps } from './dispatcher';
-import { BroadcastService } from './service';
-
-export function broadcastService(ctx: AppContext): BroadcastService {
-  return new BroadcastService({
-    store: ctx.db, clock: ctx.clock, newId: ctx.newId, sendRateMps: ctx.config.sendRateMps,
-    quietHours: ctx.config.quietHours, footerText: ctx.config.broadcastFooter, wake: () => ctx.dispatcher?.wake(),
-  });
-}
+import { defaultConcurrency, Dispatcher, type DispatcherDeps } from '../usecases/broadcasts/dispatcher';
 
 /** The dispatcher with the real sender: Twilio (or TWILIO_API_BASE_URL), or the outbox log in local mode. */
 export function createDispatcher(ctx: AppContext, overrides: Partial<DispatcherDeps> = {}): Dispatcher {
@@ -20,7 +12,7 @@ export function createDispatcher(ctx: AppContext, overrides: Partial<DispatcherD
     overrides.sender ??
     createSender(ctx.config, ctx.logger, () => createTwilioClient(ctx.config, { maxSockets: concurrency, timeoutMs: ctx.config.twilioTimeoutMs }));
   return new Dispatcher({
-    store: ctx.db, clock: ctx.clock, newId: ctx.newId, logger: ctx.logger.child({ component: 'dispatcher' }), sender,
+    store: ctx.store, clock: ctx.clock, newId: ctx.newId, logger: ctx.logger.child({ component: 'dispatcher' }), sender,
     quietHours: ctx.config.quietHours, footerText: ctx.config.broadcastFooter, requestTimeoutMs: ctx.config.twilioTimeoutMs,
     ...overrides, rateMps, concurrency,
   });

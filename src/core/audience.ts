@@ -1,0 +1,71 @@
+/**
+ * A broadcast's audience as data: the filters organizers may set, parsed strictly (a misspelt
+ * filter is a 400, never a broadcast to everyone). Which contacts match (subscribed only; one
+ * text per contact, from the first listed campaign they belong to) is the store's query, in
+ * src/store/broadcasts/audience-query.ts.
+ */
+import { z } from 'zod';
+import { zodProblems, type ParseResult } from './flow';
+import { keywordForm } from './text';
+import { US_STATES, stateForZip } from './time-zones';
+
+const isoInstant = z
+  .string()
+  .trim()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date or time, e.g. 2026-11-21T18:00:00Z')
+  .transform((s) => new Date(s).toISOString());
+
+const keywordList = z
+  .union([z.string(), z.array(z.string()).max(50)])
+  .transform((v) => (Array.isArray(v) ? v : [v]).map(keywordForm))
+  .refine((v) => v.every((w) => /^[\p{Lu}\p{N}]{2,20}$/u.test(w)), 'keywords are 2-20 letters or digits');
+
+export const audienceSchema = z
+  .object({
+    campaigns: z.array(z.string().trim().min(1)).min(1, 'name at least one campaign').max(50),
+    keywords: keywordList.optional(),
+    keyword: keywordList.optional(),
+    pledged: z.boolean().optional(),
+    zipPrefix: z.string().trim().regex(/^\d{1,5}$/, 'must be 1-5 digits').optional(),
+    state: z
+      .string()
+      .trim()
+      .transform((s) => s.toUpperCase())
+      .refine((s) => US_STATES.includes(s), 'must be a two-letter US state or territory code')
+      .optional(),
+    joinedAfter: isoInstant.optional(),
+    joinedBefore: isoInstant.optional(),
+    completed: z.boolean().optional(),
+  })
+  // Strict: a misspelt filter ("zip_prefix") must be a 400, not a broadcast to everyone.
+  .strict()
+  .refine((a) => !a.joinedAfter || !a.joinedBefore || a.joinedAfter < a.joinedBefore, {
+    message: 'joinedAfter must be before joinedBefore', path: ['joinedBefore'],
+  })
+  .transform(({ keyword, keywords, ...rest }) => {
+    const all = [...new Set([...(keywords ?? []), ...(keyword ?? [])])];
+    return { ...rest, campaigns: [...new Set(rest.campaigns)], ...(all.length > 0 ? { keywords: all } : {}) };
+  });
+
+export type AudienceInput = z.input<typeof audienceSchema>;
+export type Audience = z.output<typeof audienceSchema>;
+
+export function parseAudience(input: unknown, prefix: string[] = ['audience']): ParseResult<Audience> {
+  const r = audienceSchema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problems: zodProblems(r.error, prefix) };
+}
+
+export interface AudienceMember {
+  contactId: string;
+  campaignId: string;
+  keyword: string;
+  phone: string;
+  firstName: string | null;
+  zip: string | null;
+  fromState: string | null;
+}
+
+/** The state a contact is in: from the ZIP, else what Twilio reported (FromState). */
+export function stateOf(zip: string | null, fromState: string | null): string | null {
+  return stateForZip(zip) ?? (fromState ? fromState.toUpperCase() : null);
+}

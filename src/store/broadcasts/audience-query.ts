@@ -1,0 +1,42 @@
+/**
+ * The audience as SQL: subscribed contacts only (opted-out, pending, undeliverable and test
+ * contacts never match); membership filters (keyword, joined between, completed) apply to one
+ * campaign membership. Built per call: the filters vary.
+ */
+import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { Audience } from '../../core/audience';
+import { zip3sForState } from '../../core/time-zones';
+import type { DB } from '../database';
+
+export function membershipQuery(db: Kysely<DB>, a: Audience) {
+  let q = db
+    .selectFrom('campaign_members as m')
+    .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+    .where('m.campaign_id', 'in', a.campaigns)
+    .where('c.status', '=', 'subscribed')
+    .where('c.undeliverable', '=', 0)
+    .where('c.is_test', '=', 0);
+  if (a.keywords) q = q.where('m.keyword', 'in', a.keywords);
+  if (a.joinedAfter) q = q.where('m.joined_at', '>=', a.joinedAfter);
+  if (a.joinedBefore) q = q.where('m.joined_at', '<', a.joinedBefore);
+  if (a.completed !== undefined) q = q.where('m.completed_at', a.completed ? 'is not' : 'is', null);
+  if (a.zipPrefix) q = q.where('c.zip', 'like', `${a.zipPrefix}%`);
+  if (a.state) {
+    const state = a.state;
+    const zip3s = zip3sForState(state);
+    q = q.where((eb) => {
+      const noZip = eb.or([eb('c.zip', 'is', null), eb('c.zip', '=', '')]);
+      const byZip: Expression<SqlBool> = zip3s.length > 0 ? eb(eb.fn<string>('substr', ['c.zip', eb.val(1), eb.val(3)]), 'in', zip3s) : eb.val(false);
+      return eb.or([eb.and([eb.not(noZip), byZip]), eb.and([noZip, eb(eb.fn<string>('upper', ['c.from_state']), '=', state)])]);
+    });
+  }
+  if (a.pledged !== undefined) {
+    q = q.where((eb) => {
+      const pledge = eb.exists(
+        eb.selectFrom('pledges as p').select('p.id').whereRef('p.contact_id', '=', 'm.contact_id').where('p.campaign_id', 'in', a.campaigns),
+      );
+      return a.pledged ? pledge : eb.not(pledge);
+    });
+  }
+  return q;
+}

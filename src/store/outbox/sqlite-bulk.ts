@@ -1,0 +1,287 @@
+/**
+ * Bulk work on SQLite: broadcast_recipients rows. Each method is one short synchronous
+ * transaction (or runs inside the caller's, where it says so).
+ *
+ * claim:   takes the next pending rows of a sending broadcast whose recipients are inside quiet
+ *          hours, renders each text, passes it through the outbox gate (`admitForSend`: opt-out
+ *          re-check), and marks the row 'sending' with the dispatcher's lease, all at once, just
+ *          before the requests go out. Two dispatchers serialize on the write lock and never take
+ *          one row twice.
+ * record:  writes what the provider answered.
+ * recover: rows left 'sending' by a dead dispatcher (or an expired lease) become 'unknown'.
+ * resolve: an 'unknown' row after looking it up: adopt the found message, or put the row back to
+ *          pending (the message provably does not exist, so sending it is not a duplicate).
+ */
+import { sql } from 'kysely';
+import type { IdGenerator } from '../../core/clock';
+import { stateOf } from '../../core/audience';
+import { renderForRecipient } from '../../core/broadcast-template';
+import { segmentCount } from '../../core/segments';
+import {
+  addMs, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
+} from '../../core/sending';
+import type { RecipientStatus } from '../broadcasts/tables';
+import { applyStoredReceipt, recipientStatusFromTwilio } from '../delivery';
+import { param, query, type Query } from '../query';
+import type { SqliteDb } from '../sqlite/db';
+import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
+import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './sqlite-gate';
+import type { BroadcastPlan, ClaimBatch, Lease } from './repository';
+
+const REFUSAL_STATUS: Record<Refusal, RecipientStatus> = {
+  opted_out: 'opted_out', not_subscribed: 'opted_out', undeliverable: 'undeliverable', no_contact: 'canceled',
+};
+
+interface NextRow {
+  contact_id: string;
+  campaign_id: string;
+  keyword: string | null;
+  phone: string;
+  first_name: string | null;
+  zip: string | null;
+  from_state: string | null;
+}
+
+type Key = { bid: string; contact: string };
+type RowKey = Key & { outbound: string };
+
+/** The next pending rows, one prepared statement per number of open zones (-1: no quiet hours). */
+const nextQueries = new Map<number, Query<NextRow, Record<string, unknown>>>();
+function nextQuery(zones: number | null): Query<NextRow, Record<string, unknown>> {
+  const key = zones ?? -1;
+  let q = nextQueries.get(key);
+  if (!q) {
+    q = query<NextRow, Record<string, unknown>>((k) => {
+      let b = k
+        .selectFrom('broadcast_recipients as r')
+        .innerJoin('contacts as c', 'c.id', 'r.contact_id')
+        .select(['r.contact_id', 'r.campaign_id', 'r.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state'])
+        .where('r.broadcast_id', '=', param<string>('bid'))
+        .where('r.status', '=', 'pending')
+        .where((eb) => eb.or([eb('r.not_before', 'is', null), eb('r.not_before', '<=', param<string>('now'))]));
+      if (zones !== null) b = b.where('r.time_zone', 'in', Array.from({ length: zones }, (_, i) => param<string>(`z${i}`)));
+      return b.orderBy('r.seq').limit(param<number>('limit'));
+    });
+    nextQueries.set(key, q);
+  }
+  return q;
+}
+
+const Q = {
+  broadcastStatus: query<{ status: string }, { id: string }>((k) => k.selectFrom('broadcasts').select('status').where('id', '=', param<string>('id'))),
+  refuse: query<unknown, Key & { status: RecipientStatus; outbound: string; now: string }>((k) =>
+    k.updateTable('broadcast_recipients').set({ status: param('status'), outbound_id: param('outbound'), updated_at: param('now') })
+      .where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact')),
+  ),
+  take: query<unknown, Key & { outbound: string; segments: number; owner: string; until: string; now: string }>((k) =>
+    k.updateTable('broadcast_recipients')
+      .set((eb) => ({
+        status: 'sending', outbound_id: param<string>('outbound'), segments: param<number>('segments'), attempts: eb('attempts', '+', 1),
+        not_before: null, lease_owner: param<string>('owner'), lease_until: param<string>('until'), updated_at: param<string>('now'),
+      }))
+      .where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact')),
+  ),
+  result: query<unknown, RowKey & { status: RecipientStatus; sid: string | null; code: number | null; sent: number; notBefore: string | null; now: string }>((k) =>
+    k.updateTable('broadcast_recipients')
+      .set({
+        status: param('status'),
+        twilio_sid: sql<string | null>`coalesce(${param('sid')}, twilio_sid)`,
+        error_code: sql<number | null>`coalesce(${param('code')}, error_code)`,
+        sent_at: sql<string | null>`CASE WHEN ${param('sent')} THEN coalesce(sent_at, ${param('now')}) ELSE sent_at END`,
+        not_before: param('notBefore'), lease_owner: null, lease_until: null, updated_at: param('now'),
+      })
+      .where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact')).where('outbound_id', '=', param<string>('outbound')),
+  ),
+  attempts: query<{ attempts: number; campaign_id: string }, Key>((k) =>
+    k.selectFrom('broadcast_recipients').select(['attempts', 'campaign_id'])
+      .where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact')),
+  ),
+  orphans: query<{ broadcast_id: string; contact_id: string; outbound_id: string | null; lease_owner: string | null; lease_until: string | null }, { owner: string }>((k) =>
+    k.selectFrom('broadcast_recipients').select(['broadcast_id', 'contact_id', 'outbound_id', 'lease_owner', 'lease_until'])
+      .where('status', '=', 'sending')
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_owner', '!=', param<string>('owner'))])),
+  ),
+  orphanToUnknown: query<unknown, Key & { owner: string | null; now: string }>((k) =>
+    k.updateTable('broadcast_recipients')
+      .set({ status: 'unknown', not_before: param('now'), lease_owner: null, lease_until: null, updated_at: param('now') })
+      .where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact')).where('status', '=', 'sending')
+      .where(sql<boolean>`coalesce(lease_owner, '') = coalesce(${param('owner')}, '')`),
+  ),
+  outboundUnknown: query<unknown, { id: string; now: string }>((k) =>
+    k.updateTable('outbound_messages').set({ status: 'unknown', updated_at: param('now') })
+      .where('id', '=', param<string>('id')).where('status', '=', 'sending'),
+  ),
+  dueUnknown: query<
+    { broadcast_id: string; contact_id: string; outbound_id: string | null; body: string; created_at: string; phone: string; sender: string },
+    { now: string; limit: number }
+  >((k) =>
+    k.selectFrom('broadcast_recipients as r')
+      .innerJoin('outbound_messages as o', 'o.id', 'r.outbound_id')
+      .innerJoin('contacts as c', 'c.id', 'r.contact_id')
+      .innerJoin('campaigns as camp', 'camp.id', 'r.campaign_id')
+      .select(['r.broadcast_id', 'r.contact_id', 'r.outbound_id', 'o.body', 'o.created_at', 'c.phone', 'camp.sender'])
+      .where('r.status', '=', 'unknown').where('r.not_before', '<=', param<string>('now'))
+      .orderBy('r.not_before').limit(param<number>('limit')),
+  ),
+  unknownRow: query<{ status: string }, RowKey>((k) =>
+    k.selectFrom('broadcast_recipients as r').innerJoin('broadcasts as b', 'b.id', 'r.broadcast_id').select('b.status')
+      .where('r.broadcast_id', '=', param<string>('bid')).where('r.contact_id', '=', param<string>('contact'))
+      .where('r.status', '=', 'unknown').where('r.outbound_id', '=', param<string>('outbound')),
+  ),
+  requeue: query<unknown, RowKey & { status: RecipientStatus; now: string }>((k) =>
+    k.updateTable('broadcast_recipients').set({ status: param('status'), not_before: null, updated_at: param('now') })
+      .where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact')).where('outbound_id', '=', param<string>('outbound')),
+  ),
+  lookupLater: query<unknown, RowKey & { notBefore: string | null; now: string }>((k) =>
+    k.updateTable('broadcast_recipients').set({ not_before: param('notBefore'), updated_at: param('now') })
+      .where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact')).where('outbound_id', '=', param<string>('outbound')),
+  ),
+};
+
+export class SqliteBulkQueue {
+  constructor(private readonly db: SqliteDb) {}
+
+  /**
+   * Take up to `limit` texts in one transaction. Each passes the outbox gate in this transaction;
+   * the caller starts every request right after it commits, in the same tick, so the opt-out
+   * check still happens immediately before the send.
+   */
+  claim(plan: BroadcastPlan, zones: readonly string[] | null, limit: number, lease: Lease, newId: IdGenerator, now: string): ClaimBatch {
+    if (zones !== null && zones.length === 0) return { items: [], refused: 0, stopped: false, exhausted: true };
+    const s = this.db;
+    return s.tx((): ClaimBatch => {
+      const b = s.get(Q.broadcastStatus, { id: plan.id });
+      if (b?.status !== 'sending') return { items: [], refused: 0, stopped: true, exhausted: true };
+      const params: Record<string, unknown> = { bid: plan.id, now, limit };
+      (zones ?? []).forEach((z, i) => (params[`z${i}`] = z));
+      const rows = s.list(nextQuery(zones === null ? null : zones.length), params);
+      const batch: ClaimBatch = { items: [], refused: 0, stopped: false, exhausted: rows.length < limit };
+      for (const row of rows) {
+        const campaign = plan.campaigns.get(row.campaign_id);
+        const body = renderForRecipient(plan.template, plan.footer, {
+          firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
+          keyword: row.keyword, sender: campaign?.sender ?? '',
+        });
+        const admission = admitForSend(s, { contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
+        const key = { bid: plan.id, contact: row.contact_id };
+        if (admission.refusal !== null) {
+          s.exec(Q.refuse, { ...key, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
+          batch.refused += 1;
+          continue;
+        }
+        const item: WorkItem = {
+          kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
+          text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
+        };
+        s.exec(Q.take, { ...key, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now });
+        batch.items.push(item);
+      }
+      return batch;
+    });
+  }
+
+  /** Record what the provider answered. Inside the caller's transaction (results are written in batches). */
+  record(item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): RecordEffect {
+    const s = this.db;
+    const key = { bid: item.broadcastId!, contact: item.contactId, outbound: item.outboundId };
+    const set = (status: RecipientStatus, o: { sid?: string | null; code?: number | null; sent?: boolean; notBefore?: string | null } = {}) =>
+      s.exec(Q.result, { ...key, status, sid: o.sid ?? null, code: o.code ?? null, sent: o.sent ? 1 : 0, notBefore: o.notBefore ?? null, now });
+    switch (outcome.kind) {
+      case 'ok': {
+        recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
+        set(recipientStatusFromTwilio(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
+        applyStoredReceipt(s, outcome.sid, newId, now);
+        return {};
+      }
+      case 'opted_out': {
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        set('opted_out', { code: outcome.code });
+        const { campaign_id } = s.get(Q.attempts, key)!;
+        markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: campaign_id, messageSid: null }, newId, now);
+        return {};
+      }
+      case 'undeliverable': {
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        set('undeliverable', { code: outcome.code });
+        markUndeliverable(s, item.contactId, now);
+        return {};
+      }
+      case 'retryable': {
+        const { attempts } = s.get(Q.attempts, key)!;
+        recordOutboundResult(s, item.outboundId, { status: 'canceled', errorCode: outcome.code ?? THROTTLED_CODE }, now);
+        if (attempts >= POLICY.maxRetryableAttempts) {
+          set('failed', { code: outcome.code ?? THROTTLED_CODE });
+          return {};
+        }
+        set('pending', { notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
+        return { penalizeMs: POLICY.penalizeMs };
+      }
+      case 'rejected': {
+        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        if (outcome.accountLevel) {
+          // Not this recipient's fault: put it back and stop the broadcast for a human to look at.
+          set('pending');
+          return { pauseBroadcast: `Twilio refused the send (${outcome.code ?? outcome.httpStatus}: ${outcome.message}); fix the account or sender, then resume` };
+        }
+        set('failed', { code: outcome.code });
+        return {};
+      }
+      case 'unknown': {
+        recordOutboundResult(s, item.outboundId, { status: 'unknown', errorCode: outcome.code }, now);
+        set('unknown', { code: outcome.code, notBefore: addMs(now, POLICY.reconcileDelayMs) });
+        return {};
+      }
+    }
+  }
+
+  /** Rows another dispatcher left in flight; returns how many became 'unknown' (to be looked up now). */
+  recoverOrphans(owner: string, gone: (owner: string) => boolean, now: string): number {
+    const s = this.db;
+    let n = 0;
+    for (const r of s.list(Q.orphans, { owner })) {
+      const expired = r.lease_until === null || r.lease_until < now;
+      if (!expired && !(r.lease_owner && gone(r.lease_owner))) continue;
+      s.tx(() => {
+        const changed = s.exec(Q.orphanToUnknown, { bid: r.broadcast_id, contact: r.contact_id, owner: r.lease_owner, now });
+        if (changed > 0 && r.outbound_id) s.exec(Q.outboundUnknown, { id: r.outbound_id, now });
+        n += changed;
+      });
+    }
+    return n;
+  }
+
+  dueUnknown(now: string, limit: number): UnknownWork[] {
+    return this.db.list(Q.dueUnknown, { now, limit }).map((r) => ({
+      kind: 'bulk', outboundId: r.outbound_id!, contactId: r.contact_id, broadcastId: r.broadcast_id,
+      text: { to: r.phone, from: r.sender, body: r.body }, since: new Date(r.created_at),
+    }));
+  }
+
+  resolve(u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): ResolveResult {
+    const s = this.db;
+    const key = { bid: u.broadcastId!, contact: u.contactId, outbound: u.outboundId };
+    return s.tx((): ResolveResult => {
+      const cur = s.get(Q.unknownRow, key);
+      if (!cur) return 'gone';
+      if (lookup.kind === 'found') {
+        recordOutboundResult(s, u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
+        s.exec(Q.result, {
+          ...key, status: recipientStatusFromTwilio(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
+          sent: 1, notBefore: null, now,
+        });
+        applyStoredReceipt(s, lookup.sid, newId, now);
+        return 'adopted';
+      }
+      if (lookup.kind === 'absent') {
+        // The provider has no such message: it was never sent. Send it again unless the broadcast was canceled.
+        recordOutboundResult(s, u.outboundId, { status: 'canceled' }, now);
+        const again = cur.status === 'sending' || cur.status === 'paused' || cur.status === 'scheduled';
+        s.exec(Q.requeue, { ...key, status: again ? 'pending' : 'canceled', now });
+        return 'requeued';
+      }
+      const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
+      s.exec(Q.lookupLater, { ...key, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
+      return giveUp ? 'gave_up' : 'later';
+    });
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Priority work on SQLite: replies and system texts queued in the outbox for the REST API
+ * (outbound_messages.status = 'queued', written by `enqueueOutbound` with delivery 'queued').
+ * The dispatcher sends these before any bulk text. Same guarantees as bulk: the opt-out gate is
+ * re-run at send time (`admitQueued`), the in-flight lease lives in outbox_leases, and an unknown
+ * outcome is looked up, never blindly resent.
+ */
+import { sql } from 'kysely';
+import type { IdGenerator } from '../../core/clock';
+import {
+  addMs, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
+} from '../../core/sending';
+import { applyStoredReceipt } from '../delivery';
+import { param, query } from '../query';
+import type { SqliteDb } from '../sqlite/db';
+import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
+import { admitQueued, OUTBOX_QUERIES, outboundStatusFromTwilio, recordOutboundResult } from './sqlite-gate';
+import type { Lease } from './repository';
+
+interface Details {
+  body: string;
+  segments: number;
+  contact_id: string;
+  campaign_id: string | null;
+  phone: string;
+  sender: string | null;
+  created_at: string;
+}
+
+const Q = {
+  peek: query<{ id: string; segments: number }, { now: string }>((k) =>
+    k.selectFrom('outbound_messages as o').select(['o.id', 'o.segments'])
+      .where('o.status', '=', 'queued')
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('outbox_leases as l').select(sql.lit(1).as('x')).whereRef('l.outbound_id', '=', 'o.id').where('l.not_before', '>', param<string>('now')))),
+      )
+      .orderBy('o.created_at').limit(1),
+  ),
+  details: query<Details, { id: string }>((k) =>
+    k.selectFrom('outbound_messages as o')
+      .innerJoin('contacts as c', 'c.id', 'o.contact_id')
+      .leftJoin('campaigns as camp', 'camp.id', 'o.campaign_id')
+      .select((eb) => [
+        'o.body', 'o.segments', 'o.contact_id', 'o.campaign_id', 'c.phone', 'o.created_at',
+        // A text without a campaign goes out from the sender the contact last texted.
+        eb.fn.coalesce(
+          'camp.sender',
+          eb.selectFrom('inbound_messages as i').select('i.sender').whereRef('i.contact_id', '=', 'o.contact_id').orderBy('i.received_at', 'desc').limit(1),
+        ).as('sender'),
+      ])
+      .where('o.id', '=', param<string>('id')),
+  ),
+  lease: query<unknown, { id: string; owner: string; until: string }>((k) =>
+    k.insertInto('outbox_leases')
+      .values({ outbound_id: param('id'), lease_owner: param('owner'), lease_until: param('until'), attempts: 1, not_before: null })
+      .onConflict((oc) =>
+        oc.column('outbound_id').doUpdateSet((eb) => ({
+          lease_owner: eb.ref('excluded.lease_owner'), lease_until: eb.ref('excluded.lease_until'),
+          attempts: eb('outbox_leases.attempts', '+', 1), not_before: null,
+        })),
+      ),
+  ),
+  release: query<unknown, { id: string; notBefore: string | null }>((k) =>
+    k.updateTable('outbox_leases').set({ lease_owner: null, lease_until: null, not_before: param('notBefore') }).where('outbound_id', '=', param<string>('id')),
+  ),
+  attempts: query<{ attempts: number }, { id: string }>((k) => k.selectFrom('outbox_leases').select('attempts').where('outbound_id', '=', param<string>('id'))),
+  orphans: query<{ outbound_id: string; lease_owner: string | null; lease_until: string | null }, { owner: string }>((k) =>
+    k.selectFrom('outbox_leases as l').innerJoin('outbound_messages as o', 'o.id', 'l.outbound_id')
+      .select(['l.outbound_id', 'l.lease_owner', 'l.lease_until'])
+      .where('o.status', '=', 'sending')
+      .where(sql<boolean>`coalesce(l.lease_owner, '') != ${param('owner')}`),
+  ),
+  orphanToUnknown: query<unknown, { id: string; now: string }>((k) =>
+    k.updateTable('outbound_messages').set({ status: 'unknown', updated_at: param('now') }).where('id', '=', param<string>('id')).where('status', '=', 'sending'),
+  ),
+  dueUnknown: query<{ outbound_id: string }, { now: string; limit: number }>((k) =>
+    k.selectFrom('outbox_leases as l').innerJoin('outbound_messages as o', 'o.id', 'l.outbound_id').select('l.outbound_id')
+      .where('o.status', '=', 'unknown').where('l.not_before', '<=', param<string>('now'))
+      .orderBy('l.not_before').limit(param<number>('limit')),
+  ),
+  isUnknown: query<{ x: number }, { id: string }>((k) =>
+    k.selectFrom('outbound_messages').select(sql.lit(1).as('x')).where('id', '=', param<string>('id')).where('status', '=', 'unknown'),
+  ),
+};
+
+export class SqliteReplyQueue {
+  constructor(private readonly db: SqliteDb) {}
+
+  peek(now: string): { id: string; segments: number } | null {
+    return this.db.get(Q.peek, { now }) ?? null;
+  }
+
+  claim(id: string, lease: Lease, now: string): WorkItem | null {
+    const s = this.db;
+    return s.tx((): WorkItem | null => {
+      const admission = admitQueued(s, id, now);
+      if (!admission || admission.refusal !== null) return null;
+      const d = s.get(Q.details, { id })!;
+      if (!d.sender) {
+        s.exec(OUTBOX_QUERIES.setStatus, { id, status: 'failed', now });
+        return null;
+      }
+      s.exec(Q.lease, { id, owner: lease.owner, until: lease.until });
+      return {
+        kind: 'reply', outboundId: id, contactId: d.contact_id, broadcastId: null,
+        text: { to: d.phone, from: d.sender, body: d.body }, segments: d.segments,
+      };
+    });
+  }
+
+  /** Record what the provider answered. Inside the caller's transaction (results are written in batches). */
+  record(item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): RecordEffect {
+    const s = this.db;
+    const id = item.outboundId;
+    s.exec(Q.release, { id, notBefore: null });
+    switch (outcome.kind) {
+      case 'ok':
+        recordOutboundResult(s, id, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
+        applyStoredReceipt(s, outcome.sid, newId, now);
+        return {};
+      case 'opted_out': {
+        recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code }, now);
+        const d = s.get(Q.details, { id })!;
+        markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: d.campaign_id, messageSid: null }, newId, now);
+        return {};
+      }
+      case 'undeliverable':
+        recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code }, now);
+        markUndeliverable(s, item.contactId, now);
+        return {};
+      case 'retryable': {
+        const { attempts } = s.get(Q.attempts, { id })!;
+        if (attempts >= POLICY.maxRetryableAttempts) {
+          recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code ?? THROTTLED_CODE }, now);
+          return {};
+        }
+        recordOutboundResult(s, id, { status: 'queued' }, now);
+        s.exec(Q.release, { id, notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
+        return { penalizeMs: POLICY.penalizeMs };
+      }
+      case 'rejected':
+        recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code }, now);
+        return {};
+      case 'unknown':
+        recordOutboundResult(s, id, { status: 'unknown', errorCode: outcome.code }, now);
+        s.exec(Q.release, { id, notBefore: addMs(now, POLICY.reconcileDelayMs) });
+        return {};
+    }
+  }
+
+  recoverOrphans(owner: string, gone: (owner: string) => boolean, now: string): number {
+    const s = this.db;
+    let n = 0;
+    for (const r of s.list(Q.orphans, { owner })) {
+      const expired = r.lease_until === null || r.lease_until < now;
+      if (!expired && !(r.lease_owner && gone(r.lease_owner))) continue;
+      s.tx(() => {
+        if (s.exec(Q.orphanToUnknown, { id: r.outbound_id, now }) === 0) return;
+        s.exec(Q.release, { id: r.outbound_id, notBefore: now });
+        n += 1;
+      });
+    }
+    return n;
+  }
+
+  dueUnknown(now: string, limit: number): UnknownWork[] {
+    return this.db.list(Q.dueUnknown, { now, limit }).flatMap(({ outbound_id }) => {
+      const d = this.db.get(Q.details, { id: outbound_id })!;
+      if (!d.sender) return [];
+      return [{
+        kind: 'reply' as const, outboundId: outbound_id, contactId: d.contact_id, broadcastId: null,
+        text: { to: d.phone, from: d.sender, body: d.body }, since: new Date(d.created_at),
+      }];
+    });
+  }
+
+  resolve(u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): ResolveResult {
+    const s = this.db;
+    const id = u.outboundId;
+    return s.tx((): ResolveResult => {
+      if (!s.get(Q.isUnknown, { id })) return 'gone';
+      if (lookup.kind === 'found') {
+        recordOutboundResult(s, id, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
+        s.exec(Q.release, { id, notBefore: null });
+        applyStoredReceipt(s, lookup.sid, newId, now);
+        return 'adopted';
+      }
+      if (lookup.kind === 'absent') {
+        // Never reached the provider: queue it again; the gate runs again when it is taken.
+        recordOutboundResult(s, id, { status: 'queued' }, now);
+        s.exec(Q.release, { id, notBefore: null });
+        return 'requeued';
+      }
+      const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
+      s.exec(Q.release, { id, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs) });
+      return giveUp ? 'gave_up' : 'later';
+    });
+  }
+}

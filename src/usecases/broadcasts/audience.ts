@@ -1,0 +1,61 @@
+/**
+ * A broadcast's audience against the database: checking it (campaigns exist and are active,
+ * keyword aliases map to the primary keyword memberships record), walking it page by page, and
+ * snapshotting it into the recipients list in short batches, so the webhook is never blocked for
+ * long and a crashed snapshot can simply be run again (duplicates are ignored).
+ */
+import { type Audience, type AudienceMember } from '../../core/audience';
+import type { FieldProblem, ParseResult } from '../../core/flow';
+import { zoneForContact } from '../../core/quiet-hours';
+import type { Store } from '../../store/store';
+
+/**
+ * Every campaign exists and is active (a reply STOP to an inactive sender would reach no
+ * campaign), and keywords are mapped from aliases to the primary keyword memberships record.
+ */
+export async function resolveAudience(store: Store, a: Audience): Promise<ParseResult<Audience>> {
+  const problems: FieldProblem[] = [];
+  const rows = await store.broadcasts.campaignStates(a.campaigns);
+  a.campaigns.forEach((id, i) => {
+    const row = rows.find((r) => r.id === id);
+    if (!row) problems.push({ path: `audience.campaigns.${i}`, message: `no campaign with id "${id}"` });
+    else if (!row.active) problems.push({ path: `audience.campaigns.${i}`, message: `campaign "${id}" is inactive` });
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  if (!a.keywords) return { ok: true, value: a };
+  const kw = await store.broadcasts.keywordsOf(a.campaigns, a.keywords);
+  a.keywords.forEach((w, i) => {
+    if (!kw.some((k) => k.word === w)) problems.push({ path: `audience.keywords.${i}`, message: `"${w}" is not a keyword of these campaigns` });
+  });
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { ...a, keywords: [...new Set(kw.map((k) => k.primaryWord))] } };
+}
+
+/** Walk the whole audience page by page, yielding to the event loop between pages. */
+export async function forEachAudiencePage(
+  store: Store, a: Audience, pageSize: number, fn: (page: AudienceMember[]) => void | boolean | Promise<void | boolean>,
+): Promise<void> {
+  let after = '';
+  for (;;) {
+    const page = await store.broadcasts.audiencePage(a, after, pageSize);
+    if (page.length === 0) return;
+    if ((await fn(page)) === false) return;
+    after = page[page.length - 1]!.contactId;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Snapshot the audience into the broadcast's recipients: batches of `pageSize`, one short
+ * transaction each. Idempotent: after a crash it is simply run again. Returns the number of
+ * recipients.
+ */
+export async function snapshotAudience(store: Store, broadcastId: string, a: Audience, now: () => string, pageSize = 2000): Promise<number> {
+  let seq = await store.broadcasts.maxSeq(broadcastId);
+  await forEachAudiencePage(store, a, pageSize, async (page) => {
+    const rows = page.map((m) => ({ contactId: m.contactId, campaignId: m.campaignId, keyword: m.keyword, timeZone: zoneForContact({ zip: m.zip, phone: m.phone }) }));
+    await store.broadcasts.addRecipients(broadcastId, rows, seq + 1, now());
+    seq += rows.length;
+  });
+  return store.broadcasts.countRecipients(broadcastId);
+}
