@@ -14,6 +14,7 @@ export const DEMO_CAMPAIGN: CampaignInput = {
   frequency: 'Up to 6 msgs/mo',
   supportContact: 'help@rallytext.example',
   expiryHours: 24,
+  goalCents: 500_000,
   flow: DEMO_FLOW,
 };
 
@@ -22,7 +23,7 @@ export function seedDemo(store: Store, clock: Clock, newId: IdGenerator, logger:
   if (countCampaigns(store) > 0) return false;
   const parsed = parseCampaign(DEMO_CAMPAIGN);
   if (!parsed.ok) throw new Error(`demo campaign is invalid: ${JSON.stringify(parsed.problems)}`);
-  const c = createCampaign(store, parsed.value, newId, clock.now(), 500_000);
+  const c = createCampaign(store, parsed.value, newId, clock.now());
   logger.info({ campaignId: c.id, sender: c.sender, keywords: c.keywords }, 'demo campaign created (SEED_DEMO=false to skip)');
   return true;
 }

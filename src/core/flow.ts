@@ -10,7 +10,8 @@ export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max'] as const;
 
 const message = z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
-const cents = z.number().int().nonnegative();
+/** Pledge bounds: whole cents, $0 to $10,000,000 (finite: JSON's 1e400 parses as Infinity). */
+const cents = z.number().int('must be a whole number of cents').min(0, 'must not be negative').max(1_000_000_000, 'must be at most 1000000000 cents ($10,000,000)');
 
 export const validatorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('name') }),

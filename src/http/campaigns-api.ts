@@ -1,15 +1,11 @@
 /** Organizers' campaign API: list, create, read, replace, deactivate. */
 import { Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../context';
-import { parseCampaign } from '../core/campaign';
+import { parseCampaign, parseCampaignGoal } from '../core/campaign';
 import {
   createCampaign, deactivateCampaign, getCampaign, listCampaigns, setCampaignGoal, updateCampaign,
 } from '../store/campaigns';
 import { parseBody } from './validate';
-import { zodProblems } from '../core/flow';
-
-const goalSchema = z.object({ goalCents: z.number().int().min(0).max(1_000_000_000) });
 
 export function campaignsApi(ctx: AppContext): Router {
   const r = Router();
@@ -21,8 +17,7 @@ export function campaignsApi(ctx: AppContext): Router {
 
   r.post('/', (req, res) => {
     const spec = parseBody(parseCampaign, req.body);
-    const goal = typeof req.body?.goalCents === 'number' ? Math.max(0, Math.floor(req.body.goalCents)) : 0;
-    const created = createCampaign(ctx.store, spec, ctx.newId, ctx.clock.now(), goal);
+    const created = createCampaign(ctx.store, spec, ctx.newId, ctx.clock.now());
     changed();
     ctx.logger.info({ campaignId: created.id, sender: created.sender }, 'campaign created');
     res.status(201).json(created);
@@ -36,15 +31,13 @@ export function campaignsApi(ctx: AppContext): Router {
     const spec = parseBody(parseCampaign, req.body);
     const updated = updateCampaign(ctx.store, req.params.id, spec, ctx.clock.now());
     changed();
+    if (spec.goalCents !== undefined) ctx.live.notify(updated.id);
     ctx.logger.info({ campaignId: updated.id }, 'campaign updated');
     res.json(updated);
   });
 
   r.put('/:id/goal', (req, res) => {
-    const { goalCents } = parseBody((b) => {
-      const p = goalSchema.safeParse(b);
-      return p.success ? { ok: true, value: p.data } : { ok: false, problems: zodProblems(p.error) };
-    }, req.body);
+    const { goalCents } = parseBody(parseCampaignGoal, req.body);
     const updated = setCampaignGoal(ctx.store, req.params.id, goalCents, ctx.clock.now());
     ctx.live.notify(updated.id);
     res.json(updated);

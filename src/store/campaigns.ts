@@ -82,6 +82,7 @@ function columns(spec: CampaignSpec) {
     name: spec.name, program_name: spec.programName, sender: spec.sender, frequency: spec.frequency,
     support_contact: spec.supportContact, help_text: spec.helpText, expiry_hours: spec.expiryHours,
     flow: JSON.stringify(spec.flow),
+    ...(spec.goalCents !== undefined ? { goal_cents: spec.goalCents } : {}),
   };
 }
 
@@ -97,12 +98,12 @@ export function campaignsVersion(store: Store): string {
   return store.first(store.db.selectFrom('settings').select('value').where('key', '=', 'campaigns_version'))?.value ?? '';
 }
 
-export function createCampaign(store: Store, spec: CampaignSpec, newId: IdGenerator, now: Date, goalCents = 0): CampaignView {
+export function createCampaign(store: Store, spec: CampaignSpec, newId: IdGenerator, now: Date): CampaignView {
   const id = newId();
   const at = now.toISOString();
   store.tx(() => {
     assertKeywordsFree(store, spec.sender, spec, null);
-    store.run(store.db.insertInto('campaigns').values({ id, ...columns(spec), goal_cents: goalCents, active: 1, created_at: at, updated_at: at }));
+    store.run(store.db.insertInto('campaigns').values({ id, goal_cents: 0, ...columns(spec), active: 1, created_at: at, updated_at: at }));
     writeKeywords(store, id, spec.sender, spec);
     bumpVersion(store, `${at}#${id}`);
   });

@@ -11,7 +11,7 @@ import { AppError } from '../../errors';
 import { statsNow } from '../../live/stats';
 import { campaignCounts } from '../../store/campaign-counts';
 import {
-  createCampaign, deactivateCampaign, getCampaign, listCampaigns, setCampaignGoal, updateCampaign, type CampaignView,
+  createCampaign, deactivateCampaign, getCampaign, listCampaigns, updateCampaign, type CampaignView,
 } from '../../store/campaigns';
 import { ensureDisplay, rotateDisplayToken, setCountingFrom } from '../../store/live-displays';
 import { applyEdit, campaignInputFromForm, formFromBody, formFromCampaign, mergeProblems, newCampaignForm, type CampaignForm } from './campaign-form';
@@ -21,7 +21,6 @@ import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
 import type { ConsoleSession } from '../session';
 
-const MAX_GOAL_CENTS = 1_000_000_000;
 
 const FLASH: Record<string, string> = {
   'count-now': "Tonight's count starts now.",
@@ -97,7 +96,6 @@ type SaveResult = { ok: true; id: string } | { ok: false; problems: FieldProblem
 
 function save(ctx: AppContext, existing: CampaignView | null, form: CampaignForm): SaveResult {
   const conv = campaignInputFromForm(form);
-  if (conv.goalCents > MAX_GOAL_CENTS) conv.problems.push({ path: 'goalCents', message: 'must be at most $10,000,000' });
   const parsed = parseCampaign(conv.input);
   const problems = mergeProblems(conv.problems, parsed.ok ? [] : parsed.problems);
   if (problems.length > 0 || !parsed.ok) return { ok: false, problems };
@@ -105,8 +103,7 @@ function save(ctx: AppContext, existing: CampaignView | null, form: CampaignForm
   try {
     const saved = existing
       ? updateCampaign(ctx.store, existing.id, parsed.value, now)
-      : createCampaign(ctx.store, parsed.value, ctx.newId, now, conv.goalCents);
-    if (existing) setCampaignGoal(ctx.store, saved.id, conv.goalCents, now);
+      : createCampaign(ctx.store, parsed.value, ctx.newId, now);
     ctx.registry.reload();
     ctx.live.notify(saved.id);
     ctx.logger.info({ campaignId: saved.id, sender: saved.sender, via: 'console' }, existing ? 'campaign updated' : 'campaign created');
