@@ -3,6 +3,7 @@
  * and a specific re-prompt. Parsed with zod so a bad flow is refused with the path of each problem.
  */
 import { z } from 'zod';
+import { OBJECT_BUILTIN_NAMES } from './own';
 import { checkTemplate } from './template';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
@@ -40,7 +41,12 @@ export const stepSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)'),
   prompt: message,
   /** Where the answer goes: first_name, zip, email (contact columns), pledge (money), or a custom field name. */
-  capture: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)'),
+  capture: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)')
+    // Captures become merge fields and keys of the contact's custom fields: "constructor" would
+    // name what every JavaScript object inherits.
+    .refine((c) => !OBJECT_BUILTIN_NAMES.has(c), 'is a reserved name (every JavaScript object has it); choose another capture name'),
   validate: validatorSchema,
   reprompt: message,
   /** For money steps: the re-prompt when the amount is outside the range. */

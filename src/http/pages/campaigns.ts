@@ -7,6 +7,7 @@ import type { AppContext } from '../../context';
 import { parseCampaign, primaryKeyword } from '../../core/campaign';
 import type { FieldProblem } from '../../core/flow';
 import { formatCents } from '../../core/money';
+import { ownValue } from '../../core/own';
 import { AppError } from '../../errors';
 import { statsNow } from '../../live/stats';
 import { campaignCounts } from '../../store/campaign-counts';
@@ -152,7 +153,7 @@ export function campaignPages(ctx: AppContext): Router {
   r.get('/campaigns/:id', admin, (req: Request, res: Response) => {
     const session = pageSession(req);
     const c = getCampaign(ctx.store, String(req.params.id));
-    const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : FLASH[String(req.query.done)] ?? null;
+    const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : ownValue(FLASH, String(req.query.done)) ?? null;
     res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: livePanel(ctx, session, c) }));
   });
 
