@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { Clock, IdGenerator } from '../core/clock';
+import { instantSchema } from '../core/dates';
 import { zodProblems, type FieldProblem } from '../core/flow';
 import { AppError } from '../errors';
 import { getBroadcastRow, insertBroadcast, listBroadcastRows, transitionBroadcast } from '../store/broadcasts';
@@ -32,11 +33,8 @@ export interface BroadcastDeps {
   wake?: () => void;
 }
 
-const instant = z
-  .string()
-  .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time with a zone, e.g. 2026-11-22T15:00:00Z')
-  .transform((s) => new Date(s).toISOString());
+/** An instant with a zone; an impossible date (2027-02-31) is refused, not moved to March. */
+const instant = instantSchema(false).transform((p) => p.iso);
 
 const fields = {
   name: z.string().trim().min(1).max(120),
