@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { Clock, IdGenerator } from '../core/clock';
 import { instantSchema } from '../core/dates';
+import { textField } from '../core/text';
 import { zodProblems, type FieldProblem } from '../core/flow';
 import { AppError } from '../errors';
 import { getBroadcastRow, insertBroadcast, listBroadcastRows, transitionBroadcast } from '../store/broadcasts';
@@ -37,8 +38,8 @@ export interface BroadcastDeps {
 const instant = instantSchema(false).transform((p) => p.iso);
 
 const fields = {
-  name: z.string().trim().min(1).max(120),
-  template: z.string().max(1600),
+  name: textField().trim().min(1).max(120),
+  template: textField().max(1600),
   audience: z.unknown().optional(),
   sendAt: instant.nullable().optional(),
   footer: z.boolean().optional(),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { flowSchema, zodProblems, type Flow, type ParseResult } from './flow';
-import { keywordForm } from './text';
+import { keywordForm, textField } from './text';
 
 export interface CampaignRuntime {
   id: string;
@@ -78,14 +78,13 @@ export function parseCampaignGoal(input: unknown): ParseResult<{ goalCents: numb
 
 export const campaignInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    programName: z.string().trim().min(1).max(60),
+    name: textField().trim().min(1).max(120),
+    programName: textField().trim().min(1).max(60),
     sender: senderSchema,
     keywords: z.array(keywordSpec).min(1).max(20),
-    frequency: z.string().trim().min(1).max(40).default('Up to 6 msgs/mo'),
-    supportContact: z.string().trim().min(3).max(80),
-    helpText: z
-      .string()
+    frequency: textField().trim().min(1).max(40).default('Up to 6 msgs/mo'),
+    supportContact: textField().trim().min(3).max(80),
+    helpText: textField()
       .trim()
       .min(1)
       .max(320)

@@ -5,12 +5,13 @@
 import { z } from 'zod';
 import { OBJECT_BUILTIN_NAMES } from './own';
 import { checkTemplate } from './template';
+import { textField } from './text';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 /** Merge fields every flow message may use. */
 export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max'] as const;
 
-const message = z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
+const message = textField().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
 /** Pledge bounds: whole cents, $0 to $10,000,000 (finite: JSON's 1e400 parses as Infinity). */
 const cents = z.number().int('must be a whole number of cents').min(0, 'must not be negative').max(1_000_000_000, 'must be at most 1000000000 cents ($10,000,000)');
 
@@ -30,7 +31,7 @@ export const validatorSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('choice'),
     options: z
-      .array(z.object({ value: z.string().min(1).max(40), label: z.string().max(80).optional(), aliases: z.array(z.string().max(40)).optional() }))
+      .array(z.object({ value: textField().min(1).max(40), label: textField().max(80).optional(), aliases: z.array(textField().max(40)).optional() }))
       .min(2)
       .max(10),
   }),

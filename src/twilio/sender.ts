@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Twilio } from 'twilio';
 import type { Config } from '../config';
+import { cleanText } from '../core/text';
 import { maskPhone } from '../logger';
 
 export interface OutgoingText {
@@ -95,7 +96,7 @@ export class TwilioSender implements Sender {
 
   async send(text: OutgoingText): Promise<SendOutcome> {
     try {
-      const m = await this.client.messages.create({ to: text.to, body: text.body, statusCallback: this.statusCallback, ...this.route(text) });
+      const m = await this.client.messages.create({ to: text.to, body: cleanText(text.body), statusCallback: this.statusCallback, ...this.route(text) });
       return { kind: 'ok', sid: m.sid, status: m.status };
     } catch (err) {
       return classifySendError(err);
@@ -110,7 +111,7 @@ export class TwilioSender implements Sender {
       const earliest = since.getTime() - 3_600_000;
       const hit = page.instances.find(
         (m) =>
-          m.body === text.body &&
+          m.body === cleanText(text.body) &&
           !known(m.sid) &&
           (mg ? m.messagingServiceSid === mg : m.from === text.from) &&
           (!(m.dateCreated instanceof Date) || Number.isNaN(m.dateCreated.getTime()) || m.dateCreated.getTime() >= earliest),

@@ -10,6 +10,7 @@ import express, { type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import { zodProblems } from '../core/flow';
 import { normalizeSender, toE164 } from '../core/phone';
+import { cleanText } from '../core/text';
 import { AppError } from '../errors';
 import { maskPhone } from '../logger';
 import { inboundSmsSchema, optOutTypeOf } from './inbound-params';
@@ -71,7 +72,7 @@ export async function answerInboundSms(ctx: AppContext, params: FormParams): Pro
   }
   const result = await ctx.inbound.handleBatched(
     {
-      messageSid: p.MessageSid, from, to, body: p.Body, numMedia: Number(p.NumMedia ?? 0),
+      messageSid: p.MessageSid, from, to, body: cleanText(p.Body), numMedia: Number(p.NumMedia ?? 0),
       optOutType: optOutTypeOf(p.OptOutType), fromState: p.FromState?.slice(0, 2) || null, throttled: !flood.allowed,
     },
     view,
