@@ -5,15 +5,13 @@
  * src/store/broadcasts/audience-query.ts.
  */
 import { z } from 'zod';
+import { instantSchema } from './dates';
 import { zodProblems, type ParseResult } from './flow';
 import { keywordForm } from './text';
 import { US_STATES, stateForZip } from './time-zones';
 
-const isoInstant = z
-  .string()
-  .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date or time, e.g. 2026-11-21T18:00:00Z')
-  .transform((s) => new Date(s).toISOString());
+/** A UTC day or an instant with a zone; impossible dates (2026-02-31) are refused, not rolled over. */
+const isoInstant = instantSchema(true).transform((p) => p.iso);
 
 const keywordList = z
   .union([z.string(), z.array(z.string()).max(50)])

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { flowSchema, type Flow } from './flow';
 import { zodProblems, type ParseResult } from './validation';
-import { keywordForm } from './text';
+import { keywordForm, textField } from './text';
 
 export interface CampaignRuntime {
   id: string;
@@ -52,23 +52,49 @@ export const senderSchema = z
   .trim()
   .regex(/^(?:\d{5,6}|\+[1-9]\d{7,14})$/, 'must be a 5-6 digit short code or an E.164 number like +13125550100');
 
+/**
+ * The numeric campaign settings, one schema each, used wherever the value is set (create,
+ * replace, PUT …/goal, the console form): finite numbers in a range that makes sense. JSON
+ * allows 1e400 (Infinity once parsed) and 1e-9; neither may reach the database.
+ */
+export const goalCentsSchema = z
+  .number({ message: 'must be a number of cents' })
+  .int('must be a whole number of cents')
+  .min(0, 'must not be negative')
+  .max(1_000_000_000, 'must be at most 1000000000 cents ($10,000,000)');
+
+/** How long a conversation waits for the next answer: 1 hour to 30 days. */
+export const expiryHoursSchema = z
+  .number({ message: 'must be a number of hours' })
+  .min(1, 'must be at least 1 hour')
+  .max(24 * 30, 'must be at most 720 hours (30 days)');
+
+/** PUT /api/campaigns/:id/goal. */
+export const campaignGoalSchema = z.object({ goalCents: goalCentsSchema });
+
+export function parseCampaignGoal(input: unknown): ParseResult<{ goalCents: number }> {
+  const r = campaignGoalSchema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problems: zodProblems(r.error) };
+}
+
 export const campaignInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    programName: z.string().trim().min(1).max(60),
+    name: textField().trim().min(1).max(120),
+    programName: textField().trim().min(1).max(60),
     sender: senderSchema,
     keywords: z.array(keywordSpec).min(1).max(20),
-    frequency: z.string().trim().min(1).max(40).default('Up to 6 msgs/mo'),
-    supportContact: z.string().trim().min(3).max(80),
-    helpText: z
-      .string()
+    frequency: textField().trim().min(1).max(40).default('Up to 6 msgs/mo'),
+    supportContact: textField().trim().min(3).max(80),
+    helpText: textField()
       .trim()
       .min(1)
       .max(320)
       .refine((t) => /\bSTOP\b/.test(t), 'must tell people to reply STOP to cancel')
       .nullable()
       .default(null),
-    expiryHours: z.number().positive().max(24 * 30).default(24),
+    expiryHours: expiryHoursSchema.default(24),
+    /** Tonight's monthly pledge goal; left as it is when a replace omits it. */
+    goalCents: goalCentsSchema.optional(),
     flow: flowSchema,
   })
   .superRefine((c, ctx) => {

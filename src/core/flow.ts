@@ -3,15 +3,18 @@
  * and a specific re-prompt. Parsed with zod so a bad flow is refused with the path of each problem.
  */
 import { z } from 'zod';
+import { OBJECT_BUILTIN_NAMES } from './own';
 import { checkTemplate } from './template';
+import { textField } from './text';
 import { zodProblems, type ParseResult } from './validation';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 /** Merge fields every flow message may use. */
 export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max'] as const;
 
-const message = z.string().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
-const cents = z.number().int().nonnegative();
+const message = textField().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
+/** Pledge bounds: whole cents, $0 to $10,000,000 (finite: JSON's 1e400 parses as Infinity). */
+const cents = z.number().int('must be a whole number of cents').min(0, 'must not be negative').max(1_000_000_000, 'must be at most 1000000000 cents ($10,000,000)');
 
 export const validatorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('name') }),
@@ -29,7 +32,7 @@ export const validatorSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('choice'),
     options: z
-      .array(z.object({ value: z.string().min(1).max(40), label: z.string().max(80).optional(), aliases: z.array(z.string().max(40)).optional() }))
+      .array(z.object({ value: textField().min(1).max(40), label: textField().max(80).optional(), aliases: z.array(textField().max(40)).optional() }))
       .min(2)
       .max(10),
   }),
@@ -40,7 +43,12 @@ export const stepSchema = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)'),
   prompt: message,
   /** Where the answer goes: first_name, zip, email (contact columns), pledge (money), or a custom field name. */
-  capture: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)'),
+  capture: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)')
+    // Captures become merge fields and keys of the contact's custom fields: "constructor" would
+    // name what every JavaScript object inherits.
+    .refine((c) => !OBJECT_BUILTIN_NAMES.has(c), 'is a reserved name (every JavaScript object has it); choose another capture name'),
   validate: validatorSchema,
   reprompt: message,
   /** For money steps: the re-prompt when the amount is outside the range. */

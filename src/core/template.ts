@@ -2,6 +2,8 @@
  * Merge fields: {{first_name}}, {{first_name|friend}} (fallback when empty).
  * Templates are checked when saved, so an unknown field is an error then, not a blank later.
  */
+import { ownValue } from './own';
+
 const FIELD = /\{\{\s*([a-z_][a-z0-9_]*)\s*(?:\|([^{}]*))?\}\}/giu;
 
 export interface TemplateProblem {
@@ -33,11 +35,14 @@ export function checkTemplate(template: string, allowed: readonly string[]): Tem
 
 export type MergeValues = Readonly<Record<string, string | number | null | undefined>>;
 
-/** Render a template; empty or missing values take the fallback, else become ''. */
+/**
+ * Render a template; empty or missing values take the fallback, else become ''. Only the values'
+ * own properties are merge fields: {{constructor}} is never Object's constructor.
+ */
 export function renderTemplate(template: string, values: MergeValues): string {
   if (!template.includes('{{')) return template;
   return template.replace(FIELD, (_all, name: string, fallback: string | undefined) => {
-    const v = values[name.toLowerCase()];
+    const v = ownValue(values, name.toLowerCase());
     const s = v === null || v === undefined ? '' : String(v).trim();
     return s !== '' ? s : (fallback ?? '').trim();
   });

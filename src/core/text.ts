@@ -1,3 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * The one text sanitiser, applied where text enters (an inbound Body before anything reads it,
+ * imported cells, organizers' strings that become messages) and again where it leaves (TwiML, the
+ * REST body). XML 1.0 cannot carry most C0 controls, U+FFFE/U+FFFF or a lone surrogate: a captured
+ * answer with \u0001 echoed in a TwiML reply would make Twilio fail to parse the reply while our
+ * outbox records it as sent (twilio's own TwiML builder refuses such characters).
+ *
+ * On entry: CRLF and CR become LF; C0 controls other than tab and LF, DEL, C1 controls, lone
+ * surrogates and U+FFFE/U+FFFF are dropped. None of them can be typed on a phone or means anything
+ * in a text message.
+ */
+const UNWANTED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\p{Cs}]/gu;
+/** What XML 1.0 cannot carry at all (CR and tab are legal; TwiML escapes CR). */
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\p{Cs}]/gu;
+const XML_ILLEGAL_ONE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\p{Cs}]/u;
+const UNWANTED_ONE = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\p{Cs}]/u;
+
+export function cleanText(text: string): string {
+  if (!UNWANTED_ONE.test(text)) return text;
+  return text.replace(/\r\n?/g, '\n').replace(UNWANTED, '');
+}
+
+/** A string field whose text can end up in a message: sanitised before any other check. */
+export function textField() {
+  return z.string().overwrite(cleanText);
+}
+
+/** For text on its way out (TwiML, REST): drop only what XML cannot carry, so legal text is unchanged. */
+export function xmlSafeText(text: string): string {
+  return XML_ILLEGAL_ONE.test(text) ? text.replace(XML_ILLEGAL, '') : text;
+}
+
 /**
  * Text normalisation shared by keyword and compliance matching.
  * Case-folded, accents stripped, apostrophes removed ("don't" -> "dont"),

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Twilio } from 'twilio';
 import type { LookupOutcome, OutgoingText, SendOutcome } from '../core/sending';
+import { cleanText } from '../core/text';
 import { maskPhone } from '../shared/logger';
 import type { TextSender } from '../usecases/broadcasts/text-sender';
 import type { Config } from '../wiring/config';
@@ -32,7 +33,7 @@ export class TwilioSender implements TextSender {
 
   async send(text: OutgoingText): Promise<SendOutcome> {
     try {
-      const m = await this.client.messages.create({ to: text.to, body: text.body, statusCallback: this.statusCallback, ...this.route(text) });
+      const m = await this.client.messages.create({ to: text.to, body: cleanText(text.body), statusCallback: this.statusCallback, ...this.route(text) });
       return { kind: 'ok', sid: m.sid, status: m.status };
     } catch (err) {
       return classifySendError(err);
@@ -47,7 +48,7 @@ export class TwilioSender implements TextSender {
       const earliest = since.getTime() - 3_600_000;
       const candidates = page.instances.filter(
         (m) =>
-          m.body === text.body &&
+          m.body === cleanText(text.body) &&
           (mg ? m.messagingServiceSid === mg : m.from === text.from) &&
           (!(m.dateCreated instanceof Date) || Number.isNaN(m.dateCreated.getTime()) || m.dateCreated.getTime() >= earliest),
       );

@@ -3,11 +3,17 @@
  * twilio.twiml.MessagingResponse, which a test checks) because the builder costs more than the
  * rest of the response.
  */
+import { xmlSafeText } from '../core/text';
+
 const XML_HEADER = '<?xml version="1.0" encoding="UTF-8"?>';
 
-/** Text-node escaping as xmlbuilder does it: & < > and carriage return. */
+/**
+ * Text-node escaping as xmlbuilder does it: & < > and carriage return. Characters XML cannot carry
+ * at all (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are dropped first: xmlbuilder would
+ * throw on them, and Twilio would fail to parse the reply (src/core/text.ts).
+ */
 function escapeXml(text: string): string {
-  return text.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
+  return xmlSafeText(text).replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
 }
 
 export const EMPTY_TWIML = `${XML_HEADER}<Response/>`;

@@ -10,6 +10,7 @@ import express, { type Request, type Response } from 'express';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { normalizeSender, toE164 } from '../core/phone';
+import { cleanText } from '../core/text';
 import { AppError } from '../shared/errors';
 import { maskPhone } from '../shared/logger';
 import { inboundSmsSchema, optOutTypeOf } from './inbound-params';
@@ -76,7 +77,7 @@ export async function answerInboundSms(ctx: AppContext, params: FormParams): Pro
   }
   const result = await ctx.inbound.handleBatched(
     {
-      messageSid: p.MessageSid, from, to, body: p.Body, numMedia: Number(p.NumMedia ?? 0),
+      messageSid: p.MessageSid, from, to, body: cleanText(p.Body), numMedia: Number(p.NumMedia ?? 0),
       optOutType: optOutTypeOf(p.OptOutType), fromState: p.FromState?.slice(0, 2) || null, throttled: !flood.allowed,
     },
     view,

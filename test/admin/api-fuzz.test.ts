@@ -110,3 +110,75 @@ describe('absolute-form request lines (raw socket)', () => {
     expect(t.logs.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
   });
 });
+
+/** Characters XML cannot carry, plus other controls: none may come back in what the API stored. */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\p{Cs}]/u;
+const CONTROL = fc.constantFrom(
+  ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), '\u007f', '\u0085', '\ufffe', '\uffff', '\ud800', '\udfff', '\r\n',
+);
+const controlString = fc
+  .array(fc.oneof(CONTROL, fc.string({ maxLength: 6 }), fc.constantFrom('JOIN', 'Team', '{{first_name}}', '2026-11-21', '62262')), { maxLength: 12 })
+  .map((parts) => parts.join(''));
+
+/** Every string leaf of `value`, replaced by the next control string where `swap` says so. */
+function withControls(value: unknown, strings: string[], swap: boolean[], at = { i: 0 }): unknown {
+  if (typeof value === 'string') {
+    const i = at.i++ % strings.length;
+    return swap[i] ? strings[i] : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => withControls(v, strings, swap, at));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withControls(v, strings, swap, at)]));
+  return value;
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
+  return [];
+}
+
+test('control characters in every string of real campaign and broadcast bodies: never a 5xx, never stored', async () => {
+  const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  const campaign = (await request(t.app).get(`/api/campaigns/${campaignId}`).set(auth)).body;
+  const { id: _id, active: _a, createdAt: _c, updatedAt: _u, ...campaignBody } = campaign;
+  const broadcastBody = {
+    name: 'Thanks', template: 'Thanks {{first_name|friend}}! {{program}}', footer: true, sendAt: '2027-01-01T15:00:00Z',
+    audience: { campaigns: [campaignId], keywords: ['JOIN'], zipPrefix: '606', state: 'IL', joinedAfter: '2026-11-01', joinedBefore: '2026-12-01T00:00:00Z' },
+  };
+  const targets: [string, () => string, object][] = [
+    ['post', () => '/api/campaigns', { ...campaignBody, keywords: [{ word: 'FUZZ', aliases: ['FUZZY'] }] }],
+    ['put', () => `/api/campaigns/${campaignId}`, campaignBody],
+    ['post', () => '/api/broadcasts', broadcastBody],
+    ['post', () => '/api/broadcasts/preview', broadcastBody],
+    ['patch', () => `/api/broadcasts/${broadcastId}`, broadcastBody],
+  ];
+  const swaps = fc.array(fc.boolean(), { minLength: 40, maxLength: 40 });
+  const texts = fc.array(controlString, { minLength: 40, maxLength: 40 });
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...targets), texts, swaps, async ([method, path, body], s, swap) => {
+      const res = await (request(t.app) as unknown as Record<string, (p: string) => request.Test>)[method]!(path())
+        .set(auth)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(withControls(body, s, swap)));
+      expect(res.status).toBeLessThan(500);
+      if (res.status < 300) expect(strings(res.body).filter((x) => NOT_XML.test(x))).toEqual([]);
+    }),
+    { numRuns: 300, seed: 20261122 },
+  );
+  // Nor did any reach the database.
+  const stored = t.ctx.db.sqlite
+    .prepare('SELECT name || program_name || frequency || support_contact || coalesce(help_text, \'\') || flow AS t FROM campaigns UNION ALL SELECT name || template FROM broadcasts')
+    .all() as { t: string }[];
+  expect(stored.filter((r) => NOT_XML.test(r.t) || /\\u00[01][0-9a-f]|\\uff[ef]|\\ud[89ab]/i.test(r.t))).toEqual([]);
+});
+
+test('control characters in ids and query strings of every admin read route: never a 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...READS), controlString, fc.dictionary(fc.constantFrom('campaign', 'since', 'until', 'status', 'limit', 'before', 'all'), controlString, { maxKeys: 3 }), async (path, rawId, q) => {
+      const res = await request(t.app).get(path.replace('%', encodeURIComponent(rawId.replace(/[\ud800-\udfff]/g, '')) || 'none')).query(q).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+      expect(res.status).toBeLessThan(500);
+    }),
+    { numRuns: 200, seed: 20261122 },
+  );
+});

@@ -9,9 +9,10 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
-import { encodeForm, inboundParams } from '../../src/twilio/rehearse';
+import { twiml } from 'twilio';
+import { encodeForm, inboundParams, twimlMessages } from '../../src/twilio/rehearse';
 import { signTwilioRequest } from '../../src/twilio/signature';
-import { AUTH_TOKEN, PUBLIC_BASE_URL, tempDbFile } from '../helpers/app';
+import { ADMIN_TOKEN, AUTH_TOKEN, PUBLIC_BASE_URL, tempDbFile } from '../helpers/app';
 import { postSms } from '../helpers/crowd';
 import { gatewayEnv, startGateway, type GatewayProcess } from '../helpers/gateway-process';
 import { rawExchange, rawPost, type RawRequest } from '../helpers/raw-http';
@@ -199,5 +200,72 @@ describe('malformed and absolute-form request targets on both webhooks (raw sock
     );
     expect(ok.status).toBe(200);
     expect(ok.text).toContain("What's your first name?");
+  });
+});
+
+/** Characters XML 1.0 cannot carry: none may appear in a TwiML reply, whatever a supporter texts. */
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\p{Cs}]/u;
+const CONTROL = fc.constantFrom(
+  ...Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)), '\u007f', '\u0085', '\u009b', '\ufffe', '\uffff', '\r\n', '\r', '\u2028', '\ufeff',
+);
+/** A Body mixing control characters into ordinary text (a lone surrogate cannot travel as UTF-8). */
+const controlBody = fc
+  .array(fc.oneof(CONTROL, fc.string({ unit: 'binary', maxLength: 6 }), fc.constantFrom('Ana', ' ', 'STOP', '60601', '$10', 'a@b.co')), { minLength: 1, maxLength: 40 })
+  .map((parts) => parts.join('').slice(0, 1600));
+
+describe('control characters in Body against the running gateway', () => {
+  let gw: GatewayProcess;
+  let file: string;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+  beforeAll(async () => {
+    file = tempDbFile();
+    gw = await startGateway(gatewayEnv(file));
+    // A campaign that echoes a free-text answer back, the way the issue found the defect.
+    const res = await fetch(`${gw.baseUrl}/api/campaigns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({
+        name: 'Echo', programName: 'Echo Team', sender: '62262', supportContact: 'help@example.org', keywords: [{ word: 'ECHO' }],
+        flow: { steps: [{ id: 'note', prompt: 'Say something', capture: 'note', validate: { type: 'text', maxLength: 500 }, reprompt: 'Say it again' }], completion: 'You said: {{note|nothing}}' },
+      }),
+    });
+    expect(res.status).toBe(201);
+  });
+  afterAll(async () => {
+    agent.destroy();
+    gw.kill('SIGTERM');
+    await gw.exited;
+  });
+
+  test('every reply is 200 and well-formed TwiML (what twilio\'s own builder makes of it), in and out of a flow', async () => {
+    let n = 100_000;
+    const post = async (params: Record<string, string>) => {
+      const reply = await rawPost(gw.port, { headers: { 'content-type': FORM, 'x-twilio-signature': sign(params) }, body: Buffer.from(encodeForm(params)) }, agent);
+      expect(reply.status).toBe(200);
+      expect(reply.body).not.toMatch(NOT_XML);
+      const r = new twiml.MessagingResponse();
+      for (const m of twimlMessages(reply.body)) r.message(m);
+      expect(reply.body).toBe(r.toString());
+      return reply;
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('ECHO', 'JOIN', null), controlBody, async (keyword, body) => {
+        const phone = ++n;
+        if (keyword) await post(genuine(phone, keyword, phone));
+        await post(genuine(phone + 500_000, body, phone));
+      }),
+      { numRuns: 400, seed: 20261122 },
+    );
+    expect(gw.child.exitCode).toBeNull();
+    // Nothing XML cannot carry was stored either: not the inbound text, not a capture, not a reply.
+    const db = new BetterSqlite3(file, { readonly: true });
+    try {
+      const texts = db.prepare("SELECT body AS t FROM inbound_messages UNION ALL SELECT body FROM outbound_messages UNION ALL SELECT fields FROM contacts UNION ALL SELECT coalesce(first_name, '') FROM contacts").all() as { t: string }[];
+      expect(texts.length).toBeGreaterThan(800);
+      expect(texts.filter((r) => NOT_XML.test(r.t))).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 });

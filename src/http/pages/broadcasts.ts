@@ -7,6 +7,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import type { FieldProblem } from '../../core/flow';
+import { ownValue } from '../../core/own';
 import { AppError } from '../../shared/errors';
 import type { BroadcastPreview } from '../../usecases/broadcasts/preview';
 import type { BroadcastView } from '../../usecases/broadcasts/service';
@@ -20,6 +21,10 @@ import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
 
+
+const BROADCAST_FLASH: Record<string, string> = {
+  draft: 'Saved as a draft.', schedule: 'Scheduled.', send: 'Sending started.', pause: 'Paused.', resume: 'Resumed.', cancel: 'Canceled.',
+};
 
 const STATUS_LABEL: Record<BroadcastView['status'], string> = {
   draft: 'Draft', scheduled: 'Scheduled', sending: 'Sending', paused: 'Paused', done: 'Done', canceled: 'Canceled',
@@ -258,7 +263,7 @@ export function broadcastPages(ctx: AppContext): Router {
   });
 
   r.get('/broadcasts/:id', admin, async (req: Request, res: Response) => {
-    const flash = { draft: 'Saved as a draft.', schedule: 'Scheduled.', send: 'Sending started.', pause: 'Paused.', resume: 'Resumed.', cancel: 'Canceled.' }[String(req.query.done)] ?? null;
+    const flash = ownValue(BROADCAST_FLASH, String(req.query.done)) ?? null;
     res.type('html').send(progressPage(pageSession(req), await svc.get(String(req.params.id)), flash));
   });
 

@@ -250,6 +250,7 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
   });
   const expiryHours = number(form.expiryHours, 'expiryHours');
   const maxAttempts = number(form.maxAttempts, 'flow.maxAttempts');
+  const goalCents = amount(form.goalCents, 'goalCents', 0);
   const input = {
     name: form.name, programName: form.programName, sender: form.sender,
     keywords: form.keywords.map((k) => ({ word: k.word, aliases: k.aliases.split(/[\s,]+/).filter((a) => a !== '') })),
@@ -257,6 +258,7 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
     supportContact: form.supportContact,
     helpText: form.helpText.trim() === '' ? null : form.helpText,
     ...(expiryHours !== undefined ? { expiryHours } : {}),
+    goalCents,
     flow: {
       steps,
       completion: form.completion,
@@ -264,7 +266,6 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
       ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     },
   } as CampaignInput;
-  const goalCents = amount(form.goalCents, 'goalCents', 0);
   return { input, goalCents, problems };
 }
 

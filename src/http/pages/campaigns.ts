@@ -6,6 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { parseCampaign, primaryKeyword } from '../../core/campaign';
 import { formatCents } from '../../core/money';
+import { ownValue } from '../../core/own';
 import type { FieldProblem } from '../../core/validation';
 import { AppError } from '../../shared/errors';
 import { CampaignService, MAX_GOAL_CENTS, type CampaignView } from '../../usecases/campaigns/campaigns';
@@ -94,7 +95,6 @@ type SaveResult = { ok: true; id: string } | { ok: false; problems: FieldProblem
 
 async function save(jobs: Jobs, existing: CampaignView | null, form: CampaignForm): Promise<SaveResult> {
   const conv = campaignInputFromForm(form);
-  if (conv.goalCents > MAX_GOAL_CENTS) conv.problems.push({ path: 'goalCents', message: 'must be at most $10,000,000' });
   const parsed = parseCampaign(conv.input);
   const problems = mergeProblems(conv.problems, parsed.ok ? [] : parsed.problems);
   if (problems.length > 0 || !parsed.ok) return { ok: false, problems };
@@ -148,7 +148,7 @@ export function campaignPages(ctx: AppContext): Router {
   r.get('/campaigns/:id', admin, async (req: Request, res: Response) => {
     const session = pageSession(req);
     const c = await jobs.campaigns.get(String(req.params.id));
-    const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : FLASH[String(req.query.done)] ?? null;
+    const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : ownValue(FLASH, String(req.query.done)) ?? null;
     res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: await livePanel(ctx, jobs, session, c) }));
   });
 

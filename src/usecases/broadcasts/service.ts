@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { parseAudience, type Audience } from '../../core/audience';
 import { broadcastTemplateProblems } from '../../core/broadcast-template';
 import type { Clock, IdGenerator } from '../../core/clock';
+import { instantSchema } from '../../core/dates';
+import { textField } from '../../core/text';
 import { zodProblems, type FieldProblem } from '../../core/flow';
 import type { SendWindow } from '../../core/quiet-hours';
 import { AppError } from '../../shared/errors';
@@ -33,15 +35,12 @@ export interface BroadcastDeps {
   wake?: () => void;
 }
 
-const instant = z
-  .string()
-  .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time with a zone, e.g. 2026-11-22T15:00:00Z')
-  .transform((s) => new Date(s).toISOString());
+/** An instant with a zone; an impossible date (2027-02-31) is refused, not moved to March. */
+const instant = instantSchema(false).transform((p) => p.iso);
 
 const fields = {
-  name: z.string().trim().min(1).max(120),
-  template: z.string().max(1600),
+  name: textField().trim().min(1).max(120),
+  template: textField().max(1600),
   audience: z.unknown().optional(),
   sendAt: instant.nullable().optional(),
   footer: z.boolean().optional(),

@@ -14,6 +14,7 @@ export const DEMO_CAMPAIGN: CampaignInput = {
   frequency: 'Up to 6 msgs/mo',
   supportContact: 'help@rallytext.example',
   expiryHours: 24,
+  goalCents: 500_000,
   flow: DEMO_FLOW,
 };
 
@@ -21,7 +22,7 @@ export const DEMO_CAMPAIGN: CampaignInput = {
 export async function seedDemo(store: Store, clock: Clock, newId: IdGenerator, logger: Logger): Promise<CampaignView | null> {
   const parsed = parseCampaign(DEMO_CAMPAIGN);
   if (!parsed.ok) throw new Error(`demo campaign is invalid: ${JSON.stringify(parsed.problems)}`);
-  const c = await store.campaigns.createIfNone({ id: newId(), spec: parsed.value, goalCents: 500_000, now: clock.now() });
+  const c = await store.campaigns.createIfNone({ id: newId(), spec: parsed.value, goalCents: parsed.value.goalCents ?? 0, now: clock.now() });
   if (c) logger.info({ campaignId: c.id, sender: c.sender, keywords: c.keywords }, 'demo campaign created (SEED_DEMO=false to skip)');
   return c;
 }

@@ -4,6 +4,7 @@
  * such as `?subscibed=1` must not silently export everyone.
  */
 import { z } from 'zod';
+import { instantSchema } from '../../core/dates';
 import { zodProblems, type ParseResult } from '../../core/flow';
 
 export type ExportKind = 'contacts' | 'pledges' | 'broadcast';
@@ -33,23 +34,14 @@ const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], { message: 'must be 1 or 0 (true/false)' })
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
-/** "2026-11-21" (a UTC day) or a full ISO-8601 instant with Z or an offset. */
+/** "2026-11-21" (a UTC day; `until` includes all of it) or an ISO-8601 instant (src/core/dates.ts). */
 function instant(edge: 'since' | 'until') {
-  return z.string().transform((raw, ctx) => {
+  return z
+    .string()
     // An unencoded "+01:00" offset arrives as " 01:00" from a query string.
-    const v = raw.trim().replace(/ (\d{2}:\d{2})$/, '+$1');
-    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
-      const d = new Date(`${v}T00:00:00.000Z`);
-      if (!Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v) {
-        return new Date(d.getTime() + (edge === 'until' ? DAY_MS : 0)).toISOString();
-      }
-    } else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) {
-      const d = new Date(v);
-      if (!Number.isNaN(d.getTime())) return new Date(d.getTime() + (edge === 'until' ? 1 : 0)).toISOString();
-    }
-    ctx.addIssue({ code: 'custom', message: 'must be a date (2026-11-21) or an ISO-8601 time (2026-11-21T20:00:00Z)' });
-    return z.NEVER;
-  });
+    .transform((raw) => raw.trim().replace(/ (\d{2}:?\d{2})$/, '+$1'))
+    .pipe(instantSchema(true))
+    .transform(({ iso, dateOnly }) => (edge === 'since' ? iso : new Date(Date.parse(iso) + (dateOnly ? DAY_MS : 1)).toISOString()));
 }
 
 const campaign = z.string().trim().min(1, 'must not be empty').max(200);

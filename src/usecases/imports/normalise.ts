@@ -4,6 +4,7 @@
  * a warning and that field is left out (losing the person over a typo'd ZIP helps nobody).
  */
 import { toE164 } from '../../core/phone';
+import { cleanText } from '../../core/text';
 import { validateEmail, validateZip } from '../../core/validators';
 import type { ColumnMap } from './columns';
 
@@ -28,7 +29,7 @@ const MAX_NAME = 50;
 
 function cell(cells: string[], i: number | null): string {
   if (i === null) return '';
-  return (cells[i] ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  return cleanText((cells[i] ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ')).replace(/\s+/g, ' ').trim();
 }
 
 function quoteShort(s: string): string {
