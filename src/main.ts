@@ -5,7 +5,7 @@ import { createDispatcher } from './broadcast/wiring';
 import type { Config } from './wiring/config';
 import { buildApp } from './http/app';
 import { drainable } from './http/drain';
-import { withFastSmsWebhook } from './http/fast-webhook';
+import { withFastSmsWebhook } from './http/front-door';
 import { createLogger } from './shared/logger';
 import { createContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { AppError } from '../shared/errors';
-import { recordReceipt } from '../store/delivery';
+import { recordReceipt } from '../store/receipts/sqlite';
 import { verifiedParams } from './webhook';
 
 export const statusCallbackSchema = z

@@ -5,7 +5,7 @@ import type { FloodGuard } from '../core/flood';
 import type { Config } from './config';
 import type { LiveHub } from '../live/hub';
 import type { CampaignRegistry } from '../store/campaign-registry';
-import type { InboundStore } from '../store/inbound';
+import type { InboundStore } from '../store/inbound/sqlite';
 import type { SqliteDb } from '../store/sqlite/db';
 import type { Store } from '../store/store';
 

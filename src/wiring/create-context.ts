@@ -9,7 +9,7 @@ import { LiveHub } from '../live/hub';
 import { statsNow } from '../live/stats';
 import { seedDemo } from '../seed';
 import { CampaignRegistry } from '../store/campaign-registry';
-import { InboundStore } from '../store/inbound';
+import { InboundStore } from '../store/inbound/sqlite';
 import { openSqliteStore } from '../store/sqlite/store';
 
 export interface RuntimeOptions {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { SCHEMA_PATH } from '../../src/store/sqlite/db';
-import { INBOUND_SQL } from '../../src/store/inbound';
+import { INBOUND_SQL } from '../../src/store/inbound/sqlite';
 import { OUTBOX_SQL } from '../../src/store/outbox';
 
 const schemaName = `rallytext_portability_${process.pid}`;

@@ -10,7 +10,7 @@ import { primaryKeyword } from '../../core/campaign';
 import { toE164 } from '../../core/phone';
 import { AppError } from '../../shared/errors';
 import { listCampaigns, type CampaignView } from '../../store/campaigns';
-import { claimTestNumber, randomTestNumber, rehearsalLog } from '../../store/rehearsal';
+import { claimTestNumber, randomTestNumber, rehearsalLog } from '../../store/rehearsal/sqlite';
 import { sendText } from '../../twilio/rehearse';
 import type { ConsoleSession } from '../session';
 import { pageSession, requirePage } from './guard';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import qs from 'qs';
-import { withFastSmsWebhook } from '../../src/http/fast-webhook';
+import { withFastSmsWebhook } from '../../src/http/front-door';
 import { encodeForm, inboundParams } from '../../src/twilio/rehearse';
 import { signTwilioRequest, type FormParams } from '../../src/twilio/signature';
 import { AUTH_TOKEN, PUBLIC_BASE_URL, testApp, type TestApp } from '../helpers/app';

@@ -4,11 +4,11 @@
  * duplicate changes nothing, and a receipt that arrives before the send result was recorded is
  * kept in message_receipts and applied when the SID is recorded (`applyStoredReceipt`).
  */
-import type { IdGenerator } from '../core/clock';
-import { markCarrierOptOut, markUndeliverable } from './contact-flags';
-import type { RecipientStatus } from './database';
-import type { SqliteDb } from './sqlite/db';
-import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from './outbox';
+import type { IdGenerator } from '../../core/clock';
+import { markCarrierOptOut, markUndeliverable } from '../contact-flags';
+import type { RecipientStatus } from '../database';
+import type { SqliteDb } from '../sqlite/db';
+import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from '../outbox';
 
 /** Carrier errors after which we stop texting the number (DESIGN §5: record, stop sending). */
 export const STOP_SENDING_CODES = new Set([30004, 30005, 30006]);

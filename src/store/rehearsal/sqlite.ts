@@ -4,8 +4,8 @@
  * conversation log is read back from the same inbound and outbound rows the webhook wrote.
  */
 import { randomInt } from 'node:crypto';
-import type { IdGenerator } from '../core/clock';
-import type { SqliteDb } from './sqlite/db';
+import type { IdGenerator } from '../../core/clock';
+import type { SqliteDb } from '../sqlite/db';
 
 const AREA_CODES = ['202', '212', '213', '305', '312', '415', '503', '617', '702', '808'];
 

@@ -6,13 +6,13 @@
  * pledge, membership and replies. A replayed MessageSid returns the replies stored the first time
  * and changes nothing.
  */
-import type { IdGenerator } from '../core/clock';
-import type { ContactStatus } from '../core/compliance';
-import type { Captured } from '../core/engine';
-import { decideInbound, type ConversationSnapshot, type HandledAs, type InboundDecision } from '../core/inbound';
-import type { CampaignRegistry, SenderView } from './campaign-registry';
-import type { SqliteDb } from './sqlite/db';
-import { enqueueOutbound } from './outbox';
+import type { IdGenerator } from '../../core/clock';
+import type { ContactStatus } from '../../core/compliance';
+import type { Captured } from '../../core/engine';
+import { decideInbound, type ConversationSnapshot, type HandledAs, type InboundDecision } from '../../core/inbound';
+import type { CampaignRegistry, SenderView } from '../campaign-registry';
+import type { SqliteDb } from '../sqlite/db';
+import { enqueueOutbound } from '../outbox';
 
 export interface InboundText {
   messageSid: string;
