@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createDispatcher } from './broadcast/wiring';
 import type { Config } from './wiring/config';
-import { buildApp } from './http/app';
 import { drainable } from './http/drain';
-import { withFastSmsWebhook } from './http/front-door';
+import { gatewayListener } from './http/front-door';
 import { createLogger } from './shared/logger';
 import { createContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
@@ -49,14 +48,13 @@ function main(): void {
   }
 
   const checkpointer = startCheckpointer(ctx.db, logger);
-  const app = buildApp(ctx);
   // Broadcasts and queued texts are sent from this process. On start-up it takes over (looks up,
   // then resumes) whatever a killed predecessor left in flight.
   const dispatcher = createDispatcher(ctx);
   ctx.dispatcher = dispatcher;
   dispatcher.start();
-  // POST /twilio/sms skips express (same code, same answers; see http/fast-webhook.ts).
-  const front = drainable(withFastSmsWebhook(ctx, app));
+  // Twilio's webhooks are answered by the front door, everything else by express (http/front-door.ts).
+  const front = drainable(gatewayListener(ctx));
   const server: Server = createServer(front.listener);
   server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');

@@ -1,37 +1,29 @@
 /**
- * The production front door: POST /twilio/sms answered without express, everything else handed
- * to the express app.
+ * The one front door: the request listener production serves and every test drives. Twilio's
+ * webhooks (POST /twilio/sms and /twilio/status) are answered here without express: read and
+ * decode the form (src/twilio/form.ts), verify the signature, call the use case, encode the answer.
+ * Everything else goes to the express app (console, /api, live screens, /healthz).
  *
- * Why: express 5's per-request machinery (router, prototype swaps, body-parser/raw-body/iconv)
- * costs ~70 µs of the event loop per request on the 2-core bench box, more than the webhook's
- * own database work. This path reads the body, decodes it as express.urlencoded would
- * (twilio/form.ts) and runs the very same checkSignature + answerInboundSms, with the same
- * error answers (http/error-response.ts).
- *
- * Only the ordinary case takes it: POST to exactly /twilio/sms, a urlencoded body (utf-8 or no
- * charset), not compressed, with a Content-Length within the 100 KB limit. Any other request,
- * including every edge case express handles in its own way (gzip bodies, other charsets,
- * chunked uploads, oversized bodies → 413), goes to express untouched.
+ * Why without express: its per-request machinery (router, prototype swaps, body-parser) costs
+ * ~70 µs of the event loop per request on the 2-core bench box, more than the webhook's own
+ * database work. Errors answer exactly as the express app's do (http/error-response.ts).
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { readTwilioForm } from '../twilio/form';
+import { checkSignature, type FormParams } from '../twilio/signature';
+import { answerStatusCallback } from '../twilio/status';
+import { answerInboundSms } from '../twilio/webhook';
 import type { AppContext } from '../wiring/context';
-import { decodeUtf8Body, parseForm } from '../twilio/form';
-import type { FormParams } from '../twilio/signature';
-import { answerInboundSms, checkSignature, TWILIO_FORM_LIMIT_BYTES, TWILIO_FORM_PARAMETER_LIMIT } from '../twilio/webhook';
+import { buildApp } from './app';
 import { errorAnswer } from './error-response';
 
-const FORM_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;[ \t]*charset[ \t]*=[ \t]*(?:utf-8|"utf-8")[ \t]*)?$/i;
+/** The webhook a request is for, matched as express routes match (case-insensitive, optional trailing slash). */
+const WEBHOOK = /^\/twilio\/(sms|status)\/?(?:\?|$)/i;
 
-function takesFastPath(req: IncomingMessage): boolean {
-  if (req.method !== 'POST') return false;
-  const url = req.url ?? '';
-  if (!(url === '/twilio/sms' || url.startsWith('/twilio/sms?'))) return false;
-  const h = req.headers;
-  if (!FORM_TYPE.test(h['content-type'] ?? '')) return false;
-  if (h['content-encoding'] !== undefined && h['content-encoding'].toLowerCase() !== 'identity') return false;
-  if (h['transfer-encoding'] !== undefined) return false;
-  const length = Number(h['content-length']);
-  return Number.isInteger(length) && length >= 0 && length <= TWILIO_FORM_LIMIT_BYTES;
+function webhookOf(req: IncomingMessage): 'sms' | 'status' | null {
+  if (req.method !== 'POST') return null;
+  const m = WEBHOOK.exec(req.url ?? '');
+  return m ? (m[1]!.toLowerCase() as 'sms' | 'status') : null;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
@@ -40,28 +32,35 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
   res.end(body);
 }
 
-async function answer(ctx: AppContext, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+async function answer(ctx: AppContext, hook: 'sms' | 'status', req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url!;
   try {
-    const params = parseForm(decodeUtf8Body(body), TWILIO_FORM_PARAMETER_LIMIT) as FormParams;
-    checkSignature(ctx, url, req.headers['x-twilio-signature'] as string | undefined, params);
-    send(res, 200, 'text/xml', await answerInboundSms(ctx, params));
+    const params = (await readTwilioForm(req, res)) as FormParams;
+    checkSignature(
+      { publicBaseUrl: ctx.config.publicBaseUrl, authToken: ctx.config.twilio.authToken }, url, req.headers['x-twilio-signature'] as string | undefined, params,
+    );
+    if (hook === 'sms') {
+      send(res, 200, 'text/xml', await answerInboundSms(ctx.inbound, params));
+    } else {
+      await answerStatusCallback(ctx.receipts, params);
+      if (!res.headersSent && !res.destroyed) res.writeHead(204).end();
+    }
   } catch (err) {
     const e = errorAnswer(ctx, err, 'POST', url.split('?')[0]!);
     send(res, e.status, 'application/json', JSON.stringify(e.body), e.headers);
   }
 }
 
-export function withFastSmsWebhook(ctx: AppContext, app: RequestListener): RequestListener {
+/** The gateway's request listener: Twilio's webhooks here, the rest to `app`. */
+export function frontDoor(ctx: AppContext, app: RequestListener): RequestListener {
   return (req, res) => {
-    if (!takesFastPath(req)) return app(req, res);
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void answer(ctx, req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    });
-    req.on('error', () => {
-      // The client went away mid-body: nothing was read, nothing is stored, nobody to answer.
-    });
+    const hook = webhookOf(req);
+    if (!hook) return app(req, res);
+    void answer(ctx, hook, req, res);
   };
+}
+
+/** What `npm start` serves and what tests drive: the front door before the express app. */
+export function gatewayListener(ctx: AppContext): RequestListener {
+  return frontDoor(ctx, buildApp(ctx));
 }

@@ -1,5 +1,10 @@
 /** Kysely table types, one interface per table in schema.sql. */
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
+import type { MessageReceiptsTable } from './receipts/tables';
+
+export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
+export type { MessageReceiptsTable } from './receipts/tables';
 
 export interface SettingsTable { key: string; value: string }
 
@@ -50,34 +55,6 @@ export interface CampaignMembersTable {
   keyword: string;
   joined_at: string;
   completed_at: string | null;
-}
-
-export interface ConversationsTable {
-  id: string;
-  contact_id: string;
-  campaign_id: string;
-  sender: string;
-  keyword: string;
-  status: 'waiting' | 'completed' | 'expired' | 'interrupted';
-  step_index: number;
-  attempts: number;
-  data: string;
-  started_at: string;
-  updated_at: string;
-  expires_at: string;
-  ended_at: string | null;
-}
-
-export interface InboundMessagesTable {
-  id: string;
-  message_sid: string;
-  contact_id: string;
-  campaign_id: string | null;
-  sender: string;
-  body: string;
-  num_media: number;
-  handled_as: string;
-  received_at: string;
 }
 
 export interface OutboundMessagesTable {
@@ -192,15 +169,6 @@ export interface OutboxLeasesTable {
   lease_until: string | null;
   attempts: number;
   not_before: string | null;
-}
-
-export interface MessageReceiptsTable {
-  message_sid: string;
-  status: string;
-  error_code: number | null;
-  callbacks: number;
-  first_at: string;
-  updated_at: string;
 }
 
 export interface ConsoleSessionsTable {

@@ -9,10 +9,17 @@
  * pragmas, pools) stay inside the engine's folder and never appear here.
  */
 
+import type { InboundRepository } from './inbound/repository';
+import type { ReceiptsRepository } from './receipts/repository';
+import type { RehearsalRepository } from './rehearsal/repository';
+
 export type StoreEngine = 'sqlite' | 'postgres';
 
 export interface Store {
   readonly engine: StoreEngine;
+  readonly inbound: InboundRepository;
+  readonly receipts: ReceiptsRepository;
+  readonly rehearsal: RehearsalRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

@@ -4,10 +4,12 @@ import type { Clock, IdGenerator } from '../core/clock';
 import type { FloodGuard } from '../core/flood';
 import type { Config } from './config';
 import type { LiveHub } from '../live/hub';
-import type { CampaignRegistry } from '../store/campaign-registry';
-import type { InboundStore } from '../store/inbound/sqlite';
 import type { SqliteDb } from '../store/sqlite/db';
 import type { Store } from '../store/store';
+import type { CampaignRegistry } from '../usecases/campaigns/registry';
+import type { InboundTexts } from '../usecases/inbound/receive-text';
+import type { DeliveryReceipts } from '../usecases/receipts/record-receipt';
+import type { Rehearsal } from '../usecases/rehearsal/rehearse';
 
 export interface AppContext {
   config: Config;
@@ -18,8 +20,14 @@ export interface AppContext {
    * every feature reads and writes through its repository.
    */
   db: SqliteDb;
+  /** Active campaigns by sender, in memory (reload after changing a campaign). */
   registry: CampaignRegistry;
-  inbound: InboundStore;
+  /** The inbound text use case (Twilio's webhook and the console's simulator). */
+  inbound: InboundTexts;
+  /** The delivery receipt use case (Twilio's status callbacks). */
+  receipts: DeliveryReceipts;
+  /** The console's phone simulator. */
+  rehearsal: Rehearsal;
   /** Per-number inbound limit (INBOUND_PER_NUMBER_PER_MINUTE), in memory. */
   flood: FloodGuard;
   logger: Logger;

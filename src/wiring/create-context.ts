@@ -1,4 +1,4 @@
-/** Builds the application context from a config: database, campaign registry, inbound store. */
+/** Builds the application context from a config: the store, then the use cases on it. */
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppContext } from './context';
@@ -8,9 +8,12 @@ import { uuid } from '../shared/ids';
 import { LiveHub } from '../live/hub';
 import { statsNow } from '../live/stats';
 import { seedDemo } from '../seed';
-import { CampaignRegistry } from '../store/campaign-registry';
-import { InboundStore } from '../store/inbound/sqlite';
 import { openSqliteStore } from '../store/sqlite/store';
+import { twilioReceiptPolicy } from '../twilio/receipt-codes';
+import { CampaignRegistry } from '../usecases/campaigns/registry';
+import { InboundTexts } from '../usecases/inbound/receive-text';
+import { DeliveryReceipts } from '../usecases/receipts/record-receipt';
+import { Rehearsal } from '../usecases/rehearsal/rehearse';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -24,11 +27,15 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
   const db = store.db;
   try {
     if (config.seedDemo) seedDemo(db, clock, newId, logger);
-    const registry = new CampaignRegistry(db, logger);
-    const inbound = new InboundStore(db, registry, newId);
+    const registry = new CampaignRegistry(store, logger);
     const live = new LiveHub((campaignId) => statsNow(db, campaignId, clock.now()), logger);
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
-    return { config, store, db, registry, inbound, flood, logger, clock, newId, live };
+    const inbound = new InboundTexts({
+      store, registry, flood, live, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
+    });
+    const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
+    const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
+    return { config, store, db, registry, inbound, receipts, rehearsal, flood, logger, clock, newId, live };
   } catch (err) {
     db.close();
     throw err;

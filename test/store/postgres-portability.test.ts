@@ -1,12 +1,16 @@
 /**
  * The schema and the hot-path SQL are portable: schema.sql applies unchanged to PostgreSQL
- * (running on 127.0.0.1:5432 on every machine of this project, CI included), and every raw
- * statement of the inbound path and the outbox prepares against it.
+ * (running on 127.0.0.1:5432 on every machine of this project, CI included), and every
+ * statement of the inbound path (Kysely queries, compiled for PostgreSQL as that engine will)
+ * and of the outbox prepares against it.
  */
 import fs from 'node:fs';
 import { Client } from 'pg';
 import { SCHEMA_PATH } from '../../src/store/sqlite/db';
-import { INBOUND_SQL } from '../../src/store/inbound/sqlite';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
+import type { DB } from '../../src/store/database';
+import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
+import { bind, type Query } from '../../src/store/query';
 import { OUTBOX_SQL } from '../../src/store/outbox';
 
 const schemaName = `rallytext_portability_${process.pid}`;
@@ -22,7 +26,24 @@ afterAll(async () => {
   await pg.end();
 });
 
-/** SQLite's ? placeholders as Postgres' $1, $2, … */
+/** Kysely for PostgreSQL without a connection: it only compiles. */
+const postgres = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+const INBOUND_SQL = Object.fromEntries(Object.entries(INBOUND_QUERIES).map(([k, q]) => [k, q.compileFor(postgres).sql]));
+
+/** A query's PostgreSQL text and its values, bound by name. */
+function onPostgres<P extends object>(q: Query<unknown, P>, params: P): [string, unknown[]] {
+  const c = q.compileFor(postgres);
+  return [c.sql, bind(c, params)];
+}
+
+/** SQLite's ? placeholders as Postgres' $1, $2, … (the outbox's raw statements). */
 function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
@@ -43,27 +64,32 @@ test.each(Object.entries({ ...INBOUND_SQL, ...Object.fromEntries(Object.entries(
   async (name, sql) => {
     // PREPARE type-checks the statement against the schema without running it.
     const id = `p_${name.replace(/\W/g, '_')}`;
-    await pg.query(`PREPARE ${id} AS ${numbered(sql)}`);
+    await pg.query(`PREPARE ${id} AS ${name.startsWith('outbox.') ? numbered(sql) : sql}`);
     await pg.query(`DEALLOCATE ${id}`);
   },
 );
 
 it('contacts: one row per phone (UNIQUE), found again by phone', async () => {
   const now = new Date().toISOString();
-  const insert = numbered(INBOUND_SQL.insertContact);
-  const row = (id: string) => [id, '+13125550100', 'pending', null, null, null, '{}', null, null, now, now];
-  await pg.query(insert, row('c1'));
-  await expect(pg.query(insert, row('c2'))).rejects.toThrow(/contacts_phone_key/);
-  const found = await pg.query(numbered(INBOUND_SQL.findContact), ['+13125550100']);
+  const row = (id: string) =>
+    onPostgres(INBOUND_QUERIES.insertContact, {
+      id, phone: '+13125550100', status: 'pending', first_name: null, zip: null, email: null, fields: '{}', from_state: null, opted_out_at: null, at: now,
+    });
+  await pg.query(...row('c1'));
+  await expect(pg.query(...row('c2'))).rejects.toThrow(/contacts_phone_key/);
+  const found = await pg.query(...onPostgres(INBOUND_QUERIES.findContact, { phone: '+13125550100' }));
   expect(found.rows).toEqual([{ id: 'c1', status: 'pending', first_name: null, zip: null, email: null, fields: '{}' }]);
 });
 
 it('the partial unique index allows one waiting conversation per contact and sender', async () => {
   const now = new Date().toISOString();
   await pg.query(`INSERT INTO campaigns (id, name, program_name, sender, frequency, support_contact, flow, created_at, updated_at) VALUES ('k1','n','p','62262','f','s','{}',$1,$1)`, [now]);
-  const insert = numbered(INBOUND_SQL.insertConversation);
-  const row = (id: string, status: string) => [id, 'c1', 'k1', '62262', 'JOIN', status, 0, 0, '{}', now, now, now, null];
-  await pg.query(insert, row('v1', 'waiting'));
-  await pg.query(insert, row('v2', 'completed'));
-  await expect(pg.query(insert, row('v3', 'waiting'))).rejects.toThrow(/conversations_waiting/);
+  const row = (id: string, status: 'waiting' | 'completed') =>
+    onPostgres(INBOUND_QUERIES.insertConversation, {
+      id, contact_id: 'c1', campaign_id: 'k1', sender: '62262', keyword: 'JOIN', status, step_index: 0, attempts: 0, data: '{}', at: now,
+      expires_at: now, ended_at: null,
+    });
+  await pg.query(...row('v1', 'waiting'));
+  await pg.query(...row('v2', 'completed'));
+  await expect(pg.query(...row('v3', 'waiting'))).rejects.toThrow(/conversations_waiting/);
 });

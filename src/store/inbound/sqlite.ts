@@ -1,168 +1,201 @@
 /**
- * The inbound hot path: one webhook, one short synchronous run of prepared statements (its own
- * transaction, or its own savepoint of a group commit when answering a webhook).
- * Dedupe on MessageSid → contact → open conversation → decide (pure core) → write the contact
- * (inserted on its first text, already decided), inbound row, conversation, consent events,
- * pledge, membership and replies. A replayed MessageSid returns the replies stored the first time
- * and changes nothing.
+ * The inbound hot path on SQLite: one webhook, one short synchronous run of prepared statements
+ * in its own savepoint of the group commit (src/store/sqlite/group-commit.ts).
+ * Dedupe on MessageSid → contact → open conversation → decide (pure core) → apply its events:
+ * the contact (inserted on its first text, already decided), inbound row, conversations, consent
+ * events, pledge, membership and replies. Statements are `query()`s, compiled once.
  */
+import type { Logger } from 'pino';
+import type { Selectable } from 'kysely';
+import type { CampaignRuntime } from '../../core/campaign';
 import type { IdGenerator } from '../../core/clock';
-import type { ContactStatus } from '../../core/compliance';
 import type { Captured } from '../../core/engine';
-import { decideInbound, type ConversationSnapshot, type HandledAs, type InboundDecision } from '../../core/inbound';
-import type { CampaignRegistry, SenderView } from '../campaign-registry';
-import type { SqliteDb } from '../sqlite/db';
+import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
+import { campaignsVersion, loadRuntimeCampaigns } from '../campaigns';
+import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
 import { enqueueOutbound } from '../outbox';
+import { param, query } from '../query';
+import type { SqliteDb } from '../sqlite/db';
+import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
+import type { ConversationsTable, InboundMessagesTable } from './tables';
 
-export interface InboundText {
-  messageSid: string;
-  /** E.164 phone of the person texting. */
-  from: string;
-  /** Our sender as Twilio reports it: "62262" or "+13125550100". */
-  to: string;
-  body: string;
-  numMedia: number;
-  optOutType: 'STOP' | 'START' | 'HELP' | null;
-  fromState: string | null;
-  /** Over the per-number flood limit (see core/flood.ts): recorded; only compliance is acted on. */
-  throttled?: boolean;
-}
+type ContactRow = Pick<Selectable<ContactsTable>, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields'>;
+type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id' | 'keyword' | 'step_index' | 'attempts' | 'data' | 'expires_at'>;
+type Conversation = Selectable<ConversationsTable>;
+type Contact = Selectable<ContactsTable>;
 
-/** What became of a text: the router's decision (including 'throttled'), or a replay. */
-export type InboundHandling = HandledAs | 'duplicate';
+/** The hot path's statements (also prepared against PostgreSQL by test/store/postgres-portability.test.ts). */
+export const INBOUND_QUERIES = {
+  findInbound: query<Pick<Selectable<InboundMessagesTable>, 'id' | 'contact_id'>, { sid: string }>((k) =>
+    k.selectFrom('inbound_messages').select(['id', 'contact_id']).where('message_sid', '=', param<string>('sid')),
+  ),
+  replies: query<{ body: string }, { inboundId: string }>((k) =>
+    k.selectFrom('outbound_messages').select('body').where('inbound_id', '=', param<string>('inboundId')).where('status', '=', 'twiml').orderBy('position'),
+  ),
+  findContact: query<ContactRow, { phone: string }>((k) =>
+    k.selectFrom('contacts').select(['id', 'status', 'first_name', 'zip', 'email', 'fields']).where('phone', '=', param<string>('phone')),
+  ),
+  insertContact: query<unknown, Pick<Contact, 'id' | 'phone' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'from_state' | 'opted_out_at'> & { at: string }>(
+    (k) =>
+      k.insertInto('contacts').values({
+        id: param('id'), phone: param('phone'), status: param('status'), first_name: param('first_name'), zip: param('zip'),
+        email: param('email'), fields: param('fields'), undeliverable: 0, is_test: 0, from_state: param('from_state'),
+        opted_out_at: param('opted_out_at'), created_at: param('at'), updated_at: param('at'),
+      }),
+  ),
+  touchContact: query<unknown, { id: string; at: string }>((k) =>
+    k.updateTable('contacts').set({ updated_at: param('at') }).where('id', '=', param<string>('id')),
+  ),
+  /** Fields given as null keep their value; opted_out_at is kept while opted out, set on the way in, cleared on the way out. */
+  updateContact: query<unknown, Pick<Contact, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields'> & { at: string }>((k) =>
+    k
+      .updateTable('contacts')
+      .set((eb) => ({
+        status: param('status'),
+        first_name: eb.fn.coalesce(eb.val(param<string | null>('first_name')), 'first_name'),
+        zip: eb.fn.coalesce(eb.val(param<string | null>('zip')), 'zip'),
+        email: eb.fn.coalesce(eb.val(param<string | null>('email')), 'email'),
+        fields: param('fields'),
+        opted_out_at: eb
+          .case()
+          .when(eb(eb.val(param<string>('status')), '=', 'opted_out'))
+          .then(eb.fn.coalesce('opted_out_at', eb.val(param<string>('at'))))
+          .else(eb.val(null))
+          .end(),
+        updated_at: param('at'),
+      }))
+      .where('id', '=', param<string>('id')),
+  ),
+  waiting: query<ConversationRow, { contactId: string; sender: string }>((k) =>
+    k
+      .selectFrom('conversations')
+      .select(['id', 'campaign_id', 'keyword', 'step_index', 'attempts', 'data', 'expires_at'])
+      .where('contact_id', '=', param<string>('contactId'))
+      .where('sender', '=', param<string>('sender'))
+      .where('status', '=', 'waiting'),
+  ),
+  insertInbound: query<unknown, Selectable<InboundMessagesTable>>((k) =>
+    k.insertInto('inbound_messages').values({
+      id: param('id'), message_sid: param('message_sid'), contact_id: param('contact_id'), campaign_id: param('campaign_id'),
+      sender: param('sender'), body: param('body'), num_media: param('num_media'), handled_as: param('handled_as'), received_at: param('received_at'),
+    }),
+  ),
+  closeConversation: query<unknown, Pick<Conversation, 'id' | 'status'> & { at: string }>((k) =>
+    k.updateTable('conversations').set({ status: param('status'), ended_at: param('at'), updated_at: param('at') }).where('id', '=', param<string>('id')),
+  ),
+  insertConversation: query<unknown, Omit<Conversation, 'started_at' | 'updated_at'> & { at: string }>((k) =>
+    k.insertInto('conversations').values({
+      id: param('id'), contact_id: param('contact_id'), campaign_id: param('campaign_id'), sender: param('sender'), keyword: param('keyword'),
+      status: param('status'), step_index: param('step_index'), attempts: param('attempts'), data: param('data'), started_at: param('at'),
+      updated_at: param('at'), expires_at: param('expires_at'), ended_at: param('ended_at'),
+    }),
+  ),
+  updateConversation: query<unknown, Pick<Conversation, 'id' | 'status' | 'step_index' | 'attempts' | 'data' | 'expires_at' | 'ended_at'> & { at: string }>(
+    (k) =>
+      k
+        .updateTable('conversations')
+        .set({
+          status: param('status'), step_index: param('step_index'), attempts: param('attempts'), data: param('data'), updated_at: param('at'),
+          expires_at: param('expires_at'), ended_at: param('ended_at'),
+        })
+        .where('id', '=', param<string>('id')),
+  ),
+  insertConsent: query<unknown, Selectable<ConsentEventsTable>>((k) =>
+    k.insertInto('consent_events').values({
+      id: param<string>('id'), contact_id: param('contact_id'), phone: param('phone'), sender: param('sender'), campaign_id: param('campaign_id'),
+      kind: param('kind'), via: param('via'), keyword: param('keyword'), message_sid: param('message_sid'), at: param<string>('at'),
+    }),
+  ),
+  insertPledge: query<unknown, Selectable<PledgesTable>>((k) =>
+    k.insertInto('pledges').values({
+      id: param<string>('id'), contact_id: param('contact_id'), campaign_id: param('campaign_id'), amount_cents: param('amount_cents'),
+      frequency: param('frequency'), message_sid: param('message_sid'), at: param<string>('at'),
+    }),
+  ),
+  upsertMember: query<unknown, { campaign_id: string; contact_id: string; keyword: string; at: string; completed_at: string | null }>((k) =>
+    k
+      .insertInto('campaign_members')
+      .values({
+        campaign_id: param('campaign_id'), contact_id: param('contact_id'), keyword: param('keyword'), joined_at: param('at'),
+        completed_at: param('completed_at'),
+      })
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'contact_id']).doUpdateSet((eb) => ({
+          completed_at: eb.fn.coalesce('campaign_members.completed_at', eb.ref('excluded.completed_at')),
+        })),
+      ),
+  ),
+};
 
-export interface InboundResult {
-  duplicate: boolean;
-  contactId: string;
-  handledAs: InboundHandling;
-  /** The campaign the text was about (null for a replay, which changed nothing). */
-  campaignId: string | null;
-  /** Reply bodies to put in the TwiML response (already through the opt-out gate). */
-  replies: string[];
-  suppressed: number;
-}
+export class SqliteInbound implements InboundRepository {
+  constructor(private readonly db: SqliteDb) {}
 
-export const INBOUND_SQL = {
-  findInbound: 'SELECT id, contact_id FROM inbound_messages WHERE message_sid = ?',
-  replies: "SELECT body FROM outbound_messages WHERE inbound_id = ? AND status = 'twiml' ORDER BY position",
-  findContact: 'SELECT id, status, first_name, zip, email, fields FROM contacts WHERE phone = ?',
-  insertContact:
-    'INSERT INTO contacts (id, phone, status, first_name, zip, email, fields, from_state, opted_out_at, created_at, updated_at) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  touchContact: 'UPDATE contacts SET updated_at = ? WHERE id = ?',
-  waiting:
-    "SELECT id, campaign_id, keyword, step_index, attempts, data, expires_at FROM conversations WHERE contact_id = ? AND sender = ? AND status = 'waiting'",
-  insertInbound:
-    'INSERT INTO inbound_messages (id, message_sid, contact_id, campaign_id, sender, body, num_media, handled_as, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  updateContact:
-    'UPDATE contacts SET status = ?, first_name = coalesce(?, first_name), zip = coalesce(?, zip), email = coalesce(?, email), ' +
-    "fields = ?, opted_out_at = CASE WHEN ? = 'opted_out' THEN coalesce(opted_out_at, ?) ELSE NULL END, updated_at = ? WHERE id = ?",
-  closeConversation: 'UPDATE conversations SET status = ?, ended_at = ?, updated_at = ? WHERE id = ?',
-  insertConversation:
-    'INSERT INTO conversations (id, contact_id, campaign_id, sender, keyword, status, step_index, attempts, data, started_at, updated_at, expires_at, ended_at) ' +
-    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  updateConversation:
-    'UPDATE conversations SET status = ?, step_index = ?, attempts = ?, data = ?, updated_at = ?, expires_at = ?, ended_at = ? WHERE id = ?',
-  insertConsent:
-    'INSERT INTO consent_events (id, contact_id, phone, sender, campaign_id, kind, via, keyword, message_sid, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  insertPledge:
-    'INSERT INTO pledges (id, contact_id, campaign_id, amount_cents, frequency, message_sid, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  upsertMember:
-    'INSERT INTO campaign_members (campaign_id, contact_id, keyword, joined_at, completed_at) VALUES (?, ?, ?, ?, ?) ' +
-    'ON CONFLICT (campaign_id, contact_id) DO UPDATE SET completed_at = coalesce(campaign_members.completed_at, excluded.completed_at)',
-} as const;
-
-interface ContactRow {
-  id: string;
-  status: ContactStatus;
-  first_name: string | null;
-  zip: string | null;
-  email: string | null;
-  fields: string;
-}
-
-interface ConversationRow {
-  id: string;
-  campaign_id: string;
-  keyword: string;
-  step_index: number;
-  attempts: number;
-  data: string;
-  expires_at: string;
-}
-
-export class InboundStore {
-  constructor(
-    private readonly store: SqliteDb,
-    private readonly registry: CampaignRegistry,
-    private readonly newId: IdGenerator,
-  ) {}
-
-  /** The campaign view for a sender, or undefined when no active campaign uses it. */
-  senderView(to: string): SenderView | undefined {
-    return this.registry.forSender(to);
+  /** Runs now, in a savepoint of the shared group-commit transaction; resolves once committed. */
+  handle(
+    text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome,
+    run: { now: Date; newId: IdGenerator },
+  ): Promise<InboundResult> {
+    return this.db.batched(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId));
   }
 
-  /** Handles one text in its own transaction (tools, tests, anything not answering a webhook). */
-  handle(msg: InboundText, view: SenderView, now: Date): InboundResult {
-    return this.store.tx(() => this.handleInTx(msg, view, now));
+  async campaignsVersion(): Promise<string> {
+    return campaignsVersion(this.db);
   }
 
-  /**
-   * The webhook path: the same writes, run now in a savepoint of the shared group-commit
-   * transaction; resolves once committed, so the TwiML answer never outruns the database.
-   */
-  handleBatched(msg: InboundText, view: SenderView, now: Date): Promise<InboundResult> {
-    return this.store.batched(() => this.handleInTx(msg, view, now));
+  async activeCampaigns(logger: Logger): Promise<CampaignRuntime[]> {
+    return loadRuntimeCampaigns(this.db, logger);
   }
 
-  private handleInTx(msg: InboundText, view: SenderView, now: Date): InboundResult {
-    const s = this.store;
-    const at = now.toISOString();
-    const seen = s.prepare(INBOUND_SQL.findInbound).get(msg.messageSid) as { id: string; contact_id: string } | undefined;
+  private handleInTx(
+    msg: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, at: string,
+    newId: IdGenerator,
+  ): InboundResult {
+    const s = this.db;
+    const seen = s.get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
     if (seen) {
-      const replies = (s.prepare(INBOUND_SQL.replies).all(seen.id) as { body: string }[]).map((r) => r.body);
+      const replies = s.list(INBOUND_QUERIES.replies, { inboundId: seen.id }).map((r) => r.body);
       return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0 };
     }
 
     // A first text creates the contact below, once its status and fields are decided: one INSERT.
-    const found = s.prepare(INBOUND_SQL.findContact).get(msg.from) as ContactRow | undefined;
-    const contact: ContactRow = found ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
-    const convRow = s.prepare(INBOUND_SQL.waiting).get(contact.id, msg.to) as ConversationRow | undefined;
-    const conversation: ConversationSnapshot | null = convRow
-      ? {
-          id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
-          attempts: convRow.attempts, captured: JSON.parse(convRow.data) as Captured, expiresAt: convRow.expires_at,
-        }
-      : null;
-
-    const d = decideInbound({
-      text: msg.body,
-      now,
-      senderCampaign: view.speaker,
-      keywords: view.keywords,
+    const found = s.get(INBOUND_QUERIES.findContact, { phone: msg.from });
+    const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
+    const convRow = s.get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
+    const outcome = decide({
       contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email },
-      conversation,
-      conversationCampaign: conversation ? (this.registry.campaign(conversation.campaignId) ?? null) : null,
-      optOutType: msg.optOutType,
-      throttled: msg.throttled ?? false,
-      newId: this.newId,
+      conversation: convRow
+        ? {
+            id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
+            attempts: convRow.attempts, captured: JSON.parse(convRow.data) as Captured, expiresAt: convRow.expires_at,
+          }
+        : null,
     });
+    const d = changesOf(outcome, contact.status);
 
     this.writeContact(contact, found ? null : msg, d, at);
-    const inboundId = this.newId();
-    s.prepare(INBOUND_SQL.insertInbound).run(inboundId, msg.messageSid, contact.id, d.campaignId, msg.to, msg.body, msg.numMedia, d.handledAs, at);
+    const inboundId = newId();
+    s.exec(INBOUND_QUERIES.insertInbound, {
+      id: inboundId, message_sid: msg.messageSid, contact_id: contact.id, campaign_id: d.campaignId, sender: msg.to, body: msg.body,
+      num_media: msg.numMedia, handled_as: d.handledAs, received_at: at,
+    });
     this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
-      s.prepare(INBOUND_SQL.insertConsent).run(this.newId(), contact.id, msg.from, msg.to, c.campaignId, c.kind, c.via, c.keyword, msg.messageSid, at);
+      s.exec(INBOUND_QUERIES.insertConsent, {
+        id: newId(), contact_id: contact.id, phone: msg.from, sender: msg.to, campaign_id: c.campaignId, kind: c.kind, via: c.via,
+        keyword: c.keyword, message_sid: msg.messageSid, at,
+      });
     }
     if (d.pledge) {
-      s.prepare(INBOUND_SQL.insertPledge).run(this.newId(), contact.id, d.pledge.campaignId, d.pledge.amountCents, d.pledge.frequency, msg.messageSid, at);
+      s.exec(INBOUND_QUERIES.insertPledge, {
+        id: newId(), contact_id: contact.id, campaign_id: d.pledge.campaignId, amount_cents: d.pledge.amountCents,
+        frequency: d.pledge.frequency, message_sid: msg.messageSid, at,
+      });
     }
-    // A membership row changes only when a flow starts (joined) or completes; skipping the no-op
-    // upsert on every other answer saves rewriting a random page per text.
-    if (d.membership && (d.conversation?.isNew !== false || d.membership.completed)) {
-      s.prepare(INBOUND_SQL.upsertMember).run(d.membership.campaignId, contact.id, d.membership.keyword, at, d.membership.completed ? at : null);
+    if (d.membership) {
+      s.exec(INBOUND_QUERIES.upsertMember, {
+        campaign_id: d.membership.campaignId, contact_id: contact.id, keyword: d.membership.keyword, at,
+        completed_at: d.membership.completed ? at : null,
+      });
     }
 
     const replies: string[] = [];
@@ -171,7 +204,7 @@ export class InboundStore {
       const out = enqueueOutbound(
         s,
         { contactId: contact.id, campaignId: d.campaignId, inboundId, position, kind: 'reply', purpose: r.purpose, body: r.body, delivery: 'twiml' },
-        this.newId,
+        newId,
         at,
       );
       if (out.accepted) replies.push(r.body);
@@ -181,38 +214,37 @@ export class InboundStore {
   }
 
   /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */
-  private writeContact(contact: ContactRow, first: InboundText | null, d: InboundDecision, at: string): void {
+  private writeContact(contact: ContactRow, first: ReceivedText | null, d: InboundChanges, at: string): void {
     const changedFields = d.fields.firstName !== undefined || d.fields.zip !== undefined || d.fields.email !== undefined;
     const hasCustom = Object.keys(d.custom).length > 0;
     const fields = hasCustom ? JSON.stringify({ ...(JSON.parse(contact.fields) as Captured), ...d.custom }) : contact.fields;
+    const values = { first_name: d.fields.firstName ?? null, zip: d.fields.zip ?? null, email: d.fields.email ?? null, fields };
     if (first) {
-      this.store.prepare(INBOUND_SQL.insertContact).run(
-        contact.id, first.from, d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields,
-        first.fromState, d.status === 'opted_out' ? at : null, at, at,
-      );
+      this.db.exec(INBOUND_QUERIES.insertContact, {
+        id: contact.id, phone: first.from, status: d.status, ...values, from_state: first.fromState,
+        opted_out_at: d.status === 'opted_out' ? at : null, at,
+      });
       return;
     }
     if (d.status === contact.status && !changedFields && !hasCustom) {
-      this.store.prepare(INBOUND_SQL.touchContact).run(at, contact.id);
+      this.db.exec(INBOUND_QUERIES.touchContact, { id: contact.id, at });
       return;
     }
-    this.store
-      .prepare(INBOUND_SQL.updateContact)
-      .run(d.status, d.fields.firstName ?? null, d.fields.zip ?? null, d.fields.email ?? null, fields, d.status, at, at, contact.id);
+    this.db.exec(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, ...values, at });
   }
 
-  private writeConversations(contactId: string, sender: string, d: InboundDecision, at: string): void {
-    for (const c of d.closed) this.store.prepare(INBOUND_SQL.closeConversation).run(c.status, at, at, c.id);
+  private writeConversations(contactId: string, sender: string, d: InboundChanges, at: string): void {
+    for (const c of d.closed) this.db.exec(INBOUND_QUERIES.closeConversation, { id: c.id, status: c.status, at });
     const c = d.conversation;
     if (!c) return;
-    const ended = c.status === 'waiting' ? null : at;
-    const data = JSON.stringify(c.captured);
+    const row = {
+      id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data: JSON.stringify(c.captured),
+      expires_at: c.expiresAt, ended_at: c.status === 'waiting' ? null : at, at,
+    };
     if (c.isNew) {
-      this.store
-        .prepare(INBOUND_SQL.insertConversation)
-        .run(c.id, contactId, c.campaignId, sender, c.keyword, c.status, c.stepIndex, c.attempts, data, at, at, c.expiresAt, ended);
+      this.db.exec(INBOUND_QUERIES.insertConversation, { ...row, contact_id: contactId, campaign_id: c.campaignId, sender, keyword: c.keyword });
     } else {
-      this.store.prepare(INBOUND_SQL.updateConversation).run(c.status, c.stepIndex, c.attempts, data, at, c.expiresAt, ended, c.id);
+      this.db.exec(INBOUND_QUERIES.updateConversation, row);
     }
   }
 }

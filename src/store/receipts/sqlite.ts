@@ -1,18 +1,17 @@
 /**
- * Delivery receipts (POST /twilio/status) and the broadcast recipients' view of them.
- * Callbacks come in any order and more than once: every status only ever moves forward, a
- * duplicate changes nothing, and a receipt that arrives before the send result was recorded is
- * kept in message_receipts and applied when the SID is recorded (`applyStoredReceipt`).
+ * Delivery receipts on SQLite, and the broadcast recipients' view of them. A receipt that
+ * arrives before the send result was recorded is kept in message_receipts and applied when the
+ * SID is recorded (`applyStoredReceipt`, run by the sender inside its own transaction).
  */
+import type { Selectable } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
 import { markCarrierOptOut, markUndeliverable } from '../contact-flags';
-import type { RecipientStatus } from '../database';
-import type { SqliteDb } from '../sqlite/db';
+import type { BroadcastRecipientsTable, RecipientStatus } from '../database';
 import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from '../outbox';
-
-/** Carrier errors after which we stop texting the number (DESIGN §5: record, stop sending). */
-export const STOP_SENDING_CODES = new Set([30004, 30005, 30006]);
-export const CARRIER_OPT_OUT_CODE = 21610;
+import { param, query } from '../query';
+import type { SqliteDb } from '../sqlite/db';
+import type { DeliveryReceipt, ReceiptEffect, ReceiptPolicy, ReceiptsRepository } from './repository';
+import type { MessageReceiptsTable } from './tables';
 
 const RECIPIENT_RANK: Record<RecipientStatus, number> = {
   pending: 0, sending: 1, unknown: 1, queued: 2, sent: 3,
@@ -23,87 +22,93 @@ export function recipientRank(s: RecipientStatus): number {
   return RECIPIENT_RANK[s];
 }
 
-/** A Twilio message status as a broadcast recipient status (null: not one we track). */
-export function recipientStatusFromTwilio(status: string, errorCode: number | null): RecipientStatus | null {
-  if (errorCode === CARRIER_OPT_OUT_CODE && (status === 'failed' || status === 'undelivered')) return 'opted_out';
-  switch (status) {
-    case 'accepted': case 'queued': case 'scheduled': case 'sending':
-      return 'queued';
-    case 'sent': case 'delivered': case 'undelivered': case 'failed': case 'canceled':
-      return status;
-    case 'read':
-      return 'delivered';
-    default:
-      return null;
+type Receipt = Selectable<MessageReceiptsTable>;
+type Recipient = Selectable<BroadcastRecipientsTable>;
+
+const Q = {
+  get: query<Pick<Receipt, 'status' | 'error_code'>, { sid: string }>((k) =>
+    k.selectFrom('message_receipts').select(['status', 'error_code']).where('message_sid', '=', param<string>('sid')),
+  ),
+  insert: query<unknown, { sid: string; status: string; error_code: number | null; at: string }>((k) =>
+    k.insertInto('message_receipts').values({
+      message_sid: param('sid'), status: param('status'), error_code: param('error_code'), callbacks: 1, first_at: param('at'), updated_at: param('at'),
+    }),
+  ),
+  /** One more callback; `status` is the furthest seen so far, an error code once given is kept. */
+  bump: query<unknown, { sid: string; status: string; error_code: number | null; at: string }>((k) =>
+    k
+      .updateTable('message_receipts')
+      .set((eb) => ({
+        callbacks: eb('callbacks', '+', 1),
+        status: param('status'),
+        error_code: eb.fn.coalesce(eb.val(param<number | null>('error_code')), 'error_code'),
+        updated_at: param('at'),
+      }))
+      .where('message_sid', '=', param<string>('sid')),
+  ),
+  recipient: query<Pick<Recipient, 'broadcast_id' | 'contact_id' | 'campaign_id' | 'status'>, { sid: string }>((k) =>
+    k.selectFrom('broadcast_recipients').select(['broadcast_id', 'contact_id', 'campaign_id', 'status']).where('twilio_sid', '=', param<string>('sid')),
+  ),
+  advanceRecipient: query<unknown, { sid: string; status: RecipientStatus; error_code: number | null; at: string }>((k) =>
+    k
+      .updateTable('broadcast_recipients')
+      .set((eb) => ({ status: param('status'), error_code: eb.fn.coalesce(eb.val(param<number | null>('error_code')), 'error_code'), updated_at: param('at') }))
+      .where('twilio_sid', '=', param<string>('sid')),
+  ),
+  owner: query<{ contact_id: string; campaign_id: string | null; sender: string | null }, { sid: string }>((k) =>
+    k
+      .selectFrom('outbound_messages as o')
+      .leftJoin('campaigns as c', 'c.id', 'o.campaign_id')
+      .select(['o.contact_id', 'o.campaign_id', 'c.sender'])
+      .where('o.twilio_sid', '=', param<string>('sid')),
+  ),
+};
+
+export class SqliteReceipts implements ReceiptsRepository {
+  constructor(private readonly db: SqliteDb) {}
+
+  async record(r: DeliveryReceipt, policy: ReceiptPolicy, run: { now: Date; newId: IdGenerator }): Promise<ReceiptEffect> {
+    const db = this.db;
+    const now = run.now.toISOString();
+    return db.tx(() => {
+      const prev = db.get(Q.get, { sid: r.sid });
+      let duplicate = false;
+      if (!prev) {
+        db.exec(Q.insert, { sid: r.sid, status: r.status, error_code: r.errorCode, at: now });
+      } else {
+        const fresh = outboundStatusFromTwilio(r.status);
+        const forward = (outboundRank(fresh) ?? -1) > (outboundRank(outboundStatusFromTwilio(prev.status)) ?? -1);
+        duplicate = !forward && (r.errorCode === null || r.errorCode === prev.error_code);
+        db.exec(Q.bump, { sid: r.sid, status: forward ? r.status : prev.status, error_code: r.errorCode, at: now });
+      }
+      if (duplicate) return { duplicate, matched: true, optedOut: false, undeliverable: false };
+      return { duplicate, ...applyStatus(db, r, policy, run.newId, now) };
+    });
   }
-}
-
-export interface Receipt {
-  sid: string;
-  status: string;
-  errorCode: number | null;
-}
-
-export interface ReceiptEffect {
-  duplicate: boolean;
-  /** The SID matched a message this gateway sent. */
-  matched: boolean;
-  optedOut: boolean;
-  undeliverable: boolean;
-}
-
-const RECEIPT_GET = 'SELECT status, error_code FROM message_receipts WHERE message_sid = ?';
-const RECEIPT_INSERT = 'INSERT INTO message_receipts (message_sid, status, error_code, callbacks, first_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)';
-const RECEIPT_BUMP =
-  'UPDATE message_receipts SET callbacks = callbacks + 1, status = CASE WHEN ? THEN ? ELSE status END, ' +
-  'error_code = coalesce(?, error_code), updated_at = ? WHERE message_sid = ?';
-const RECIPIENT_BY_SID = 'SELECT broadcast_id, contact_id, campaign_id, status FROM broadcast_recipients WHERE twilio_sid = ?';
-const RECIPIENT_ADVANCE = 'UPDATE broadcast_recipients SET status = ?, error_code = coalesce(?, error_code), updated_at = ? WHERE twilio_sid = ?';
-const OUTBOUND_BY_SID =
-  'SELECT o.contact_id, o.campaign_id, c.sender FROM outbound_messages o LEFT JOIN campaigns c ON c.id = o.campaign_id WHERE o.twilio_sid = ?';
-
-/** Record one status callback. Runs its own transaction. */
-export function recordReceipt(store: SqliteDb, r: Receipt, newId: IdGenerator, now: string): ReceiptEffect {
-  return store.tx(() => {
-    const prev = store.prepare(RECEIPT_GET).get(r.sid) as { status: string; error_code: number | null } | undefined;
-    const fresh = outboundStatusFromTwilio(r.status);
-    let duplicate = false;
-    if (!prev) {
-      store.prepare(RECEIPT_INSERT).run(r.sid, r.status, r.errorCode, now, now);
-    } else {
-      const forward = (outboundRank(fresh) ?? -1) > (outboundRank(outboundStatusFromTwilio(prev.status)) ?? -1);
-      duplicate = !forward && (r.errorCode === null || r.errorCode === prev.error_code);
-      store.prepare(RECEIPT_BUMP).run(forward ? 1 : 0, r.status, r.errorCode, now, r.sid);
-    }
-    if (duplicate) return { duplicate, matched: true, optedOut: false, undeliverable: false };
-    return { duplicate, ...applyStatus(store, r, newId, now) };
-  });
 }
 
 /** Apply a receipt stored before the send result named its SID. Inside the caller's transaction. */
-export function applyStoredReceipt(store: SqliteDb, sid: string, newId: IdGenerator, now: string): void {
-  const prev = store.prepare(RECEIPT_GET).get(sid) as { status: string; error_code: number | null } | undefined;
-  if (prev) applyStatus(store, { sid, status: prev.status, errorCode: prev.error_code }, newId, now);
+export function applyStoredReceipt(db: SqliteDb, sid: string, policy: ReceiptPolicy, newId: IdGenerator, now: string): void {
+  const prev = db.get(Q.get, { sid });
+  if (prev) applyStatus(db, { sid, status: prev.status, errorCode: prev.error_code }, policy, newId, now);
 }
 
-function applyStatus(store: SqliteDb, r: Receipt, newId: IdGenerator, now: string): Omit<ReceiptEffect, 'duplicate'> {
-  const outboundMoved = advanceOutboundBySid(store, r.sid, r.status, r.errorCode, now);
-  const recipient = store.prepare(RECIPIENT_BY_SID).get(r.sid) as
-    | { broadcast_id: string; contact_id: string; campaign_id: string; status: RecipientStatus }
-    | undefined;
-  const next = recipientStatusFromTwilio(r.status, r.errorCode);
+function applyStatus(db: SqliteDb, r: DeliveryReceipt, policy: ReceiptPolicy, newId: IdGenerator, now: string): Omit<ReceiptEffect, 'duplicate'> {
+  const outboundMoved = advanceOutboundBySid(db, r.sid, r.status, r.errorCode, now);
+  const recipient = db.get(Q.recipient, { sid: r.sid });
+  const next = policy.recipientStatus(r.status, r.errorCode);
   if (recipient && next && RECIPIENT_RANK[next] > RECIPIENT_RANK[recipient.status]) {
-    store.prepare(RECIPIENT_ADVANCE).run(next, r.errorCode, now, r.sid);
+    db.exec(Q.advanceRecipient, { sid: r.sid, status: next, error_code: r.errorCode, at: now });
   }
-  const owner = store.prepare(OUTBOUND_BY_SID).get(r.sid) as { contact_id: string; campaign_id: string | null; sender: string | null } | undefined;
+  const owner = db.get(Q.owner, { sid: r.sid });
   const matched = owner !== undefined || recipient !== undefined || outboundMoved;
   let optedOut = false;
   let undeliverable = false;
-  if (owner && r.errorCode === CARRIER_OPT_OUT_CODE) {
-    optedOut = markCarrierOptOut(store, { contactId: owner.contact_id, sender: owner.sender, campaignId: owner.campaign_id, messageSid: r.sid }, newId, now);
+  if (owner && r.errorCode !== null && policy.optsOut(r.errorCode)) {
+    optedOut = markCarrierOptOut(db, { contactId: owner.contact_id, sender: owner.sender, campaignId: owner.campaign_id, messageSid: r.sid }, newId, now);
   }
-  if (owner && r.errorCode !== null && STOP_SENDING_CODES.has(r.errorCode)) {
-    undeliverable = markUndeliverable(store, owner.contact_id, now);
+  if (owner && r.errorCode !== null && policy.stopsSending(r.errorCode)) {
+    undeliverable = markUndeliverable(db, owner.contact_id, now);
   }
   return { matched, optedOut, undeliverable };
 }

@@ -1,59 +1,55 @@
-/**
- * The rehearsal simulator's side of the database: its phone numbers are contacts flagged
- * is_test = 1 (kept out of counts, exports, broadcasts and the live screen), and its
- * conversation log is read back from the same inbound and outbound rows the webhook wrote.
- */
-import { randomInt } from 'node:crypto';
+/** The rehearsal simulator's test numbers and conversation log on SQLite (see repository.ts). */
+import { sql, type Selectable } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
+import type { OutboundMessagesTable } from '../database';
+import type { InboundMessagesTable } from '../inbound/tables';
 import type { SqliteDb } from '../sqlite/db';
+import type { Bubble, RehearsalRepository } from './repository';
 
-const AREA_CODES = ['202', '212', '213', '305', '312', '415', '503', '617', '702', '808'];
+type Inbound = Pick<Selectable<InboundMessagesTable>, 'id' | 'body' | 'received_at'>;
+type Reply = Pick<Selectable<OutboundMessagesTable>, 'body' | 'status' | 'created_at'>;
 
-/** A fictional number (NXX-555-01XX, reserved for fiction) for a new rehearsal. */
-export function randomTestNumber(): string {
-  return `+1${AREA_CODES[randomInt(AREA_CODES.length)]}55501${String(randomInt(100)).padStart(2, '0')}`;
-}
+export class SqliteRehearsal implements RehearsalRepository {
+  constructor(private readonly db: SqliteDb) {}
 
-/**
- * Flags the number as a test contact before the simulator texts from it. Refuses a number that
- * already belongs to a real supporter: rehearsing as them would hide them from every count.
- */
-export function claimTestNumber(store: SqliteDb, phone: string, newId: IdGenerator, now: Date): 'ok' | 'real_contact' {
-  const at = now.toISOString();
-  return store.tx(() => {
-    store
-      .prepare(
-        "INSERT INTO contacts (id, phone, status, is_test, created_at, updated_at) VALUES (?, ?, 'pending', 1, ?, ?) ON CONFLICT (phone) DO NOTHING",
-      )
-      .run(newId(), phone, at, at);
-    const row = store.prepare('SELECT is_test FROM contacts WHERE phone = ?').get(phone) as { is_test: number };
-    return row.is_test === 1 ? 'ok' : 'real_contact';
-  });
-}
-
-export interface Bubble {
-  /** me: the simulated phone; them: the gateway's reply. */
-  from: 'me' | 'them';
-  body: string;
-  /** A reply the opt-out gate refused (never sent to a real phone). */
-  suppressed: boolean;
-  at: string;
-}
-
-const LOG_SQL =
-  'SELECT i.id, i.body, i.received_at FROM inbound_messages i JOIN contacts c ON c.id = i.contact_id ' +
-  'WHERE c.phone = ? AND c.is_test = 1 AND i.sender = ? ORDER BY i.rowid DESC LIMIT ?';
-const REPLIES_SQL = "SELECT body, status, created_at FROM outbound_messages WHERE inbound_id = ? ORDER BY position";
-
-/** The last `limit` texts between a test number and a sender, oldest first, with their replies. */
-export function rehearsalLog(store: SqliteDb, phone: string, sender: string, limit = 60): Bubble[] {
-  const inbound = (store.prepare(LOG_SQL).all(phone, sender, limit) as { id: string; body: string; received_at: string }[]).reverse();
-  const out: Bubble[] = [];
-  for (const i of inbound) {
-    out.push({ from: 'me', body: i.body, suppressed: false, at: i.received_at });
-    for (const r of store.prepare(REPLIES_SQL).all(i.id) as { body: string; status: string; created_at: string }[]) {
-      out.push({ from: 'them', body: r.body, suppressed: r.status === 'suppressed', at: r.created_at });
-    }
+  async claimTestNumber(phone: string, run: { now: Date; newId: IdGenerator }): Promise<'ok' | 'real_contact'> {
+    const { db } = this;
+    const at = run.now.toISOString();
+    return db.tx(() => {
+      db.run(
+        db.db
+          .insertInto('contacts')
+          .values({ id: run.newId(), phone, status: 'pending', fields: '{}', undeliverable: 0, is_test: 1, created_at: at, updated_at: at })
+          .onConflict((oc) => oc.column('phone').doNothing()),
+      );
+      const row = db.first(db.db.selectFrom('contacts').select('is_test').where('phone', '=', phone));
+      return row?.is_test === 1 ? 'ok' : 'real_contact';
+    });
   }
-  return out;
+
+  async log(phone: string, sender: string, limit = 60): Promise<Bubble[]> {
+    const { db } = this;
+    const inbound: Inbound[] = db
+      .all(
+        db.db
+          .selectFrom('inbound_messages as i')
+          .innerJoin('contacts as c', 'c.id', 'i.contact_id')
+          .select(['i.id', 'i.body', 'i.received_at'])
+          .where('c.phone', '=', phone)
+          .where('c.is_test', '=', 1)
+          .where('i.sender', '=', sender)
+          .orderBy(sql`i.rowid`, 'desc')
+          .limit(limit),
+      )
+      .reverse();
+    const out: Bubble[] = [];
+    for (const i of inbound) {
+      out.push({ from: 'me', body: i.body, suppressed: false, at: i.received_at });
+      const replies: Reply[] = db.all(
+        db.db.selectFrom('outbound_messages').select(['body', 'status', 'created_at']).where('inbound_id', '=', i.id).orderBy('position'),
+      );
+      for (const r of replies) out.push({ from: 'them', body: r.body, suppressed: r.status === 'suppressed', at: r.created_at });
+    }
+    return out;
+  }
 }

@@ -3,12 +3,23 @@
  * group commit and pragmas. Repositories are built on that connection here.
  */
 import type { Store } from '../store';
+import { SqliteInbound } from '../inbound/sqlite';
+import { SqliteReceipts } from '../receipts/sqlite';
+import { SqliteRehearsal } from '../rehearsal/sqlite';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
 
-  constructor(readonly db: SqliteDb) {}
+  readonly inbound: SqliteInbound;
+  readonly receipts: SqliteReceipts;
+  readonly rehearsal: SqliteRehearsal;
+
+  constructor(readonly db: SqliteDb) {
+    this.inbound = new SqliteInbound(db);
+    this.receipts = new SqliteReceipts(db);
+    this.rehearsal = new SqliteRehearsal(db);
+  }
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1 AS ok').get();
