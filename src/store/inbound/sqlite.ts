@@ -6,7 +6,7 @@
  * events, pledge, membership and replies. Statements are `query()`s, compiled once.
  */
 import type { Logger } from 'pino';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { CampaignRuntime } from '../../core/campaign';
 import type { IdGenerator } from '../../core/clock';
 import type { Captured } from '../../core/engine';
@@ -30,7 +30,7 @@ export const INBOUND_QUERIES = {
     k.selectFrom('inbound_messages').select(['id', 'contact_id']).where('message_sid', '=', param<string>('sid')),
   ),
   replies: query<{ body: string }, { inboundId: string }>((k) =>
-    k.selectFrom('outbound_messages').select('body').where('inbound_id', '=', param<string>('inboundId')).where('status', '=', 'twiml').orderBy('position'),
+    k.selectFrom('outbound_messages').select('body').where('inbound_id', '=', param<string>('inboundId')).where('status', '=', sql.lit('twiml')).orderBy('position'),
   ),
   findContact: query<ContactRow, { phone: string }>((k) =>
     k.selectFrom('contacts').select(['id', 'status', 'first_name', 'zip', 'email', 'fields']).where('phone', '=', param<string>('phone')),
@@ -39,7 +39,7 @@ export const INBOUND_QUERIES = {
     (k) =>
       k.insertInto('contacts').values({
         id: param('id'), phone: param('phone'), status: param('status'), first_name: param('first_name'), zip: param('zip'),
-        email: param('email'), fields: param('fields'), undeliverable: 0, is_test: 0, from_state: param('from_state'),
+        email: param('email'), fields: param('fields'), undeliverable: sql.lit(0), is_test: sql.lit(0), from_state: param('from_state'),
         opted_out_at: param('opted_out_at'), created_at: param('at'), updated_at: param('at'),
       }),
   ),
@@ -58,9 +58,9 @@ export const INBOUND_QUERIES = {
         fields: param('fields'),
         opted_out_at: eb
           .case()
-          .when(eb(eb.val(param<string>('status')), '=', 'opted_out'))
+          .when(eb(eb.val(param<string>('status')), '=', sql.lit('opted_out')))
           .then(eb.fn.coalesce('opted_out_at', eb.val(param<string>('at'))))
-          .else(eb.val(null))
+          .else(sql.lit(null))
           .end(),
         updated_at: param('at'),
       }))
@@ -72,7 +72,8 @@ export const INBOUND_QUERIES = {
       .select(['id', 'campaign_id', 'keyword', 'step_index', 'attempts', 'data', 'expires_at'])
       .where('contact_id', '=', param<string>('contactId'))
       .where('sender', '=', param<string>('sender'))
-      .where('status', '=', 'waiting'),
+      // A literal, not a bound value: only then can SQLite use the partial index conversations_waiting.
+      .where('status', '=', sql.lit('waiting')),
   ),
   insertInbound: query<unknown, Selectable<InboundMessagesTable>>((k) =>
     k.insertInto('inbound_messages').values({
