@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`, TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`, TWILIO_AUTH_TOKEN: AUTH,
     PUBLIC_BASE_URL: PUBLIC, ADMIN_TOKEN: 'bench-admin-token-0123456789', LOG_LEVEL: 'silent', QUIET_HOURS: 'off',
   });
-  const ctx = createContext(config, createLogger('silent'));
+  // One client address opens every screen here: lift the per-link and per-address caps (not the total).
+  const ctx = createContext(config, createLogger('silent'), { live: { maxPerDisplay: 2_000, maxPerClient: 2_000 } });
   const server = createServer(gatewayListener(ctx)).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

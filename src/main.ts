@@ -1,10 +1,11 @@
 /** Entry point: loadConfig → open the database → build the app → listen; SIGTERM drains. */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createDispatcher } from './broadcast/wiring';
 import type { Config } from './wiring/config';
 import { drainable } from './http/drain';
 import { gatewayListener } from './http/front-door';
+import { createGatewayServer } from './http/server';
 import { createLogger } from './shared/logger';
 import { createContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
@@ -55,11 +56,11 @@ function main(): void {
   dispatcher.start();
   // Twilio's webhooks are answered by the front door, everything else by express (http/front-door.ts).
   const front = drainable(gatewayListener(ctx));
-  const server: Server = createServer(front.listener);
+  // Timeouts and a connection cap against slow or piled-up clients (see http/server.ts).
+  const server: Server = createGatewayServer(front.listener);
   server.listen(config.port, config.host, () => {
     logger.info({ port: config.port, host: config.host, webhook: `${config.publicBaseUrl}/twilio/sms` }, 'rallytext listening');
   });
-  server.keepAliveTimeout = 65_000;
   server.on('error', (err) => {
     logger.fatal({ err: err.message }, 'server error');
     process.exit(1);

@@ -42,6 +42,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('TRUST_PROXY: off by default; true, a hop count, or proxy addresses and CIDRs; anything else stops start-up', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8 ,192.168.1.7,fd00::/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '192.168.1.7', 'fd00::/8']);
+    for (const bad of ['yes', 'loopback, nginx', '10.0.0.0/33', '10.0.0/8', '::1/129', '1.2.3.4/8/8', ',', '99']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: must be false, true, a hop count/);
+    }
+  });
+
   it('refuses postgres:// with a clear reason, and equal admin/volunteer tokens', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/test' })).toThrow(/DATABASE_URL: postgres:\/\/ is not supported/);
     expect(() => loadConfig({ ADMIN_TOKEN: 'same-token-123456789', VOLUNTEER_TOKEN: 'same-token-123456789' })).toThrow(/VOLUNTEER_TOKEN/);

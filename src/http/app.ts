@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { AppContext } from '../wiring/context';
 import { AppError } from '../shared/errors';
 import { authenticate, requireRole } from './auth';
+import { untrustedProxyHint } from './client-address';
 import { broadcastsApi } from './broadcasts-api';
 import { campaignsApi } from './campaigns-api';
 import { consolePages } from './pages';
@@ -17,8 +18,10 @@ import { errorAnswer } from './error-response';
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // TRUST_PROXY names the reverse proxy in front, so req.ip is the client behind it (throttles count per client).
+  app.set('trust proxy', ctx.config.trustProxy);
   app.set('etag', false);
+  app.use(untrustedProxyHint(ctx));
 
   app.get('/healthz', async (_req, res) => {
     try {

@@ -2,12 +2,15 @@
  * Roles. Organizers (ADMIN_TOKEN) can do everything; volunteers (VOLUNTEER_TOKEN) can only
  * download exports. API clients send `Authorization: Bearer <token>`; the console's browser sends
  * its session cookie instead, and then every state-changing request must also carry the session's
- * CSRF token and come from this site. Tokens are compared in constant time.
+ * CSRF token and come from this site. Tokens are compared in constant time, and wrong ones are
+ * throttled per client address and per token fingerprint (core/attempts.ts): the same budget
+ * for the API and the console's sign-in form.
  */
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../wiring/context';
 import { AppError } from '../shared/errors';
-import { tokensEqual } from './secrets';
+import { clientOf } from './client-address';
+import { credentialFingerprint, tokensEqual } from './secrets';
 import { assertCsrf, isSafeMethod, sessionOf } from './session';
 
 export type Role = 'admin' | 'volunteer';
@@ -19,6 +22,35 @@ export function roleForToken(ctx: AppContext, token: string): Role | null {
   const admin = adminToken !== undefined && tokensEqual(token, adminToken);
   const volunteer = volunteerToken !== undefined && tokensEqual(token, volunteerToken);
   return admin ? 'admin' : volunteer ? 'volunteer' : null;
+}
+
+/** Longer than any token we issue or accept in config: not worth hashing, certainly wrong. */
+const MAX_TOKEN_LENGTH = 512;
+
+/**
+ * The one way a presented token is checked: compared with both roles' tokens (constant time),
+ * then judged by the failed-attempt throttle. Returns the role, or null for a wrong token;
+ * throws 429 (with Retry-After) when this client, or this exact wrong token, is over its limit.
+ */
+export function attemptToken(ctx: AppContext, req: Request, token: string, via: 'sign-in' | 'bearer'): Role | null {
+  // An empty form field is a slip, not a guess (and all of them would share one fingerprint).
+  if (!token) return null;
+  const role = token.length <= MAX_TOKEN_LENGTH ? roleForToken(ctx, token) : null;
+  const client = clientOf(req);
+  const verdict = ctx.credentialThrottle.attempt(
+    { client, credential: credentialFingerprint(token), correct: role !== null },
+    ctx.clock.now().getTime(),
+  );
+  if (verdict.outcome === 'throttled') {
+    const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    ctx.logger.debug({ client, via, by: verdict.by, retryAfterSeconds: seconds }, 'token attempt throttled');
+    const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+    throw new AppError('rate_limited', `Too many wrong tokens. Wait ${wait} and try again.`, [], seconds);
+  }
+  if (verdict.outcome === 'refused' && verdict.limitReached) {
+    ctx.logger.warn({ client, via }, 'too many wrong tokens from one client: its further attempts are refused (429) for a while');
+  }
+  return role;
 }
 
 declare module 'express-serve-static-core' {
@@ -38,7 +70,7 @@ export function authenticate(ctx: AppContext) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const token = bearer(req);
     if (token || req.get('authorization')) {
-      const role = token ? roleForToken(ctx, token) : null;
+      const role = token ? attemptToken(ctx, req, token, 'bearer') : null;
       if (!role) throw new AppError('unauthorized', 'missing or invalid bearer token');
       req.role = role;
       return next();

@@ -19,5 +19,6 @@ export function errorAnswer(ctx: AppContext, err: unknown, method: string, path:
   else ctx.logger.debug({ code: e.code, path, message: e.message }, 'request refused');
   // 503 + Retry-After: Twilio gives up on this webhook and its fallback URL takes over.
   const headers: Record<string, string> = e.code === 'unavailable' ? { 'Retry-After': '5' } : {};
+  if (e.retryAfterSeconds !== undefined) headers['Retry-After'] = String(e.retryAfterSeconds);
   return { status: e.status, headers, body: { error: { code: e.code, message: e.message, details: e.details } } };
 }

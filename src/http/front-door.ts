@@ -17,8 +17,11 @@ import type { AppContext } from '../wiring/context';
 import { buildApp } from './app';
 import { errorAnswer } from './error-response';
 
-/** The webhook a request is for, matched as express routes match (case-insensitive, optional trailing slash). */
-const WEBHOOK = /^\/twilio\/(sms|status)\/?(?:\?|$)/i;
+/**
+ * The webhook a request is for, matched as express routes match: case-insensitive, optional
+ * trailing slash, and on the path of an absolute-form target too (which checkSignature refuses).
+ */
+const WEBHOOK = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?\/twilio\/(sms|status)\/?(?:\?|$)/i;
 
 function webhookOf(req: IncomingMessage): 'sms' | 'status' | null {
   if (req.method !== 'POST') return null;

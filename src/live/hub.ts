@@ -7,6 +7,10 @@
  * meanwhile and however many screens are connected. The recomputed numbers are pushed to every
  * screen only when they changed. A slow tick (`refreshMs`) recomputes anyway (changes made by
  * another process, the rolling 12-hour window) and pings idle connections so proxies keep them.
+ *
+ * Connections are capped three ways, so that whoever holds one display link (it is on the
+ * projector for the whole hall to see) cannot take the room every other campaign's screens need:
+ * per display link (a campaign's channel), per client address, and in total.
  */
 import type { Logger } from 'pino';
 import type { LiveStats } from './stats';
@@ -23,10 +27,36 @@ export interface LiveHubOptions {
   refreshMs?: number;
   /** Connected screens across all campaigns; beyond it `subscribe` refuses. */
   maxListeners?: number;
+  /** Screens on one display link (one campaign): a small share of the total. */
+  maxPerDisplay?: number;
+  /** Screens from one client address, across all links. */
+  maxPerClient?: number;
+}
+
+export const LIVE_LIMITS = { maxListeners: 2_000, maxPerDisplay: 200, maxPerClient: 20 } as const;
+
+export interface LiveSubscription {
+  /** The current numbers (null: no such campaign). */
+  stats: LiveStats | null;
+  unsubscribe: () => void;
+}
+
+/** Why a screen was not connected: its client, its display link, or the whole hub is at its limit. */
+export interface LiveRefusal {
+  refused: 'client' | 'display' | 'hub';
+}
+
+/**
+ * What a screen shows, to decide whether anything changed. Not `since`: in the rolling 12-hour
+ * mode it moves on every recompute, which would make every tick a full push to every screen.
+ */
+function shownNumbers(s: LiveStats): string {
+  return `${s.joined}/${s.completed}/${s.pledgedCents}/${s.goalCents}`;
 }
 
 interface Channel {
-  listeners: Set<LiveListener>;
+  /** Each screen and the client address it connected from. */
+  listeners: Map<LiveListener, string>;
   timer: NodeJS.Timeout | null;
   last: string;
 }
@@ -35,9 +65,12 @@ export class LiveHub {
   private readonly channels = new Map<string, Channel>();
   private tick: NodeJS.Timeout | null = null;
   private listenerTotal = 0;
+  private readonly perClient = new Map<string, number>();
   private readonly debounceMs: number;
   private readonly refreshMs: number;
   private readonly maxListeners: number;
+  private readonly maxPerDisplay: number;
+  private readonly maxPerClient: number;
   /** Recomputations done (for tests and benchmarks: proves the debounce). */
   computations = 0;
 
@@ -48,25 +81,30 @@ export class LiveHub {
   ) {
     this.debounceMs = options.debounceMs ?? 100;
     this.refreshMs = options.refreshMs ?? 15_000;
-    this.maxListeners = options.maxListeners ?? 2_000;
+    this.maxListeners = options.maxListeners ?? LIVE_LIMITS.maxListeners;
+    this.maxPerDisplay = options.maxPerDisplay ?? LIVE_LIMITS.maxPerDisplay;
+    this.maxPerClient = options.maxPerClient ?? LIVE_LIMITS.maxPerClient;
   }
 
   get listeners(): number {
     return this.listenerTotal;
   }
 
-  /** Registers a screen with the current numbers (null: no such campaign); null when the hub is full. */
-  subscribe(campaignId: string, listener: LiveListener): { stats: LiveStats | null; unsubscribe: () => void } | null {
-    if (this.listenerTotal >= this.maxListeners) return null;
+  /** Registers a screen from `client` with the current numbers, or says which limit refuses it. */
+  subscribe(campaignId: string, listener: LiveListener, client = 'unknown'): LiveSubscription | LiveRefusal {
+    if ((this.perClient.get(client) ?? 0) >= this.maxPerClient) return { refused: 'client' };
+    if ((this.channels.get(campaignId)?.listeners.size ?? 0) >= this.maxPerDisplay) return { refused: 'display' };
+    if (this.listenerTotal >= this.maxListeners) return { refused: 'hub' };
     let ch = this.channels.get(campaignId);
     if (!ch) {
-      ch = { listeners: new Set(), timer: null, last: '' };
+      ch = { listeners: new Map(), timer: null, last: '' };
       this.channels.set(campaignId, ch);
     }
     const stats = this.compute(campaignId);
     this.computations++;
-    if (stats && ch.listeners.size === 0) ch.last = JSON.stringify(stats);
-    ch.listeners.add(listener);
+    if (stats && ch.listeners.size === 0) ch.last = shownNumbers(stats);
+    ch.listeners.set(listener, client);
+    this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
     this.listenerTotal++;
     this.startTick();
     let active = true;
@@ -92,7 +130,7 @@ export class LiveHub {
   disconnect(campaignId: string): void {
     const ch = this.channels.get(campaignId);
     if (!ch) return;
-    for (const l of [...ch.listeners]) {
+    for (const l of [...ch.listeners.keys()]) {
       this.remove(campaignId, l);
       l.close();
     }
@@ -105,7 +143,12 @@ export class LiveHub {
 
   private remove(campaignId: string, listener: LiveListener): void {
     const ch = this.channels.get(campaignId);
-    if (!ch || !ch.listeners.delete(listener)) return;
+    const client = ch?.listeners.get(listener);
+    if (!ch || client === undefined) return;
+    ch.listeners.delete(listener);
+    const n = (this.perClient.get(client) ?? 1) - 1;
+    if (n > 0) this.perClient.set(client, n);
+    else this.perClient.delete(client);
     this.listenerTotal--;
     if (ch.listeners.size === 0) {
       if (ch.timer) clearTimeout(ch.timer);
@@ -127,10 +170,10 @@ export class LiveHub {
       this.logger.error({ err: (err as Error).message, campaignId }, 'live screen numbers could not be computed');
       return;
     }
-    const json = stats ? JSON.stringify(stats) : '';
-    const changed = stats !== null && json !== ch.last;
-    if (changed) ch.last = json;
-    for (const l of ch.listeners) {
+    const shown = stats ? shownNumbers(stats) : '';
+    const changed = stats !== null && shown !== ch.last;
+    if (changed) ch.last = shown;
+    for (const l of ch.listeners.keys()) {
       try {
         if (changed) l.stats(stats!);
         else if (ping) l.ping();

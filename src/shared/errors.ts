@@ -30,6 +30,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Sent as Retry-After (seconds) with a 429 or 503. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -57,6 +59,9 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'database unavailable, try again shortly');
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string } | null;
+  // The router decoding a path parameter ("/live/%ZZ"): a URIError it marks with status 400.
+  // A URIError without that mark comes from our own code and stays a bug (500).
+  if (err instanceof URIError && e?.status === 400) return new AppError('bad_request', 'malformed percent-escape in the request path');
   // body-parser / raw-body errors carry a `type` and an HTTP status; a failure underneath them
   // (e.g. zlib refusing a body sent as Content-Encoding: deflate that is not) has only the
   // status and http-errors' `expose` flag.

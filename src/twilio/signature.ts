@@ -23,7 +23,12 @@ export function isValidTwilioSignature(authToken: string, signature: string, url
   const expected = Buffer.from(getExpectedTwilioSignature(authToken, url, params));
   const given = Buffer.from(signature);
   if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
-  return validateRequest(authToken, signature, url, params);
+  try {
+    return validateRequest(authToken, signature, url, params);
+  } catch {
+    // The library parses the URL (new URL) to try its variants; a URL it cannot parse was not signed.
+    return false;
+  }
 }
 
 /** For clients of the gateway (the rehearsal CLI, tests, benchmarks): sign like Twilio does. */
@@ -36,6 +41,11 @@ export function checkSignature(
   config: { publicBaseUrl: string; authToken: string }, originalUrl: string, signature: string | undefined, params: FormParams,
 ): void {
   if (!signature) throw new AppError('bad_signature', 'missing X-Twilio-Signature header');
+  // Twilio requests a path ("/twilio/sms?…"). An absolute-form target ("POST http://host/twilio/sms")
+  // would be glued onto PUBLIC_BASE_URL as a URL Twilio never signed, and one that cannot be parsed.
+  if (!originalUrl.startsWith('/') || originalUrl.startsWith('//')) {
+    throw new AppError('bad_request', 'the request target must be a path such as /twilio/sms, not an absolute URL');
+  }
   if (!isValidTwilioSignature(config.authToken, signature, signedUrl(config.publicBaseUrl, originalUrl), params)) {
     throw new AppError('bad_signature', 'X-Twilio-Signature does not match this request');
   }

@@ -2,6 +2,7 @@
  * Configuration: zod over process.env, parsed once at start-up into a frozen object.
  * A wrong value stops start-up with the names of every bad variable.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export const LOCAL_AUTH_TOKEN = 'local-mode-auth-token-not-secret';
@@ -25,6 +26,41 @@ const int = (fallback: number, min: number, max: number) =>
       }
       return n;
     });
+
+/** Express's `trust proxy` setting: off, every hop, a hop count, or the addresses of the proxies. */
+export type TrustProxy = boolean | number | readonly string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** One entry of a TRUST_PROXY list: loopback | linklocal | uniquelocal | an IP | an IP/prefix (CIDR). */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [ip, prefix, ...rest] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((v, ctx): TrustProxy => {
+    const text = (v ?? '').trim().toLowerCase();
+    if (text === '' || text === 'false') return false;
+    if (text === 'true') return true;
+    if (/^\d+$/.test(text) && Number(text) <= 32) return Number(text);
+    const list = text.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = list.filter((e) => !isProxyAddress(e));
+    if (list.length === 0 || bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be false, true, a hop count from 0 to 32, or a comma-separated list of proxy addresses or CIDRs such as "loopback, 10.0.0.0/8"${bad.length ? ` (not understood: ${bad.join(', ')})` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return Object.freeze(list);
+  });
 
 const optionalText = z
   .string()
@@ -76,6 +112,8 @@ const envSchema = z
     SEED_DEMO: bool(true),
     /** Per-number inbound limit (token bucket, core/flood.ts): texts per minute a number may send before it is throttled. */
     INBOUND_PER_NUMBER_PER_MINUTE: int(20, 1, 10_000),
+    /** Which reverse proxies' X-Forwarded-For to believe, so req.ip is the real client (express's `trust proxy`). */
+    TRUST_PROXY: trustProxy,
   })
   .superRefine((env, ctx) => {
     if (env.TWILIO_AUTH_TOKEN && !env.PUBLIC_BASE_URL) {
@@ -118,6 +156,8 @@ export interface Config {
   readonly logLevel: string;
   readonly seedDemo: boolean;
   readonly inboundPerNumberPerMinute: number;
+  /** express `trust proxy`: false (default: the socket's address is the client), true, a hop count, or proxy addresses. */
+  readonly trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
     inboundPerNumberPerMinute: e.INBOUND_PER_NUMBER_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

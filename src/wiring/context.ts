@@ -1,6 +1,7 @@
 /** Everything a request handler needs, built once in main (or a test) and passed down. */
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../core/clock';
+import type { CredentialThrottle } from '../core/attempts';
 import type { FloodGuard } from '../core/flood';
 import type { Config } from './config';
 import type { LiveHub } from '../live/hub';
@@ -30,6 +31,8 @@ export interface AppContext {
   rehearsal: Rehearsal;
   /** Per-number inbound limit (INBOUND_PER_NUMBER_PER_MINUTE), in memory. */
   flood: FloodGuard;
+  /** Wrong tokens per client address and per token fingerprint (console sign-in and API), in memory. */
+  credentialThrottle: CredentialThrottle;
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;

@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppContext } from './context';
 import { systemClock, type Clock, type IdGenerator } from '../core/clock';
+import { CredentialThrottle } from '../core/attempts';
 import { FloodGuard } from '../core/flood';
 import { uuid } from '../shared/ids';
-import { LiveHub } from '../live/hub';
+import { LiveHub, type LiveHubOptions } from '../live/hub';
 import { statsNow } from '../live/stats';
 import { seedDemo } from '../seed';
 import { openSqliteStore } from '../store/sqlite/store';
@@ -18,6 +19,8 @@ import { Rehearsal } from '../usecases/rehearsal/rehearse';
 export interface RuntimeOptions {
   clock?: Clock;
   newId?: IdGenerator;
+  /** Live-hub limits (benchmarks connect 1,000 screens to one link from one address). */
+  live?: LiveHubOptions;
 }
 
 export function createContext(config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
@@ -28,14 +31,15 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
   try {
     if (config.seedDemo) seedDemo(db, clock, newId, logger);
     const registry = new CampaignRegistry(store, logger);
-    const live = new LiveHub((campaignId) => statsNow(db, campaignId, clock.now()), logger);
+    const live = new LiveHub((campaignId) => statsNow(db, campaignId, clock.now()), logger, options.live);
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
     const inbound = new InboundTexts({
       store, registry, flood, live, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
     });
     const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
     const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
-    return { config, store, db, registry, inbound, receipts, rehearsal, flood, logger, clock, newId, live };
+    const credentialThrottle = new CredentialThrottle();
+    return { config, store, db, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
   } catch (err) {
     db.close();
     throw err;

@@ -1,10 +1,14 @@
 /**
  * Bad input on the organizer API is a precise 4xx, never a 500: random JSON bodies, ids and
- * query strings against every admin route (real app, real SQLite), seeded so a failure replays.
+ * query strings against every admin route (real app, real SQLite), malformed percent-escapes in
+ * path parameters, and absolute-form request lines over a raw socket; seeded so a failure replays.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
 import fc from 'fast-check';
 import request from 'supertest';
-import { ADMIN_TOKEN, testApp, type TestApp } from '../helpers/app';
+import { ADMIN_TOKEN, VOLUNTEER_TOKEN, testApp, type TestApp } from '../helpers/app';
+import { rawExchange } from '../helpers/raw-http';
 
 let t: TestApp;
 let campaignId: string;
@@ -55,4 +59,55 @@ test('random ids and query strings on every admin read route never give a 5xx', 
     }),
     { numRuns: 300, seed: 20261121 },
   );
+});
+
+/** Escapes decodeURIComponent refuses: a lone %, bad hex, truncated or invalid UTF-8, a surrogate. */
+const badEscape = fc.constantFrom('%', '%Z', '%ZZ', '%zz', '%E0%A4%A', '%C3%28', '%ED%A0%80', '%FF', '%C0%AF', '%%', '%u0041', '%2');
+const mangledId = fc
+  .tuple(fc.string({ maxLength: 8 }), badEscape, fc.string({ maxLength: 8 }))
+  .map(([a, bad, b]) => `${encodeURIComponent(a)}${bad}${encodeURIComponent(b)}`);
+const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events'];
+const credentials = fc.constantFrom<[string, string] | null>(['Authorization', `Bearer ${ADMIN_TOKEN}`], ['Authorization', `Bearer ${VOLUNTEER_TOKEN}`], null);
+
+test('malformed percent-escapes in any path parameter, signed in or not, never give a 5xx', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...EVERY_PATH), mangledId, fc.constantFrom('get', 'put', 'post', 'patch', 'delete'), credentials, async (path, bad, method, auth) => {
+      let req = (request(t.app) as unknown as Record<string, (p: string) => request.Test>)[method]!(path.replace('%', bad));
+      if (auth) req = req.set(auth[0], auth[1]);
+      const res = await req.set('Content-Type', 'application/json').send('{}');
+      // (A mangled id can still be a valid escape, "%" + "00": then any answer but a 5xx.)
+      expect({ path: path.replace('%', bad), method, below500: res.status < 500 }).toEqual({ path: path.replace('%', bad), method, below500: true });
+    }),
+    { numRuns: 300, seed: 20261121 },
+  );
+  expect(t.logs.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
+});
+
+describe('absolute-form request lines (raw socket)', () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    server = createServer(t.app).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  test('"GET http://host/api/…" on every route, with good and bad ids, never gives a 5xx', async () => {
+    const host = fc.constantFrom('sms.rally.example', '127.0.0.1', 'evil.example:8443', '[::1]');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...EVERY_PATH), fc.oneof(id, mangledId), fc.constantFrom('GET', 'PUT', 'POST', 'PATCH', 'DELETE'), fc.constantFrom('http', 'https'), host,
+        async (path, rawId, method, scheme, h) => {
+          const target = `${scheme}://${h}${path.replace('%', resolveId(rawId))}`;
+          const head = `${method} ${target} HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n';
+          const res = await rawExchange(port, head, '{}');
+          expect({ target, method, ok: res.status >= 200 && res.status < 500 }).toEqual({ target, method, ok: true });
+        },
+      ),
+      { numRuns: 150, seed: 20261121 },
+    );
+    expect(t.logs.filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
+  });
 });

@@ -2,6 +2,8 @@
  * Drill: webhook fuzzing against the real gateway process (the front door and express behind it).
  * Thousands of random, truncated, oversized, wrongly encoded and wrongly signed bodies: never a
  * 5xx, never a crash, nothing stored, and a genuine conversation works perfectly afterwards.
+ * Then the request line itself: malformed percent-escapes in the target and absolute-form targets
+ * ("POST http://host/twilio/sms HTTP/1.1") on both webhooks, over raw sockets.
  */
 import http from 'node:http';
 import zlib from 'node:zlib';
@@ -12,7 +14,7 @@ import { signTwilioRequest } from '../../src/twilio/signature';
 import { AUTH_TOKEN, PUBLIC_BASE_URL, tempDbFile } from '../helpers/app';
 import { postSms } from '../helpers/crowd';
 import { gatewayEnv, startGateway, type GatewayProcess } from '../helpers/gateway-process';
-import { rawPost, type RawRequest } from '../helpers/raw-http';
+import { rawExchange, rawPost, type RawRequest } from '../helpers/raw-http';
 
 jest.setTimeout(120_000);
 
@@ -134,5 +136,68 @@ describe('webhook fuzzing against the running gateway', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await postSms(base, genuine(5000, 'JOIN', 9))).replies[0]).toContain("What's your first name?");
     expect((await postSms(base, genuine(5001, 'Ana', 9))).replies).toEqual(['Thanks, Ana! What is your 5-digit ZIP code?']);
+  });
+});
+
+describe('malformed and absolute-form request targets on both webhooks (raw sockets)', () => {
+  // A public URL with a port: PUBLIC_BASE_URL + an absolute target is then not even a parseable URL.
+  const base = 'https://sms.rally.example:8443';
+  let gw: GatewayProcess;
+  let file: string;
+  const count = (table: string) => {
+    const db = new BetterSqlite3(file, { readonly: true });
+    try {
+      return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeAll(async () => {
+    file = tempDbFile();
+    gw = await startGateway(gatewayEnv(file, { PUBLIC_BASE_URL: base, LOG_LEVEL: 'debug' }));
+  });
+  afterAll(async () => {
+    gw.kill('SIGTERM');
+    await gw.exited;
+  });
+
+  test('never a 5xx, never a crash, nothing stored, no error logged; then a real text works', async () => {
+    const bad = fc.constantFrom('%', '%Z', '%ZZ', '%E0%A4%A', '%C3%28', '%ED%A0%80', '%FF', '%%');
+    const host = fc.constantFrom('sms.rally.example', 'sms.rally.example:8443', '127.0.0.1', 'evil.example', '[::1]:80');
+    const target = fc.oneof(
+      // Absolute form, with or without a (possibly broken) query.
+      fc.tuple(fc.constantFrom('http', 'https', 'HTTP'), host, fc.option(bad)).map(([scheme, h, junk]) => (path: string) => `${scheme}://${h}${path}${junk === null ? '' : `?x=${junk}`}`),
+      // Origin form with a broken escape in the query or in an extra path segment.
+      fc.tuple(bad, fc.boolean()).map(([junk, inQuery]) => (path: string) => (inQuery ? `${path}?${junk}=${junk}` : `${path}/${junk}`)),
+    );
+    const before = count('inbound_messages');
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/twilio/sms', '/twilio/status'), target, fc.nat(), fc.boolean(), async (path, form, n, signOverTarget) => {
+        const params = path === '/twilio/sms' ? genuine(n % 1000) : { MessageSid: sid(n), MessageStatus: 'delivered', AccountSid: 'AC'.padEnd(34, '0') };
+        const t = form(path);
+        // Signed as Twilio signs the plain path (which this target is not), or over the odd target itself.
+        const signature = signTwilioRequest(AUTH_TOKEN, signOverTarget && !t.startsWith('/') ? t : base + path, params);
+        const body = encodeForm(params);
+        const head = `POST ${t} HTTP/1.1\r\nHost: sms.rally.example\r\nContent-Type: ${FORM}\r\nX-Twilio-Signature: ${signature}\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+        const reply = await rawExchange(gw.port, head, body);
+        expect({ target: t, refused: reply.status >= 400 && reply.status < 500 }).toEqual({ target: t, refused: true });
+      }),
+      { numRuns: 400, seed: 20261121 },
+    );
+    expect(gw.child.exitCode).toBeNull();
+    expect(count('inbound_messages')).toBe(before);
+    expect(gw.output().split('\n').filter((l) => /"level":(50|60)/.test(l))).toEqual([]);
+    const params = genuine(7000, 'JOIN', 70);
+    const body = encodeForm(params);
+    const ok = await rawExchange(
+      gw.port,
+      `POST /twilio/sms HTTP/1.1\r\nHost: x\r\nContent-Type: ${FORM}\r\nX-Twilio-Signature: ${signTwilioRequest(AUTH_TOKEN, `${base}/twilio/sms`, params)}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`,
+      body,
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("What's your first name?");
   });
 });

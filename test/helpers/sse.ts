@@ -12,12 +12,15 @@ export class SseClient {
   private waiters: (() => void)[] = [];
   private readonly abort = new AbortController();
 
-  static async open(url: string): Promise<{ client: SseClient; status: number }> {
+  static async open(url: string, headers: Record<string, string> = {}): Promise<{ client: SseClient; status: number; retryAfter: string | null }> {
     const c = new SseClient();
-    const res = await fetch(url, { signal: c.abort.signal, headers: { Accept: 'text/event-stream' } });
+    const res = await fetch(url, { signal: c.abort.signal, headers: { Accept: 'text/event-stream', ...headers } });
     if (res.ok && res.body) void c.pump(res.body);
-    else c.closed = true;
-    return { client: c, status: res.status };
+    else {
+      c.closed = true;
+      await res.body?.cancel();
+    }
+    return { client: c, status: res.status, retryAfter: res.headers.get('retry-after') };
   }
 
   private async pump(body: ReadableStream<Uint8Array>): Promise<void> {

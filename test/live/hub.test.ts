@@ -19,7 +19,7 @@ function setup() {
       return id === 'gone' ? null : { joined, completed: 0, pledgedCents: 0, goalCents: 0, since: '2026-11-21T08:00:00.000Z' };
     },
     pino({ level: 'silent' }),
-    { debounceMs: 100, refreshMs: 15_000, maxListeners: 100 },
+    { debounceMs: 100, refreshMs: 15_000, maxListeners: 100, maxPerDisplay: 100, maxPerClient: 100 },
   );
   const screen = () => {
     const got: LiveStats[] = [];
@@ -87,8 +87,8 @@ test('other campaigns are untouched; disconnect closes a campaign\'s screens; th
   hub.disconnect('c1');
   expect(a.closed).toBe(true);
   expect(hub.listeners).toBe(1);
-  for (let i = 0; i < 99; i++) expect(hub.subscribe('c3', screen())).not.toBeNull();
-  expect(hub.subscribe('c3', screen())).toBeNull();
+  for (let i = 0; i < 99; i++) expect(hub.subscribe('c3', screen())).not.toHaveProperty('refused');
+  expect(hub.subscribe('c3', screen(), 'another-client')).toEqual({ refused: 'hub' });
   hub.close();
   expect(hub.listeners).toBe(0);
   expect(jest.getTimerCount()).toBe(0);
@@ -96,10 +96,69 @@ test('other campaigns are untouched; disconnect closes a campaign\'s screens; th
 
 test('unsubscribing the last screen stops the timers', () => {
   const { hub, screen } = setup();
-  const sub = hub.subscribe('c1', screen())!;
+  const sub = hub.subscribe('c1', screen());
+  if ('refused' in sub) throw new Error('refused');
   hub.notify('c1');
   sub.unsubscribe();
   sub.unsubscribe();
   expect(hub.listeners).toBe(0);
   expect(jest.getTimerCount()).toBe(0);
+});
+
+test('rolling "tonight" window: a new `since` on every recompute is not a change; the tick pings', () => {
+  // With no counting-from moment set, `since` is now - 12 h: different on every recompute.
+  let t = Date.parse('2026-11-21T20:00:00.000Z');
+  const hub = new LiveHub(
+    () => ({ joined: 3, completed: 1, pledgedCents: 500, goalCents: 0, since: new Date((t += 1000) - 12 * 3_600_000).toISOString() }),
+    pino({ level: 'silent' }),
+    { debounceMs: 100, refreshMs: 15_000, maxListeners: 100 },
+  );
+  const got: LiveStats[] = [];
+  let pings = 0;
+  hub.subscribe('c1', { stats: (s) => got.push(s), ping: () => pings++, close: () => undefined });
+  hub.notify('c1');
+  jest.advanceTimersByTime(100);
+  jest.advanceTimersByTime(3 * 15_000);
+  expect(got).toEqual([]);
+  expect(pings).toBe(3);
+  hub.close();
+});
+
+describe('connection limits (the defaults)', () => {
+  const silent = pino({ level: 'silent' });
+  const stats = () => ({ joined: 0, completed: 0, pledgedCents: 0, goalCents: 0, since: '2026-11-21T08:00:00.000Z' });
+  const screen = (): LiveListener => ({ stats: () => undefined, ping: () => undefined, close: () => undefined });
+  const connected = (r: object) => !('refused' in r);
+
+  test('2,050 connections to one display link leave room for every other campaign', () => {
+    const hub = new LiveHub(stats, silent);
+    let accepted = 0;
+    for (let i = 0; i < 2050; i++) if (connected(hub.subscribe('c1', screen(), `10.0.${i >> 8}.${i & 255}`))) accepted++;
+    expect(accepted).toBe(200);
+    expect(hub.subscribe('c1', screen(), '192.0.2.1')).toEqual({ refused: 'display' });
+    for (let c = 2; c <= 10; c++) expect(connected(hub.subscribe(`c${c}`, screen(), `192.0.2.${c}`))).toBe(true);
+    hub.close();
+  });
+
+  test('one address gets 20 screens across all links; others are unaffected; closing one frees its place', () => {
+    const hub = new LiveHub(stats, silent);
+    const subs = Array.from({ length: 20 }, (_, i) => hub.subscribe(`c${i % 3}`, screen(), '203.0.113.7'));
+    expect(subs.every(connected)).toBe(true);
+    expect(hub.subscribe('c9', screen(), '203.0.113.7')).toEqual({ refused: 'client' });
+    expect(connected(hub.subscribe('c0', screen(), '198.51.100.2'))).toBe(true);
+    const first = subs[0]!;
+    if ('refused' in first) throw new Error('refused');
+    first.unsubscribe();
+    expect(connected(hub.subscribe('c9', screen(), '203.0.113.7'))).toBe(true);
+    hub.close();
+    expect(hub.listeners).toBe(0);
+  });
+
+  test('the total stays capped: ten full links and no more', () => {
+    const hub = new LiveHub(stats, silent);
+    for (let c = 0; c < 10; c++) for (let i = 0; i < 200; i++) hub.subscribe(`c${c}`, screen(), `10.${c}.${i >> 8}.${i & 255}`);
+    expect(hub.listeners).toBe(2000);
+    expect(hub.subscribe('c10', screen(), '192.0.2.1')).toEqual({ refused: 'hub' });
+    hub.close();
+  });
 });

@@ -69,6 +69,7 @@ export function pageErrors(ctx: AppContext) {
     if (res.headersSent) return;
     const title = TITLES[e.status] ?? 'Something went wrong';
     const message = e.code === 'internal' ? 'An unexpected error happened. It has been logged.' : e.message;
+    if (e.retryAfterSeconds !== undefined) res.set('Retry-After', String(e.retryAfterSeconds));
     res.status(e.status).type('html').send(errorPage(req.consoleSession ?? null, title, message, e.status));
   };
 }

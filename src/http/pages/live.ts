@@ -9,9 +9,11 @@ import type { AppContext } from '../../wiring/context';
 import { primaryKeyword } from '../../core/campaign';
 import { formatCents } from '../../core/money';
 import { AppError } from '../../shared/errors';
+import { LIVE_LIMITS, type LiveRefusal } from '../../live/hub';
 import { statsNow, type LiveStats } from '../../live/stats';
 import { getCampaign } from '../../store/campaigns';
 import { displayByToken } from '../../store/live-displays';
+import { clientOf } from '../client-address';
 import { html } from './html';
 
 /** The only fields that ever leave the server for a screen. */
@@ -80,6 +82,17 @@ function livePage(token: string, c: { programName: string; keyword: string; send
 `.value;
 }
 
+/** A screen the hub would not take: 429 for one client's excess, 503 when the link or the hub is full. */
+function refusal(r: LiveRefusal): AppError {
+  if (r.refused === 'client') {
+    return new AppError('rate_limited', `At most ${LIVE_LIMITS.maxPerClient} live screens can be open from one address. Close one and try again.`, [], 30);
+  }
+  if (r.refused === 'display') {
+    return new AppError('unavailable', `This display link already has ${LIVE_LIMITS.maxPerDisplay} screens open. Close one and try again.`, [], 30);
+  }
+  return new AppError('unavailable', 'Too many live screens are connected right now. Try again shortly.', [], 30);
+}
+
 export function liveRoutes(ctx: AppContext): Router {
   const r = Router();
 
@@ -99,18 +112,18 @@ export function liveRoutes(ctx: AppContext): Router {
 
   r.get('/live/:token/events', (req: Request, res: Response) => {
     const d = display(req);
+    const send = (s: LiveStats) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
+    const sub = ctx.live.subscribe(
+      d.campaignId,
+      { stats: send, ping: () => res.write(': ping\n\n'), close: () => res.end() },
+      clientOf(req),
+    );
+    if ('refused' in sub) throw refusal(sub);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       'X-Accel-Buffering': 'no',
     });
-    const send = (s: LiveStats) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
-    const sub = ctx.live.subscribe(d.campaignId, {
-      stats: send,
-      ping: () => res.write(': ping\n\n'),
-      close: () => res.end(),
-    });
-    if (!sub) throw new AppError('unavailable', 'too many live screens are connected');
     res.flushHeaders();
     res.write('retry: 3000\n\n');
     if (sub.stats) send(sub.stats);

@@ -1,20 +1,19 @@
 /**
  * Sign-in and sign-out. GET / shows the sign-in form (or sends a signed-in person to their home
- * page); POST /signin checks the token like the API does and starts a session; POST /signout
- * ends it. Repeated wrong tokens from one address are slowed down (10 per 10 minutes).
+ * page); POST /signin checks the token exactly as the API does (auth.ts `attemptToken`: the same
+ * failed-attempt throttle, per client address and per token) and starts a session; POST /signout
+ * ends it.
  */
 import express, { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { AppError } from '../../shared/errors';
-import { roleForToken, type Role } from '../auth';
+import { attemptToken, type Role } from '../auth';
 import {
   assertCsrf, clearSessionCookie, endSession, isSameOrigin, sessionOf, setSessionCookie, startSession,
 } from '../session';
+import { clientOf } from '../client-address';
 import { html } from './html';
 import { consolePage } from './layout';
-
-const FAILURE_WINDOW_MS = 10 * 60_000;
-const MAX_FAILURES = 10;
 
 export function homeFor(role: Role): string {
   return role === 'admin' ? '/campaigns' : '/exports';
@@ -50,24 +49,8 @@ function signInPage(o: { next: string | null; error?: string; localMode: boolean
   });
 }
 
-/** Failed sign-ins per client address, in memory (a restart forgets them, which is fine). */
-class FailureCounter {
-  private readonly failures = new Map<string, number[]>();
-  blocked(client: string, nowMs: number): boolean {
-    const recent = (this.failures.get(client) ?? []).filter((t) => nowMs - t < FAILURE_WINDOW_MS);
-    if (recent.length === 0) this.failures.delete(client);
-    else this.failures.set(client, recent);
-    return recent.length >= MAX_FAILURES;
-  }
-  record(client: string, nowMs: number): void {
-    this.failures.set(client, [...(this.failures.get(client) ?? []), nowMs]);
-    if (this.failures.size > 10_000) this.failures.clear();
-  }
-}
-
 export function signInRoutes(ctx: AppContext): Router {
   const r = Router();
-  const failures = new FailureCounter();
   const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 });
 
   r.get('/', (req: Request, res: Response) => {
@@ -79,16 +62,12 @@ export function signInRoutes(ctx: AppContext): Router {
 
   r.post('/signin', form, (req: Request, res: Response) => {
     if (!isSameOrigin(ctx, req)) throw new AppError('forbidden', 'cross-site sign-in refused');
-    const client = req.ip ?? 'unknown';
-    const nowMs = ctx.clock.now().getTime();
-    if (failures.blocked(client, nowMs)) throw new AppError('rate_limited', 'Too many wrong tokens. Wait ten minutes and try again.');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const token = typeof body.token === 'string' ? body.token.trim() : '';
     const next = safeNext(body.next);
-    const role = token && token.length <= 512 ? roleForToken(ctx, token) : null;
+    const role = attemptToken(ctx, req, token, 'sign-in');
     if (!role) {
-      failures.record(client, nowMs);
-      ctx.logger.warn({ client }, 'console sign-in refused: unknown token');
+      ctx.logger.warn({ client: clientOf(req) }, 'console sign-in refused: unknown token');
       return res.status(401).type('html').send(signInPage({ next, localMode: ctx.config.localMode, error: 'That token is not valid. Check it and try again.' }));
     }
     const { cookieValue } = startSession(ctx, role, token);
