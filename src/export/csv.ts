@@ -75,7 +75,7 @@ export interface CsvStreamOptions {
    * Target milliseconds per page (one event-loop turn). When set, the page size follows the
    * measured cost per row, so a webhook never waits long behind an export whatever the database
    * size or machine: at a fixed 1,000 rows a page took ~20 ms on a 200k-contact database and
-   * ~40 ms (p99) on a million-contact one (README, bench:export).
+   * ~40 ms (p99) on a million-contact one (docs/performance.md, bench:export).
    */
   turnBudgetMs?: number;
   /** Milliseconds clock for the budget (tests inject one). */

@@ -17,8 +17,8 @@ import { ImportFileError, readCsv, type ImportEncoding } from './read-csv';
 
 /**
  * One synchronous transaction writes the whole file, and while it runs the gateway answers
- * nothing else (README: about 30-60 µs per row on a million-contact database). 50,000 rows keep
- * that pause around two seconds; the CLI can raise it for a quiet hour (--max-rows).
+ * nothing else (about 30-60 µs per row on a million-contact database; docs/performance.md).
+ * 50,000 rows keep that pause around two seconds; the CLI can raise it for a quiet hour (--max-rows).
  */
 export const MAX_IMPORT_ROWS = 50_000;
 export const MAX_IMPORT_BYTES = 32 * 1_048_576;

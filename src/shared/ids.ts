@@ -4,7 +4,7 @@
  * Version 7 rather than random version 4 because ids are primary keys and are indexed wherever
  * they are referenced: time-ordered ids append to the right edge of every such B-tree instead of
  * landing on a random page, so one webhook's transaction dirties a handful of pages instead of
- * ~25 (the rally bench measures it; see README "Rally night: performance").
+ * ~25 (the rally bench measures it; see docs/performance.md).
  * Layout: 48-bit Unix ms | version 7 | 12-bit counter (monotonic within a millisecond) | variant | 62 random bits.
  */
 import { randomFillSync } from 'node:crypto';

@@ -79,7 +79,7 @@ const envSchema = z
       .refine((v) => /^sqlite:/.test(v) || /^postgres(ql)?:\/\//.test(v), 'must start with sqlite: or postgres://')
       .refine(
         (v) => !/^postgres/.test(v),
-        'postgres:// is not supported by this release; the schema is portable but the gateway runs on SQLite (see README)',
+        'postgres:// is not supported by this release; the schema is portable but the gateway runs on SQLite (see docs/storage.md)',
       ),
     PUBLIC_BASE_URL: optionalText.pipe(
       z

@@ -26,7 +26,7 @@ function contact(h: BroadcastHarness, id: string) {
 describe('send errors', () => {
   let h: BroadcastHarness;
   beforeEach(async () => {
-    h = await broadcastHarness({ TWILIO_TIMEOUT_MS: '300' });
+    h = await broadcastHarness({ TWILIO_TIMEOUT_MS: '3000' });
   });
   afterEach(() => h.shutdown());
 

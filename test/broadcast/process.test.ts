@@ -195,7 +195,7 @@ describe('the rallytext broadcast CLI against a running gateway', () => {
       // Asynchronous: the fake Twilio API lives in this process and must keep answering.
       const run = promisify(execFile);
       const cli = async (...args: string[]) =>
-        (await run(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'broadcast', ...args, '--url', `http://127.0.0.1:${port}`], { env: e, encoding: 'utf8', timeout: 60_000 })).stdout;
+        (await run(process.execPath, [path.join(ROOT, 'dist', 'cli', 'index.js'), 'broadcast', ...args, '--url', `http://127.0.0.1:${port}`], { env: e, encoding: 'utf8', timeout: 60_000 })).stdout;
 
       const created = JSON.parse(await cli('create', '--name', 'Saturday', '--template', 'See you Saturday, {{first_name|friend}}!', '--campaign', campaignId, '--json'));
       expect(created).toMatchObject({ status: 'draft', name: 'Saturday' });

@@ -7,7 +7,7 @@ import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
 export const MAIN = path.join(ROOT, 'dist', 'main.js');
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+export const CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
 /** Children run outside the checkout so a developer's own .env never leaks into a test. */
 export const CHILD_CWD = os.tmpdir();
 

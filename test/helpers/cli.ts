@@ -2,7 +2,7 @@
  * Running the real `rallytext` CLI as a child process. src/ is transpiled once per test file
  * with TypeScript's transpileModule (no type check: `npm run typecheck` does that) into a temp
  * directory laid out like the repository (schema.sql one level above src/, node_modules linked),
- * then `node <tmp>/src/cli.js ...` runs.
+ * then `node <tmp>/src/cli/index.js ...` runs.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,18 +28,18 @@ function compileDir(src: string, out: string): void {
   }
 }
 
-/** Build the CLI into a temp dir; returns the path of cli.js. */
+/** Build the CLI into a temp dir; returns the path of its entry point (src/cli/index.js there). */
 export function buildCli(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-cli-'));
   compileDir(path.join(ROOT, 'src'), path.join(dir, 'src'));
   fs.copyFileSync(path.join(ROOT, 'schema.sql'), path.join(dir, 'schema.sql'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  return path.join(dir, 'src', 'cli.js');
+  return path.join(dir, 'src', 'cli', 'index.js');
 }
 
 /** Remove a directory made by buildCli. */
 export function removeCli(cli: string): void {
-  fs.rmSync(path.dirname(path.dirname(cli)), { recursive: true, force: true });
+  fs.rmSync(path.resolve(cli, '..', '..', '..'), { recursive: true, force: true });
 }
 
 export interface CliResult {

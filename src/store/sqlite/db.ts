@@ -3,7 +3,7 @@
  *
  * One better-sqlite3 connection serves everything. Kysely builds typed SQL; statements run
  * synchronously through `SqliteDb`, so a multi-statement write is one short synchronous
- * transaction that no other request can interleave with (see README "hot path").
+ * transaction that no other request can interleave with (see docs/storage.md).
  */
 import fs from 'node:fs';
 import path from 'node:path';

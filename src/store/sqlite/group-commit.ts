@@ -10,7 +10,7 @@
  *
  * Why: a commit writes every page the transaction dirtied to the WAL, ~2 system calls per page.
  * One webhook dirties the tail pages of half a dozen tables and indexes; a batch writes those
- * tails once. See README "Rally night: performance".
+ * tails once. See docs/performance.md.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 

@@ -1,10 +1,13 @@
 /** `rallytext import FILE.csv`: the API's contact import from the command line, same rules. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../shared/errors';
-import type { CommandIo } from '../export/command';
-import type { ImportEncoding } from './read-csv';
-import { importContacts, type ImportDeps, type ImportReport } from './run';
+import { Option, type Command } from 'commander';
+import { AppError } from '../../shared/errors';
+import type { ImportEncoding } from '../../import/read-csv';
+import { importContacts, type ImportDeps, type ImportReport } from '../../import/run';
+import type { Config } from '../../wiring/config';
+import { withDatabase } from '../database';
+import { processIo, type CommandIo } from '../io';
 
 export interface ImportCommandOptions {
   campaign?: string;
@@ -88,4 +91,21 @@ export async function runImportCommand(deps: ImportDeps, file: string, o: Import
     io.stderr.write(`rallytext: ${err.message}\n${err.details.slice(0, SHOWN).map((d) => `  ${d.path}: ${d.message}\n`).join('')}`);
     return err.code === 'not_found' ? 66 : 65;
   }
+}
+
+export function registerImportCommand(program: Command, config: () => Config): void {
+  program
+    .command('import')
+    .description('import contacts from a CSV file into the database (DATABASE_URL): all rows or none')
+    .argument('<file>', 'CSV with a header row: phone (or mobile/cell), first_name, zip, email')
+    .option('--campaign <campaign>', 'campaign id or name the contacts join (required with --consent attested)')
+    .addOption(new Option('--consent <consent>', 'attested: you confirm every number agreed to texts from this program (new contacts are subscribed); none: imported as pending, never sent broadcasts').choices(['attested', 'none']).default('none'))
+    .option('--dry-run', 'show what would happen without writing anything')
+    .option('--strict', 'refuse the whole file if any row is invalid')
+    .addOption(new Option('--encoding <encoding>', 'file encoding').choices(['utf-8', 'windows-1252']).default('utf-8'))
+    .option('--json', 'print the full report as JSON')
+    .option('--max-rows <n>', 'allow a bigger file than the default 50,000 rows (the gateway pauses while it is written)')
+    .action(async (file: string, opts: ImportCommandOptions) => {
+      await withDatabase(config, (deps) => runImportCommand(deps, file, opts, processIo));
+    });
 }

@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { Config } from '../wiring/config';
-import type { BroadcastCounts } from './counts';
-import type { BroadcastPreview } from './preview';
-import type { BroadcastView } from './service';
+import type { Config } from '../../wiring/config';
+import type { BroadcastCounts } from '../../broadcast/counts';
+import type { BroadcastPreview } from '../../broadcast/preview';
+import type { BroadcastView } from '../../broadcast/service';
 
 interface Common {
   url?: string;

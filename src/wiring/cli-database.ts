@@ -1,0 +1,30 @@
+/**
+ * The CLI's database commands (import, export) run on the gateway's own database file, which must
+ * already exist: the CLI never creates one. Opened here so src/cli/ never imports a store engine.
+ */
+import fs from 'node:fs';
+import { systemClock, type Clock, type IdGenerator } from '../core/clock';
+import { uuid } from '../shared/ids';
+import { openSqliteDb, sqlitePath, type SqliteDb } from '../store/sqlite/db';
+
+/** What the import and export commands run on. */
+export interface CliDatabase {
+  store: SqliteDb;
+  clock: Clock;
+  newId: IdGenerator;
+  close(): void;
+}
+
+/** DATABASE_URL names no existing database (or an in-memory one, which would be empty). */
+export class NoDatabaseError extends Error {
+  constructor(readonly databaseUrl: string) {
+    super(`no database at ${databaseUrl}`);
+  }
+}
+
+export function openCliDatabase(databaseUrl: string): CliDatabase {
+  const file = sqlitePath(databaseUrl);
+  if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
+  const store = openSqliteDb(databaseUrl);
+  return { store, clock: systemClock, newId: uuid, close: () => store.close() };
+}
