@@ -15,7 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DEMO_FLOW, parseFlow } from '../src/core/flow';
-import { contactsQuery } from '../src/export/contacts';
+import { contactsStatement } from '../src/store/exports/sqlite';
+import { bind } from '../src/store/query';
+import { openSqliteDb } from '../src/store/sqlite/db';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
@@ -23,6 +25,22 @@ const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 50_000);
 const RUNS = 3;
 const ADMIN = 'bench-admin-token-0123456789';
 const VOLUNTEER = 'bench-volunteer-token-0123456789';
+
+/** The gateway's contacts.csv statement as plain SQL text (values inlined, every row) for the sqlite3 CLI. */
+function contactsExportSql(): string {
+  const mem = openSqliteDb('sqlite::memory:');
+  try {
+    const c = contactsStatement({}).compileFor(mem.db);
+    const values = bind(c, { after: Number.MIN_SAFE_INTEGER, limit: -1 });
+    let i = 0;
+    return c.sql.replace(/\?/g, () => {
+      const v = values[i++];
+      return typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`;
+    });
+  } finally {
+    mem.close();
+  }
+}
 
 function ms(ns: bigint): number {
   return Number(ns / 1000n) / 1000;
@@ -254,7 +272,7 @@ async function main(): Promise<void> {
     }
     const peakRss = procStatus(pid, 'VmHWM');
 
-    const sql = contactsQuery({}).sql.replace('@after', '-9007199254740991').replace('@limit', '-1');
+    const sql = contactsExportSql();
     const cli: Fetched[] = [];
     for (let run = 0; run < RUNS; run++) {
       const r = await sqliteCli(sqlite3, file, sql);

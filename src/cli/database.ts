@@ -19,7 +19,7 @@ export async function withDatabase(config: () => Config, run: (deps: CliDatabase
   try {
     code = await run(db);
   } finally {
-    db.close();
+    await db.close();
   }
   process.exitCode = code;
 }

@@ -9,9 +9,10 @@ import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { AppError } from '../shared/errors';
-import { listAudit } from '../export/audit';
-import type { ExportKind } from '../export/filters';
-import { startExport, type ExportJob } from '../export/run';
+import { TWILIO_ERROR_TEXT } from '../twilio/error-text';
+import { listAudit } from '../usecases/exports/audit';
+import type { ExportKind } from '../usecases/exports/filters';
+import { startExport, type ExportJob } from '../usecases/exports/run';
 import { requireRole } from './auth';
 
 const auditQuery = z.strictObject({
@@ -29,11 +30,9 @@ function sendCsv(ctx: AppContext, res: Response, job: ExportJob): void {
   });
   pipeline(job.stream, res, (err) => {
     const outcome = !err ? 'completed' : (err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'aborted' : 'failed';
-    try {
-      job.finish(outcome);
-    } catch (auditErr) {
+    job.finish(outcome).catch((auditErr: unknown) => {
       ctx.logger.error({ err: (auditErr as Error).message, exportId: job.auditId }, 'export audit row could not be closed');
-    }
+    });
     const entry = { exportId: job.auditId, rows: job.stream.rows, outcome };
     if (outcome === 'failed') ctx.logger.error({ ...entry, err: (err as Error).message }, 'export failed');
     else ctx.logger.info(entry, 'export finished');
@@ -42,15 +41,15 @@ function sendCsv(ctx: AppContext, res: Response, job: ExportJob): void {
 
 export function exportsApi(ctx: AppContext): Router {
   const r = Router();
-  const deps = { store: ctx.db, clock: ctx.clock, newId: ctx.newId };
+  const deps = { store: ctx.store, clock: ctx.clock, newId: ctx.newId, errorText: TWILIO_ERROR_TEXT };
 
-  const csv = (kind: ExportKind) => (req: Request, res: Response) => {
+  const csv = (kind: ExportKind) => async (req: Request, res: Response) => {
     // A HEAD request (curl -I, link checkers) must not run a whole export for a discarded body.
     if (req.method === 'HEAD') {
       res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' }).end();
       return;
     }
-    const job = startExport(deps, {
+    const job = await startExport(deps, {
       kind,
       query: req.query,
       role: req.role === 'admin' ? 'admin' : 'volunteer',
@@ -61,10 +60,10 @@ export function exportsApi(ctx: AppContext): Router {
     sendCsv(ctx, res, job);
   };
 
-  r.get('/audit', requireRole('admin'), (req, res) => {
+  r.get('/audit', requireRole('admin'), async (req, res) => {
     const q = auditQuery.safeParse(req.query);
     if (!q.success) throw new AppError('validation_failed', 'invalid audit query', zodProblems(q.error));
-    res.json({ exports: listAudit(ctx.db, q.data.limit, q.data.before) });
+    res.json({ exports: await listAudit(ctx.store, q.data.limit, q.data.before) });
   });
   r.get('/contacts.csv', requireRole('admin', 'volunteer'), csv('contacts'));
   r.get('/pledges.csv', requireRole('admin', 'volunteer'), csv('pledges'));

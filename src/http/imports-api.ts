@@ -9,8 +9,9 @@ import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { AppError } from '../shared/errors';
-import type { ImportEncoding } from '../import/read-csv';
-import { importContacts } from '../import/run';
+import type { ImportEncoding } from '../usecases/imports/read-csv';
+import { listImports } from '../usecases/imports/list';
+import { importContacts } from '../usecases/imports/run';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], { message: 'must be 1 or 0 (true/false)' })
@@ -54,7 +55,7 @@ function csvEncoding(req: Request): ImportEncoding {
 
 export function importsApi(ctx: AppContext): Router {
   const r = Router();
-  const deps = { store: ctx.db, clock: ctx.clock, newId: ctx.newId };
+  const deps = { store: ctx.store, clock: ctx.clock, newId: ctx.newId };
 
   r.post('/contacts', async (req, res) => {
     const q = importQuery.safeParse(req.query);
@@ -76,16 +77,10 @@ export function importsApi(ctx: AppContext): Router {
     res.json(report);
   });
 
-  r.get('/', (req, res) => {
+  r.get('/', async (req, res) => {
     const q = listQuery.safeParse(req.query);
     if (!q.success) throw new AppError('validation_failed', 'invalid query', zodProblems(q.error));
-    const rows = ctx.db.all(ctx.db.db.selectFrom('contact_imports').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.data.limit));
-    res.json({
-      imports: rows.map((i) => ({
-        id: i.id, source: i.source, filename: i.filename, campaignId: i.campaign_id, consent: i.consent,
-        totals: JSON.parse(i.totals) as unknown, createdAt: i.created_at,
-      })),
-    });
+    res.json({ imports: await listImports(ctx.store, q.data.limit) });
   });
 
   return r;

@@ -1,5 +1,7 @@
 /** Kysely table types, one interface per table in schema.sql. */
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ExportAuditTable } from './exports/tables';
+import type { ContactImportsTable } from './imports/tables';
 import type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 import type { MessageReceiptsTable } from './receipts/tables';
 
@@ -95,28 +97,6 @@ export interface PledgesTable {
   frequency: 'monthly' | 'once';
   message_sid: string | null;
   at: string;
-}
-
-export interface ExportAuditTable {
-  id: string;
-  role: 'admin' | 'volunteer' | 'cli';
-  export: 'contacts' | 'pledges' | 'broadcast';
-  filters: string;
-  outcome: 'running' | 'completed' | 'aborted' | 'failed';
-  row_count: number;
-  client: string | null;
-  started_at: string;
-  finished_at: string | null;
-}
-
-export interface ContactImportsTable {
-  id: string;
-  source: 'api' | 'cli';
-  filename: string | null;
-  campaign_id: string | null;
-  consent: 'attested' | 'none';
-  totals: string;
-  created_at: string;
 }
 
 export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'done' | 'canceled';
@@ -217,6 +197,5 @@ export type Conversation = Selectable<ConversationsTable>;
 export type OutboundMessage = Selectable<OutboundMessagesTable>;
 export type ConsentEvent = Selectable<ConsentEventsTable>;
 export type Pledge = Selectable<PledgesTable>;
-export type ExportAudit = Selectable<ExportAuditTable>;
 export type Broadcast = Selectable<BroadcastsTable>;
 export type BroadcastRecipient = Selectable<BroadcastRecipientsTable>;

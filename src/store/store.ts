@@ -12,6 +12,8 @@
 import type { InboundRepository } from './inbound/repository';
 import type { ReceiptsRepository } from './receipts/repository';
 import type { RehearsalRepository } from './rehearsal/repository';
+import type { ExportsRepository } from './exports/repository';
+import type { ImportsRepository } from './imports/repository';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -20,6 +22,8 @@ export interface Store {
   readonly inbound: InboundRepository;
   readonly receipts: ReceiptsRepository;
   readonly rehearsal: RehearsalRepository;
+  readonly exports: ExportsRepository;
+  readonly imports: ImportsRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

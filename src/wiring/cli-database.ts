@@ -5,14 +5,16 @@
 import fs from 'node:fs';
 import { systemClock, type Clock, type IdGenerator } from '../core/clock';
 import { uuid } from '../shared/ids';
-import { openSqliteDb, sqlitePath, type SqliteDb } from '../store/sqlite/db';
+import { sqlitePath } from '../store/sqlite/db';
+import { openSqliteStore } from '../store/sqlite/store';
+import type { Store } from '../store/store';
 
 /** What the import and export commands run on. */
 export interface CliDatabase {
-  store: SqliteDb;
+  store: Store;
   clock: Clock;
   newId: IdGenerator;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** DATABASE_URL names no existing database (or an in-memory one, which would be empty). */
@@ -25,6 +27,6 @@ export class NoDatabaseError extends Error {
 export function openCliDatabase(databaseUrl: string): CliDatabase {
   const file = sqlitePath(databaseUrl);
   if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
-  const store = openSqliteDb(databaseUrl);
+  const store = openSqliteStore(databaseUrl);
   return { store, clock: systemClock, newId: uuid, close: () => store.close() };
 }

@@ -6,10 +6,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { CsvExportStream, type PageSource } from '../../src/export/csv';
-import { contactsQuery } from '../../src/export/contacts';
-import { keysetSource } from '../../src/export/keyset';
 import type { SqliteDb } from '../../src/store/sqlite/db';
+import { CONTACT_COLUMNS } from '../../src/usecases/exports/columns';
+import { CsvExportStream, type RowSource } from '../../src/usecases/exports/csv';
 import { ADMIN_TOKEN, admin, testApp, type TestApp } from '../helpers/app';
 import { readCsv } from '../helpers/csv';
 
@@ -28,14 +27,21 @@ function seed(store: SqliteDb, n: number): void {
   });
 }
 
-/** Count the pages a source is asked for. */
-function counted(source: PageSource): PageSource & { fetches: number } {
+/** contacts.csv's rows straight from the store's exports repository. */
+function contacts(): RowSource {
+  return { columns: CONTACT_COLUMNS, pages: (size) => t.ctx.store.exports.contacts({}, size) };
+}
+
+/** Count the pages a source is asked for (the store asks for the size of each page it reads). */
+function counted(source: RowSource): RowSource & { fetches: number } {
   const c = {
     columns: source.columns,
     fetches: 0,
-    fetch(after: number, limit: number) {
-      c.fetches++;
-      return source.fetch(after, limit);
+    pages(size: () => number) {
+      return source.pages(() => {
+        c.fetches++;
+        return size();
+      });
     },
   };
   return c;
@@ -49,7 +55,7 @@ async function turns(n: number): Promise<void> {
 test('keyset pages return every row exactly once, in order, across page boundaries and gaps', async () => {
   seed(t.ctx.db, 50);
   t.ctx.db.sqlite.prepare("DELETE FROM contacts WHERE id IN ('c6', 'c7', 'c20', 'c49')").run();
-  const stream = new CsvExportStream(keysetSource(t.ctx.db, contactsQuery({})), { pageRows: 7 });
+  const stream = new CsvExportStream(contacts(), { pageRows: 7 });
   let text = '';
   for await (const chunk of stream) text += String(chunk);
   const names = readCsv(text).rows.map((r) => r.first_name);
@@ -60,7 +66,7 @@ test('keyset pages return every row exactly once, in order, across page boundari
 
 test('a consumer that stops reading stops the queries; resuming delivers the rest', async () => {
   seed(t.ctx.db, 10_000);
-  const source = counted(keysetSource(t.ctx.db, contactsQuery({})));
+  const source = counted(contacts());
   const stream = new CsvExportStream(source, { pageRows: 500 });
   let release: (() => void) | null = null;
   let received = 0;
@@ -94,15 +100,20 @@ test('with a turn budget, pages shrink or grow toward it from the measured cost 
   let msPerRow = 0.05; // 10 ms budget → 200 rows per page
   const limits: number[] = [];
   const total = 30_000;
-  const source: PageSource = {
+  const source: RowSource = {
     columns: [{ name: 'n', kind: 'data' }],
-    fetch(after, limit) {
-      limits.push(limit);
-      const from = after < 0 ? 0 : after + 1;
-      const to = Math.min(total, from + limit);
-      clock += (to - from) * msPerRow;
-      if (limits.length === 8) msPerRow = 0.0005; // the rows get 100x cheaper: pages grow, at most doubling
-      return { cells: Array.from({ length: to - from }, (_, i) => [String(from + i)]), key: to > from ? to - 1 : null };
+    async *pages(size) {
+      for (let from = 0; ; ) {
+        const limit = size();
+        limits.push(limit);
+        const to = Math.min(total, from + limit);
+        clock += (to - from) * msPerRow;
+        if (limits.length === 8) msPerRow = 0.0005; // the rows get 100x cheaper: pages grow, at most doubling
+        if (to === from) return;
+        yield Array.from({ length: to - from }, (_, i) => [String(from + i)]);
+        if (to - from < limit) return;
+        from = to;
+      }
     },
   };
   const stream = new CsvExportStream(source, { pageRows: 1000, turnBudgetMs: 10, now: () => clock });
@@ -111,6 +122,31 @@ test('with a turn budget, pages shrink or grow toward it from the measured cost 
   expect(limits.slice(0, 8)).toEqual([1000, 500, 250, 200, 200, 200, 200, 200]);
   expect(limits.slice(8)).toEqual([200, 400, 800, 1600, 3200, 6400, 10_000, 10_000]);
   expect(readCsv(text).rows.map((r) => Number(r.n))).toEqual(Array.from({ length: total }, (_, i) => i));
+});
+
+test('a stream destroyed mid-export ends the store\'s page iteration (no reads are left pending)', async () => {
+  seed(t.ctx.db, 3000);
+  let pages = 0;
+  let ended = false;
+  const source: RowSource = {
+    columns: CONTACT_COLUMNS,
+    async *pages(size) {
+      try {
+        for await (const page of t.ctx.store.exports.contacts({}, size)) {
+          pages++;
+          yield page;
+        }
+      } finally {
+        ended = true;
+      }
+    },
+  };
+  const stream = new CsvExportStream(source, { pageRows: 100 });
+  await new Promise<void>((resolve) => stream.once('data', () => resolve()));
+  stream.destroy();
+  await turns(20);
+  expect(ended).toBe(true);
+  expect(pages).toBeLessThan(30);
 });
 
 describe('over a real loopback server', () => {

@@ -71,7 +71,7 @@ test('export contacts --campaign writes the same bytes as the API, and is audite
   const viaApi = await download(t.app, '/api/exports/contacts.csv?campaign=Demo%20rally&subscribed=1&bom=1', ADMIN_TOKEN);
   expect(viaCli.stdout.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   expect(viaCli.stdout.equals(viaApi.body)).toBe(true);
-  // Imported contacts are written in id order (see src/import/apply.ts), so compare as a set.
+  // Imported contacts are written in id order (see src/usecases/imports/apply.ts), so compare as a set.
   expect(readCsv(viaCli.stdout.toString()).rows.map((r) => r.phone).sort()).toEqual([
     '+13125550101', '+13125550102', '+13125550103', '+13125550104', '+13125550105', '+13125550106',
   ]);

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { AppError } from '../../src/shared/errors';
-import { importContacts } from '../../src/import/run';
+import { importContacts } from '../../src/usecases/imports/run';
 import { testApp, type TestApp } from '../helpers/app';
 import { tableCounts } from '../helpers/imports';
 
@@ -21,7 +21,7 @@ function csv(rows: number): string {
   return s;
 }
 
-const deps = () => ({ store: t.ctx.db, clock: t.clock, newId: t.ctx.newId });
+const deps = () => ({ store: t.ctx.store, clock: t.clock, newId: t.ctx.newId });
 const options = { source: 'api' as const, consent: 'none' as const, dryRun: false, strict: false };
 
 test('more rows than the limit: 413, nothing imported', async () => {

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Command } from 'commander';
 import { AppError } from '../../shared/errors';
-import type { ExportFilters, ExportKind } from '../../export/filters';
-import { startExport, type ExportDeps } from '../../export/run';
+import { TWILIO_ERROR_TEXT } from '../../twilio/error-text';
+import type { ExportFilters, ExportKind } from '../../usecases/exports/filters';
+import { startExport, type ExportDeps } from '../../usecases/exports/run';
 import type { Config } from '../../wiring/config';
 import { withDatabase } from '../database';
 import { processIo, type CommandIo } from '../io';
@@ -42,7 +43,7 @@ export async function runExportCommand(
 ): Promise<number> {
   let job;
   try {
-    job = startExport(deps, { kind, query: exportQuery(o), role: 'cli', client: 'cli', broadcastId });
+    job = await startExport(deps, { kind, query: exportQuery(o), role: 'cli', client: 'cli', broadcastId });
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     io.stderr.write(`rallytext: ${err.message}\n${err.details.map((d) => `  ${d.path}: ${d.message}\n`).join('')}`);
@@ -51,13 +52,13 @@ export async function runExportCommand(
   const out = o.output ? fs.createWriteStream(o.output) : io.stdout;
   try {
     await pipeline(job.stream, out, { end: out !== io.stdout });
-    job.finish('completed');
+    await job.finish('completed');
     io.stderr.write(`exported ${job.stream.rows} ${kind === 'broadcast' ? 'recipients' : kind} (${o.output ?? 'stdout'}; suggested name ${job.filename})\n`);
     return 0;
   } catch (err) {
     const code = (err as { code?: string }).code;
     const aborted = code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE';
-    job.finish(aborted ? 'aborted' : 'failed');
+    await job.finish(aborted ? 'aborted' : 'failed');
     if (aborted) return 0;
     io.stderr.write(`rallytext: export failed after ${job.stream.rows} rows: ${(err as Error).message}\n`);
     return 1;
@@ -77,7 +78,7 @@ function exportCommand(kind: Exclude<ExportKind, 'broadcast'>, description: stri
     .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (opts: ExportCommandOptions) => {
-      await withDatabase(config, (deps) => runExportCommand(deps, kind, undefined, opts, processIo));
+      await withDatabase(config, (deps) => runExportCommand({ ...deps, errorText: TWILIO_ERROR_TEXT }, kind, undefined, opts, processIo));
     });
 }
 
@@ -94,6 +95,6 @@ export function registerExportCommands(program: Command, config: () => Config): 
     .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (id: string, opts: ExportCommandOptions) => {
-      await withDatabase(config, (deps) => runExportCommand(deps, 'broadcast', id, opts, processIo));
+      await withDatabase(config, (deps) => runExportCommand({ ...deps, errorText: TWILIO_ERROR_TEXT }, 'broadcast', id, opts, processIo));
     });
 }

@@ -8,10 +8,9 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import type { FieldProblem } from '../../core/flow';
 import { AppError } from '../../shared/errors';
-import { listAudit } from '../../export/audit';
-import { parseExportFilters, type ExportKind } from '../../export/filters';
-import { resolveCampaign } from '../../store/campaign-lookup';
-import { listCampaigns } from '../../store/campaigns';
+import { listAudit, type AuditView } from '../../usecases/exports/audit';
+import { parseExportFilters, type ExportKind } from '../../usecases/exports/filters';
+import { campaignChoices, exportCampaign, type CampaignChoice } from '../../usecases/exports/forms';
 import type { ConsoleSession } from '../session';
 import { friendlyMessage } from './fields';
 import { pageSession, requirePage } from './guard';
@@ -42,7 +41,21 @@ interface FormState {
   problems: FieldProblem[];
 }
 
-function exportForm(ctx: AppContext, session: ConsoleSession, kind: FormKind, state: FormState | null): Html {
+/** What the page shows besides the forms' own state, read before rendering. */
+interface PageData {
+  campaigns: CampaignChoice[];
+  audit: AuditView[] | null;
+}
+
+async function pageData(ctx: AppContext, session: ConsoleSession): Promise<PageData> {
+  const [campaigns, audit] = await Promise.all([
+    campaignChoices(ctx.store),
+    session.role === 'admin' ? listAudit(ctx.store, 15) : Promise.resolve(null),
+  ]);
+  return { campaigns, audit };
+}
+
+function exportForm(session: ConsoleSession, campaigns: CampaignChoice[], kind: FormKind, state: FormState | null): Html {
   const v = state?.kind === kind ? state.values : {};
   const problems = state?.kind === kind ? state.problems : [];
   const err = (name: string): Html => {
@@ -53,7 +66,6 @@ function exportForm(ctx: AppContext, session: ConsoleSession, kind: FormKind, st
   const check = (name: string, label: string) =>
     html`<div class="field checkbox">${err(name)}<input type="checkbox" id="${kind}-${name}" name="${name}" value="1"${v[name] === '1' ? html` checked` : ''}>
 <label for="${kind}-${name}">${label}</label></div>`;
-  const campaigns = listCampaigns(ctx.db, true);
   const t = TITLES[kind];
   return html`<section class="panel export" aria-labelledby="${kind}-title">
 <h2 id="${kind}-title">${t.title}</h2>
@@ -79,8 +91,7 @@ ${check('bom', 'For Excel (UTF-8 byte order mark)')}
 </section>`;
 }
 
-function auditTable(ctx: AppContext): Html {
-  const rows = listAudit(ctx.db, 15);
+function auditTable(rows: AuditView[]): Html {
   if (rows.length === 0) return html`<p>No exports yet.</p>`;
   return html`<div class="table-wrap"><table>
 <caption>Latest exports (every download is recorded)</caption>
@@ -89,14 +100,14 @@ function auditTable(ctx: AppContext): Html {
 <td><code>${JSON.stringify(r.filters)}</code></td><td class="num">${r.rowCount.toLocaleString('en-US')}</td><td>${r.outcome}</td></tr>`)}</tbody></table></div>`;
 }
 
-function exportsPage(ctx: AppContext, session: ConsoleSession, state: FormState | null, extra: Html = html``): string {
+function exportsPage(data: PageData, session: ConsoleSession, state: FormState | null, extra: Html = html``): string {
   const body = html`<h1>Exports</h1>
 <p>CSV files for calling, texting and door-knocking lists. Opted-out people are left out${session.role === 'admin' ? ' unless you ask' : ''}; rehearsal test numbers never appear.</p>
 ${state?.problems.length ? html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary"><h2>The ${state.kind} export could not start</h2>
 <ul>${state.problems.map((p) => html`<li>${p.path ? `${p.path}: ` : ''}${friendlyMessage(p.message)}</li>`)}</ul></div>` : ''}
-<div class="export-grid">${KINDS.map((k) => exportForm(ctx, session, k, state))}</div>
+<div class="export-grid">${KINDS.map((k) => exportForm(session, data.campaigns, k, state))}</div>
 ${extra}
-${session.role === 'admin' ? html`<h2>Recent exports</h2>${auditTable(ctx)}` : ''}`;
+${data.audit ? html`<h2>Recent exports</h2>${auditTable(data.audit)}` : ''}`;
   return consolePage({ title: 'Exports', session, active: 'exports', body });
 }
 
@@ -112,12 +123,12 @@ export function exportPages(ctx: AppContext): Router {
   const anyone = requirePage(ctx, 'admin', 'volunteer');
   const extra = (session: ConsoleSession) => html`${extras.map((e) => e(ctx, session))}`;
 
-  r.get('/exports', anyone, (req: Request, res: Response) => {
+  r.get('/exports', anyone, async (req: Request, res: Response) => {
     const session = pageSession(req);
-    res.type('html').send(exportsPage(ctx, session, null, extra(session)));
+    res.type('html').send(exportsPage(await pageData(ctx, session), session, null, extra(session)));
   });
 
-  r.get('/exports/download', anyone, (req: Request, res: Response) => {
+  r.get('/exports/download', anyone, async (req: Request, res: Response) => {
     const session = pageSession(req);
     const query = req.query as Record<string, unknown>;
     const kind = query.kind;
@@ -137,14 +148,15 @@ export function exportPages(ctx: AppContext): Router {
     if (values.include_opted_out && session.role !== 'admin') problems.push({ path: 'include_opted_out', message: 'only organizers may export opted-out people' });
     if (values.campaign) {
       try {
-        resolveCampaign(ctx.db, values.campaign);
+        await exportCampaign(ctx.store, values.campaign);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         problems.push({ path: 'campaign', message: err.message });
       }
     }
     if (problems.length > 0) {
-      return res.status(400).type('html').send(exportsPage(ctx, session, { kind, values, problems }, extra(session)));
+      const page = exportsPage(await pageData(ctx, session), session, { kind, values, problems }, extra(session));
+      return res.status(400).type('html').send(page);
     }
     const qs = new URLSearchParams(values).toString();
     res.redirect(303, `/api/exports/${kind}.csv${qs ? `?${qs}` : ''}`);

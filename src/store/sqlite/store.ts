@@ -2,6 +2,8 @@
  * The SQLite engine behind the Store interface: one better-sqlite3 connection (SqliteDb), its
  * group commit and pragmas. Repositories are built on that connection here.
  */
+import { SqliteExportsRepository } from '../exports/sqlite';
+import { SqliteImportsRepository } from '../imports/sqlite';
 import type { Store } from '../store';
 import { SqliteInbound } from '../inbound/sqlite';
 import { SqliteReceipts } from '../receipts/sqlite';
@@ -10,12 +12,16 @@ import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
+  readonly exports: SqliteExportsRepository;
+  readonly imports: SqliteImportsRepository;
 
   readonly inbound: SqliteInbound;
   readonly receipts: SqliteReceipts;
   readonly rehearsal: SqliteRehearsal;
 
   constructor(readonly db: SqliteDb) {
+    this.exports = new SqliteExportsRepository(db);
+    this.imports = new SqliteImportsRepository(db);
     this.inbound = new SqliteInbound(db);
     this.receipts = new SqliteReceipts(db);
     this.rehearsal = new SqliteRehearsal(db);

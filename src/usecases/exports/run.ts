@@ -3,25 +3,24 @@
  * scope, resolve the campaign or broadcast, open the audit row, and return the CSV stream with
  * its dated filename. `finish` closes the audit row with the outcome and row count.
  */
-import type { Clock, IdGenerator } from '../core/clock';
-import { AppError } from '../shared/errors';
-import { resolveCampaign } from '../store/campaign-lookup';
-import type { SqliteDb } from '../store/sqlite/db';
-import { closeAudit, openAudit, type ExportOutcome, type ExportRole } from './audit';
-import { broadcastQuery, findBroadcast } from './broadcast-report';
-import { contactsQuery } from './contacts';
-import { CsvExportStream } from './csv';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { AppError } from '../../shared/errors';
+import type { Store } from '../../store/store';
+import { oneCampaign } from '../campaign-ref';
+import type { ExportOutcome, ExportRole } from './audit';
+import { BROADCAST_COLUMNS, CONTACT_COLUMNS, PLEDGE_COLUMNS } from './columns';
+import { CsvExportStream, type RowSource } from './csv';
 import { parseExportFilters, type ExportFilters, type ExportKind } from './filters';
-import { keysetSource, type KeysetQuery } from './keyset';
-import { pledgesQuery } from './pledges';
 
 /** Each export page is sized to take about this long (one event-loop turn). */
 export const EXPORT_TURN_BUDGET_MS = 10;
 
 export interface ExportDeps {
-  store: SqliteDb;
+  store: Pick<Store, 'exports'>;
   clock: Clock;
   newId: IdGenerator;
+  /** The broadcast report's `error` column: a sentence per error code (src/twilio/error-text.ts). */
+  errorText: Readonly<Record<number, string>>;
 }
 
 export interface ExportRequest {
@@ -39,7 +38,7 @@ export interface ExportJob {
   filename: string;
   stream: CsvExportStream;
   /** Close the audit row (idempotent). */
-  finish(outcome: ExportOutcome): void;
+  finish(outcome: ExportOutcome): Promise<void>;
 }
 
 export function slug(text: string): string {
@@ -65,7 +64,7 @@ function auditFilters(f: ExportFilters, resolved: Record<string, string>): Recor
   return out;
 }
 
-export function startExport(deps: ExportDeps, req: ExportRequest): ExportJob {
+export async function startExport(deps: ExportDeps, req: ExportRequest): Promise<ExportJob> {
   const parsed = parseExportFilters(req.kind, req.query);
   if (!parsed.ok) throw new AppError('validation_failed', 'invalid export filters', parsed.problems);
   const f = parsed.value;
@@ -73,30 +72,37 @@ export function startExport(deps: ExportDeps, req: ExportRequest): ExportJob {
     throw new AppError('forbidden', 'volunteer exports never include opted-out contacts; ask an organizer');
   }
 
+  const exports = deps.store.exports;
   const resolved: Record<string, string> = {};
   let label: string | null = null;
-  let query: KeysetQuery;
+  let source: RowSource;
   if (req.kind === 'broadcast') {
-    const b = findBroadcast(deps.store, req.broadcastId ?? '');
+    const id = req.broadcastId ?? '';
+    const b = await exports.findBroadcast(id);
+    if (!b) throw new AppError('not_found', `broadcast ${id} not found`);
     label = b.name || b.id;
     resolved.broadcastId = b.id;
-    query = broadcastQuery({ broadcastId: b.id, status: f.status, includeOptedOut: f.includeOptedOut });
+    const scope = { broadcastId: b.id, status: f.status, includeOptedOut: f.includeOptedOut, errorText: deps.errorText };
+    source = { columns: BROADCAST_COLUMNS, pages: (size) => exports.broadcastRecipients(scope, size) };
   } else {
     let campaignId: string | undefined;
     if (f.campaign !== undefined) {
-      const c = resolveCampaign(deps.store, f.campaign);
+      const c = oneCampaign(f.campaign, await exports.findCampaigns(f.campaign));
       campaignId = c.id;
       label = c.name;
       resolved.campaignId = c.id;
     }
     const scope = { ...f, campaignId };
-    query = req.kind === 'contacts' ? contactsQuery(scope) : pledgesQuery(scope);
+    source = req.kind === 'contacts'
+      ? { columns: CONTACT_COLUMNS, pages: (size) => exports.contacts(scope, size) }
+      : { columns: PLEDGE_COLUMNS, pages: (size) => exports.pledges(scope, size) };
   }
 
-  const source = keysetSource(deps.store, query);
   const started = deps.clock.now();
-  const auditId = openAudit(deps.store, deps.newId, started, {
-    role: req.role, kind: req.kind, filters: auditFilters(f, resolved), client: req.client,
+  const auditId = deps.newId();
+  await exports.openAudit({
+    id: auditId, role: req.role, export: req.kind, filters: JSON.stringify(auditFilters(f, resolved)), client: req.client,
+    started_at: started.toISOString(),
   });
   const stream = new CsvExportStream(source, { bom: f.bom, turnBudgetMs: EXPORT_TURN_BUDGET_MS });
   let finished = false;
@@ -104,10 +110,10 @@ export function startExport(deps: ExportDeps, req: ExportRequest): ExportJob {
     auditId,
     filename: filename(req.kind, label, started),
     stream,
-    finish(outcome) {
+    async finish(outcome) {
       if (finished) return;
       finished = true;
-      closeAudit(deps.store, auditId, outcome, stream.rows, deps.clock.now());
+      await exports.closeAudit(auditId, outcome, stream.rows, deps.clock.now().toISOString());
     },
   };
 }

@@ -4,7 +4,7 @@
  * such as `?subscibed=1` must not silently export everyone.
  */
 import { z } from 'zod';
-import { zodProblems, type ParseResult } from '../core/flow';
+import { zodProblems, type ParseResult } from '../../core/flow';
 
 export type ExportKind = 'contacts' | 'pledges' | 'broadcast';
 

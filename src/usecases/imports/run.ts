@@ -6,11 +6,12 @@
  * Nothing is written until the whole file has been read: a file that cannot be read to the end
  * (broken quoting, wrong encoding, too large, connection lost) imports nothing.
  */
-import type { Clock, IdGenerator } from '../core/clock';
-import { AppError } from '../shared/errors';
-import { resolveCampaign, type CampaignRef } from '../store/campaign-lookup';
-import type { SqliteDb } from '../store/sqlite/db';
-import { decide, write, type RowOutcome } from './apply';
+import type { Clock, IdGenerator } from '../../core/clock';
+import { AppError } from '../../shared/errors';
+import type { ExistingContact } from '../../store/imports/repository';
+import type { Store } from '../../store/store';
+import { oneCampaign, type CampaignRef } from '../campaign-ref';
+import { decide, planWrites, type ApplyOptions, type Decision, type RowOutcome } from './apply';
 import { EXPECTED_HEADERS, mapColumns, type ColumnMap } from './columns';
 import { normaliseRow, type Candidate } from './normalise';
 import { ImportFileError, readCsv, type ImportEncoding } from './read-csv';
@@ -26,7 +27,7 @@ export const MAX_IMPORT_BYTES = 32 * 1_048_576;
 export const REPORT_LIST_LIMIT = 1000;
 
 export interface ImportDeps {
-  store: SqliteDb;
+  store: Pick<Store, 'imports'>;
   clock: Clock;
   newId: IdGenerator;
 }
@@ -75,8 +76,8 @@ export interface ImportReport {
   omitted: { invalid: number; optedOut: number; duplicates: number; warnings: number };
 }
 
-function checkOptions(store: SqliteDb, o: ImportOptions): CampaignRef | null {
-  const campaign = o.campaign ? resolveCampaign(store, o.campaign) : null;
+async function checkOptions(store: Pick<Store, 'imports'>, o: ImportOptions): Promise<CampaignRef | null> {
+  const campaign = o.campaign ? oneCampaign(o.campaign, await store.imports.findCampaigns(o.campaign)) : null;
   if (o.consent === 'attested' && !campaign) {
     throw new AppError('validation_failed', 'consent=attested needs a campaign: consent is given to a program', [
       { path: 'campaign', message: 'required when consent is attested' },
@@ -162,7 +163,7 @@ async function readContacts(input: AsyncIterable<Buffer | string>, o: ImportOpti
 }
 
 export async function importContacts(deps: ImportDeps, input: AsyncIterable<Buffer | string>, o: ImportOptions): Promise<ImportReport> {
-  const campaign = checkOptions(deps.store, o);
+  const campaign = await checkOptions(deps.store, o);
   const report = new ReportBuilder();
   let parsed: Parsed;
   try {
@@ -185,9 +186,10 @@ export async function importContacts(deps: ImportDeps, input: AsyncIterable<Buff
   }
 
   const at = deps.clock.now().toISOString();
-  const applyOptions = { consentAttested: o.consent === 'attested', campaign, at, newId: deps.newId };
-  const decideAll = () => {
-    const decisions = contacts.map(({ line, contact }) => decide(deps.store, line, contact, applyOptions));
+  const applyOptions: ApplyOptions = { consentAttested: o.consent === 'attested', campaign, newId: deps.newId };
+  const phones = contacts.map((c) => c.contact.phone);
+  const decideAll = (existing: readonly (ExistingContact | null)[]): Decision[] => {
+    const decisions = contacts.map(({ line, contact }, i) => decide(line, contact, existing[i]!, applyOptions));
     for (const d of decisions) {
       report.count(d.outcome);
       if (d.outcome === 'opted_out') report.add(report.optedOut, { line: d.line, phone: d.contact.phone });
@@ -197,19 +199,17 @@ export async function importContacts(deps: ImportDeps, input: AsyncIterable<Buff
 
   let importId: string | null = null;
   if (o.dryRun) {
-    decideAll();
+    decideAll(await deps.store.imports.lookup(phones, campaign?.id ?? null));
   } else {
     importId = deps.newId();
     const id = importId;
-    deps.store.tx(() => {
-      write(deps.store, decideAll(), applyOptions);
-      deps.store.run(
-        deps.store.db.insertInto('contact_imports').values({
-          id, source: o.source, filename: o.filename ?? null, campaign_id: campaign?.id ?? null, consent: o.consent,
-          totals: JSON.stringify(report.totals), created_at: at,
-        }),
-      );
-    });
+    await deps.store.imports.apply(phones, { campaign, at }, (existing) => ({
+      ...planWrites(decideAll(existing), applyOptions),
+      record: {
+        id, source: o.source, filename: o.filename ?? null, campaign_id: campaign?.id ?? null, consent: o.consent,
+        totals: JSON.stringify(report.totals), created_at: at,
+      },
+    }));
   }
 
   const t = report.totals;

@@ -3,8 +3,8 @@
  * A row is bad only when its phone number is missing or unusable; a bad ZIP, email or name is
  * a warning and that field is left out (losing the person over a typo'd ZIP helps nobody).
  */
-import { toE164 } from '../core/phone';
-import { validateEmail, validateZip } from '../core/validators';
+import { toE164 } from '../../core/phone';
+import { validateEmail, validateZip } from '../../core/validators';
 import type { ColumnMap } from './columns';
 
 export interface Candidate {

@@ -1,6 +1,6 @@
 /**
  * RFC 4180 CSV for every export: cells neutralised against spreadsheet formula injection, and a
- * Readable that pulls rows from the database one keyset page at a time, only when the consumer
+ * Readable that pulls rows from the store one page at a time, only when the consumer
  * (an HTTP response, stdout) asks for more. Memory stays at about one page plus the stream's
  * buffer whatever the row count, and every page is fetched in its own event-loop turn
  * (setImmediate), sized to a time budget, so webhooks keep being answered while a million-row
@@ -55,16 +55,14 @@ export function csvLines(records: string[][]): string {
 
 export const BOM = '\uFEFF';
 
-/** One page of rows after `after` in key order; `key` is the last row's keyset value. */
-export interface Page {
-  cells: string[][];
-  key: number | null;
-}
-
-export interface PageSource {
+/**
+ * Where an export's rows come from: pages in order (src/store/exports/repository.ts). `size` is
+ * asked before each page for how many rows it may hold; a row's first `columns.length` values
+ * are the cells (anything after them is the store's own).
+ */
+export interface RowSource {
   columns: readonly CsvColumn[];
-  /** At most `limit` rows whose key is greater than `after`, in key order. Synchronous. */
-  fetch(after: number, limit: number): Page;
+  pages(size: () => number): AsyncIterable<readonly (readonly unknown[])[]>;
 }
 
 export interface CsvStreamOptions {
@@ -88,16 +86,16 @@ const MAX_PAGE_ROWS = 10_000;
 export class CsvExportStream extends Readable {
   /** Data rows written so far (header excluded). */
   rows = 0;
-  private after = Number.MIN_SAFE_INTEGER;
   private started = false;
   private done = false;
   private scheduled = false;
   /** The current page size (adapted to the turn budget when there is one). */
   pageRows: number;
   private readonly now: () => number;
+  private pageIterator: AsyncIterator<readonly (readonly unknown[])[]> | null = null;
 
   constructor(
-    private readonly source: PageSource,
+    private readonly source: RowSource,
     private readonly options: CsvStreamOptions = {},
   ) {
     super({ highWaterMark: 256 * 1024 });
@@ -110,12 +108,21 @@ export class CsvExportStream extends Readable {
     this.scheduled = true;
     // One page per event-loop turn: other requests run between pages.
     setImmediate(() => {
-      this.scheduled = false;
-      if (!this.destroyed) this.pushPage();
+      if (this.destroyed) this.scheduled = false;
+      else void this.pushPage();
     });
   }
 
-  private pushPage(): void {
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    // Tell the store the rows are no longer wanted (a generator ends; a cursor would close).
+    const it = this.pageIterator;
+    this.pageIterator = null;
+    this.done = true;
+    if (it?.return) void it.return().catch(() => undefined);
+    callback(err);
+  }
+
+  private async pushPage(): Promise<void> {
     try {
       let out = '';
       if (!this.started) {
@@ -123,21 +130,45 @@ export class CsvExportStream extends Readable {
         out = (this.options.bom ? BOM : '') + csvLines([this.source.columns.map((c) => c.name)]);
       }
       const limit = this.pageRows;
+      this.pageIterator ??= this.source.pages(() => this.pageRows)[Symbol.asyncIterator]();
       const t0 = this.now();
-      const page = this.source.fetch(this.after, limit);
-      if (page.cells.length > 0) {
-        out += csvLines(page.cells);
-        this.rows += page.cells.length;
+      const next = await this.pageIterator.next();
+      const rows = next.done ? [] : next.value;
+      const took = this.now() - t0;
+      // The page is in hand: a _read from here on may schedule the next one.
+      this.scheduled = false;
+      if (this.destroyed) return;
+      if (rows.length > 0) {
+        out += csvLines(this.cells(rows));
+        this.rows += rows.length;
       }
-      this.adapt(limit, page.cells.length, this.now() - t0);
-      if (page.key !== null) this.after = page.key;
-      const last = page.cells.length < limit;
-      if (last) this.done = true;
+      this.adapt(limit, rows.length, took);
+      const last = rows.length < limit;
+      if (last) {
+        this.done = true;
+        const it = this.pageIterator;
+        this.pageIterator = null;
+        if (!next.done) await it.return?.();
+      }
       if (out !== '') this.push(out, 'utf8');
       if (last) this.push(null);
     } catch (err) {
+      this.scheduled = false;
       this.destroy(err as Error);
     }
+  }
+
+  private cells(rows: readonly (readonly unknown[])[]): string[][] {
+    const { columns } = this.source;
+    const width = columns.length;
+    const cells = new Array<string[]>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const out = new Array<string>(width);
+      for (let i = 0; i < width; i++) out[i] = csvCell(row[i], columns[i]!.kind);
+      cells[r] = out;
+    }
+    return cells;
   }
 
   /** Resize the next page toward the turn budget, at most halving or doubling at a time. */

@@ -1,0 +1,218 @@
+/**
+ * The exports repository on SQLite. Each export is one Kysely statement, built once per export
+ * from its scope with `after`/`limit` slots, compiled and prepared in raw mode (arrays, not
+ * objects: a million rows cost no per-row key lookups). The paging key is the rowid, selected
+ * after the export's fields; every page is a short read of its own on the shared connection.
+ */
+import { sql, type Expression, type Kysely } from 'kysely';
+import type { CampaignRef } from '../campaign-ref';
+import { campaignRefs } from '../sqlite/campaign-refs';
+import type { Broadcast, DB } from '../database';
+import { bind, param, query, type Query } from '../query';
+import type { SqliteDb } from '../sqlite/db';
+import {
+  BROADCAST_EXPORT_FIELDS, CONTACT_EXPORT_FIELDS, PLEDGE_EXPORT_FIELDS,
+  type BroadcastExportField, type BroadcastScope, type CampaignChoice, type ContactExportField, type ContactScope,
+  type ExportOutcome, type ExportRow, type ExportsRepository, type PageSize, type PledgeExportField, type PledgeScope,
+} from './repository';
+import type { ExportAudit, NewExportAudit } from './tables';
+
+interface Keyset {
+  after: number;
+  limit: number;
+}
+
+/** Pages start after this key (below any rowid). */
+const FIRST_KEY = Number.MIN_SAFE_INTEGER;
+
+type Fields<F extends string> = Record<F, Expression<unknown>>;
+
+/** The select list: the fields in their published order, then the paging key. */
+function selection<F extends string>(order: readonly F[], fields: Fields<F>, key: Expression<unknown>) {
+  return [...order.map((f) => sql`${fields[f]}`.as(f)), sql`${key}`.as('k')];
+}
+
+const amount = (cents: string) => sql<string>`printf('%d.%02d', ${sql.ref(cents)} / 100, ${sql.ref(cents)} % 100)`;
+
+export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
+  return query<unknown, Keyset>((k) => {
+    // Correlated subqueries name the outer row by reference (c.id), as the SQL does.
+    const member = () =>
+      k.selectFrom('campaign_members as m').where('m.contact_id', '=', sql.ref<string>('c.id')).$if(s.campaignId !== undefined, (q) => q.where('m.campaign_id', '=', s.campaignId!));
+    let q = k
+      .selectFrom('contacts as c')
+      .leftJoin('pledges as lp', (j) =>
+        j.on(
+          sql`lp.rowid`,
+          '=',
+          k.selectFrom('pledges as p').select(sql`p.rowid`.as('r')).where('p.contact_id', '=', sql.ref<string>('c.id'))
+            .$if(s.campaignId !== undefined, (sub) => sub.where('p.campaign_id', '=', s.campaignId!))
+            .orderBy('p.at', 'desc').orderBy(sql`p.rowid`, 'desc').limit(1),
+        ),
+      )
+      .select((eb) => {
+        const memberships = eb
+          .selectFrom('campaign_members as m')
+          .innerJoin('campaigns as ca', 'ca.id', 'm.campaign_id')
+          .select('ca.name')
+          .whereRef('m.contact_id', '=', 'c.id')
+          .orderBy('m.joined_at').orderBy('ca.name')
+          .as('joined');
+        const fields: Fields<ContactExportField> = {
+          phone: sql.ref('c.phone'),
+          first_name: sql.ref('c.first_name'),
+          zip: sql.ref('c.zip'),
+          email: sql.ref('c.email'),
+          campaigns: eb.selectFrom(memberships).select(sql`group_concat(name, '; ')`.as('names')),
+          status: sql.ref('c.status'),
+          joined_at: sql`coalesce(${member().select((m) => m.fn.min('m.joined_at').as('j'))}, c.created_at)`,
+          opted_out_at: sql.ref('c.opted_out_at'),
+          pledge_amount: sql`CASE WHEN lp.amount_cents IS NULL THEN NULL ELSE ${amount('lp.amount_cents')} END`,
+          pledge_frequency: sql.ref('lp.frequency'),
+          flow_completed: sql`CASE WHEN ${eb.exists(member().select(sql`1`.as('one')).where('m.completed_at', 'is not', null))} THEN 'yes' ELSE 'no' END`,
+        };
+        return selection(CONTACT_EXPORT_FIELDS, fields, sql`c.rowid`);
+      })
+      .where(sql`c.rowid`, '>', param<number>('after'))
+      .where('c.is_test', '=', 0);
+    if (!s.includeOptedOut) q = q.where('c.status', '<>', 'opted_out');
+    if (s.subscribed) q = q.where('c.status', '=', 'subscribed');
+    if (s.campaignId !== undefined) q = q.where((eb) => eb.exists(member().select(sql`1`.as('one'))));
+    if (s.pledged) q = q.where('lp.amount_cents', 'is not', null);
+    if (s.since !== undefined) q = q.where(sql.ref('joined_at'), '>=', s.since);
+    if (s.until !== undefined) q = q.where(sql.ref('joined_at'), '<', s.until);
+    return q.orderBy(sql`c.rowid`).limit(param<number>('limit'));
+  });
+}
+
+export function pledgesStatement(s: PledgeScope): Query<unknown, Keyset> {
+  return query<unknown, Keyset>((k) => {
+    const fields: Fields<PledgeExportField> = {
+      phone: sql.ref('c.phone'),
+      first_name: sql.ref('c.first_name'),
+      zip: sql.ref('c.zip'),
+      email: sql.ref('c.email'),
+      campaign: sql.ref('ca.name'),
+      pledge_amount: amount('p.amount_cents'),
+      pledge_frequency: sql.ref('p.frequency'),
+      pledged_at: sql.ref('p.at'),
+      status: sql.ref('c.status'),
+    };
+    let q = k
+      .selectFrom('pledges as p')
+      .innerJoin('contacts as c', 'c.id', 'p.contact_id')
+      .innerJoin('campaigns as ca', 'ca.id', 'p.campaign_id')
+      .select(selection(PLEDGE_EXPORT_FIELDS, fields, sql`p.rowid`))
+      .where(sql`p.rowid`, '>', param<number>('after'))
+      .where('c.is_test', '=', 0);
+    if (!s.includeOptedOut) q = q.where('c.status', '<>', 'opted_out');
+    if (s.subscribed) q = q.where('c.status', '=', 'subscribed');
+    if (s.campaignId !== undefined) q = q.where('p.campaign_id', '=', s.campaignId);
+    if (s.since !== undefined) q = q.where('p.at', '>=', s.since);
+    if (s.until !== undefined) q = q.where('p.at', '<', s.until);
+    return q.orderBy(sql`p.rowid`).limit(param<number>('limit'));
+  });
+}
+
+function errorText(table: Readonly<Record<number, string>>): Expression<unknown> {
+  const whens = Object.entries(table).map(([code, text]) => sql`WHEN ${Number(code)} THEN ${text}`);
+  return whens.length === 0 ? sql`NULL` : sql`CASE r.error_code ${sql.join(whens, sql` `)} ELSE NULL END`;
+}
+
+export function broadcastStatement(s: BroadcastScope): Query<unknown, Keyset> {
+  return query<unknown, Keyset>((k) => {
+    const fields: Fields<BroadcastExportField> = {
+      phone: sql.ref('c.phone'),
+      first_name: sql.ref('c.first_name'),
+      zip: sql.ref('c.zip'),
+      delivery_status: sql.ref('r.status'),
+      error_code: sql.ref('r.error_code'),
+      error: errorText(s.errorText),
+      twilio_sid: sql.ref('r.twilio_sid'),
+      status_updated_at: sql.ref('r.updated_at'),
+    };
+    let q = k
+      .selectFrom('broadcast_recipients as r')
+      .innerJoin('contacts as c', 'c.id', 'r.contact_id')
+      .select(selection(BROADCAST_EXPORT_FIELDS, fields, sql`r.rowid`))
+      .where('r.broadcast_id', '=', s.broadcastId)
+      .where(sql`r.rowid`, '>', param<number>('after'))
+      .where('c.is_test', '=', 0);
+    if (!s.includeOptedOut) q = q.where('c.status', '<>', 'opted_out');
+    if (s.status !== undefined) q = q.where('r.status', '=', s.status as never);
+    return q.orderBy(sql`r.rowid`).limit(param<number>('limit'));
+  });
+}
+
+const audit = {
+  close: query<unknown, { id: string; outcome: ExportOutcome; rows: number; at: string }>((k) =>
+    k.updateTable('export_audit')
+      .set({ outcome: param('outcome'), row_count: param('rows'), finished_at: param('at') })
+      .where('id', '=', param<string>('id'))
+      .where('outcome', '=', 'running'),
+  ),
+};
+
+export class SqliteExportsRepository implements ExportsRepository {
+  constructor(private readonly db: SqliteDb) {}
+
+  private get k(): Kysely<DB> {
+    return this.db.db;
+  }
+
+  async findCampaigns(given: string): Promise<CampaignRef[]> {
+    return campaignRefs(this.db, given);
+  }
+
+  async campaignChoices(): Promise<CampaignChoice[]> {
+    const rows = this.db.all(this.k.selectFrom('campaigns').select(['id', 'name', 'active']).orderBy('created_at').orderBy('id'));
+    return rows.map((c) => ({ id: c.id, name: c.name, active: c.active === 1 }));
+  }
+
+  async findBroadcast(id: string): Promise<Pick<Broadcast, 'id' | 'name'> | undefined> {
+    return this.db.first(this.k.selectFrom('broadcasts').select(['id', 'name']).where('id', '=', id));
+  }
+
+  contacts(scope: ContactScope, size: PageSize): AsyncIterable<ExportRow[]> {
+    return this.pages(contactsStatement(scope), size);
+  }
+
+  pledges(scope: PledgeScope, size: PageSize): AsyncIterable<ExportRow[]> {
+    return this.pages(pledgesStatement(scope), size);
+  }
+
+  broadcastRecipients(scope: BroadcastScope, size: PageSize): AsyncIterable<ExportRow[]> {
+    return this.pages(broadcastStatement(scope), size);
+  }
+
+  /** Keyset pages: the key is the last value of each raw row. */
+  private async *pages(statement: Query<unknown, Keyset>, size: PageSize): AsyncGenerator<ExportRow[]> {
+    const compiled = statement.compileFor(this.k);
+    // Raw mode on a statement of our own: the connection's cached statements are shared.
+    const stmt = this.db.sqlite.prepare(compiled.sql).raw(true);
+    let after = FIRST_KEY;
+    for (;;) {
+      const limit = size();
+      const rows = stmt.all(...bind(compiled, { after, limit })) as unknown[][];
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < limit) return;
+      const last = rows[rows.length - 1]!;
+      after = Number(last[last.length - 1]);
+    }
+  }
+
+  async openAudit(row: Omit<NewExportAudit, 'outcome' | 'row_count' | 'finished_at'>): Promise<void> {
+    this.db.run(this.k.insertInto('export_audit').values({ ...row, outcome: 'running', row_count: 0, finished_at: null }));
+  }
+
+  async closeAudit(id: string, outcome: ExportOutcome, rowCount: number, at: string): Promise<void> {
+    this.db.exec(audit.close, { id, outcome, rows: rowCount, at });
+  }
+
+  async listAudit(limit: number, before?: string): Promise<ExportAudit[]> {
+    let q = this.k.selectFrom('export_audit').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit);
+    if (before !== undefined) q = q.where('started_at', '<', before);
+    return this.db.all(q);
+  }
+}

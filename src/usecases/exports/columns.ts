@@ -1,0 +1,35 @@
+/**
+ * The CSV columns of each export: the store's fields (src/store/exports/repository.ts), in its
+ * order, each with how its cells are written (csv.ts). Typed by field name, so a field added to
+ * the store without a cell kind here does not compile.
+ */
+import {
+  BROADCAST_EXPORT_FIELDS, CONTACT_EXPORT_FIELDS, PLEDGE_EXPORT_FIELDS,
+  type BroadcastExportField, type ContactExportField, type PledgeExportField,
+} from '../../store/exports/repository';
+import type { CellKind, CsvColumn } from './csv';
+
+function columns<F extends string>(fields: readonly F[], kinds: Record<F, CellKind>): readonly CsvColumn[] {
+  return fields.map((name) => ({ name, kind: kinds[name] }));
+}
+
+/** contacts.csv: one row per contact (test contacts never; opted-out ones only when an organizer asks). */
+export const CONTACT_COLUMNS = columns<ContactExportField>(CONTACT_EXPORT_FIELDS, {
+  phone: 'phone', first_name: 'text', zip: 'text', email: 'text', campaigns: 'text', status: 'data', joined_at: 'data',
+  opted_out_at: 'data', pledge_amount: 'data', pledge_frequency: 'data', flow_completed: 'data',
+});
+
+/** pledges.csv: one row per pledge, oldest first, with the contact and campaign it belongs to. */
+export const PLEDGE_COLUMNS = columns<PledgeExportField>(PLEDGE_EXPORT_FIELDS, {
+  phone: 'phone', first_name: 'text', zip: 'text', email: 'text', campaign: 'text', pledge_amount: 'data',
+  pledge_frequency: 'data', pledged_at: 'data', status: 'data',
+});
+
+/**
+ * broadcasts/:id.csv: the delivery report of one broadcast, one row per recipient in snapshot
+ * order, with its delivery status, Twilio error (explained) and the time of its last status change.
+ */
+export const BROADCAST_COLUMNS = columns<BroadcastExportField>(BROADCAST_EXPORT_FIELDS, {
+  phone: 'phone', first_name: 'text', zip: 'text', delivery_status: 'data', error_code: 'data', error: 'data',
+  twilio_sid: 'data', status_updated_at: 'data',
+});
