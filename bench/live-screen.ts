@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import { gatewayListener } from '../src/http/front-door';
 import { createLogger } from '../src/shared/logger';
 import { createContext } from '../src/wiring/create-context';
-import { ensureDisplay } from '../src/store/live-displays';
+import { ensureDisplay } from '../src/usecases/live/screens';
 import { sendText } from '../src/twilio/rehearse';
 
 const AUTH = 'bench-auth-token-0123456789abcdef';
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const campaignId = (ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
-  const token = ensureDisplay(ctx.db, campaignId, new Date()).token;
+  const token = (await ensureDisplay(ctx.store, campaignId, new Date())).token;
   let phone = 3_125_550_000;
   const text = (body = 'JOIN') =>
     sendText({ postUrl: `${base}/twilio/sms`, signedUrl: `${PUBLIC}/twilio/sms`, authToken: AUTH, from: `+1${++phone}`, to: '62262', body });

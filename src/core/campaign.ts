@@ -4,7 +4,8 @@
  * from structured fields so an organizer cannot accidentally write a non-compliant confirmation.
  */
 import { z } from 'zod';
-import { flowSchema, zodProblems, type Flow, type ParseResult } from './flow';
+import { flowSchema, type Flow } from './flow';
+import { zodProblems, type ParseResult } from './validation';
 import { keywordForm } from './text';
 
 export interface CampaignRuntime {

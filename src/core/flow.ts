@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { checkTemplate } from './template';
+import { zodProblems, type ParseResult } from './validation';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 /** Merge fields every flow message may use. */
@@ -90,17 +91,9 @@ export type FlowInput = z.input<typeof flowSchema>;
 export type Flow = z.output<typeof flowSchema>;
 export type Step = Flow['steps'][number];
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
-
-/** zod issues as "steps.1.prompt: must not be empty" pairs. */
-export function zodProblems(error: z.ZodError, prefix: (string | number)[] = []): FieldProblem[] {
-  return error.issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join('.'), message: i.message }));
-}
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+// Transitional re-export: these moved to ./validation; the lead removes this line once every
+// slice imports them from there.
+export { zodProblems, type FieldProblem, type ParseResult } from './validation';
 
 export function parseFlow(input: unknown): ParseResult<Flow> {
   const r = flowSchema.safeParse(input);

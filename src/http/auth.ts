@@ -9,11 +9,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../wiring/context';
 import { AppError } from '../shared/errors';
+import { credentialFingerprint, tokensEqual } from '../shared/secrets';
+import type { Role } from '../usecases/sessions/sessions';
 import { clientOf } from './client-address';
-import { credentialFingerprint, tokensEqual } from './secrets';
 import { assertCsrf, isSafeMethod, sessionOf } from './session';
 
-export type Role = 'admin' | 'volunteer';
+export type { Role };
 export { tokensEqual };
 
 export function roleForToken(ctx: AppContext, token: string): Role | null {
@@ -67,7 +68,7 @@ function bearer(req: Request): string | null {
 
 /** Authenticate a bearer token or a console session; routes then `requireRole`. */
 export function authenticate(ctx: AppContext) {
-  return (req: Request, _res: Response, next: NextFunction): void => {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const token = bearer(req);
     if (token || req.get('authorization')) {
       const role = token ? attemptToken(ctx, req, token, 'bearer') : null;
@@ -75,7 +76,7 @@ export function authenticate(ctx: AppContext) {
       req.role = role;
       return next();
     }
-    const session = sessionOf(ctx, req);
+    const session = await sessionOf(ctx, req);
     if (!session) throw new AppError('unauthorized', 'missing or invalid bearer token');
     if (!isSafeMethod(req.method)) assertCsrf(ctx, req, session, req.get('x-csrf-token'));
     req.role = session.role;

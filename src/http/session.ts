@@ -1,29 +1,20 @@
 /**
- * Console sessions. Signing in with the organizer or volunteer token starts a session: a random
- * id in an httpOnly, SameSite=Strict cookie (Secure when PUBLIC_BASE_URL is https). Only the id's
- * SHA-256 is stored, with a per-session CSRF token and a digest of the token used to sign in, so
- * rotating ADMIN_TOKEN / VOLUNTEER_TOKEN ends every session it opened. Sessions last 12 hours.
+ * Console sessions over HTTP. The session itself (src/usecases/sessions/) is a random id carried
+ * in an httpOnly, SameSite=Strict cookie (Secure when PUBLIC_BASE_URL is https).
  *
  * CSRF: every state-changing request made with the cookie must carry the session's CSRF token
  * (a hidden `_csrf` form field or an `X-CSRF-Token` header) and must not come from another site
  * (Sec-Fetch-Site, and Origin must be this site when the browser sends one).
  */
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../wiring/context';
 import { AppError } from '../shared/errors';
-import type { Role } from './auth';
-import { sha256, tokensEqual } from './secrets';
+import { tokensEqual } from '../shared/secrets';
+import { ConsoleSessions, SESSION_HOURS, type ConsoleSession, type Role } from '../usecases/sessions/sessions';
+
+export { SESSION_HOURS, type ConsoleSession };
 
 export const SESSION_COOKIE = 'rallytext_session';
-export const SESSION_HOURS = 12;
-
-export interface ConsoleSession {
-  idHash: string;
-  role: Role;
-  csrf: string;
-  expiresAt: string;
-}
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -32,15 +23,20 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const hex = (s: string) => sha256(s).toString('hex');
+const services = new WeakMap<AppContext, ConsoleSessions>();
 
-/** Ties a session to the token value that opened it, without storing the token. */
-function tokenDigest(token: string): string {
-  return hex(`rallytext-console-token:${token}`);
-}
-
-function currentTokenFor(ctx: AppContext, role: Role): string | undefined {
-  return role === 'admin' ? ctx.config.adminToken : ctx.config.volunteerToken;
+/** The sessions use case for this context (tokens read from its config on every check). */
+function sessions(ctx: AppContext): ConsoleSessions {
+  let s = services.get(ctx);
+  if (!s) {
+    s = new ConsoleSessions({
+      store: ctx.store,
+      clock: ctx.clock,
+      currentToken: (role: Role) => (role === 'admin' ? ctx.config.adminToken : ctx.config.volunteerToken),
+    });
+    services.set(ctx, s);
+  }
+  return s;
 }
 
 export function isSafeMethod(method: string): boolean {
@@ -48,26 +44,8 @@ export function isSafeMethod(method: string): boolean {
 }
 
 /** Starts a session for a token already checked by `roleForToken`; returns the cookie value. */
-export function startSession(ctx: AppContext, role: Role, token: string): { cookieValue: string; session: ConsoleSession } {
-  const cookieValue = randomBytes(32).toString('base64url');
-  const now = ctx.clock.now();
-  const session: ConsoleSession = {
-    idHash: hex(cookieValue),
-    role,
-    csrf: randomBytes(32).toString('base64url'),
-    expiresAt: new Date(now.getTime() + SESSION_HOURS * 3_600_000).toISOString(),
-  };
-  const s = ctx.db;
-  s.tx(() => {
-    s.run(s.db.deleteFrom('console_sessions').where('expires_at', '<=', now.toISOString()));
-    s.run(
-      s.db.insertInto('console_sessions').values({
-        id_hash: session.idHash, role, token_digest: tokenDigest(token), csrf: session.csrf,
-        created_at: now.toISOString(), expires_at: session.expiresAt,
-      }),
-    );
-  });
-  return { cookieValue, session };
+export function startSession(ctx: AppContext, role: Role, token: string): Promise<{ cookieValue: string; session: ConsoleSession }> {
+  return sessions(ctx).start(role, token);
 }
 
 export function readCookie(req: Request, name: string): string | null {
@@ -82,23 +60,16 @@ export function readCookie(req: Request, name: string): string | null {
 }
 
 /** The request's live session, or null (no cookie, unknown, expired, or its token was rotated). */
-export function sessionOf(ctx: AppContext, req: Request): ConsoleSession | null {
+export async function sessionOf(ctx: AppContext, req: Request): Promise<ConsoleSession | null> {
   if (req.consoleSession !== undefined) return req.consoleSession;
-  let found: ConsoleSession | null = null;
   const value = readCookie(req, SESSION_COOKIE);
-  if (value && value.length <= 128) {
-    const row = ctx.db.first(ctx.db.db.selectFrom('console_sessions').selectAll().where('id_hash', '=', hex(value)));
-    const token = row ? currentTokenFor(ctx, row.role) : undefined;
-    if (row && token && row.expires_at > ctx.clock.now().toISOString() && tokensEqual(row.token_digest, tokenDigest(token))) {
-      found = { idHash: row.id_hash, role: row.role, csrf: row.csrf, expiresAt: row.expires_at };
-    }
-  }
+  const found = value ? await sessions(ctx).find(value) : null;
   req.consoleSession = found;
   return found;
 }
 
-export function endSession(ctx: AppContext, session: ConsoleSession): void {
-  ctx.db.run(ctx.db.db.deleteFrom('console_sessions').where('id_hash', '=', session.idHash));
+export function endSession(ctx: AppContext, session: ConsoleSession): Promise<void> {
+  return sessions(ctx).end(session);
 }
 
 function cookieAttributes(ctx: AppContext): string {

@@ -1,6 +1,6 @@
 /** Parse a request body with a zod-based parser; problems become a 400 with their paths. */
 import { AppError } from '../shared/errors';
-import type { ParseResult } from '../core/flow';
+import type { ParseResult } from '../core/validation';
 
 export function parseBody<T>(parse: (input: unknown) => ParseResult<T>, body: unknown): T {
   const r = parse(body);

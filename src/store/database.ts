@@ -1,63 +1,23 @@
-/** Kysely table types, one interface per table in schema.sql. */
+/**
+ * Kysely's view of the whole schema (schema.sql): the `DB` map of every table. Table interfaces
+ * live with their feature (src/store/<feature>/tables.ts); those not yet moved are still here.
+ */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ExportAuditTable } from './exports/tables';
 import type { ContactImportsTable } from './imports/tables';
 import type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 import type { MessageReceiptsTable } from './receipts/tables';
+import type { CampaignMembersTable, CampaignsTable, KeywordsTable } from './campaigns/tables';
+import type { ContactsTable } from './contacts/tables';
+import type { LiveDisplaysTable } from './live/tables';
+import type { ConsoleSessionsTable } from './sessions/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 export type { MessageReceiptsTable } from './receipts/tables';
 
+export type { CampaignMembersTable, CampaignsTable, ContactsTable, ConsoleSessionsTable, KeywordsTable, LiveDisplaysTable };
+
 export interface SettingsTable { key: string; value: string }
-
-export interface ContactsTable {
-  id: string;
-  phone: string;
-  first_name: string | null;
-  zip: string | null;
-  email: string | null;
-  fields: string;
-  status: 'pending' | 'subscribed' | 'opted_out';
-  undeliverable: number;
-  is_test: number;
-  from_state: string | null;
-  opted_out_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CampaignsTable {
-  id: string;
-  name: string;
-  program_name: string;
-  sender: string;
-  frequency: string;
-  support_contact: string;
-  help_text: string | null;
-  expiry_hours: number;
-  flow: string;
-  goal_cents: number;
-  active: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface KeywordsTable {
-  campaign_id: string;
-  sender: string;
-  word: string;
-  primary_word: string;
-  position: number;
-  active: number;
-}
-
-export interface CampaignMembersTable {
-  campaign_id: string;
-  contact_id: string;
-  keyword: string;
-  joined_at: string;
-  completed_at: string | null;
-}
 
 export interface OutboundMessagesTable {
   id: string;
@@ -149,23 +109,6 @@ export interface OutboxLeasesTable {
   lease_until: string | null;
   attempts: number;
   not_before: string | null;
-}
-
-export interface ConsoleSessionsTable {
-  id_hash: string;
-  role: 'admin' | 'volunteer';
-  token_digest: string;
-  csrf: string;
-  created_at: string;
-  expires_at: string;
-}
-
-export interface LiveDisplaysTable {
-  campaign_id: string;
-  token: string;
-  counting_from: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface DB {

@@ -14,6 +14,10 @@ import type { ReceiptsRepository } from './receipts/repository';
 import type { RehearsalRepository } from './rehearsal/repository';
 import type { ExportsRepository } from './exports/repository';
 import type { ImportsRepository } from './imports/repository';
+import type { CampaignsRepository } from './campaigns/repository';
+import type { ContactsRepository } from './contacts/repository';
+import type { LiveRepository } from './live/repository';
+import type { SessionsRepository } from './sessions/repository';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -24,6 +28,10 @@ export interface Store {
   readonly rehearsal: RehearsalRepository;
   readonly exports: ExportsRepository;
   readonly imports: ImportsRepository;
+  readonly campaigns: CampaignsRepository;
+  readonly contacts: ContactsRepository;
+  readonly sessions: SessionsRepository;
+  readonly live: LiveRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /** Commits anything pending and closes the connection(s). */

@@ -4,7 +4,7 @@ import type { Clock, IdGenerator } from '../core/clock';
 import type { CredentialThrottle } from '../core/attempts';
 import type { FloodGuard } from '../core/flood';
 import type { Config } from './config';
-import type { LiveHub } from '../live/hub';
+import type { LiveHub } from '../usecases/live/hub';
 import type { SqliteDb } from '../store/sqlite/db';
 import type { Store } from '../store/store';
 import type { CampaignRegistry } from '../usecases/campaigns/registry';

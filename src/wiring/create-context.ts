@@ -6,9 +6,9 @@ import { systemClock, type Clock, type IdGenerator } from '../core/clock';
 import { CredentialThrottle } from '../core/attempts';
 import { FloodGuard } from '../core/flood';
 import { uuid } from '../shared/ids';
-import { LiveHub, type LiveHubOptions } from '../live/hub';
-import { statsNow } from '../live/stats';
-import { seedDemo } from '../seed';
+import { LiveHub, type LiveHubOptions } from '../usecases/live/hub';
+import { statsNow } from '../usecases/live/stats';
+import { seedDemo } from '../usecases/campaigns/seed';
 import { openSqliteStore } from '../store/sqlite/store';
 import { twilioReceiptPolicy } from '../twilio/receipt-codes';
 import { CampaignRegistry } from '../usecases/campaigns/registry';
@@ -29,17 +29,27 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
   const store = openSqliteStore(config.databaseUrl);
   const db = store.db;
   try {
-    if (config.seedDemo) seedDemo(db, clock, newId, logger);
+    // The seed is one repository call: on SQLite it has committed when the call returns, so the
+    // registry (which loads on first use) sees the demo campaign; an engine that answers later reloads it.
+    const seeded = config.seedDemo ? seedDemo(store, clock, newId, logger) : null;
     const registry = new CampaignRegistry(store, logger);
-    const live = new LiveHub((campaignId) => statsNow(db, campaignId, clock.now()), logger, options.live);
+    seeded
+      ?.then((c) => {
+        if (c && !registry.campaign(c.id)) void registry.reload();
+      })
+      .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'demo campaign could not be created'));
+    const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger, options.live);
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
+    // Live screens are reached through the context, so a test that swaps ctx.live is heard.
+    const notifier = { notify: (campaignId: string | null) => context.live.notify(campaignId) };
     const inbound = new InboundTexts({
-      store, registry, flood, live, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
+      store, registry, flood, live: notifier, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
     });
     const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
     const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
     const credentialThrottle = new CredentialThrottle();
-    return { config, store, db, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
+    const context: AppContext = { config, store, db, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
+    return context;
   } catch (err) {
     db.close();
     throw err;

@@ -6,7 +6,6 @@
 import { parseCampaign } from '../../src/core/campaign';
 import { DEMO_FLOW } from '../../src/core/flow';
 import { campaignInputFromForm, formFromBody, formFromCampaign, parseDollars } from '../../src/http/pages/campaign-form';
-import { getCampaign } from '../../src/store/campaigns';
 import { admin, testApp, text, type TestApp } from '../helpers/app';
 import { browser, signIn, type Signed } from '../helpers/console';
 
@@ -60,7 +59,7 @@ describe('creating a campaign from the form', () => {
     const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
     expect(res.status).toBe(303);
     const id = /^\/campaigns\/([^?]+)\?saved=1$/.exec(res.headers.location!)![1]!;
-    const c = getCampaign(t.ctx.db, id);
+    const c = (await t.ctx.store.campaigns.find(id))!;
     expect(c).toMatchObject({ programName: 'Team Doors', keywords: [{ word: 'DOORS', aliases: ['KNOCK', 'DOOR'] }], goalCents: 250_000 });
     expect((c.flow as { steps: unknown[] }).steps).toHaveLength(4);
     expect((await text(t.app, '+13125550100', 'knock'))[0]).toMatch(/^Team Doors: Thanks for joining!/);
@@ -123,7 +122,7 @@ describe('creating a campaign from the form', () => {
 describe('editing', () => {
   it('a stored campaign goes through the form and back unchanged', async () => {
     const demo = (await admin(t.app).get('/api/campaigns')).body.campaigns[0];
-    const view = getCampaign(t.ctx.db, demo.id);
+    const view = (await t.ctx.store.campaigns.find(demo.id))!;
     const body: Record<string, unknown> = {};
     const f = formFromCampaign(view);
     // Flatten the form the way the page names its inputs.
@@ -156,7 +155,7 @@ describe('editing', () => {
       'keywords.0.word': 'JOIN', 'keywords.0.aliases': 'RALLY, UNETE', goalCents: '7500.50' };
     const res = await browser(t.app, s).post(`/campaigns/${id}`, { ...form, op: 'save' });
     expect(res.status).toBe(303);
-    expect(getCampaign(t.ctx.db, id)).toMatchObject({ goalCents: 750_050, keywords: [{ word: 'JOIN', aliases: ['RALLY', 'UNETE'] }] });
+    expect(await t.ctx.store.campaigns.find(id)).toMatchObject({ goalCents: 750_050, keywords: [{ word: 'JOIN', aliases: ['RALLY', 'UNETE'] }] });
     expect((await text(t.app, '+13125550111', 'unete'))[0]).toMatch(/^Rally Alerts: Thanks for joining!/);
   });
 

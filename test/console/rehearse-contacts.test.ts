@@ -4,8 +4,7 @@
  * cannot be borrowed, and a manual opt-out is a consent event after which nothing is sent.
  */
 import type { RequestListener } from 'node:http';
-import { statsNow } from '../../src/live/stats';
-import { campaignCounts } from '../../src/store/campaign-counts';
+import { statsNow } from '../../src/usecases/live/stats';
 import { testApp, text, type TestApp } from '../helpers/app';
 import { browser, signIn, type Signed } from '../helpers/console';
 
@@ -59,12 +58,12 @@ describe('rehearsal simulator', () => {
     for (const body of ['JOIN', 'Zed', '60601', '25', 'zed@example.org']) await simulate(t.app, body);
     const c = contactRow(TEST_PHONE)!;
     expect(c).toMatchObject({ is_test: 1, status: 'subscribed', first_name: 'Zed' });
-    expect(campaignCounts(t.ctx.db).get(campaignId)).toBeUndefined();
-    expect(statsNow(t.ctx.db, campaignId, t.clock.now())).toMatchObject({ joined: 0, completed: 0, pledgedCents: 0 });
+    expect((await t.ctx.store.campaigns.counts()).get(campaignId)).toBeUndefined();
+    expect(await statsNow(t.ctx.store, campaignId, t.clock.now())).toMatchObject({ joined: 0, completed: 0, pledgedCents: 0 });
     // A real supporter does count.
     for (const body of ['JOIN', 'Amy', '60601', '10', 'SKIP']) await text(t.app, '+13125550100', body);
-    expect(campaignCounts(t.ctx.db).get(campaignId)).toMatchObject({ joined: 1, completed: 1 });
-    expect(statsNow(t.ctx.db, campaignId, t.clock.now())).toMatchObject({ joined: 1, completed: 1, pledgedCents: 1000 });
+    expect((await t.ctx.store.campaigns.counts()).get(campaignId)).toMatchObject({ joined: 1, completed: 1 });
+    expect(await statsNow(t.ctx.store, campaignId, t.clock.now())).toMatchObject({ joined: 1, completed: 1, pledgedCents: 1000 });
 
     const hidden = await browser(t.app, s).get('/contacts?q=0142');
     expect(hidden.text).toContain('No contacts match');

@@ -3,7 +3,7 @@ import { parseCampaign } from '../../src/core/campaign';
 import { decideInbound as route, type ContactSnapshot, type InboundInput } from '../../src/core/inbound';
 import { changesOf } from '../../src/core/inbound-events';
 import { KeywordIndex } from '../../src/core/keywords';
-import { DEMO_CAMPAIGN } from '../../src/seed';
+import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 
 const parsed = parseCampaign(DEMO_CAMPAIGN);
 if (!parsed.ok) throw new Error('demo campaign invalid');

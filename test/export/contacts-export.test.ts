@@ -3,7 +3,7 @@
  * with csv-parse: columns, RFC 4180 quoting, UTF-8, BOM, dated filename, formula
  * neutralisation, and every filter.
  */
-import { DEMO_CAMPAIGN } from '../../src/seed';
+import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 import { ADMIN_TOKEN, admin, testApp, type TestApp } from '../helpers/app';
 import { download, readCsv } from '../helpers/csv';
 import { addMember, demoCampaignId, insertContact, signUp } from '../helpers/people';

@@ -1,5 +1,5 @@
 /** GET /api/exports/pledges.csv: one row per pledge, in dollars, with contact and campaign, filtered. */
-import { DEMO_CAMPAIGN } from '../../src/seed';
+import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 import { ADMIN_TOKEN, admin, testApp, text, type TestApp } from '../helpers/app';
 import { download, readCsv } from '../helpers/csv';
 import { signUp } from '../helpers/people';

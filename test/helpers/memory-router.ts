@@ -12,7 +12,7 @@ import { decideInbound } from '../../src/core/inbound';
 import { changesOf, type ConversationStatus } from '../../src/core/inbound-events';
 import { KeywordIndex } from '../../src/core/keywords';
 import { normalizeSender, toE164 } from '../../src/core/phone';
-import { DEMO_CAMPAIGN } from '../../src/seed';
+import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 
 interface Contact { id: string; status: ContactStatus; first_name: string | null; zip: string | null; email: string | null; fields: Captured }
 interface Conversation {

@@ -7,9 +7,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { DEMO_FLOW } from '../../src/core/flow';
-import { LiveHub } from '../../src/live/hub';
-import { statsNow } from '../../src/live/stats';
-import { ensureDisplay } from '../../src/store/live-displays';
+import { LiveHub } from '../../src/usecases/live/hub';
+import { ensureDisplay } from '../../src/usecases/live/screens';
+import { statsNow } from '../../src/usecases/live/stats';
 import { admin, testApp, type TestApp } from '../helpers/app';
 import { SseClient } from '../helpers/sse';
 
@@ -24,17 +24,17 @@ beforeEach(async () => {
   // Behind a trusted proxy, so X-Forwarded-For tells the test's clients apart.
   t = testApp({ TRUST_PROXY: 'loopback' });
   t.ctx.live.close();
-  t.ctx.live = new LiveHub((id) => statsNow(t.ctx.db, id, t.clock.now()), t.ctx.logger, { maxListeners: 12, maxPerDisplay: 6, maxPerClient: 4 });
+  t.ctx.live = new LiveHub((id) => statsNow(t.ctx.store, id, t.clock.now()), t.ctx.logger, { maxListeners: 12, maxPerDisplay: 6, maxPerClient: 4 });
   server = createServer(t.app).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const first = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
-  rally = ensureDisplay(t.ctx.db, first, t.clock.now()).token;
+  rally = (await ensureDisplay(t.ctx.store, first, t.clock.now())).token;
   const created = await admin(t.app).post('/api/campaigns', {
     name: 'Canvass', programName: 'Team Doors', sender: '62262', supportContact: 'doors@example.org', keywords: [{ word: 'DOORS' }], flow: DEMO_FLOW,
   });
   expect(created.status).toBe(201);
-  canvass = ensureDisplay(t.ctx.db, created.body.id, t.clock.now()).token;
+  canvass = (await ensureDisplay(t.ctx.store, created.body.id, t.clock.now())).token;
 });
 afterEach(async () => {
   clients.splice(0).forEach((c) => c.close());

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import request from 'supertest';
-import { ensureDisplay } from '../../src/store/live-displays';
+import { ensureDisplay } from '../../src/usecases/live/screens';
 import { admin, testApp, text, type TestApp } from '../helpers/app';
 import { browser, signIn } from '../helpers/console';
 import { SseClient } from '../helpers/sse';
@@ -24,7 +24,7 @@ beforeEach(async () => {
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   campaignId = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
-  token = ensureDisplay(t.ctx.db, campaignId, t.clock.now()).token;
+  token = (await ensureDisplay(t.ctx.store, campaignId, t.clock.now())).token;
 });
 afterEach(async () => {
   clients.splice(0).forEach((c) => c.close());
@@ -149,7 +149,7 @@ describe('server-sent events', () => {
     expect(res.status).toBe(303);
     await sse.waitClosed();
     expect((await request(t.app).get(`/live/${token}`)).status).toBe(404);
-    const fresh = ensureDisplay(t.ctx.db, campaignId, t.clock.now()).token;
+    const fresh = (await ensureDisplay(t.ctx.store, campaignId, t.clock.now())).token;
     expect(fresh).not.toBe(token);
     expect((await request(t.app).get(`/live/${fresh}`)).status).toBe(200);
   });

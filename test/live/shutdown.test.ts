@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteDb } from '../../src/store/sqlite/db';
-import { ensureDisplay } from '../../src/store/live-displays';
+import { openSqliteStore } from '../../src/store/sqlite/store';
+import { ensureDisplay } from '../../src/usecases/live/screens';
 import { ADMIN_TOKEN } from '../helpers/app';
 import { startGateway } from '../helpers/child';
 import { SseClient } from '../helpers/sse';
@@ -16,10 +16,10 @@ test('SIGTERM with a live screen connected drains and exits 0', async () => {
   const db = `sqlite:${path.join(dir, 'gw.db')}`;
   const gw = await startGateway({ DATABASE_URL: db, ADMIN_TOKEN, LOG_LEVEL: 'info' });
   try {
-    const store = openSqliteDb(db);
-    const id = (store.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
-    const token = ensureDisplay(store, id, new Date()).token;
-    store.close();
+    const store = openSqliteStore(db);
+    const id = (store.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+    const token = (await ensureDisplay(store, id, new Date())).token;
+    await store.close();
     const { client, status } = await SseClient.open(`${gw.url}/live/${token}/events`);
     expect(status).toBe(200);
     await client.waitFor(() => true);

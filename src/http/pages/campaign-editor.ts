@@ -1,6 +1,7 @@
 /** Renders the campaign editor: basics, keywords, the conversation's steps and messages. */
-import { FLOW_MERGE_FIELDS, type FieldProblem } from '../../core/flow';
-import type { CampaignView } from '../../store/campaigns';
+import { FLOW_MERGE_FIELDS } from '../../core/flow';
+import type { FieldProblem } from '../../core/validation';
+import type { CampaignView } from '../../usecases/campaigns/campaigns';
 import type { ConsoleSession } from '../session';
 import { VALIDATOR_TYPES, type CampaignForm, type StepRow } from './campaign-form';
 import { checkboxField, containerErrors, errorSummary, field, FieldErrors, fieldId, selectField } from './fields';

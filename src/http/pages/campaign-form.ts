@@ -5,9 +5,10 @@
  * add / remove / move buttons (plain form posts: the editor works without JavaScript).
  */
 import type { CampaignInput } from '../../core/campaign';
-import { DEMO_FLOW, type FieldProblem, type FlowInput } from '../../core/flow';
+import { DEMO_FLOW, type FlowInput } from '../../core/flow';
+import type { FieldProblem } from '../../core/validation';
 import { centsToDecimal } from '../../core/money';
-import type { CampaignView } from '../../store/campaigns';
+import type { CampaignView } from '../../usecases/campaigns/campaigns';
 
 export const VALIDATOR_TYPES = ['name', 'zip', 'email', 'money', 'yesno', 'choice', 'text'] as const;
 export type ValidatorType = (typeof VALIDATOR_TYPES)[number];

@@ -5,23 +5,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { parseCampaign, primaryKeyword } from '../../core/campaign';
-import type { FieldProblem } from '../../core/flow';
 import { formatCents } from '../../core/money';
+import type { FieldProblem } from '../../core/validation';
 import { AppError } from '../../shared/errors';
-import { statsNow } from '../../live/stats';
-import { campaignCounts } from '../../store/campaign-counts';
-import {
-  createCampaign, deactivateCampaign, getCampaign, listCampaigns, setCampaignGoal, updateCampaign, type CampaignView,
-} from '../../store/campaigns';
-import { ensureDisplay, rotateDisplayToken, setCountingFrom } from '../../store/live-displays';
+import { CampaignService, MAX_GOAL_CENTS, type CampaignView } from '../../usecases/campaigns/campaigns';
+import { LIVE_ACTIONS, LiveScreens, type LiveAction } from '../../usecases/live/screens';
 import { applyEdit, campaignInputFromForm, formFromBody, formFromCampaign, mergeProblems, newCampaignForm, type CampaignForm } from './campaign-form';
 import { renderCampaignEditor } from './campaign-editor';
 import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
 import type { ConsoleSession } from '../session';
-
-const MAX_GOAL_CENTS = 1_000_000_000;
 
 const FLASH: Record<string, string> = {
   'count-now': "Tonight's count starts now.",
@@ -34,9 +28,14 @@ function timeTag(iso: string): Html {
   return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 }
 
-function listPage(ctx: AppContext, session: ConsoleSession, showAll: boolean): string {
-  const campaigns = listCampaigns(ctx.db, showAll);
-  const counts = campaignCounts(ctx.db);
+interface Jobs {
+  campaigns: CampaignService;
+  live: LiveScreens;
+}
+
+async function listPage(jobs: Jobs, session: ConsoleSession, showAll: boolean): Promise<string> {
+  const campaigns = await jobs.campaigns.list(showAll);
+  const counts = await jobs.campaigns.counts();
   const rows = campaigns.map((c) => {
     const n = counts.get(c.id) ?? { joined: 0, completed: 0, optedOut: 0 };
     return html`<tr>
@@ -62,10 +61,8 @@ ${showAll ? html`<a href="/campaigns">Hide inactive campaigns</a>` : html`<a hre
   return consolePage({ title: 'Campaigns', session, active: 'campaigns', body });
 }
 
-function livePanel(ctx: AppContext, session: ConsoleSession, c: CampaignView): Html {
-  const now = ctx.clock.now();
-  const display = ensureDisplay(ctx.db, c.id, now);
-  const stats = statsNow(ctx.db, c.id, now)!;
+async function livePanel(ctx: AppContext, jobs: Jobs, session: ConsoleSession, c: CampaignView): Promise<Html> {
+  const { display, stats } = await jobs.live.panel(c.id);
   const link = `${ctx.config.publicBaseUrl}/live/${display.token}`;
   const pct = stats.goalCents > 0 ? Math.min(100, Math.floor((stats.pledgedCents / stats.goalCents) * 100)) : null;
   return html`<aside class="panel" aria-labelledby="live-title">
@@ -95,21 +92,16 @@ ${csrfField(session)}
 
 type SaveResult = { ok: true; id: string } | { ok: false; problems: FieldProblem[] };
 
-function save(ctx: AppContext, existing: CampaignView | null, form: CampaignForm): SaveResult {
+async function save(jobs: Jobs, existing: CampaignView | null, form: CampaignForm): Promise<SaveResult> {
   const conv = campaignInputFromForm(form);
   if (conv.goalCents > MAX_GOAL_CENTS) conv.problems.push({ path: 'goalCents', message: 'must be at most $10,000,000' });
   const parsed = parseCampaign(conv.input);
   const problems = mergeProblems(conv.problems, parsed.ok ? [] : parsed.problems);
   if (problems.length > 0 || !parsed.ok) return { ok: false, problems };
-  const now = ctx.clock.now();
   try {
     const saved = existing
-      ? updateCampaign(ctx.db, existing.id, parsed.value, now)
-      : createCampaign(ctx.db, parsed.value, ctx.newId, now, conv.goalCents);
-    if (existing) setCampaignGoal(ctx.db, saved.id, conv.goalCents, now);
-    ctx.registry.reload();
-    ctx.live.notify(saved.id);
-    ctx.logger.info({ campaignId: saved.id, sender: saved.sender, via: 'console' }, existing ? 'campaign updated' : 'campaign created');
+      ? await jobs.campaigns.update(existing.id, parsed.value, 'console', conv.goalCents)
+      : await jobs.campaigns.create(parsed.value, conv.goalCents, 'console');
     return { ok: true, id: saved.id };
   } catch (err) {
     if (err instanceof AppError && (err.code === 'conflict' || err.code === 'validation_failed')) {
@@ -122,64 +114,56 @@ function save(ctx: AppContext, existing: CampaignView | null, form: CampaignForm
 export function campaignPages(ctx: AppContext): Router {
   const r = Router();
   const admin = requirePage(ctx, 'admin');
+  const jobs: Jobs = { campaigns: new CampaignService(ctx), live: new LiveScreens({ ...ctx, hub: ctx.live }) };
 
-  r.get('/campaigns', admin, (req: Request, res: Response) => {
-    res.type('html').send(listPage(ctx, pageSession(req), req.query.all === '1'));
+  r.get('/campaigns', admin, async (req: Request, res: Response) => {
+    res.type('html').send(await listPage(jobs, pageSession(req), req.query.all === '1'));
   });
 
   r.get('/campaigns/new', admin, (req: Request, res: Response) => {
     res.type('html').send(renderCampaignEditor({ session: pageSession(req), form: newCampaignForm(), problems: [], campaign: null }));
   });
 
-  const submit = (existing: (req: Request) => CampaignView | null) => (req: Request, res: Response) => {
+  const submit = (existing: (req: Request) => Promise<CampaignView | null>) => async (req: Request, res: Response) => {
     const session = pageSession(req);
-    const campaign = existing(req);
+    const campaign = await existing(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const form = formFromBody(body);
     const op = typeof body.op === 'string' ? body.op : 'save';
-    const aside = campaign ? livePanel(ctx, session, campaign) : undefined;
+    const aside = campaign ? await livePanel(ctx, jobs, session, campaign) : undefined;
     if (op !== 'save') {
       const edited = applyEdit(form, op);
       if (!edited) throw new AppError('bad_request', `unknown editor action "${op.slice(0, 40)}"`);
       return res.type('html').send(renderCampaignEditor({ session, form: edited.form, problems: [], campaign, focus: edited.focus, aside }));
     }
-    const result = save(ctx, campaign, form);
+    const result = await save(jobs, campaign, form);
     if (!result.ok) {
       return res.status(400).type('html').send(renderCampaignEditor({ session, form, problems: result.problems, campaign, aside }));
     }
     res.redirect(303, `/campaigns/${result.id}?saved=1`);
   };
 
-  r.post('/campaigns/new', admin, submit(() => null));
+  r.post('/campaigns/new', admin, submit(async () => null));
 
-  r.get('/campaigns/:id', admin, (req: Request, res: Response) => {
+  r.get('/campaigns/:id', admin, async (req: Request, res: Response) => {
     const session = pageSession(req);
-    const c = getCampaign(ctx.db, String(req.params.id));
+    const c = await jobs.campaigns.get(String(req.params.id));
     const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : FLASH[String(req.query.done)] ?? null;
-    res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: livePanel(ctx, session, c) }));
+    res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: await livePanel(ctx, jobs, session, c) }));
   });
 
-  r.post('/campaigns/:id', admin, submit((req) => getCampaign(ctx.db, String(req.params.id))));
+  r.post('/campaigns/:id', admin, submit((req) => jobs.campaigns.get(String(req.params.id))));
 
-  r.post('/campaigns/:id/live', admin, (req: Request, res: Response) => {
-    const c = getCampaign(ctx.db, String(req.params.id));
+  r.post('/campaigns/:id/live', admin, async (req: Request, res: Response) => {
+    const c = await jobs.campaigns.get(String(req.params.id));
     const op = (req.body as Record<string, unknown> | undefined)?.op;
-    const now = ctx.clock.now();
-    if (op === 'count-now') setCountingFrom(ctx.db, c.id, now.toISOString(), now);
-    else if (op === 'rolling') setCountingFrom(ctx.db, c.id, null, now);
-    else if (op === 'rotate') {
-      rotateDisplayToken(ctx.db, c.id, now);
-      ctx.live.disconnect(c.id);
-      ctx.logger.info({ campaignId: c.id }, 'live display link replaced');
-    } else throw new AppError('bad_request', 'unknown live screen action');
-    ctx.live.notify(c.id);
-    res.redirect(303, `/campaigns/${c.id}?done=${op}`);
+    if (!LIVE_ACTIONS.includes(op as LiveAction)) throw new AppError('bad_request', 'unknown live screen action');
+    await jobs.live.act(c.id, op as LiveAction);
+    res.redirect(303, `/campaigns/${c.id}?done=${String(op)}`);
   });
 
-  r.post('/campaigns/:id/deactivate', admin, (req: Request, res: Response) => {
-    const c = deactivateCampaign(ctx.db, String(req.params.id), ctx.clock.now());
-    ctx.registry.reload();
-    ctx.logger.info({ campaignId: c.id, via: 'console' }, 'campaign deactivated');
+  r.post('/campaigns/:id/deactivate', admin, async (req: Request, res: Response) => {
+    const c = await jobs.campaigns.deactivate(String(req.params.id), 'console');
     res.redirect(303, `/campaigns/${c.id}?done=deactivated`);
   });
 

@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { formatCents } from '../../core/money';
-import { contactRecord, optOutByAdmin, SEARCH_LIMIT, searchContacts, type ContactSummary } from '../../store/contact-directory';
+import { contactRecord, optOutByAdmin, SEARCH_LIMIT, searchContacts, type ContactSummary } from '../../usecases/contacts/directory';
 import type { ConsoleSession } from '../session';
 import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
@@ -48,8 +48,8 @@ ${results.length === 0
   return consolePage({ title: 'Contacts', session, active: 'contacts', body });
 }
 
-function detailPage(ctx: AppContext, session: ConsoleSession, id: string, flash: string | null): string {
-  const r = contactRecord(ctx.db, id);
+async function detailPage(ctx: AppContext, session: ConsoleSession, id: string, flash: string | null): Promise<string> {
+  const r = await contactRecord(ctx.store, id);
   const c = r.contact;
   const fields = Object.entries(r.fields);
   const body = html`<p class="breadcrumb"><a href="/contacts">Contacts</a></p>
@@ -104,21 +104,20 @@ export function contactPages(ctx: AppContext): Router {
   const r = Router();
   const admin = requirePage(ctx, 'admin');
 
-  r.get('/contacts', admin, (req: Request, res: Response) => {
+  r.get('/contacts', admin, async (req: Request, res: Response) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 100) : '';
     const includeTest = req.query.test === '1';
-    res.type('html').send(searchPage(pageSession(req), q, includeTest, searchContacts(ctx.db, q, includeTest)));
+    res.type('html').send(searchPage(pageSession(req), q, includeTest, await searchContacts(ctx.store, q, includeTest)));
   });
 
-  r.get('/contacts/:id', admin, (req: Request, res: Response) => {
+  r.get('/contacts/:id', admin, async (req: Request, res: Response) => {
     const flash = req.query.done === 'opted-out' ? 'Opted out. Recorded in the consent history (via admin).' : req.query.done === 'already' ? 'This number was already opted out.' : null;
-    res.type('html').send(detailPage(ctx, pageSession(req), String(req.params.id), flash));
+    res.type('html').send(await detailPage(ctx, pageSession(req), String(req.params.id), flash));
   });
 
-  r.post('/contacts/:id/opt-out', admin, (req: Request, res: Response) => {
+  r.post('/contacts/:id/opt-out', admin, async (req: Request, res: Response) => {
     const id = String(req.params.id);
-    const changed = optOutByAdmin(ctx.db, id, ctx.newId, ctx.clock.now());
-    if (changed) ctx.logger.info({ contactId: id, via: 'admin' }, 'contact opted out by an organizer');
+    const changed = await optOutByAdmin(ctx, id);
     res.redirect(303, `/contacts/${encodeURIComponent(id)}?done=${changed ? 'opted-out' : 'already'}`);
   });
 

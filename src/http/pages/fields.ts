@@ -4,7 +4,7 @@
  * (`keywords.0.aliases` claims `keywords.0.aliases.2`); what no field claims goes to the
  * enclosing fieldset or, failing that, the summary at the top of the page.
  */
-import type { FieldProblem } from '../../core/flow';
+import type { FieldProblem } from '../../core/validation';
 import { segmentInfo, type SegmentInfo } from '../../core/segments';
 import { html, type Html } from './html';
 

@@ -39,8 +39,8 @@ export function pageSession(req: Request): ConsoleSession {
 
 /** Sign-in required (a page view redirects to the sign-in form), role checked, CSRF on posts. */
 export function requirePage(ctx: AppContext, ...roles: Role[]) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const session = sessionOf(ctx, req);
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const session = await sessionOf(ctx, req);
     if (!session) {
       if (isSafeMethod(req.method)) return res.redirect(303, `/?next=${encodeURIComponent(req.originalUrl)}`);
       throw new AppError('unauthorized', 'your session has ended; sign in again');

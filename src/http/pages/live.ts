@@ -9,10 +9,8 @@ import type { AppContext } from '../../wiring/context';
 import { primaryKeyword } from '../../core/campaign';
 import { formatCents } from '../../core/money';
 import { AppError } from '../../shared/errors';
-import { LIVE_LIMITS, type LiveRefusal } from '../../live/hub';
-import { statsNow, type LiveStats } from '../../live/stats';
-import { getCampaign } from '../../store/campaigns';
-import { displayByToken } from '../../store/live-displays';
+import { LIVE_LIMITS, type LiveRefusal } from '../../usecases/live/hub';
+import { LiveScreens, type LiveStats } from '../../usecases/live/screens';
 import { clientOf } from '../client-address';
 import { html } from './html';
 
@@ -95,30 +93,26 @@ function refusal(r: LiveRefusal): AppError {
 
 export function liveRoutes(ctx: AppContext): Router {
   const r = Router();
+  const screens = new LiveScreens({ ...ctx, hub: ctx.live });
 
-  const display = (req: Request) => {
-    const d = displayByToken(ctx.db, String(req.params.token));
-    if (!d) throw new AppError('not_found', 'This display link is not valid (it may have been replaced). Ask an organizer for the current one.');
-    return d;
-  };
-
-  r.get('/live/:token', (req: Request, res: Response) => {
-    const d = display(req);
-    const c = getCampaign(ctx.db, d.campaignId);
-    const stats = statsNow(ctx.db, d.campaignId, ctx.clock.now());
-    if (!stats) throw new AppError('not_found', 'campaign not found');
+  r.get('/live/:token', async (req: Request, res: Response) => {
+    const { display: d, campaign: c, stats } = await screens.screen(String(req.params.token));
     res.type('html').send(livePage(d.token, { programName: c.programName, keyword: primaryKeyword(c), sender: c.sender }, stats));
   });
 
-  r.get('/live/:token/events', (req: Request, res: Response) => {
-    const d = display(req);
+  r.get('/live/:token/events', async (req: Request, res: Response) => {
+    const d = await screens.display(String(req.params.token));
+    // The screen may hang up while its first numbers are read: then it is never registered.
+    let gone = false;
+    res.once('close', () => (gone = true));
     const send = (s: LiveStats) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
-    const sub = ctx.live.subscribe(
+    const sub = await ctx.live.subscribe(
       d.campaignId,
       { stats: send, ping: () => res.write(': ping\n\n'), close: () => res.end() },
       clientOf(req),
     );
     if ('refused' in sub) throw refusal(sub);
+    if (gone || res.destroyed) return sub.unsubscribe();
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

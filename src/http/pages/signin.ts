@@ -53,14 +53,14 @@ export function signInRoutes(ctx: AppContext): Router {
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 20 });
 
-  r.get('/', (req: Request, res: Response) => {
-    const session = sessionOf(ctx, req);
+  r.get('/', async (req: Request, res: Response) => {
+    const session = await sessionOf(ctx, req);
     const next = safeNext(req.query.next);
     if (session) return res.redirect(303, next ?? homeFor(session.role));
     res.type('html').send(signInPage({ next, localMode: ctx.config.localMode }));
   });
 
-  r.post('/signin', form, (req: Request, res: Response) => {
+  r.post('/signin', form, async (req: Request, res: Response) => {
     if (!isSameOrigin(ctx, req)) throw new AppError('forbidden', 'cross-site sign-in refused');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const token = typeof body.token === 'string' ? body.token.trim() : '';
@@ -70,17 +70,17 @@ export function signInRoutes(ctx: AppContext): Router {
       ctx.logger.warn({ client: clientOf(req) }, 'console sign-in refused: unknown token');
       return res.status(401).type('html').send(signInPage({ next, localMode: ctx.config.localMode, error: 'That token is not valid. Check it and try again.' }));
     }
-    const { cookieValue } = startSession(ctx, role, token);
+    const { cookieValue } = await startSession(ctx, role, token);
     setSessionCookie(ctx, res, cookieValue);
     ctx.logger.info({ role }, 'console sign-in');
     res.redirect(303, next && (role === 'admin' || next.startsWith('/exports')) ? next : homeFor(role));
   });
 
-  r.post('/signout', form, (req: Request, res: Response) => {
-    const session = sessionOf(ctx, req);
+  r.post('/signout', form, async (req: Request, res: Response) => {
+    const session = await sessionOf(ctx, req);
     if (session) {
       assertCsrf(ctx, req, session, (req.body as Record<string, unknown> | undefined)?._csrf);
-      endSession(ctx, session);
+      await endSession(ctx, session);
       ctx.logger.info({ role: session.role }, 'console sign-out');
     }
     clearSessionCookie(ctx, res);

@@ -2,8 +2,6 @@
  * The inbound text's persistence as use cases see it: one unit of work per text, which loads the
  * snapshot, lets the caller's pure decision run inside its transaction, and applies the events.
  */
-import type { Logger } from 'pino';
-import type { CampaignRuntime } from '../../core/campaign';
 import type { IdGenerator } from '../../core/clock';
 import type { ContactSnapshot, ConversationSnapshot } from '../../core/inbound';
 import type { HandledAs, InboundOutcome } from '../../core/inbound-events';
@@ -51,8 +49,4 @@ export interface InboundRepository {
   handle(
     text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, run: { now: Date; newId: IdGenerator },
   ): Promise<InboundResult>;
-  /** Changes whenever any campaign changes (in any process): the registry reloads on a change. */
-  campaignsVersion(): Promise<string>;
-  /** Active campaigns as the router needs them; a campaign whose flow no longer parses is logged and skipped. */
-  activeCampaigns(logger: Logger): Promise<CampaignRuntime[]>;
 }

@@ -5,13 +5,10 @@
  * the contact (inserted on its first text, already decided), inbound row, conversations, consent
  * events, pledge, membership and replies. Statements are `query()`s, compiled once.
  */
-import type { Logger } from 'pino';
 import { sql, type Selectable } from 'kysely';
-import type { CampaignRuntime } from '../../core/campaign';
 import type { IdGenerator } from '../../core/clock';
 import type { Captured } from '../../core/engine';
 import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
-import { campaignsVersion, loadRuntimeCampaigns } from '../campaigns';
 import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
 import { enqueueOutbound } from '../outbox';
 import { param, query } from '../query';
@@ -137,14 +134,6 @@ export class SqliteInbound implements InboundRepository {
     run: { now: Date; newId: IdGenerator },
   ): Promise<InboundResult> {
     return this.db.batched(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId));
-  }
-
-  async campaignsVersion(): Promise<string> {
-    return campaignsVersion(this.db);
-  }
-
-  async activeCampaigns(logger: Logger): Promise<CampaignRuntime[]> {
-    return loadRuntimeCampaigns(this.db, logger);
   }
 
   private handleInTx(

@@ -5,6 +5,10 @@
 import { SqliteExportsRepository } from '../exports/sqlite';
 import { SqliteImportsRepository } from '../imports/sqlite';
 import type { Store } from '../store';
+import { SqliteCampaigns } from '../campaigns/sqlite';
+import { SqliteContacts } from '../contacts/sqlite';
+import { SqliteLive } from '../live/sqlite';
+import { SqliteSessions } from '../sessions/sqlite';
 import { SqliteInbound } from '../inbound/sqlite';
 import { SqliteReceipts } from '../receipts/sqlite';
 import { SqliteRehearsal } from '../rehearsal/sqlite';
@@ -15,6 +19,10 @@ export class SqliteStore implements Store {
   readonly exports: SqliteExportsRepository;
   readonly imports: SqliteImportsRepository;
 
+  readonly campaigns: SqliteCampaigns;
+  readonly contacts: SqliteContacts;
+  readonly sessions: SqliteSessions;
+  readonly live: SqliteLive;
   readonly inbound: SqliteInbound;
   readonly receipts: SqliteReceipts;
   readonly rehearsal: SqliteRehearsal;
@@ -22,6 +30,10 @@ export class SqliteStore implements Store {
   constructor(readonly db: SqliteDb) {
     this.exports = new SqliteExportsRepository(db);
     this.imports = new SqliteImportsRepository(db);
+    this.campaigns = new SqliteCampaigns(db);
+    this.contacts = new SqliteContacts(db);
+    this.sessions = new SqliteSessions(db);
+    this.live = new SqliteLive(db);
     this.inbound = new SqliteInbound(db);
     this.receipts = new SqliteReceipts(db);
     this.rehearsal = new SqliteRehearsal(db);

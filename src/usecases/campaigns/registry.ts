@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { CampaignRuntime } from '../../core/campaign';
 import { KeywordIndex } from '../../core/keywords';
 import type { Store } from '../../store/store';
+import { loadRuntimeCampaigns } from './runtime';
 
 export interface SenderView {
   sender: string;
@@ -23,7 +24,7 @@ export class CampaignRegistry {
   private checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly store: Pick<Store, 'inbound'>,
+    private readonly store: Store,
     private readonly logger: Logger,
   ) {}
 
@@ -40,8 +41,8 @@ export class CampaignRegistry {
   }
 
   private async load(): Promise<void> {
-    const version = await this.store.inbound.campaignsVersion();
-    const campaigns = await this.store.inbound.activeCampaigns(this.logger);
+    const version = await this.store.campaigns.version();
+    const campaigns = await loadRuntimeCampaigns(this.store, this.logger);
     const grouped = new Map<string, CampaignRuntime[]>();
     for (const c of campaigns) grouped.set(c.sender, [...(grouped.get(c.sender) ?? []), c]);
     this.bySender = new Map(
@@ -63,7 +64,7 @@ export class CampaignRegistry {
   }
 
   private async checkVersion(): Promise<void> {
-    if (!this.loaded || (await this.store.inbound.campaignsVersion()) !== this.version) await this.load();
+    if (!this.loaded || (await this.store.campaigns.version()) !== this.version) await this.load();
   }
 
   forSender(sender: string): SenderView | undefined {

@@ -7,13 +7,14 @@
  * meanwhile and however many screens are connected. The recomputed numbers are pushed to every
  * screen only when they changed. A slow tick (`refreshMs`) recomputes anyway (changes made by
  * another process, the rolling 12-hour window) and pings idle connections so proxies keep them.
+ * Numbers come from the store, so computing them is asynchronous.
  *
  * Connections are capped three ways, so that whoever holds one display link (it is on the
  * projector for the whole hall to see) cannot take the room every other campaign's screens need:
  * per display link (a campaign's channel), per client address, and in total.
  */
 import type { Logger } from 'pino';
-import type { LiveStats } from './stats';
+import type { LiveStats } from '../../store/live/repository';
 
 export interface LiveListener {
   stats(stats: LiveStats): void;
@@ -75,7 +76,7 @@ export class LiveHub {
   computations = 0;
 
   constructor(
-    private readonly compute: (campaignId: string) => LiveStats | null,
+    private readonly compute: (campaignId: string) => Promise<LiveStats | null>,
     private readonly logger: Logger,
     options: LiveHubOptions = {},
   ) {
@@ -90,18 +91,23 @@ export class LiveHub {
     return this.listenerTotal;
   }
 
-  /** Registers a screen from `client` with the current numbers, or says which limit refuses it. */
-  subscribe(campaignId: string, listener: LiveListener, client = 'unknown'): LiveSubscription | LiveRefusal {
-    if ((this.perClient.get(client) ?? 0) >= this.maxPerClient) return { refused: 'client' };
-    if ((this.channels.get(campaignId)?.listeners.size ?? 0) >= this.maxPerDisplay) return { refused: 'display' };
-    if (this.listenerTotal >= this.maxListeners) return { refused: 'hub' };
+  /**
+   * Registers a screen from `client` with the current numbers, or says which limit refuses it.
+   * The numbers are read first and the limits checked again before the screen is registered,
+   * in one step, so a screen never waits registered without numbers.
+   */
+  async subscribe(campaignId: string, listener: LiveListener, client = 'unknown'): Promise<LiveSubscription | LiveRefusal> {
+    const before = this.refusal(campaignId, client);
+    if (before) return before;
+    this.computations++;
+    const stats = await this.compute(campaignId);
+    const after = this.refusal(campaignId, client);
+    if (after) return after;
     let ch = this.channels.get(campaignId);
     if (!ch) {
       ch = { listeners: new Map(), timer: null, last: '' };
       this.channels.set(campaignId, ch);
     }
-    const stats = this.compute(campaignId);
-    this.computations++;
     if (stats && ch.listeners.size === 0) ch.last = shownNumbers(stats);
     ch.listeners.set(listener, client);
     this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
@@ -118,12 +124,19 @@ export class LiveHub {
     };
   }
 
+  private refusal(campaignId: string, client: string): LiveRefusal | null {
+    if ((this.perClient.get(client) ?? 0) >= this.maxPerClient) return { refused: 'client' };
+    if ((this.channels.get(campaignId)?.listeners.size ?? 0) >= this.maxPerDisplay) return { refused: 'display' };
+    if (this.listenerTotal >= this.maxListeners) return { refused: 'hub' };
+    return null;
+  }
+
   /** Something about this campaign may have changed. Cheap: no query, no I/O. */
   notify(campaignId: string | null | undefined): void {
     if (!campaignId) return;
     const ch = this.channels.get(campaignId);
     if (!ch || ch.timer) return;
-    ch.timer = setTimeout(() => this.flush(campaignId), this.debounceMs);
+    ch.timer = setTimeout(() => void this.flush(campaignId), this.debounceMs);
   }
 
   /** Ends every screen of a campaign (its display link changed); they reconnect or give up. */
@@ -157,19 +170,22 @@ export class LiveHub {
     if (this.listenerTotal === 0) this.stopTick();
   }
 
-  private flush(campaignId: string, ping = false): void {
-    const ch = this.channels.get(campaignId);
-    if (!ch) return;
-    if (ch.timer) clearTimeout(ch.timer);
-    ch.timer = null;
+  private async flush(campaignId: string, ping = false): Promise<void> {
+    const before = this.channels.get(campaignId);
+    if (!before) return;
+    if (before.timer) clearTimeout(before.timer);
+    before.timer = null;
     let stats: LiveStats | null;
     try {
-      stats = this.compute(campaignId);
       this.computations++;
+      stats = await this.compute(campaignId);
     } catch (err) {
       this.logger.error({ err: (err as Error).message, campaignId }, 'live screen numbers could not be computed');
       return;
     }
+    // The screens may all have gone (or the hub closed) while the numbers were read.
+    const ch = this.channels.get(campaignId);
+    if (!ch) return;
     const shown = stats ? shownNumbers(stats) : '';
     const changed = stats !== null && shown !== ch.last;
     if (changed) ch.last = shown;
@@ -186,7 +202,7 @@ export class LiveHub {
   private startTick(): void {
     if (this.tick) return;
     this.tick = setInterval(() => {
-      for (const id of [...this.channels.keys()]) this.flush(id, true);
+      for (const id of [...this.channels.keys()]) void this.flush(id, true);
     }, this.refreshMs);
     this.tick.unref();
   }

@@ -1,0 +1,34 @@
+/** Table types of campaigns, their keywords and their members (schema.sql). */
+
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  program_name: string;
+  sender: string;
+  frequency: string;
+  support_contact: string;
+  help_text: string | null;
+  expiry_hours: number;
+  flow: string;
+  goal_cents: number;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface KeywordsTable {
+  campaign_id: string;
+  sender: string;
+  word: string;
+  primary_word: string;
+  position: number;
+  active: number;
+}
+
+export interface CampaignMembersTable {
+  campaign_id: string;
+  contact_id: string;
+  keyword: string;
+  joined_at: string;
+  completed_at: string | null;
+}
