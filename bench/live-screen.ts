@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/wiring/config';
-import { buildApp } from '../src/http/app';
+import { createServer } from 'node:http';
+import { gatewayListener } from '../src/http/front-door';
 import { createLogger } from '../src/shared/logger';
 import { createContext } from '../src/wiring/create-context';
 import { ensureDisplay } from '../src/usecases/live/screens';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   });
   // One client address opens every screen here: lift the per-link and per-address caps (not the total).
   const ctx = createContext(config, createLogger('silent'), { live: { maxPerDisplay: 2_000, maxPerClient: 2_000 } });
-  const server = buildApp(ctx).listen(0, '127.0.0.1');
+  const server = createServer(gatewayListener(ctx)).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const campaignId = (ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;

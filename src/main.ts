@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createDispatcher } from './wiring/broadcasts';
 import type { Config } from './wiring/config';
-import { buildApp } from './http/app';
 import { drainable } from './http/drain';
-import { withFastSmsWebhook } from './http/fast-webhook';
+import { gatewayListener } from './http/front-door';
 import { createGatewayServer } from './http/server';
 import { createLogger } from './shared/logger';
 import { createContext } from './wiring/create-context';
@@ -50,14 +49,13 @@ function main(): void {
   }
 
   const checkpointer = startCheckpointer(ctx.db, logger);
-  const app = buildApp(ctx);
   // Broadcasts and queued texts are sent from this process. On start-up it takes over (looks up,
   // then resumes) whatever a killed predecessor left in flight.
   const dispatcher = createDispatcher(ctx);
   ctx.dispatcher = dispatcher;
   dispatcher.start();
-  // POST /twilio/sms skips express (same code, same answers; see http/fast-webhook.ts).
-  const front = drainable(withFastSmsWebhook(ctx, app));
+  // Twilio's webhooks are answered by the front door, everything else by express (http/front-door.ts).
+  const front = drainable(gatewayListener(ctx));
   // Timeouts and a connection cap against slow or piled-up clients (see http/server.ts).
   const server: Server = createGatewayServer(front.listener);
   server.listen(config.port, config.host, () => {

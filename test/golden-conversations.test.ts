@@ -1,13 +1,16 @@
 /**
- * Whole-conversation golden files (fixtures/conversations/*.json) run through the real HTTP app,
- * signed webhooks and a real SQLite database, with an injected clock.
+ * Whole-conversation golden files (fixtures/conversations/*.json), each run twice: against the
+ * pure router alone (no HTTP, no SQLite: test/helpers/memory-router.ts), and through the real
+ * listener with signed webhooks and a real SQLite database. Both with an injected clock.
  * Each turn is {in, expect} (exact reply bodies) or {advance: "25h"}; `final` checks what landed.
- * UPDATE_GOLDEN=1 rewrites the expectations from the current behaviour (review the diff!).
+ * UPDATE_GOLDEN=1 rewrites the expectations from the listener's behaviour (review the diff!).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ManualClock } from '../src/core/clock';
 import { FIXTURES } from './helpers/fixtures';
 import { testApp, text, type TestApp } from './helpers/app';
+import { MemoryRouter } from './helpers/memory-router';
 
 interface Turn {
   in?: string;
@@ -16,22 +19,32 @@ interface Turn {
   note?: string;
 }
 
+interface Final {
+  contact?: Record<string, unknown>;
+  pledgesCents?: number[];
+  conversations?: string[];
+  consent?: string[];
+}
+
 interface Golden {
   description: string;
   from: string;
   to?: string;
   turns: Turn[];
-  final?: {
-    contact?: Record<string, unknown>;
-    pledgesCents?: number[];
-    conversations?: string[];
-    consent?: string[];
-  };
+  final?: Final;
+}
+
+/** One way of holding a conversation: text, move the clock, read what landed. */
+interface Driver {
+  text(from: string, body: string, to: string): Promise<string[]>;
+  advance(ms: number): void;
+  final(phone: string): Final;
 }
 
 const DIR = path.join(FIXTURES, 'conversations');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const update = process.env.UPDATE_GOLDEN === '1';
+const START = '2026-11-21T20:00:00.000Z';
 
 function ms(duration: string): number {
   const m = /^(\d+)(m|h|d)$/.exec(duration);
@@ -39,38 +52,54 @@ function ms(duration: string): number {
   return Number(m[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'm' | 'h' | 'd'];
 }
 
-describe('golden conversations', () => {
+async function play(file: string, driver: Driver, rewrite: boolean): Promise<void> {
+  const golden = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Golden;
+  for (const turn of golden.turns) {
+    if (turn.advance) {
+      driver.advance(ms(turn.advance));
+      continue;
+    }
+    const replies = await driver.text(golden.from, turn.in!, golden.to ?? '62262');
+    driver.advance(5_000);
+    if (rewrite) turn.expect = replies;
+    else expect({ in: turn.in, replies }).toEqual({ in: turn.in, replies: turn.expect });
+  }
+  const actual = driver.final(golden.from);
+  if (rewrite) {
+    golden.final = actual;
+    fs.writeFileSync(path.join(DIR, file), `${JSON.stringify(golden, null, 2)}\n`);
+  } else {
+    expect(actual).toEqual(golden.final);
+  }
+}
+
+describe('golden conversations against the pure router', () => {
+  test.each(files)('%s', async (file) => {
+    const clock = new ManualClock(START);
+    const router = new MemoryRouter(clock);
+    await play(file, { text: async (from, body, to) => router.text(from, body, to), advance: (d) => clock.advance(d), final: (p) => router.final(p) }, false);
+  });
+});
+
+describe('golden conversations through the real listener', () => {
   let t: TestApp;
   beforeEach(() => {
-    t = testApp();
+    t = testApp({}, START);
   });
   afterEach(() => t.close());
 
-  test.each(files)('%s', async (file) => {
-    const golden = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Golden;
-    for (const turn of golden.turns) {
-      if (turn.advance) {
-        t.clock.advance(ms(turn.advance));
-        continue;
-      }
-      const replies = await text(t.app, golden.from, turn.in!, {}, golden.to ?? '62262');
-      t.clock.advance(5_000);
-      if (update) turn.expect = replies;
-      else expect({ in: turn.in, replies }).toEqual({ in: turn.in, replies: turn.expect });
-    }
+  function listenerFinal(phone: string): Final {
     const db = t.ctx.db.sqlite;
-    const contact = db.prepare('SELECT * FROM contacts WHERE phone = ?').get(golden.from) as Record<string, unknown>;
-    const actual = {
+    const contact = db.prepare('SELECT * FROM contacts WHERE phone = ?').get(phone) as Record<string, unknown>;
+    return {
       contact: { status: contact.status, first_name: contact.first_name, zip: contact.zip, email: contact.email },
       pledgesCents: (db.prepare('SELECT amount_cents FROM pledges WHERE contact_id = ? ORDER BY at').all(contact.id) as { amount_cents: number }[]).map((p) => p.amount_cents),
       conversations: (db.prepare('SELECT status FROM conversations WHERE contact_id = ? ORDER BY started_at, rowid').all(contact.id) as { status: string }[]).map((c) => c.status),
       consent: (db.prepare('SELECT kind, keyword FROM consent_events WHERE contact_id = ? ORDER BY at, rowid').all(contact.id) as { kind: string; keyword: string }[]).map((c) => `${c.kind}:${c.keyword}`),
     };
-    if (update) {
-      golden.final = actual;
-      fs.writeFileSync(path.join(DIR, file), `${JSON.stringify(golden, null, 2)}\n`);
-    } else {
-      expect(actual).toEqual(golden.final);
-    }
+  }
+
+  test.each(files)('%s', async (file) => {
+    await play(file, { text: (from, body, to) => text(t.app, from, body, {}, to), advance: (d) => t.clock.advance(d), final: listenerFinal }, update);
   });
 });

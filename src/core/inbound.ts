@@ -2,7 +2,8 @@
  * The router: decides what one inbound text means for one contact.
  * Order: carrier-handled opt-out (Advanced Opt-Out) → compliance words → expiry of a stale
  * conversation → a keyword (first word) starts or restarts its flow → a waiting conversation
- * resumes → a default reply. Pure: the caller loads the snapshot and persists the decision.
+ * resumes → a default reply. Pure: the caller loads the snapshot; the router returns events
+ * (src/core/inbound-events.ts), which the store applies in one place.
  */
 import {
   campaignVars, defaultReply, helpReply, optInConfirmation, optOutConfirmation, type CampaignRuntime,
@@ -48,46 +49,13 @@ export interface InboundInput {
   newId: IdGenerator;
 }
 
-export type ConsentKind = 'opt_in' | 'opt_out' | 'help';
-export type ConsentVia = 'keyword' | 'twilio';
-export type ConversationStatus = 'waiting' | 'completed' | 'expired' | 'interrupted';
+import type { ConsentKind, ConsentVia, HandledAs, InboundEvent, InboundOutcome } from './inbound-events';
 
-export interface ConversationWrite {
-  id: string;
-  isNew: boolean;
-  campaignId: string;
-  keyword: string;
-  status: ConversationStatus;
-  stepIndex: number;
-  attempts: number;
-  captured: Captured;
-  expiresAt: string;
-}
+export type { ConsentKind, ConsentVia, ConversationStatus, HandledAs, InboundEvent, InboundOutcome } from './inbound-events';
 
-export type HandledAs =
-  | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'throttled';
-
-export interface InboundDecision {
-  handledAs: HandledAs;
-  campaignId: string;
-  /** Contact status after this message. */
-  status: ContactStatus;
-  fields: { firstName?: string; zip?: string; email?: string };
-  custom: Captured;
-  consent: { kind: ConsentKind; via: ConsentVia; keyword: string; campaignId: string }[];
-  closed: { id: string; status: Exclude<ConversationStatus, 'waiting'> }[];
-  conversation: ConversationWrite | null;
-  pledge: { campaignId: string; amountCents: number; frequency: 'monthly' | 'once' } | null;
-  membership: { campaignId: string; keyword: string; completed: boolean } | null;
-  replies: { body: string; purpose: OutboundPurpose }[];
-}
-
-function blank(input: InboundInput, handledAs: HandledAs, campaign: CampaignRuntime): InboundDecision {
-  return {
-    handledAs, campaignId: campaign.id, status: input.contact.status, fields: {}, custom: {}, consent: [], closed: [],
-    conversation: null, pledge: null, membership: null, replies: [],
-  };
+/** An outcome under construction: events are pushed in the order they happen. */
+function blank(handledAs: HandledAs, campaign: CampaignRuntime): InboundOutcome {
+  return { handledAs, campaignId: campaign.id, events: [] };
 }
 
 function expiresAt(now: Date, c: CampaignRuntime): string {
@@ -98,27 +66,20 @@ function contactVars(c: ContactSnapshot): Record<string, string | null> {
   return { first_name: c.firstName, zip: c.zip, email: c.email };
 }
 
-/** Fold a flow outcome into the decision: captures, pledge, conversation row, replies. */
-function applyOutcome(
-  d: InboundDecision, input: InboundInput, campaign: CampaignRuntime, keyword: string,
-  outcome: FlowOutcome, conv: { id: string; isNew: boolean },
+/** A flow outcome as events: replies, captures and pledge in order, then the conversation's state. */
+function flowEvents(
+  o: InboundOutcome, input: InboundInput, campaign: CampaignRuntime, keyword: string, outcome: FlowOutcome, conversationId: string,
 ): void {
   for (const e of outcome.effects) {
-    if (e.type === 'reply') d.replies.push({ body: e.body, purpose: 'reply' });
-    else if (e.type === 'pledge') d.pledge = { campaignId: campaign.id, amountCents: e.amountCents, frequency: e.frequency };
-    else if (e.type === 'capture') {
-      if (e.field === 'first_name') d.fields.firstName = String(e.value);
-      else if (e.field === 'zip') d.fields.zip = String(e.value);
-      else if (e.field === 'email') d.fields.email = String(e.value);
-      else if (e.field !== 'pledge') d.custom[e.field] = e.value;
-    }
+    if (e.type === 'reply') o.events.push({ type: 'reply', body: e.body, purpose: 'reply' });
+    else if (e.type === 'pledge') o.events.push({ type: 'pledge_made', campaignId: campaign.id, amountCents: e.amountCents, frequency: e.frequency });
+    else if (e.type === 'capture' && e.field !== 'pledge') o.events.push({ type: 'field_captured', field: e.field, value: e.value });
   }
-  d.conversation = {
-    id: conv.id, isNew: conv.isNew, campaignId: campaign.id, keyword, status: outcome.status,
-    stepIndex: outcome.state.stepIndex, attempts: outcome.state.attempts, captured: outcome.state.captured,
-    expiresAt: expiresAt(input.now, campaign),
-  };
-  d.membership = { campaignId: campaign.id, keyword, completed: outcome.status === 'completed' };
+  o.events.push({
+    type: 'flow_stepped', conversationId, campaignId: campaign.id, keyword, stepIndex: outcome.state.stepIndex,
+    attempts: outcome.state.attempts, captured: outcome.state.captured, expiresAt: expiresAt(input.now, campaign),
+  });
+  if (outcome.status === 'completed') o.events.push({ type: 'flow_ended', conversationId, status: 'completed' });
 }
 
 /**
@@ -128,42 +89,41 @@ function applyOutcome(
 const HONOURED_WHEN_THROTTLED = new Set<HandledAs>(['opt_out', 'opt_in', 'help', 'advanced_opt_out']);
 
 /**
- * The flood rule applied to a decision. Compliance is honoured, but only a reply confirming a
- * change of consent goes out (the STOP confirmation, or START/YES re-subscribing an opted-out
- * or pending number): never 500 HELP answers to 500 HELPs. Anything else is recorded as
- * received and changes nothing.
+ * The flood rule, a filter over the router's events. Compliance is honoured, but only a reply
+ * confirming a change of consent goes out (the STOP confirmation, or START/YES re-subscribing an
+ * opted-out or pending number): never 500 HELP answers to 500 HELPs. Anything else is recorded
+ * as received and changes nothing.
  */
-function throttle(d: InboundDecision, before: ContactStatus): InboundDecision {
-  if (HONOURED_WHEN_THROTTLED.has(d.handledAs)) {
-    const confirmsChange = (r: InboundDecision['replies'][number]) =>
-      r.purpose === 'opt_out_confirmation' || (d.handledAs === 'opt_in' && before !== 'subscribed');
-    return { ...d, replies: d.replies.filter(confirmsChange) };
+export function throttle(o: InboundOutcome, before: ContactStatus): InboundOutcome {
+  if (HONOURED_WHEN_THROTTLED.has(o.handledAs)) {
+    const keep = (e: InboundEvent) =>
+      e.type !== 'reply' || e.purpose === 'opt_out_confirmation' || (o.handledAs === 'opt_in' && before !== 'subscribed');
+    return { ...o, events: o.events.filter(keep) };
   }
-  return {
-    ...d, handledAs: 'throttled', status: before, fields: {}, custom: {}, consent: [], closed: [], conversation: null,
-    pledge: null, membership: null, replies: [],
-  };
+  return { handledAs: 'throttled', campaignId: o.campaignId, events: [] };
 }
 
-export function decideInbound(input: InboundInput): InboundDecision {
-  const d = route(input);
-  return input.throttled ? throttle(d, input.contact.status) : d;
+export function decideInbound(input: InboundInput): InboundOutcome {
+  const o = route(input);
+  return input.throttled ? throttle(o, input.contact.status) : o;
 }
 
-function route(input: InboundInput): InboundDecision {
+const consent = (kind: ConsentKind, via: ConsentVia, keyword: string, campaignId: string): InboundEvent => ({
+  type: 'consent_changed', kind, via, keyword, campaignId,
+});
+
+function route(input: InboundInput): InboundOutcome {
   const { contact, senderCampaign } = input;
   let conversation = input.conversation;
   const speaker = input.conversationCampaign ?? senderCampaign;
+  const interrupt = (o: InboundOutcome, id: string) => o.events.push({ type: 'flow_ended', conversationId: id, status: 'interrupted' });
 
   if (input.optOutType) {
-    const d = blank(input, 'advanced_opt_out', speaker);
+    const o = blank('advanced_opt_out', speaker);
     const kind = input.optOutType === 'STOP' ? 'opt_out' : input.optOutType === 'START' ? 'opt_in' : 'help';
-    d.consent.push({ kind, via: 'twilio', keyword: input.text.trim().toUpperCase().slice(0, 40) || input.optOutType, campaignId: speaker.id });
-    if (kind === 'opt_out') {
-      d.status = 'opted_out';
-      if (conversation) d.closed.push({ id: conversation.id, status: 'interrupted' });
-    } else if (kind === 'opt_in') d.status = 'subscribed';
-    return d;
+    o.events.push(consent(kind, 'twilio', input.text.trim().toUpperCase().slice(0, 40) || input.optOutType, speaker.id));
+    if (kind === 'opt_out' && conversation) interrupt(o, conversation.id);
+    return o;
   }
 
   const waitingStep =
@@ -175,31 +135,30 @@ function route(input: InboundInput): InboundDecision {
   }
 
   if (compliance?.kind === 'opt_out') {
-    const d = blank(input, 'opt_out', speaker);
-    d.consent.push({ kind: 'opt_out', via: 'keyword', keyword: compliance.keyword, campaignId: speaker.id });
-    d.status = 'opted_out';
-    if (conversation) d.closed.push({ id: conversation.id, status: 'interrupted' });
+    const o = blank('opt_out', speaker);
+    o.events.push(consent('opt_out', 'keyword', compliance.keyword, speaker.id));
+    if (conversation) interrupt(o, conversation.id);
     // One confirmation, only on the transition: a second STOP gets silence.
-    if (contact.status !== 'opted_out') d.replies.push({ body: optOutConfirmation(speaker), purpose: 'opt_out_confirmation' });
-    return d;
+    if (contact.status !== 'opted_out') o.events.push({ type: 'reply', body: optOutConfirmation(speaker), purpose: 'opt_out_confirmation' });
+    return o;
   }
   if (compliance?.kind === 'help') {
-    const d = blank(input, 'help', speaker);
-    d.consent.push({ kind: 'help', via: 'keyword', keyword: compliance.keyword, campaignId: speaker.id });
-    d.replies.push({ body: helpReply(speaker), purpose: 'help' });
-    return d;
+    const o = blank('help', speaker);
+    o.events.push(consent('help', 'keyword', compliance.keyword, speaker.id));
+    o.events.push({ type: 'reply', body: helpReply(speaker), purpose: 'help' });
+    return o;
   }
   if (compliance?.kind === 'opt_in') {
-    const d = blank(input, 'opt_in', speaker);
-    d.consent.push({ kind: 'opt_in', via: 'keyword', keyword: compliance.keyword, campaignId: speaker.id });
-    d.status = 'subscribed';
-    d.replies.push({ body: optInConfirmation(speaker), purpose: 'reply' });
-    return d;
+    const o = blank('opt_in', speaker);
+    o.events.push(consent('opt_in', 'keyword', compliance.keyword, speaker.id));
+    o.events.push({ type: 'reply', body: optInConfirmation(speaker), purpose: 'reply' });
+    return o;
   }
 
-  const closed: InboundDecision['closed'] = [];
+  const closed: InboundEvent[] = [];
   if (conversation && (conversation.expiresAt <= input.now.toISOString() || !input.conversationCampaign)) {
-    closed.push({ id: conversation.id, status: conversation.expiresAt <= input.now.toISOString() ? 'expired' : 'interrupted' });
+    const status = conversation.expiresAt <= input.now.toISOString() ? 'expired' : 'interrupted';
+    closed.push({ type: 'flow_ended', conversationId: conversation.id, status });
     conversation = null;
   }
 
@@ -208,37 +167,38 @@ function route(input: InboundInput): InboundDecision {
   const hit = input.keywords.match(input.text);
   if (hit) {
     const campaign = hit.campaign;
-    const d = blank(input, 'flow_start', campaign);
-    d.closed = closed;
-    if (conversation) d.closed.push({ id: conversation.id, status: 'interrupted' });
-    d.consent.push({ kind: 'opt_in', via: 'keyword', keyword: hit.matched, campaignId: campaign.id });
-    d.status = 'subscribed';
+    const o = blank('flow_start', campaign);
+    o.events.push(...closed);
+    if (conversation) interrupt(o, conversation.id);
+    o.events.push(consent('opt_in', 'keyword', hit.matched, campaign.id));
     const vars = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword) };
     const outcome = startFlow(campaign.flow, vars, optInConfirmation(campaign));
-    applyOutcome(d, input, campaign, hit.keyword, outcome, { id: input.newId(), isNew: true });
-    return d;
+    const id = input.newId();
+    o.events.push({ type: 'flow_started', conversationId: id, campaignId: campaign.id, keyword: hit.keyword });
+    flowEvents(o, input, campaign, hit.keyword, outcome, id);
+    return o;
   }
 
   if (contact.status === 'opted_out') {
     // Not a keyword, not START: an opted-out number gets nothing back.
-    const d = blank(input, 'opted_out_ignored', speaker);
-    d.closed = closed;
-    return d;
+    const o = blank('opted_out_ignored', speaker);
+    o.events.push(...closed);
+    return o;
   }
 
   if (conversation && input.conversationCampaign) {
     const campaign = input.conversationCampaign;
-    const d = blank(input, 'flow_resume', campaign);
-    d.closed = closed;
+    const o = blank('flow_resume', campaign);
+    o.events.push(...closed);
     const vars = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword) };
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
     const outcome = resumeFlow(campaign.flow, state, input.text, vars);
-    applyOutcome(d, input, campaign, conversation.keyword, outcome, { id: conversation.id, isNew: false });
-    return d;
+    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id);
+    return o;
   }
 
-  const d = blank(input, 'default', senderCampaign);
-  d.closed = closed;
-  d.replies.push({ body: defaultReply(senderCampaign), purpose: 'reply' });
-  return d;
+  const o = blank('default', senderCampaign);
+  o.events.push(...closed);
+  o.events.push({ type: 'reply', body: defaultReply(senderCampaign), purpose: 'reply' });
+  return o;
 }

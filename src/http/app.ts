@@ -1,9 +1,11 @@
-/** Express assembly: routes, body limits, and the one place errors become HTTP responses. */
+/**
+ * Express assembly for everything but Twilio's webhooks (those are answered by the front door,
+ * src/http/front-door.ts, which hands every other request here): routes, body limits, and the
+ * one place errors become HTTP responses.
+ */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../wiring/context';
 import { AppError } from '../shared/errors';
-import { statusWebhook } from '../twilio/status';
-import { smsWebhook, twilioForm } from '../twilio/webhook';
 import { authenticate, requireRole } from './auth';
 import { untrustedProxyHint } from './client-address';
 import { broadcastsApi } from './broadcasts-api';
@@ -20,9 +22,6 @@ export function buildApp(ctx: AppContext): express.Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('etag', false);
   app.use(untrustedProxyHint(ctx));
-
-  app.post('/twilio/sms', twilioForm, smsWebhook(ctx));
-  app.post('/twilio/status', twilioForm, statusWebhook(ctx));
 
   app.get('/healthz', async (_req, res) => {
     try {

@@ -1,6 +1,6 @@
 /**
  * The one mapping from a thrown value to an HTTP error answer (status, headers, JSON body) and
- * its log line. Used by the express error handler and by the webhook fast path, so both answer
+ * its log line. Used by the express error handler and by the front door (Twilio's webhooks), so both answer
  * a bad request identically.
  */
 import type { AppContext } from '../wiring/context';

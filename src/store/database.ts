@@ -5,6 +5,8 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ExportAuditTable } from './exports/tables';
 import type { ContactImportsTable } from './imports/tables';
+import type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
+import type { MessageReceiptsTable } from './receipts/tables';
 import type { CampaignMembersTable, CampaignsTable, KeywordsTable } from './campaigns/tables';
 import type { ContactsTable } from './contacts/tables';
 import type { LiveDisplaysTable } from './live/tables';
@@ -12,39 +14,14 @@ import type { ConsoleSessionsTable } from './sessions/tables';
 import type { BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 
+export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
+export type { MessageReceiptsTable } from './receipts/tables';
+
 export type { CampaignMembersTable, CampaignsTable, ContactsTable, ConsoleSessionsTable, KeywordsTable, LiveDisplaysTable };
 export type { Broadcast, BroadcastRecipient, BroadcastRecipientsTable, BroadcastStatus, BroadcastsTable, RecipientStatus } from './broadcasts/tables';
 export type { OutboundMessage, OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 
 export interface SettingsTable { key: string; value: string }
-
-export interface ConversationsTable {
-  id: string;
-  contact_id: string;
-  campaign_id: string;
-  sender: string;
-  keyword: string;
-  status: 'waiting' | 'completed' | 'expired' | 'interrupted';
-  step_index: number;
-  attempts: number;
-  data: string;
-  started_at: string;
-  updated_at: string;
-  expires_at: string;
-  ended_at: string | null;
-}
-
-export interface InboundMessagesTable {
-  id: string;
-  message_sid: string;
-  contact_id: string;
-  campaign_id: string | null;
-  sender: string;
-  body: string;
-  num_media: number;
-  handled_as: string;
-  received_at: string;
-}
 
 export interface ConsentEventsTable {
   id: string;
@@ -67,15 +44,6 @@ export interface PledgesTable {
   frequency: 'monthly' | 'once';
   message_sid: string | null;
   at: string;
-}
-
-export interface MessageReceiptsTable {
-  message_sid: string;
-  status: string;
-  error_code: number | null;
-  callbacks: number;
-  first_at: string;
-  updated_at: string;
 }
 
 export interface DB {

@@ -11,6 +11,9 @@
 
 import type { BroadcastRepository } from './broadcasts/repository';
 import type { OutboxRepository } from './outbox/repository';
+import type { InboundRepository } from './inbound/repository';
+import type { ReceiptsRepository } from './receipts/repository';
+import type { RehearsalRepository } from './rehearsal/repository';
 import type { ExportsRepository } from './exports/repository';
 import type { ImportsRepository } from './imports/repository';
 import type { CampaignsRepository } from './campaigns/repository';
@@ -24,6 +27,9 @@ export interface Store {
   readonly engine: StoreEngine;
   readonly broadcasts: BroadcastRepository;
   readonly outbox: OutboxRepository;
+  readonly inbound: InboundRepository;
+  readonly receipts: ReceiptsRepository;
+  readonly rehearsal: RehearsalRepository;
   readonly exports: ExportsRepository;
   readonly imports: ImportsRepository;
   readonly campaigns: CampaignsRepository;

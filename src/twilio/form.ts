@@ -1,13 +1,20 @@
 /**
- * application/x-www-form-urlencoded bodies decoded exactly as express.urlencoded({ extended:
- * false }) decodes them (body-parser 2 → qs with depth 0), for the webhook fast path.
+ * Reading a Twilio webhook's body: application/x-www-form-urlencoded, decoded exactly as
+ * express.urlencoded({ extended: false }) decodes it (body-parser 2 → qs with depth 0).
  *
- * Twilio's bodies are flat ASCII key=value pairs; for those a plain split-and-decode gives qs's
- * result at a third of its cost. A body with bracket syntax in it (which qs treats specially even
- * at depth 0) goes to qs itself with body-parser's own options. test/twilio/fast-webhook.test.ts
- * checks the two paths agree on thousands of random bodies.
+ * The ordinary request (utf-8, not compressed, a Content-Length within the limit) takes a lane
+ * of its own: express's per-request machinery costs more than the webhook's database work, and
+ * Twilio's bodies are flat ASCII key=value pairs, for which a plain split-and-decode gives qs's
+ * result at a third of its cost (a body with bracket syntax goes to qs itself with body-parser's
+ * options). Every other request (gzip/deflate/br bodies, chunked uploads, a latin-1 charset, an
+ * oversized body, the wrong media type) is decoded or refused by body-parser itself, so the
+ * answers stay body-parser's: 413, 415 unsupported charset/encoding, 400 for a broken body.
+ * test/http/front-door.test.ts checks the lanes agree with express on thousands of random requests.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { urlencoded } from 'express';
 import qs from 'qs';
+import { AppError } from '../shared/errors';
 
 export type Form = Record<string, string | string[]>;
 
@@ -74,4 +81,43 @@ export function parseForm(body: string, parameterLimit: number): Form {
     form[key] = existing === undefined ? value : ([] as string[]).concat(existing, value);
   }
   return form;
+}
+
+/** Body limit for Twilio's form posts (413 beyond). */
+export const TWILIO_FORM_LIMIT_BYTES = 100 * 1024;
+export const TWILIO_FORM_PARAMETER_LIMIT = 1000;
+
+const FORM_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;[ \t]*charset[ \t]*=[ \t]*(?:utf-8|"utf-8")[ \t]*)?$/i;
+
+function ordinary(req: IncomingMessage): boolean {
+  const h = req.headers;
+  if (!FORM_TYPE.test(h['content-type'] ?? '')) return false;
+  if (h['content-encoding'] !== undefined && h['content-encoding'].toLowerCase() !== 'identity') return false;
+  if (h['transfer-encoding'] !== undefined) return false;
+  const length = Number(h['content-length']);
+  return Number.isInteger(length) && length >= 0 && length <= TWILIO_FORM_LIMIT_BYTES;
+}
+
+const bodyParser = urlencoded({ extended: false, limit: TWILIO_FORM_LIMIT_BYTES, parameterLimit: TWILIO_FORM_PARAMETER_LIMIT });
+
+function readWhole(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The webhook's form parameters. Rejects with body-parser's errors (mapped to 4xx by toAppError)
+ * or 415 when the body is not a form at all. A client that goes away mid-body rejects too; there
+ * is nobody left to answer and nothing was stored.
+ */
+export async function readTwilioForm(req: IncomingMessage, res: ServerResponse): Promise<Form> {
+  if (ordinary(req)) return parseForm(decodeUtf8Body(await readWhole(req)), TWILIO_FORM_PARAMETER_LIMIT);
+  const r = req as IncomingMessage & { body?: Form };
+  await new Promise<void>((resolve, reject) => bodyParser(r as never, res as never, (err?: unknown) => (err ? reject(err) : resolve())));
+  if (r.body === undefined) throw new AppError('unsupported_media_type', 'expected application/x-www-form-urlencoded');
+  return r.body;
 }

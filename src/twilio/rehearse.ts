@@ -1,6 +1,6 @@
 /**
  * Sends a text to a gateway exactly as Twilio would: a form-encoded webhook signed with the
- * gateway's auth token. Used by `rallytext text`, the console's phone simulator and benchmarks.
+ * gateway's auth token. Used by `rallytext text` (against a running gateway), tests and benchmarks.
  */
 import { randomBytes } from 'node:crypto';
 import { signTwilioRequest, type FormParams } from './signature';

@@ -1,6 +1,7 @@
 /** X-Twilio-Signature verification with the official library, against the configured public URL. */
 import { timingSafeEqual } from 'node:crypto';
 import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks';
+import { AppError } from '../shared/errors';
 
 export type FormParams = Record<string, string>;
 
@@ -33,4 +34,19 @@ export function isValidTwilioSignature(authToken: string, signature: string, url
 /** For clients of the gateway (the rehearsal CLI, tests, benchmarks): sign like Twilio does. */
 export function signTwilioRequest(authToken: string, url: string, params: FormParams): string {
   return getExpectedTwilioSignature(authToken, url, params);
+}
+
+/** 403 unless `signature` is Twilio's for PUBLIC_BASE_URL + originalUrl and these params. */
+export function checkSignature(
+  config: { publicBaseUrl: string; authToken: string }, originalUrl: string, signature: string | undefined, params: FormParams,
+): void {
+  if (!signature) throw new AppError('bad_signature', 'missing X-Twilio-Signature header');
+  // Twilio requests a path ("/twilio/sms?…"). An absolute-form target ("POST http://host/twilio/sms")
+  // would be glued onto PUBLIC_BASE_URL as a URL Twilio never signed, and one that cannot be parsed.
+  if (!originalUrl.startsWith('/') || originalUrl.startsWith('//')) {
+    throw new AppError('bad_request', 'the request target must be a path such as /twilio/sms, not an absolute URL');
+  }
+  if (!isValidTwilioSignature(config.authToken, signature, signedUrl(config.publicBaseUrl, originalUrl), params)) {
+    throw new AppError('bad_signature', 'X-Twilio-Signature does not match this request');
+  }
 }

@@ -1,15 +1,14 @@
 /**
- * POST /twilio/status: Twilio's delivery receipts. Verify the signature (same as /twilio/sms),
- * parse, record. Any order, any number of times: statuses only move forward, duplicates change
- * nothing, 30xxx error codes are recorded, and 21610 opts the contact out (consent via carrier).
+ * POST /twilio/status once verified: Twilio's delivery receipts. Parse, then hand to the receipts
+ * use case with Twilio's meaning of its codes (receipt-codes.ts). Any order, any number of times:
+ * statuses only move forward, duplicates change nothing, 30xxx error codes are recorded, and 21610
+ * opts the contact out (consent via carrier).
  */
-import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/flow';
 import { AppError } from '../shared/errors';
-import { recordReceipt } from '../store/delivery';
-import { verifiedParams } from './webhook';
+import type { DeliveryReceipts } from '../usecases/receipts/record-receipt';
+import type { FormParams } from './signature';
 
 export const statusCallbackSchema = z
   .object({
@@ -25,19 +24,10 @@ export const statusCallbackSchema = z
   })
   .refine((p) => p.MessageStatus ?? p.SmsStatus, { message: 'MessageStatus is required', path: ['MessageStatus'] });
 
-export function statusWebhook(ctx: AppContext) {
-  return (req: Request, res: Response): void => {
-    const params = verifiedParams(ctx, req);
-    const parsed = statusCallbackSchema.safeParse(params);
-    if (!parsed.success) throw new AppError('validation_failed', 'malformed Twilio status callback', zodProblems(parsed.error));
-    const p = parsed.data;
-    const status = (p.MessageStatus ?? p.SmsStatus)!;
-    const effect = recordReceipt(ctx.db, { sid: p.MessageSid, status, errorCode: p.ErrorCode ?? null }, ctx.newId, ctx.clock.now().toISOString());
-    const log = { messageSid: p.MessageSid, status, errorCode: p.ErrorCode, ...effect };
-    if (effect.optedOut) ctx.logger.info(log, 'carrier reported an opt-out (21610): contact opted out');
-    else if (effect.undeliverable) ctx.logger.info(log, 'carrier reported an unreachable number: contact marked undeliverable');
-    else if (!effect.matched) ctx.logger.debug(log, 'status callback for a message not (yet) known here; kept');
-    else ctx.logger.debug(log, 'status callback');
-    res.status(204).end();
-  };
+/** Records a verified status callback (throws AppError for bad parameters). */
+export async function answerStatusCallback(receipts: DeliveryReceipts, params: FormParams): Promise<void> {
+  const parsed = statusCallbackSchema.safeParse(params);
+  if (!parsed.success) throw new AppError('validation_failed', 'malformed Twilio status callback', zodProblems(parsed.error));
+  const p = parsed.data;
+  await receipts.record({ sid: p.MessageSid, status: (p.MessageStatus ?? p.SmsStatus)!, errorCode: p.ErrorCode ?? null });
 }

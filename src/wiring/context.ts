@@ -5,10 +5,12 @@ import type { CredentialThrottle } from '../core/attempts';
 import type { FloodGuard } from '../core/flood';
 import type { Config } from './config';
 import type { LiveHub } from '../usecases/live/hub';
-import type { CampaignRegistry } from '../store/campaign-registry';
-import type { InboundStore } from '../store/inbound';
 import type { SqliteDb } from '../store/sqlite/db';
 import type { Store } from '../store/store';
+import type { CampaignRegistry } from '../usecases/campaigns/registry';
+import type { InboundTexts } from '../usecases/inbound/receive-text';
+import type { DeliveryReceipts } from '../usecases/receipts/record-receipt';
+import type { Rehearsal } from '../usecases/rehearsal/rehearse';
 
 export interface AppContext {
   config: Config;
@@ -19,8 +21,14 @@ export interface AppContext {
    * every feature reads and writes through its repository.
    */
   db: SqliteDb;
+  /** Active campaigns by sender, in memory (reload after changing a campaign). */
   registry: CampaignRegistry;
-  inbound: InboundStore;
+  /** The inbound text use case (Twilio's webhook and the console's simulator). */
+  inbound: InboundTexts;
+  /** The delivery receipt use case (Twilio's status callbacks). */
+  receipts: DeliveryReceipts;
+  /** The console's phone simulator. */
+  rehearsal: Rehearsal;
   /** Per-number inbound limit (INBOUND_PER_NUMBER_PER_MINUTE), in memory. */
   flood: FloodGuard;
   /** Wrong tokens per client address and per token fingerprint (console sign-in and API), in memory. */

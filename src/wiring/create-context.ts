@@ -1,4 +1,4 @@
-/** Builds the application context from a config: database, campaign registry, inbound store. */
+/** Builds the application context from a config: the store, then the use cases on it. */
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { AppContext } from './context';
@@ -9,9 +9,12 @@ import { uuid } from '../shared/ids';
 import { LiveHub, type LiveHubOptions } from '../usecases/live/hub';
 import { statsNow } from '../usecases/live/stats';
 import { seedDemo } from '../usecases/campaigns/seed';
-import { CampaignRegistry } from '../store/campaign-registry';
-import { InboundStore } from '../store/inbound';
 import { openSqliteStore } from '../store/sqlite/store';
+import { twilioReceiptPolicy } from '../twilio/receipt-codes';
+import { CampaignRegistry } from '../usecases/campaigns/registry';
+import { InboundTexts } from '../usecases/inbound/receive-text';
+import { DeliveryReceipts } from '../usecases/receipts/record-receipt';
+import { Rehearsal } from '../usecases/rehearsal/rehearse';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -27,19 +30,26 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
   const db = store.db;
   try {
     // The seed is one repository call: on SQLite it has committed when the call returns, so the
-    // registry below already sees the demo campaign; an engine that answers later reloads it.
+    // registry (which loads on first use) sees the demo campaign; an engine that answers later reloads it.
     const seeded = config.seedDemo ? seedDemo(store, clock, newId, logger) : null;
-    const registry = new CampaignRegistry(db, logger);
+    const registry = new CampaignRegistry(store, logger);
     seeded
       ?.then((c) => {
-        if (c && !registry.campaign(c.id)) registry.reload();
+        if (c && !registry.campaign(c.id)) void registry.reload();
       })
       .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'demo campaign could not be created'));
-    const inbound = new InboundStore(db, registry, newId);
     const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger, options.live);
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
+    // Live screens are reached through the context, so a test that swaps ctx.live is heard.
+    const notifier = { notify: (campaignId: string | null) => context.live.notify(campaignId) };
+    const inbound = new InboundTexts({
+      store, registry, flood, live: notifier, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
+    });
+    const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
+    const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
     const credentialThrottle = new CredentialThrottle();
-    return { config, store, db, registry, inbound, flood, credentialThrottle, logger, clock, newId, live };
+    const context: AppContext = { config, store, db, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
+    return context;
   } catch (err) {
     db.close();
     throw err;

@@ -3,6 +3,7 @@
  * query strings against every admin route (real app, real SQLite), malformed percent-escapes in
  * path parameters, and absolute-form request lines over a raw socket; seeded so a failure replays.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import fc from 'fast-check';
 import request from 'supertest';
@@ -86,7 +87,7 @@ describe('absolute-form request lines (raw socket)', () => {
   let server: Server;
   let port: number;
   beforeAll(async () => {
-    server = t.app.listen(0, '127.0.0.1');
+    server = createServer(t.app).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     port = (server.address() as AddressInfo).port;
   });

@@ -3,7 +3,7 @@
  * pages: test numbers are flagged and kept out of counts and searches, a real supporter's number
  * cannot be borrowed, and a manual opt-out is a consent event after which nothing is sent.
  */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { statsNow } from '../../src/usecases/live/stats';
 import { testApp, text, type TestApp } from '../helpers/app';
 import { browser, signIn, type Signed } from '../helpers/console';
@@ -20,7 +20,7 @@ afterEach(() => t.close());
 
 const TEST_PHONE = '+12125550142';
 
-async function simulate(app: Express, body: string, phone = TEST_PHONE) {
+async function simulate(app: RequestListener, body: string, phone = TEST_PHONE) {
   return browser(app, s).post('/rehearse', { campaign: campaignId, phone, body });
 }
 

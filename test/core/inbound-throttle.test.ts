@@ -1,6 +1,7 @@
 /** The router's flood rule: compliance honoured, at most a consent-change confirmation said, nothing else. */
 import { parseCampaign } from '../../src/core/campaign';
-import { decideInbound, type ContactSnapshot, type InboundInput } from '../../src/core/inbound';
+import { decideInbound as route, type ContactSnapshot, type InboundInput } from '../../src/core/inbound';
+import { changesOf } from '../../src/core/inbound-events';
 import { KeywordIndex } from '../../src/core/keywords';
 import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 
@@ -8,6 +9,8 @@ const parsed = parseCampaign(DEMO_CAMPAIGN);
 if (!parsed.ok) throw new Error('demo campaign invalid');
 const campaign = { id: 'k1', ...parsed.value };
 let n = 0;
+/** The router's events folded into the rows they change, as every store applies them. */
+const decideInbound = (i: InboundInput) => changesOf(route(i), i.contact.status);
 const input = (text: string, status: ContactSnapshot['status'], throttled: boolean): InboundInput => ({
   text, now: new Date('2026-11-21T20:00:00Z'), senderCampaign: campaign, keywords: new KeywordIndex([campaign]),
   contact: { id: 'c1', status, firstName: null, zip: null, email: null }, conversation: null, conversationCampaign: null,

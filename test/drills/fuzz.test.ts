@@ -1,5 +1,5 @@
 /**
- * Drill: webhook fuzzing against the real gateway process (fast path and express behind it).
+ * Drill: webhook fuzzing against the real gateway process (the front door and express behind it).
  * Thousands of random, truncated, oversized, wrongly encoded and wrongly signed bodies: never a
  * 5xx, never a crash, nothing stored, and a genuine conversation works perfectly afterwards.
  * Then the request line itself: malformed percent-escapes in the target and absolute-form targets

@@ -152,7 +152,7 @@ describe('a campaign whose stored flow is malformed', () => {
     const db = t.ctx.db.sqlite;
     const id = (db.prepare("SELECT id FROM campaigns WHERE sender = '62262'").get() as { id: string }).id;
     db.prepare("UPDATE campaigns SET flow = '{not json' WHERE id = ?").run(id);
-    t.ctx.registry.reload();
+    await t.ctx.registry.reload();
     expect(t.logs.some((l) => l.includes('"level":50') && l.includes('campaign skipped'))).toBe(true);
     const res = await signedPost(t.app, '/twilio/sms', loadForm('inbound-shortcode'));
     expect(res.status).toBe(200);

@@ -1,17 +1,18 @@
 /**
- * testApp(): the real express app over a real SQLite database (a temp file by default, so
- * child processes and tools can open it too), with a manual clock and the real twilio signer.
+ * testApp(): the gateway's real request listener (the front door production serves, express
+ * behind it) over a real SQLite database (a temp file by default, so child processes and tools
+ * can open it too), with a manual clock and the real twilio signer.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { loadConfig, type Config } from '../../src/wiring/config';
 import type { AppContext } from '../../src/wiring/context';
 import { ManualClock } from '../../src/core/clock';
-import { buildApp } from '../../src/http/app';
+import { gatewayListener } from '../../src/http/front-door';
 import { createLogger } from '../../src/shared/logger';
 import { createContext } from '../../src/wiring/create-context';
 import { encodeForm, inboundParams, twimlMessages } from '../../src/twilio/rehearse';
@@ -24,7 +25,8 @@ export const PUBLIC_BASE_URL = 'https://sms.rally.example';
 export const ACCOUNT_SID = 'ACe24e29bdbc2e7664b315d7629ed3b9d9';
 
 export interface TestApp {
-  app: Express;
+  /** The listener `npm start` serves (supertest takes it as it is). */
+  app: RequestListener;
   ctx: AppContext;
   clock: ManualClock;
   config: Config;
@@ -66,7 +68,7 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
   const clock = new ManualClock(start);
   let n = 0;
   const ctx = createContext(config, logger, { clock, newId: () => `id-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}` });
-  const app = buildApp(ctx);
+  const app = gatewayListener(ctx);
   return { app, ctx, clock, config, logs, dbFile, close: () => {
     ctx.live.close();
     ctx.db.close();
@@ -74,7 +76,7 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
 }
 
 /** POST a form to a Twilio webhook path, signed exactly as Twilio signs it. */
-export function signedPost(app: Express, pathname: string, params: FormParams, token = AUTH_TOKEN) {
+export function signedPost(app: RequestListener, pathname: string, params: FormParams, token = AUTH_TOKEN) {
   const signature = signTwilioRequest(token, PUBLIC_BASE_URL + pathname, params);
   return request(app)
     .post(pathname)
@@ -90,13 +92,13 @@ export function nextSid(): string {
 }
 
 /** Text the app as a phone would; resolves to the reply bodies. */
-export async function text(app: Express, from: string, body: string, extra: FormParams = {}, to = '62262'): Promise<string[]> {
+export async function text(app: RequestListener, from: string, body: string, extra: FormParams = {}, to = '62262'): Promise<string[]> {
   const res = await signedPost(app, '/twilio/sms', inboundParams(from, to, body, { MessageSid: nextSid(), ...extra }));
   if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
   return twimlMessages(res.text);
 }
 
-export function admin(app: Express) {
+export function admin(app: RequestListener) {
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
   return {
     get: (p: string) => request(app).get(p).set(auth),

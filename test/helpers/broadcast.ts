@@ -4,7 +4,7 @@
  * TWILIO_API_BASE_URL, and a dispatcher driven pass by pass with injected time (ManualClock for
  * the calendar, a virtual timer for the rate limiter whose sleeps move the clock too).
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher, DispatcherDeps } from '../../src/usecases/broadcasts/dispatcher';
 import type { BroadcastView } from '../../src/usecases/broadcasts/service';
@@ -57,7 +57,7 @@ export async function broadcastHarness(env: Record<string, string> = {}, start?:
   // Lookups compare message dates with the (manual) clock; the fake uses the same one.
   fake.now = () => t.clock.now();
   const server: Server = await new Promise((resolve) => {
-    const s = t.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServer(t.app).listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   fake.callbackOrigin = baseUrl;

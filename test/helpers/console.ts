@@ -1,6 +1,6 @@
 /** Console helpers: sign in over HTTP like a browser and read the session's CSRF token. */
 import request from 'supertest';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { ADMIN_TOKEN } from './app';
 
 export interface Signed {
@@ -22,7 +22,7 @@ export function sessionCookie(res: request.Response): string {
 }
 
 /** Sign in with a token; returns the cookie and the CSRF token of the page landed on. */
-export async function signIn(app: Express, token = ADMIN_TOKEN, landing?: string): Promise<Signed> {
+export async function signIn(app: RequestListener, token = ADMIN_TOKEN, landing?: string): Promise<Signed> {
   const res = await request(app).post('/signin').type('form').send({ token });
   if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
   const cookie = sessionCookie(res);
@@ -31,7 +31,7 @@ export async function signIn(app: Express, token = ADMIN_TOKEN, landing?: string
 }
 
 /** A browser-like client: GET pages and POST forms with the cookie and CSRF token. */
-export function browser(app: Express, s: Signed) {
+export function browser(app: RequestListener, s: Signed) {
   return {
     get: (p: string) => request(app).get(p).set('Cookie', s.cookie),
     post: (p: string, form: Record<string, string>) =>

@@ -1,5 +1,5 @@
 /** Reading exports back with an independent parser (csv-parse), strictly. */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 
@@ -23,7 +23,7 @@ export interface Download {
 }
 
 /** GET a CSV export with a bearer token and keep the raw bytes. */
-export async function download(app: Express, path: string, token: string | null): Promise<Download> {
+export async function download(app: RequestListener, path: string, token: string | null): Promise<Download> {
   let req = request(app).get(path);
   if (token) req = req.set('Authorization', `Bearer ${token}`);
   const res = await req.buffer(true).parse((r, done) => {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import type { SqliteDb } from '../../src/store/sqlite/db';
 import { ADMIN_TOKEN } from './app';
 import { FIXTURES } from './fixtures';
@@ -11,7 +11,7 @@ export function importFixture(name: string): Buffer {
   return fs.readFileSync(path.join(FIXTURES, 'imports', name));
 }
 
-export function postImport(app: Express, body: Buffer | string, query = '', contentType = 'text/csv', token = ADMIN_TOKEN) {
+export function postImport(app: RequestListener, body: Buffer | string, query = '', contentType = 'text/csv', token = ADMIN_TOKEN) {
   return request(app)
     .post(`/api/imports/contacts${query}`)
     .set('Authorization', `Bearer ${token}`)

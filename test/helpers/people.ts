@@ -3,7 +3,7 @@
  * (signed webhooks), or as rows written straight to the real SQLite file for values the flow
  * would never accept (formula-looking names, newlines) but an import or an old database could hold.
  */
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import type { SqliteDb } from '../../src/store/sqlite/db';
 import { text } from './app';
 
@@ -15,7 +15,7 @@ export interface SignUp {
 }
 
 /** JOIN (or another keyword) and answer the demo flow; SKIP where a value is not given. */
-export async function signUp(app: Express, phone: string, answers: SignUp, keyword = 'JOIN', to = '62262'): Promise<void> {
+export async function signUp(app: RequestListener, phone: string, answers: SignUp, keyword = 'JOIN', to = '62262'): Promise<void> {
   await text(app, phone, keyword, {}, to);
   await text(app, phone, answers.name ?? 'Sam', {}, to);
   await text(app, phone, answers.zip ?? '60601', {}, to);

@@ -4,6 +4,7 @@
  * leaves room for every other campaign's screens. Small limits are injected so the test stays
  * cheap; the default numbers are exercised in hub.test.ts.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { DEMO_FLOW } from '../../src/core/flow';
 import { LiveHub } from '../../src/usecases/live/hub';
@@ -24,7 +25,7 @@ beforeEach(async () => {
   t = testApp({ TRUST_PROXY: 'loopback' });
   t.ctx.live.close();
   t.ctx.live = new LiveHub((id) => statsNow(t.ctx.store, id, t.clock.now()), t.ctx.logger, { maxListeners: 12, maxPerDisplay: 6, maxPerClient: 4 });
-  server = t.app.listen(0, '127.0.0.1');
+  server = createServer(t.app).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const first = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;

@@ -3,6 +3,7 @@
  * "tonight" windows, re-pledges not doubled), server-sent events after each signed webhook, no
  * PII in the page or the stream, link rotation, and the goal set through the API.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import request from 'supertest';
 import { ensureDisplay } from '../../src/usecases/live/screens';
@@ -19,7 +20,7 @@ const clients: SseClient[] = [];
 
 beforeEach(async () => {
   t = testApp();
-  server = t.app.listen(0, '127.0.0.1');
+  server = createServer(t.app).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   campaignId = (t.ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;

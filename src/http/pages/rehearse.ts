@@ -1,34 +1,26 @@
 /**
- * The rehearsal phone simulator. It texts the gateway through the real webhook: the server
- * builds Twilio's parameters, signs them with the real twilio signer and the gateway's own auth
- * token against PUBLIC_BASE_URL, and POSTs them over loopback to /twilio/sms on the address this
- * request arrived at. The conversation is read back from the database and shown as bubbles.
+ * The rehearsal phone simulator. It texts a campaign in-process through the same inbound use case
+ * a real text takes (src/usecases/rehearsal/), from a number flagged as a test contact; the
+ * conversation is read back from what was recorded and shown as bubbles.
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
-import { primaryKeyword } from '../../core/campaign';
+import { primaryKeyword, type CampaignRuntime } from '../../core/campaign';
 import { toE164 } from '../../core/phone';
 import { AppError } from '../../shared/errors';
-import { listCampaigns, type CampaignView } from '../../store/campaigns';
-import { claimTestNumber, randomTestNumber, rehearsalLog } from '../../store/rehearsal';
-import { sendText } from '../../twilio/rehearse';
+import { randomTestNumber } from '../../usecases/rehearsal/rehearse';
 import type { ConsoleSession } from '../session';
 import { pageSession, requirePage } from './guard';
 import { html } from './html';
 import { consolePage, csrfField } from './layout';
 
-/** The gateway's own listening address, as seen by this request (IPv4, IPv6 or mapped). */
-export function selfBaseUrl(req: Request): string {
-  const addr = req.socket.localAddress ?? '127.0.0.1';
-  const host = addr.startsWith('::ffff:') ? addr.slice(7) : addr.includes(':') ? `[${addr}]` : addr;
-  return `http://${host}:${req.socket.localPort}`;
-}
-
 function rehearseUrl(campaignId: string, phone: string): string {
   return `/rehearse?campaign=${encodeURIComponent(campaignId)}&phone=${encodeURIComponent(phone)}`;
 }
 
-function page(ctx: AppContext, session: ConsoleSession, campaigns: CampaignView[], c: CampaignView | undefined, phone: string, error: string | null): string {
+type Campaign = Pick<CampaignRuntime, 'id' | 'name' | 'sender' | 'keywords'>;
+
+async function page(ctx: AppContext, session: ConsoleSession, campaigns: Campaign[], c: Campaign | undefined, phone: string, error: string | null): Promise<string> {
   const picker = html`<form method="get" action="/rehearse" class="sim-setup">
 <div class="field"><label for="sim-campaign">Campaign</label>
 <select id="sim-campaign" name="campaign">${campaigns.map(
@@ -46,7 +38,7 @@ function page(ctx: AppContext, session: ConsoleSession, campaigns: CampaignView[
       body: html`<h1>Rehearse</h1><p>There is no active campaign to text. <a href="/campaigns/new">Create one</a> first.</p>`,
     });
   }
-  const log = rehearsalLog(ctx.db, phone, c.sender);
+  const log = await ctx.rehearsal.log(phone, c.sender);
   const bubbles = log.map(
     (b, i) =>
       html`<li class="bubble ${b.from}${b.suppressed ? ' suppressed' : ''}"${i === log.length - 1 ? html` id="latest"` : ''}><span class="visually-hidden">${
@@ -55,7 +47,7 @@ function page(ctx: AppContext, session: ConsoleSession, campaigns: CampaignView[
   );
   const quick = [primaryKeyword(c), 'HELP', 'STOP', 'START'];
   const body = html`<h1>Rehearse</h1>
-<p>Text the campaign as a supporter would. Every message goes through the real webhook (signed like Twilio's) and the real conversation engine.</p>
+<p>Text the campaign as a supporter would. Every message goes through the same inbound handling as a real text and the real conversation engine.</p>
 <div class="sim-layout">
 ${picker}
 <section class="phone" aria-labelledby="phone-title">
@@ -86,36 +78,28 @@ export function rehearsePages(ctx: AppContext): Router {
   const r = Router();
   const admin = requirePage(ctx, 'admin');
 
-  r.get('/rehearse', admin, (req: Request, res: Response) => {
-    const campaigns = listCampaigns(ctx.db);
+  r.get('/rehearse', admin, async (req: Request, res: Response) => {
+    const campaigns = await ctx.rehearsal.campaigns();
     const c = campaigns.find((x) => x.id === req.query.campaign) ?? campaigns[0];
     const asked = typeof req.query.phone === 'string' ? toE164(req.query.phone) : null;
     const phone = asked ?? randomTestNumber();
     const error = typeof req.query.phone === 'string' && !asked ? `"${req.query.phone.slice(0, 40)}" is not a phone number; here is a new test number.` : null;
-    res.type('html').send(page(ctx, pageSession(req), campaigns, c, phone, error));
+    res.type('html').send(await page(ctx, pageSession(req), campaigns, c, phone, error));
   });
 
   r.post('/rehearse', admin, async (req: Request, res: Response) => {
     const session = pageSession(req);
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const campaigns = listCampaigns(ctx.db);
+    const campaigns = await ctx.rehearsal.campaigns();
     const c = campaigns.find((x) => x.id === b.campaign);
     if (!c) throw new AppError('not_found', 'That campaign is not active.');
     const phone = typeof b.phone === 'string' ? toE164(b.phone) : null;
     if (!phone) throw new AppError('validation_failed', 'The test phone number is not a phone number.');
     const text = (typeof b.quick === 'string' && b.quick !== '' ? b.quick : typeof b.body === 'string' ? b.body : '').slice(0, 1600);
     if (text.trim() === '') return res.redirect(303, rehearseUrl(c.id, phone));
-    if (claimTestNumber(ctx.db, phone, ctx.newId, ctx.clock.now()) === 'real_contact') {
-      return res.status(409).type('html').send(page(ctx, session, campaigns, c, phone,
+    if ((await ctx.rehearsal.text(phone, c.sender, text)) === 'real_contact') {
+      return res.status(409).type('html').send(await page(ctx, session, campaigns, c, phone,
         `${phone} belongs to a real supporter, so the simulator will not text as them. Use a test number.`));
-    }
-    const sent = await sendText({
-      postUrl: `${selfBaseUrl(req)}/twilio/sms`, signedUrl: `${ctx.config.publicBaseUrl}/twilio/sms`,
-      authToken: ctx.config.twilio.authToken, from: phone, to: c.sender, body: text,
-    });
-    if (sent.status !== 200) {
-      ctx.logger.error({ status: sent.status }, 'rehearsal text refused by the webhook');
-      return res.status(502).type('html').send(page(ctx, session, campaigns, c, phone, `The webhook answered ${sent.status}. Check PUBLIC_BASE_URL and the logs.`));
     }
     res.redirect(303, rehearseUrl(c.id, phone));
   });

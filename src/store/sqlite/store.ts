@@ -11,6 +11,9 @@ import { SqliteCampaigns } from '../campaigns/sqlite';
 import { SqliteContacts } from '../contacts/sqlite';
 import { SqliteLive } from '../live/sqlite';
 import { SqliteSessions } from '../sessions/sqlite';
+import { SqliteInbound } from '../inbound/sqlite';
+import { SqliteReceipts } from '../receipts/sqlite';
+import { SqliteRehearsal } from '../rehearsal/sqlite';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
@@ -23,6 +26,9 @@ export class SqliteStore implements Store {
   readonly contacts: SqliteContacts;
   readonly sessions: SqliteSessions;
   readonly live: SqliteLive;
+  readonly inbound: SqliteInbound;
+  readonly receipts: SqliteReceipts;
+  readonly rehearsal: SqliteRehearsal;
 
   constructor(readonly db: SqliteDb) {
     this.exports = new SqliteExportsRepository(db);
@@ -33,6 +39,9 @@ export class SqliteStore implements Store {
     this.contacts = new SqliteContacts(db);
     this.sessions = new SqliteSessions(db);
     this.live = new SqliteLive(db);
+    this.inbound = new SqliteInbound(db);
+    this.receipts = new SqliteReceipts(db);
+    this.rehearsal = new SqliteRehearsal(db);
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,125 @@
+/**
+ * What the router says happened to one inbound text, as a list of events (goflow's engine style),
+ * and the one fold from those events to the changes a store must write. Every engine (SQLite,
+ * PostgreSQL, the in-memory golden runner) applies a text through `changesOf`, so they agree.
+ */
+import type { ContactStatus, OutboundPurpose } from './compliance';
+import type { Captured } from './engine';
+
+export type ConsentKind = 'opt_in' | 'opt_out' | 'help';
+export type ConsentVia = 'keyword' | 'twilio';
+export type ConversationStatus = 'waiting' | 'completed' | 'expired' | 'interrupted';
+
+export type InboundEvent =
+  /** A consent fact for the ledger; opt_in/opt_out also set the contact's status. */
+  | { type: 'consent_changed'; kind: ConsentKind; via: ConsentVia; keyword: string; campaignId: string }
+  /** A new conversation begins (its state follows in a flow_stepped event). */
+  | { type: 'flow_started'; conversationId: string; campaignId: string; keyword: string }
+  /** The conversation's state after this text. */
+  | {
+      type: 'flow_stepped'; conversationId: string; campaignId: string; keyword: string;
+      stepIndex: number; attempts: number; captured: Captured; expiresAt: string;
+    }
+  /** A conversation ends: finished (completed), timed out (expired) or cut short (interrupted). */
+  | { type: 'flow_ended'; conversationId: string; status: Exclude<ConversationStatus, 'waiting'> }
+  | { type: 'field_captured'; field: string; value: string | number | boolean }
+  | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once' }
+  | { type: 'reply'; body: string; purpose: OutboundPurpose };
+
+export type HandledAs =
+  | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
+  | 'throttled';
+
+/** The router's answer for one text. */
+export interface InboundOutcome {
+  handledAs: HandledAs;
+  /** The campaign the text was about (the speaker, or the campaign whose flow it touched). */
+  campaignId: string;
+  events: InboundEvent[];
+}
+
+export interface ConversationWrite {
+  id: string;
+  isNew: boolean;
+  campaignId: string;
+  keyword: string;
+  status: ConversationStatus;
+  stepIndex: number;
+  attempts: number;
+  captured: Captured;
+  expiresAt: string;
+}
+
+/** The rows one text changes, folded from its events. */
+export interface InboundChanges {
+  handledAs: HandledAs;
+  campaignId: string;
+  /** Contact status after this message. */
+  status: ContactStatus;
+  fields: { firstName?: string; zip?: string; email?: string };
+  custom: Captured;
+  consent: { kind: ConsentKind; via: ConsentVia; keyword: string; campaignId: string }[];
+  /** Conversations closed by this text other than the one it moved. */
+  closed: { id: string; status: Exclude<ConversationStatus, 'waiting'> }[];
+  /** The conversation this text started or moved on. */
+  conversation: ConversationWrite | null;
+  pledge: { campaignId: string; amountCents: number; frequency: 'monthly' | 'once' } | null;
+  /**
+   * campaign_members changes only when a flow starts (joined) or completes; the no-op on every
+   * other answer is left out, which saves rewriting a random page per text.
+   */
+  membership: { campaignId: string; keyword: string; completed: boolean } | null;
+  replies: { body: string; purpose: OutboundPurpose }[];
+}
+
+/** Folds an outcome into the changes to write, given the contact's status before the text. */
+export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
+  const c: InboundChanges = {
+    handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
+    closed: [], conversation: null, pledge: null, membership: null, replies: [],
+  };
+  const started = new Set<string>();
+  const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
+  for (const e of outcome.events) {
+    switch (e.type) {
+      case 'consent_changed':
+        c.consent.push({ kind: e.kind, via: e.via, keyword: e.keyword, campaignId: e.campaignId });
+        if (e.kind === 'opt_out') c.status = 'opted_out';
+        else if (e.kind === 'opt_in') c.status = 'subscribed';
+        break;
+      case 'flow_started':
+        started.add(e.conversationId);
+        break;
+      case 'flow_stepped':
+        c.conversation = {
+          id: e.conversationId, isNew: started.has(e.conversationId), campaignId: e.campaignId, keyword: e.keyword, status: 'waiting',
+          stepIndex: e.stepIndex, attempts: e.attempts, captured: e.captured, expiresAt: e.expiresAt,
+        };
+        break;
+      case 'flow_ended':
+        ended.set(e.conversationId, e.status);
+        break;
+      case 'field_captured':
+        if (e.field === 'first_name') c.fields.firstName = String(e.value);
+        else if (e.field === 'zip') c.fields.zip = String(e.value);
+        else if (e.field === 'email') c.fields.email = String(e.value);
+        else c.custom[e.field] = e.value;
+        break;
+      case 'pledge_made':
+        c.pledge = { campaignId: e.campaignId, amountCents: e.amountCents, frequency: e.frequency };
+        break;
+      case 'reply':
+        c.replies.push({ body: e.body, purpose: e.purpose });
+        break;
+    }
+  }
+  for (const [id, status] of ended) {
+    if (c.conversation?.id === id) c.conversation.status = status;
+    else c.closed.push({ id, status });
+  }
+  const conv = c.conversation;
+  if (conv && (conv.isNew || conv.status === 'completed')) {
+    c.membership = { campaignId: conv.campaignId, keyword: conv.keyword, completed: conv.status === 'completed' };
+  }
+  return c;
+}

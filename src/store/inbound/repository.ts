@@ -1,0 +1,52 @@
+/**
+ * The inbound text's persistence as use cases see it: one unit of work per text, which loads the
+ * snapshot, lets the caller's pure decision run inside its transaction, and applies the events.
+ */
+import type { IdGenerator } from '../../core/clock';
+import type { ContactSnapshot, ConversationSnapshot } from '../../core/inbound';
+import type { HandledAs, InboundOutcome } from '../../core/inbound-events';
+
+/** One decoded text, phones already normalized. */
+export interface ReceivedText {
+  messageSid: string;
+  /** E.164 phone of the person texting. */
+  from: string;
+  /** Our sender, normalized: "62262" or "+13125550100". */
+  to: string;
+  body: string;
+  numMedia: number;
+  optOutType: 'STOP' | 'START' | 'HELP' | null;
+  fromState: string | null;
+}
+
+/** What the router sees of the database for one text. */
+export interface InboundSnapshot {
+  contact: ContactSnapshot;
+  /** The contact's waiting conversation on this sender, if any. */
+  conversation: ConversationSnapshot | null;
+}
+
+/** What became of a text: the router's decision (including 'throttled'), or a replay. */
+export type InboundHandling = HandledAs | 'duplicate';
+
+export interface InboundResult {
+  duplicate: boolean;
+  contactId: string;
+  handledAs: InboundHandling;
+  /** The campaign the text was about (null for a replay, which changed nothing). */
+  campaignId: string | null;
+  /** Reply bodies to put in the TwiML response (already through the opt-out gate). */
+  replies: string[];
+  suppressed: number;
+}
+
+export interface InboundRepository {
+  /**
+   * Records one text in one transaction: dedupe on MessageSid (a replay returns the replies
+   * stored the first time and changes nothing), load the snapshot, `decide`, apply its events,
+   * queue its replies through the outbox. Resolves once committed.
+   */
+  handle(
+    text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, run: { now: Date; newId: IdGenerator },
+  ): Promise<InboundResult>;
+}

@@ -1,0 +1,240 @@
+/**
+ * The inbound hot path on SQLite: one webhook, one short synchronous run of prepared statements
+ * in its own savepoint of the group commit (src/store/sqlite/group-commit.ts).
+ * Dedupe on MessageSid → contact → open conversation → decide (pure core) → apply its events:
+ * the contact (inserted on its first text, already decided), inbound row, conversations, consent
+ * events, pledge, membership and replies. Statements are `query()`s, compiled once.
+ */
+import { sql, type Selectable } from 'kysely';
+import type { IdGenerator } from '../../core/clock';
+import type { Captured } from '../../core/engine';
+import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
+import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
+import { enqueueOutbound } from '../outbox';
+import { param, query } from '../query';
+import type { SqliteDb } from '../sqlite/db';
+import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
+import type { ConversationsTable, InboundMessagesTable } from './tables';
+
+type ContactRow = Pick<Selectable<ContactsTable>, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields'>;
+type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id' | 'keyword' | 'step_index' | 'attempts' | 'data' | 'expires_at'>;
+type Conversation = Selectable<ConversationsTable>;
+type Contact = Selectable<ContactsTable>;
+
+/** The hot path's statements (also prepared against PostgreSQL by test/store/postgres-portability.test.ts). */
+export const INBOUND_QUERIES = {
+  findInbound: query<Pick<Selectable<InboundMessagesTable>, 'id' | 'contact_id'>, { sid: string }>((k) =>
+    k.selectFrom('inbound_messages').select(['id', 'contact_id']).where('message_sid', '=', param<string>('sid')),
+  ),
+  replies: query<{ body: string }, { inboundId: string }>((k) =>
+    k.selectFrom('outbound_messages').select('body').where('inbound_id', '=', param<string>('inboundId')).where('status', '=', sql.lit('twiml')).orderBy('position'),
+  ),
+  findContact: query<ContactRow, { phone: string }>((k) =>
+    k.selectFrom('contacts').select(['id', 'status', 'first_name', 'zip', 'email', 'fields']).where('phone', '=', param<string>('phone')),
+  ),
+  insertContact: query<unknown, Pick<Contact, 'id' | 'phone' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'from_state' | 'opted_out_at'> & { at: string }>(
+    (k) =>
+      k.insertInto('contacts').values({
+        id: param('id'), phone: param('phone'), status: param('status'), first_name: param('first_name'), zip: param('zip'),
+        email: param('email'), fields: param('fields'), undeliverable: sql.lit(0), is_test: sql.lit(0), from_state: param('from_state'),
+        opted_out_at: param('opted_out_at'), created_at: param('at'), updated_at: param('at'),
+      }),
+  ),
+  touchContact: query<unknown, { id: string; at: string }>((k) =>
+    k.updateTable('contacts').set({ updated_at: param('at') }).where('id', '=', param<string>('id')),
+  ),
+  /** Fields given as null keep their value; opted_out_at is kept while opted out, set on the way in, cleared on the way out. */
+  updateContact: query<unknown, Pick<Contact, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields'> & { at: string }>((k) =>
+    k
+      .updateTable('contacts')
+      .set((eb) => ({
+        status: param('status'),
+        first_name: eb.fn.coalesce(eb.val(param<string | null>('first_name')), 'first_name'),
+        zip: eb.fn.coalesce(eb.val(param<string | null>('zip')), 'zip'),
+        email: eb.fn.coalesce(eb.val(param<string | null>('email')), 'email'),
+        fields: param('fields'),
+        opted_out_at: eb
+          .case()
+          .when(eb(eb.val(param<string>('status')), '=', sql.lit('opted_out')))
+          .then(eb.fn.coalesce('opted_out_at', eb.val(param<string>('at'))))
+          .else(sql.lit(null))
+          .end(),
+        updated_at: param('at'),
+      }))
+      .where('id', '=', param<string>('id')),
+  ),
+  waiting: query<ConversationRow, { contactId: string; sender: string }>((k) =>
+    k
+      .selectFrom('conversations')
+      .select(['id', 'campaign_id', 'keyword', 'step_index', 'attempts', 'data', 'expires_at'])
+      .where('contact_id', '=', param<string>('contactId'))
+      .where('sender', '=', param<string>('sender'))
+      // A literal, not a bound value: only then can SQLite use the partial index conversations_waiting.
+      .where('status', '=', sql.lit('waiting')),
+  ),
+  insertInbound: query<unknown, Selectable<InboundMessagesTable>>((k) =>
+    k.insertInto('inbound_messages').values({
+      id: param('id'), message_sid: param('message_sid'), contact_id: param('contact_id'), campaign_id: param('campaign_id'),
+      sender: param('sender'), body: param('body'), num_media: param('num_media'), handled_as: param('handled_as'), received_at: param('received_at'),
+    }),
+  ),
+  closeConversation: query<unknown, Pick<Conversation, 'id' | 'status'> & { at: string }>((k) =>
+    k.updateTable('conversations').set({ status: param('status'), ended_at: param('at'), updated_at: param('at') }).where('id', '=', param<string>('id')),
+  ),
+  insertConversation: query<unknown, Omit<Conversation, 'started_at' | 'updated_at'> & { at: string }>((k) =>
+    k.insertInto('conversations').values({
+      id: param('id'), contact_id: param('contact_id'), campaign_id: param('campaign_id'), sender: param('sender'), keyword: param('keyword'),
+      status: param('status'), step_index: param('step_index'), attempts: param('attempts'), data: param('data'), started_at: param('at'),
+      updated_at: param('at'), expires_at: param('expires_at'), ended_at: param('ended_at'),
+    }),
+  ),
+  updateConversation: query<unknown, Pick<Conversation, 'id' | 'status' | 'step_index' | 'attempts' | 'data' | 'expires_at' | 'ended_at'> & { at: string }>(
+    (k) =>
+      k
+        .updateTable('conversations')
+        .set({
+          status: param('status'), step_index: param('step_index'), attempts: param('attempts'), data: param('data'), updated_at: param('at'),
+          expires_at: param('expires_at'), ended_at: param('ended_at'),
+        })
+        .where('id', '=', param<string>('id')),
+  ),
+  insertConsent: query<unknown, Selectable<ConsentEventsTable>>((k) =>
+    k.insertInto('consent_events').values({
+      id: param<string>('id'), contact_id: param('contact_id'), phone: param('phone'), sender: param('sender'), campaign_id: param('campaign_id'),
+      kind: param('kind'), via: param('via'), keyword: param('keyword'), message_sid: param('message_sid'), at: param<string>('at'),
+    }),
+  ),
+  insertPledge: query<unknown, Selectable<PledgesTable>>((k) =>
+    k.insertInto('pledges').values({
+      id: param<string>('id'), contact_id: param('contact_id'), campaign_id: param('campaign_id'), amount_cents: param('amount_cents'),
+      frequency: param('frequency'), message_sid: param('message_sid'), at: param<string>('at'),
+    }),
+  ),
+  upsertMember: query<unknown, { campaign_id: string; contact_id: string; keyword: string; at: string; completed_at: string | null }>((k) =>
+    k
+      .insertInto('campaign_members')
+      .values({
+        campaign_id: param('campaign_id'), contact_id: param('contact_id'), keyword: param('keyword'), joined_at: param('at'),
+        completed_at: param('completed_at'),
+      })
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'contact_id']).doUpdateSet((eb) => ({
+          completed_at: eb.fn.coalesce('campaign_members.completed_at', eb.ref('excluded.completed_at')),
+        })),
+      ),
+  ),
+};
+
+export class SqliteInbound implements InboundRepository {
+  constructor(private readonly db: SqliteDb) {}
+
+  /** Runs now, in a savepoint of the shared group-commit transaction; resolves once committed. */
+  handle(
+    text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome,
+    run: { now: Date; newId: IdGenerator },
+  ): Promise<InboundResult> {
+    return this.db.batched(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId));
+  }
+
+  private handleInTx(
+    msg: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, at: string,
+    newId: IdGenerator,
+  ): InboundResult {
+    const s = this.db;
+    const seen = s.get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
+    if (seen) {
+      const replies = s.list(INBOUND_QUERIES.replies, { inboundId: seen.id }).map((r) => r.body);
+      return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0 };
+    }
+
+    // A first text creates the contact below, once its status and fields are decided: one INSERT.
+    const found = s.get(INBOUND_QUERIES.findContact, { phone: msg.from });
+    const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
+    const convRow = s.get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
+    const outcome = decide({
+      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email },
+      conversation: convRow
+        ? {
+            id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
+            attempts: convRow.attempts, captured: JSON.parse(convRow.data) as Captured, expiresAt: convRow.expires_at,
+          }
+        : null,
+    });
+    const d = changesOf(outcome, contact.status);
+
+    this.writeContact(contact, found ? null : msg, d, at);
+    const inboundId = newId();
+    s.exec(INBOUND_QUERIES.insertInbound, {
+      id: inboundId, message_sid: msg.messageSid, contact_id: contact.id, campaign_id: d.campaignId, sender: msg.to, body: msg.body,
+      num_media: msg.numMedia, handled_as: d.handledAs, received_at: at,
+    });
+    this.writeConversations(contact.id, msg.to, d, at);
+    for (const c of d.consent) {
+      s.exec(INBOUND_QUERIES.insertConsent, {
+        id: newId(), contact_id: contact.id, phone: msg.from, sender: msg.to, campaign_id: c.campaignId, kind: c.kind, via: c.via,
+        keyword: c.keyword, message_sid: msg.messageSid, at,
+      });
+    }
+    if (d.pledge) {
+      s.exec(INBOUND_QUERIES.insertPledge, {
+        id: newId(), contact_id: contact.id, campaign_id: d.pledge.campaignId, amount_cents: d.pledge.amountCents,
+        frequency: d.pledge.frequency, message_sid: msg.messageSid, at,
+      });
+    }
+    if (d.membership) {
+      s.exec(INBOUND_QUERIES.upsertMember, {
+        campaign_id: d.membership.campaignId, contact_id: contact.id, keyword: d.membership.keyword, at,
+        completed_at: d.membership.completed ? at : null,
+      });
+    }
+
+    const replies: string[] = [];
+    let suppressed = 0;
+    d.replies.forEach((r, position) => {
+      const out = enqueueOutbound(
+        s,
+        { contactId: contact.id, campaignId: d.campaignId, inboundId, position, kind: 'reply', purpose: r.purpose, body: r.body, delivery: 'twiml' },
+        newId,
+        at,
+      );
+      if (out.accepted) replies.push(r.body);
+      else suppressed++;
+    });
+    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed };
+  }
+
+  /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */
+  private writeContact(contact: ContactRow, first: ReceivedText | null, d: InboundChanges, at: string): void {
+    const changedFields = d.fields.firstName !== undefined || d.fields.zip !== undefined || d.fields.email !== undefined;
+    const hasCustom = Object.keys(d.custom).length > 0;
+    const fields = hasCustom ? JSON.stringify({ ...(JSON.parse(contact.fields) as Captured), ...d.custom }) : contact.fields;
+    const values = { first_name: d.fields.firstName ?? null, zip: d.fields.zip ?? null, email: d.fields.email ?? null, fields };
+    if (first) {
+      this.db.exec(INBOUND_QUERIES.insertContact, {
+        id: contact.id, phone: first.from, status: d.status, ...values, from_state: first.fromState,
+        opted_out_at: d.status === 'opted_out' ? at : null, at,
+      });
+      return;
+    }
+    if (d.status === contact.status && !changedFields && !hasCustom) {
+      this.db.exec(INBOUND_QUERIES.touchContact, { id: contact.id, at });
+      return;
+    }
+    this.db.exec(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, ...values, at });
+  }
+
+  private writeConversations(contactId: string, sender: string, d: InboundChanges, at: string): void {
+    for (const c of d.closed) this.db.exec(INBOUND_QUERIES.closeConversation, { id: c.id, status: c.status, at });
+    const c = d.conversation;
+    if (!c) return;
+    const row = {
+      id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data: JSON.stringify(c.captured),
+      expires_at: c.expiresAt, ended_at: c.status === 'waiting' ? null : at, at,
+    };
+    if (c.isNew) {
+      this.db.exec(INBOUND_QUERIES.insertConversation, { ...row, contact_id: contactId, campaign_id: c.campaignId, sender, keyword: c.keyword });
+    } else {
+      this.db.exec(INBOUND_QUERIES.updateConversation, row);
+    }
+  }
+}

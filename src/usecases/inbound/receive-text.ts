@@ -1,0 +1,104 @@
+/**
+ * The inbound text, end to end once an adapter has verified and decoded it: normalize the phones,
+ * find the campaign for our sender, apply the flood guard, and have the store record the text
+ * with the pure router deciding inside its transaction; then tell the live screens.
+ * Returns the replies to give back (already through the opt-out gate).
+ */
+import type { Logger } from 'pino';
+import type { Clock, IdGenerator } from '../../core/clock';
+import type { FloodGuard } from '../../core/flood';
+import { decideInbound } from '../../core/inbound';
+import { normalizeSender, toE164 } from '../../core/phone';
+import { maskPhone } from '../../shared/logger';
+import type { InboundHandling, InboundResult } from '../../store/inbound/repository';
+import type { Store } from '../../store/store';
+import type { CampaignRegistry } from '../campaigns/registry';
+
+export type { InboundHandling, InboundResult };
+
+/** One text as received, phones as the provider gave them. */
+export interface IncomingText {
+  messageSid: string;
+  from: string;
+  to: string;
+  body: string;
+  numMedia: number;
+  /** The provider already handled a compliance keyword and replied itself (Twilio Advanced Opt-Out). */
+  optOutType: 'STOP' | 'START' | 'HELP' | null;
+  fromState: string | null;
+}
+
+export interface InboundDeps {
+  store: Pick<Store, 'inbound'>;
+  registry: CampaignRegistry;
+  flood: FloodGuard;
+  /** Live rally screens, told after each committed text (O(1), no query). */
+  live: { notify(campaignId: string | null): void };
+  clock: Clock;
+  newId: IdGenerator;
+  logger: Logger;
+  /** Local mode logs every reply at info level (nothing reaches a phone). */
+  localMode: boolean;
+  perNumberPerMinute: number;
+}
+
+export interface InboundAnswer {
+  replies: string[];
+  /** null when the text was ignored before reaching the store (not a phone, no campaign). */
+  result: InboundResult | null;
+}
+
+export class InboundTexts {
+  constructor(private readonly deps: InboundDeps) {}
+
+  async receive(msg: IncomingText): Promise<InboundAnswer> {
+    const { registry, logger } = this.deps;
+    const from = toE164(msg.from);
+    if (!from) {
+      logger.warn({ messageSid: msg.messageSid, from: msg.from.slice(0, 20) }, 'inbound from a non-phone sender ignored');
+      return { replies: [], result: null };
+    }
+    const to = normalizeSender(msg.to);
+    const now = this.deps.clock.now();
+    await registry.refreshIfStale(now.getTime());
+    const view = to ? registry.forSender(to) : undefined;
+    if (!to || !view) {
+      logger.warn({ messageSid: msg.messageSid, to: msg.to.slice(0, 20) }, 'inbound to a number with no active campaign');
+      return { replies: [], result: null };
+    }
+    const flood = this.deps.flood.take(from, now.getTime());
+    if (flood.floodStarted) {
+      logger.warn(
+        { from: maskPhone(from), to, perMinute: this.deps.perNumberPerMinute },
+        'number over its inbound limit: further texts are recorded but not answered (STOP/START/HELP still honoured)',
+      );
+    }
+    const newId = this.deps.newId;
+    const result = await this.deps.store.inbound.handle(
+      { messageSid: msg.messageSid, from, to, body: msg.body, numMedia: msg.numMedia, optOutType: msg.optOutType, fromState: msg.fromState },
+      (snapshot) =>
+        decideInbound({
+          text: msg.body,
+          now,
+          senderCampaign: view.speaker,
+          keywords: view.keywords,
+          contact: snapshot.contact,
+          conversation: snapshot.conversation,
+          conversationCampaign: snapshot.conversation ? (registry.campaign(snapshot.conversation.campaignId) ?? null) : null,
+          optOutType: msg.optOutType,
+          throttled: !flood.allowed,
+          newId,
+        }),
+      { now, newId },
+    );
+    this.deps.live.notify(result.campaignId);
+    if (this.deps.localMode || logger.isLevelEnabled('debug')) {
+      const level = this.deps.localMode ? 'info' : 'debug';
+      logger[level](
+        { from: maskPhone(from), to, handledAs: result.handledAs, replies: result.replies, suppressed: result.suppressed },
+        this.deps.localMode ? 'local mode: reply recorded in outbox' : 'inbound handled',
+      );
+    }
+    return { replies: result.replies, result };
+  }
+}
