@@ -22,6 +22,7 @@ import { systemClock } from '../src/core/clock';
 import { uuid } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
 import { createContext } from '../src/wiring/create-context';
+import { sqliteOf } from '../src/store/sqlite/store';
 import { BaseUrlRequestClient } from '../src/twilio/client';
 import { FakeTwilio } from '../test/helpers/fake-twilio';
 
@@ -133,7 +134,7 @@ async function runDispatch(url: string, n: number, rate: number | null): Promise
   });
   const logger = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
   const ctx = createContext(config, logger, { clock: systemClock, newId: uuid });
-  const s = ctx.db;
+  const s = sqliteOf(ctx.store);
   const campaignId = s.first(s.db.selectFrom('campaigns').select('id'))!.id;
   const now = new Date().toISOString();
   s.tx(() => {
@@ -161,7 +162,7 @@ async function runDispatch(url: string, n: number, rate: number | null): Promise
     phase: rate === null ? 'dispatch' : `dispatch@${rate}`, messages: n, seconds, peakRssMb: peakRssMb(), cpuPercent: cpu,
     snapshotSeconds: (Date.parse(snap.snapshot_at!) - Date.parse(snap.started_at!)) / 1000,
   };
-  ctx.db.close();
+  sqliteOf(ctx.store).close();
   fs.rmSync(dir, { recursive: true, force: true });
   process.send!({ result });
 }

@@ -15,6 +15,7 @@ import { createServer } from 'node:http';
 import { gatewayListener } from '../src/http/front-door';
 import { createLogger } from '../src/shared/logger';
 import { createContext } from '../src/wiring/create-context';
+import { sqliteOf } from '../src/store/sqlite/store';
 import { ensureDisplay } from '../src/usecases/live/screens';
 import { sendText } from '../src/twilio/rehearse';
 
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const server = createServer(gatewayListener(ctx)).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const campaignId = (ctx.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
+  const campaignId = (sqliteOf(ctx.store).sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
   const token = (await ensureDisplay(ctx.store, campaignId, new Date())).token;
   let phone = 3_125_550_000;
   const text = (body = 'JOIN') =>
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
   ctx.live.close();
   server.closeAllConnections();
   server.close();
-  ctx.db.close();
+  sqliteOf(ctx.store).close();
 }
 
 main().catch((err: unknown) => {

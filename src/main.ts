@@ -9,7 +9,6 @@ import { createGatewayServer } from './http/server';
 import { createLogger } from './shared/logger';
 import { createContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
-import { startCheckpointer } from './store/sqlite/checkpointer';
 import { databaseProblemHint } from './store/sqlite/db';
 
 function withLocalAdminToken(config: Config, log: (token: string) => void): Config {
@@ -48,7 +47,7 @@ function main(): void {
     );
   }
 
-  const checkpointer = startCheckpointer(ctx.db, logger);
+  ctx.store.startUpkeep(logger);
   // Broadcasts and queued texts are sent from this process. On start-up it takes over (looks up,
   // then resumes) whatever a killed predecessor left in flight.
   const dispatcher = createDispatcher(ctx);
@@ -73,8 +72,7 @@ function main(): void {
     ctx.live.close(); // end live-screen event streams so they do not hold the drain open
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and sends');
     void Promise.all([front.drain(server), dispatcher.stop()]).then(async () => {
-      await checkpointer?.stop();
-      ctx.db.close();
+      await ctx.store.close();
       logger.info('stopped');
       logger.flush?.();
       process.exit(0);

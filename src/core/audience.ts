@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { instantSchema } from './dates';
-import { zodProblems, type ParseResult } from './flow';
+import { zodProblems, type ParseResult } from './validation';
 import { keywordForm } from './text';
 import { US_STATES, stateForZip } from './time-zones';
 

@@ -99,10 +99,6 @@ export type FlowInput = z.input<typeof flowSchema>;
 export type Flow = z.output<typeof flowSchema>;
 export type Step = Flow['steps'][number];
 
-// Transitional re-export: these moved to ./validation; the lead removes this line once every
-// slice imports them from there.
-export { zodProblems, type FieldProblem, type ParseResult } from './validation';
-
 export function parseFlow(input: unknown): ParseResult<Flow> {
   const r = flowSchema.safeParse(input);
   return r.success ? { ok: true, value: r.data } : { ok: false, problems: zodProblems(r.error) };

@@ -6,7 +6,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
-import { zodProblems } from '../core/flow';
+import { zodProblems } from '../core/validation';
 import { AppError } from '../shared/errors';
 import { broadcastService } from './broadcast-service';
 

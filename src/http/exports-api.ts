@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
-import { zodProblems } from '../core/flow';
+import { zodProblems } from '../core/validation';
 import { AppError } from '../shared/errors';
 import { TWILIO_ERROR_TEXT } from '../twilio/error-text';
 import { listAudit } from '../usecases/exports/audit';

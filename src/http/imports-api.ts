@@ -7,7 +7,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
-import { zodProblems } from '../core/flow';
+import { zodProblems } from '../core/validation';
 import { AppError } from '../shared/errors';
 import type { ImportEncoding } from '../usecases/imports/read-csv';
 import { listImports } from '../usecases/imports/list';

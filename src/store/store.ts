@@ -20,6 +20,7 @@ import type { CampaignsRepository } from './campaigns/repository';
 import type { ContactsRepository } from './contacts/repository';
 import type { LiveRepository } from './live/repository';
 import type { SessionsRepository } from './sessions/repository';
+import type { Logger } from 'pino';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -38,6 +39,11 @@ export interface Store {
   readonly live: LiveRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
-  /** Commits anything pending and closes the connection(s). */
+  /**
+   * Starts the engine's background upkeep for a long-running process (SQLite: WAL checkpoints in
+   * a worker thread); `close` stops it. Tools and tests that open the store briefly skip it.
+   */
+  startUpkeep(logger: Logger): void;
+  /** Commits anything pending, stops the upkeep and closes the connection(s). */
   close(): Promise<void>;
 }

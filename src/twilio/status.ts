@@ -5,7 +5,7 @@
  * opts the contact out (consent via carrier).
  */
 import { z } from 'zod';
-import { zodProblems } from '../core/flow';
+import { zodProblems } from '../core/validation';
 import { AppError } from '../shared/errors';
 import type { DeliveryReceipts } from '../usecases/receipts/record-receipt';
 import type { FormParams } from './signature';

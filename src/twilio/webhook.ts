@@ -3,7 +3,7 @@
  * Nothing is stored unless the parameters parse. Framework-free: the front door
  * (src/http/front-door.ts) reads, decodes and verifies the request, then calls this.
  */
-import { zodProblems } from '../core/flow';
+import { zodProblems } from '../core/validation';
 import { cleanText } from '../core/text';
 import { AppError } from '../shared/errors';
 import type { InboundTexts } from '../usecases/inbound/receive-text';

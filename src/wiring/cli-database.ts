@@ -7,6 +7,7 @@ import { systemClock, type Clock, type IdGenerator } from '../core/clock';
 import { uuid } from '../shared/ids';
 import { sqlitePath } from '../store/sqlite/db';
 import { openSqliteStore } from '../store/sqlite/store';
+import { twilioReceiptPolicy } from '../twilio/receipt-codes';
 import type { Store } from '../store/store';
 
 /** What the import and export commands run on. */
@@ -27,6 +28,6 @@ export class NoDatabaseError extends Error {
 export function openCliDatabase(databaseUrl: string): CliDatabase {
   const file = sqlitePath(databaseUrl);
   if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
-  const store = openSqliteStore(databaseUrl);
+  const store = openSqliteStore(databaseUrl, { receiptPolicy: twilioReceiptPolicy });
   return { store, clock: systemClock, newId: uuid, close: () => store.close() };
 }

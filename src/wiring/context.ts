@@ -5,7 +5,6 @@ import type { CredentialThrottle } from '../core/attempts';
 import type { FloodGuard } from '../core/flood';
 import type { Config } from './config';
 import type { LiveHub } from '../usecases/live/hub';
-import type { SqliteDb } from '../store/sqlite/db';
 import type { Store } from '../store/store';
 import type { CampaignRegistry } from '../usecases/campaigns/registry';
 import type { InboundTexts } from '../usecases/inbound/receive-text';
@@ -16,11 +15,6 @@ export interface AppContext {
   config: Config;
   /** Persistence, through the one interface every engine implements. */
   store: Store;
-  /**
-   * Transitional: the SQLite connection for code not yet moved behind `store`. Goes away when
-   * every feature reads and writes through its repository.
-   */
-  db: SqliteDb;
   /** Active campaigns by sender, in memory (reload after changing a campaign). */
   registry: CampaignRegistry;
   /** The inbound text use case (Twilio's webhook and the console's simulator). */

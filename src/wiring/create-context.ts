@@ -26,8 +26,7 @@ export interface RuntimeOptions {
 export function createContext(config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? uuid;
-  const store = openSqliteStore(config.databaseUrl);
-  const db = store.db;
+  const store = openSqliteStore(config.databaseUrl, { receiptPolicy: twilioReceiptPolicy });
   try {
     // The seed is one repository call: on SQLite it has committed when the call returns, so the
     // registry (which loads on first use) sees the demo campaign; an engine that answers later reloads it.
@@ -48,10 +47,10 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
     const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
     const credentialThrottle = new CredentialThrottle();
-    const context: AppContext = { config, store, db, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
+    const context: AppContext = { config, store, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
     return context;
   } catch (err) {
-    db.close();
+    void store.close();
     throw err;
   }
 }

@@ -10,6 +10,8 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import type { RequestListener } from 'node:http';
 import { loadConfig, type Config } from '../../src/wiring/config';
+import type { SqliteDb } from '../../src/store/sqlite/db';
+import { sqliteOf } from '../../src/store/sqlite/store';
 import type { AppContext } from '../../src/wiring/context';
 import { ManualClock } from '../../src/core/clock';
 import { gatewayListener } from '../../src/http/front-door';
@@ -27,12 +29,19 @@ export const ACCOUNT_SID = 'ACe24e29bdbc2e7664b315d7629ed3b9d9';
 export interface TestApp {
   /** The listener `npm start` serves (supertest takes it as it is). */
   app: RequestListener;
-  ctx: AppContext;
+  ctx: TestContext;
   clock: ManualClock;
   config: Config;
   logs: string[];
   dbFile: string;
   close(): void;
+}
+
+/** A context with its SQLite connection in reach, for tests that look into the database directly. */
+export type TestContext = AppContext & { db: SqliteDb };
+
+export function withDb(ctx: AppContext): TestContext {
+  return Object.assign(ctx, { db: sqliteOf(ctx.store) });
 }
 
 export function tempDbFile(): string {
@@ -67,7 +76,7 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
   const logger = createLogger(config.logLevel, sink);
   const clock = new ManualClock(start);
   let n = 0;
-  const ctx = createContext(config, logger, { clock, newId: () => `id-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}` });
+  const ctx = withDb(createContext(config, logger, { clock, newId: () => `id-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}` }));
   const app = gatewayListener(ctx);
   return { app, ctx, clock, config, logs, dbFile, close: () => {
     ctx.live.close();

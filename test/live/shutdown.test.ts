@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/store';
+import { twilioReceiptPolicy } from '../../src/twilio/receipt-codes';
 import { ensureDisplay } from '../../src/usecases/live/screens';
 import { ADMIN_TOKEN } from '../helpers/app';
 import { startGateway } from '../helpers/child';
@@ -16,7 +17,7 @@ test('SIGTERM with a live screen connected drains and exits 0', async () => {
   const db = `sqlite:${path.join(dir, 'gw.db')}`;
   const gw = await startGateway({ DATABASE_URL: db, ADMIN_TOKEN, LOG_LEVEL: 'info' });
   try {
-    const store = openSqliteStore(db);
+    const store = openSqliteStore(db, { receiptPolicy: twilioReceiptPolicy });
     const id = (store.db.sqlite.prepare('SELECT id FROM campaigns').get() as { id: string }).id;
     const token = (await ensureDisplay(store, id, new Date())).token;
     await store.close();

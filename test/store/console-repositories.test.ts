@@ -5,10 +5,11 @@
  */
 import { parseCampaign, type CampaignSpec } from '../../src/core/campaign';
 import { openSqliteStore } from '../../src/store/sqlite/store';
+import { twilioReceiptPolicy } from '../../src/twilio/receipt-codes';
 import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 import { insertContact } from '../helpers/people';
 
-const store = openSqliteStore('sqlite::memory:');
+const store = openSqliteStore('sqlite::memory:', { receiptPolicy: twilioReceiptPolicy });
 afterAll(() => store.close());
 const now = new Date('2026-11-21T20:00:00.000Z');
 const parsed = parseCampaign(DEMO_CAMPAIGN);

@@ -6,7 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
-import type { FieldProblem } from '../../core/flow';
+import type { FieldProblem } from '../../core/validation';
 import { ownValue } from '../../core/own';
 import { AppError } from '../../shared/errors';
 import type { BroadcastPreview } from '../../usecases/broadcasts/preview';

@@ -6,7 +6,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
-import type { FieldProblem } from '../../core/flow';
+import type { FieldProblem } from '../../core/validation';
 import { AppError } from '../../shared/errors';
 import { listAudit, type AuditView } from '../../usecases/exports/audit';
 import { parseExportFilters, type ExportKind } from '../../usecases/exports/filters';

@@ -10,7 +10,7 @@ import type { IdGenerator } from '../../core/clock';
 import type { Captured } from '../../core/engine';
 import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
 import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
-import { enqueueOutbound } from '../outbox';
+import { enqueueOutbound } from '../outbox/sqlite-gate';
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';

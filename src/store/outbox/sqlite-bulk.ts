@@ -21,7 +21,8 @@ import {
   addMs, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
 } from '../../core/sending';
 import type { RecipientStatus } from '../broadcasts/tables';
-import { applyStoredReceipt, recipientStatusFromTwilio } from '../delivery';
+import type { ReceiptPolicy } from '../receipts/repository';
+import { applyStoredReceipt } from '../receipts/sqlite';
 import { param, query, type Query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
@@ -139,7 +140,11 @@ const Q = {
 };
 
 export class SqliteBulkQueue {
-  constructor(private readonly db: SqliteDb) {}
+  constructor(
+    private readonly db: SqliteDb,
+    /** What the provider's status words and error codes mean (given by wiring: the Twilio adapter's). */
+    private readonly policy: ReceiptPolicy,
+  ) {}
 
   /**
    * Take up to `limit` texts in one transaction. Each passes the outbox gate in this transaction;
@@ -189,8 +194,8 @@ export class SqliteBulkQueue {
     switch (outcome.kind) {
       case 'ok': {
         recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
-        set(recipientStatusFromTwilio(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
-        applyStoredReceipt(s, outcome.sid, newId, now);
+        set(this.policy.recipientStatus(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
+        applyStoredReceipt(s, outcome.sid, this.policy, newId, now);
         return {};
       }
       case 'opted_out': {
@@ -266,10 +271,10 @@ export class SqliteBulkQueue {
       if (lookup.kind === 'found') {
         recordOutboundResult(s, u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
         s.exec(Q.result, {
-          ...key, status: recipientStatusFromTwilio(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
+          ...key, status: this.policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
           sent: 1, notBefore: null, now,
         });
-        applyStoredReceipt(s, lookup.sid, newId, now);
+        applyStoredReceipt(s, lookup.sid, this.policy, newId, now);
         return 'adopted';
       }
       if (lookup.kind === 'absent') {

@@ -10,7 +10,8 @@ import type { IdGenerator } from '../../core/clock';
 import {
   addMs, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
 } from '../../core/sending';
-import { applyStoredReceipt } from '../delivery';
+import type { ReceiptPolicy } from '../receipts/repository';
+import { applyStoredReceipt } from '../receipts/sqlite';
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
@@ -84,7 +85,11 @@ const Q = {
 };
 
 export class SqliteReplyQueue {
-  constructor(private readonly db: SqliteDb) {}
+  constructor(
+    private readonly db: SqliteDb,
+    /** What the provider's status words and error codes mean (given by wiring: the Twilio adapter's). */
+    private readonly policy: ReceiptPolicy,
+  ) {}
 
   peek(now: string): { id: string; segments: number } | null {
     return this.db.get(Q.peek, { now }) ?? null;
@@ -116,7 +121,7 @@ export class SqliteReplyQueue {
     switch (outcome.kind) {
       case 'ok':
         recordOutboundResult(s, id, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
-        applyStoredReceipt(s, outcome.sid, newId, now);
+        applyStoredReceipt(s, outcome.sid, this.policy, newId, now);
         return {};
       case 'opted_out': {
         recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code }, now);
@@ -182,7 +187,7 @@ export class SqliteReplyQueue {
       if (lookup.kind === 'found') {
         recordOutboundResult(s, id, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
         s.exec(Q.release, { id, notBefore: null });
-        applyStoredReceipt(s, lookup.sid, newId, now);
+        applyStoredReceipt(s, lookup.sid, this.policy, newId, now);
         return 'adopted';
       }
       if (lookup.kind === 'absent') {

@@ -4,6 +4,7 @@ import type { LookupOutcome, RecordEffect, ResolveResult, UnknownWork, WorkItem 
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import type { BroadcastPlan, ClaimBatch, Lease, OutboxRepository, Recorded, SendResult } from './repository';
+import type { ReceiptPolicy } from '../receipts/repository';
 import { SqliteBulkQueue } from './sqlite-bulk';
 import { SqliteReplyQueue } from './sqlite-replies';
 
@@ -13,9 +14,12 @@ export class SqliteOutbox implements OutboxRepository {
   private readonly bulk: SqliteBulkQueue;
   private readonly replies: SqliteReplyQueue;
 
-  constructor(private readonly db: SqliteDb) {
-    this.bulk = new SqliteBulkQueue(db);
-    this.replies = new SqliteReplyQueue(db);
+  constructor(
+    private readonly db: SqliteDb,
+    policy: ReceiptPolicy,
+  ) {
+    this.bulk = new SqliteBulkQueue(db, policy);
+    this.replies = new SqliteReplyQueue(db, policy);
   }
 
   async nextReply(now: string): Promise<{ id: string; segments: number } | null> {

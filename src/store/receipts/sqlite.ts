@@ -5,9 +5,9 @@
  */
 import type { Selectable } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
-import { markCarrierOptOut, markUndeliverable } from '../contact-flags';
+import { markCarrierOptOut, markUndeliverable } from '../outbox/sqlite-contact-flags';
 import type { BroadcastRecipientsTable, RecipientStatus } from '../database';
-import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from '../outbox';
+import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from '../outbox/sqlite-gate';
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import type { DeliveryReceipt, ReceiptEffect, ReceiptPolicy, ReceiptsRepository } from './repository';

@@ -6,6 +6,7 @@ import { SqliteBroadcasts } from '../broadcasts/sqlite';
 import { SqliteOutbox } from '../outbox/sqlite';
 import { SqliteExportsRepository } from '../exports/sqlite';
 import { SqliteImportsRepository } from '../imports/sqlite';
+import type { ReceiptPolicy } from '../receipts/repository';
 import type { Store } from '../store';
 import { SqliteCampaigns } from '../campaigns/sqlite';
 import { SqliteContacts } from '../contacts/sqlite';
@@ -14,10 +15,13 @@ import { SqliteSessions } from '../sessions/sqlite';
 import { SqliteInbound } from '../inbound/sqlite';
 import { SqliteReceipts } from '../receipts/sqlite';
 import { SqliteRehearsal } from '../rehearsal/sqlite';
+import type { Logger } from 'pino';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
+  private checkpointer: Checkpointer | null = null;
   readonly exports: SqliteExportsRepository;
   readonly imports: SqliteImportsRepository;
   readonly broadcasts: SqliteBroadcasts;
@@ -30,11 +34,14 @@ export class SqliteStore implements Store {
   readonly receipts: SqliteReceipts;
   readonly rehearsal: SqliteRehearsal;
 
-  constructor(readonly db: SqliteDb) {
+  constructor(
+    readonly db: SqliteDb,
+    options: SqliteStoreOptions,
+  ) {
     this.exports = new SqliteExportsRepository(db);
     this.imports = new SqliteImportsRepository(db);
     this.broadcasts = new SqliteBroadcasts(db);
-    this.outbox = new SqliteOutbox(db);
+    this.outbox = new SqliteOutbox(db, options.receiptPolicy);
     this.campaigns = new SqliteCampaigns(db);
     this.contacts = new SqliteContacts(db);
     this.sessions = new SqliteSessions(db);
@@ -48,11 +55,28 @@ export class SqliteStore implements Store {
     this.db.prepare('SELECT 1 AS ok').get();
   }
 
+  startUpkeep(logger: Logger): void {
+    if (!this.checkpointer) this.checkpointer = startCheckpointer(this.db, logger);
+  }
+
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    this.checkpointer = null;
     this.db.close();
   }
 }
 
-export function openSqliteStore(url: string, options: OpenOptions = {}): SqliteStore {
-  return new SqliteStore(openSqliteDb(url, options));
+export interface SqliteStoreOptions {
+  /** What the SMS provider's status words and error codes mean (wiring passes the Twilio adapter's). */
+  receiptPolicy: ReceiptPolicy;
+}
+
+export function openSqliteStore(url: string, options: OpenOptions & SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(openSqliteDb(url, options), options);
+}
+
+/** The SQLite connection behind a store: for tests, benchmarks and engine tools, never for use cases. */
+export function sqliteOf(store: Store): SqliteDb {
+  if (!(store instanceof SqliteStore)) throw new Error(`the ${store.engine} engine has no SQLite connection`);
+  return store.db;
 }

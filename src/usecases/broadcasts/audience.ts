@@ -5,7 +5,7 @@
  * long and a crashed snapshot can simply be run again (duplicates are ignored).
  */
 import { type Audience, type AudienceMember } from '../../core/audience';
-import type { FieldProblem, ParseResult } from '../../core/flow';
+import type { FieldProblem, ParseResult } from '../../core/validation';
 import { zoneForContact } from '../../core/quiet-hours';
 import type { Store } from '../../store/store';
 

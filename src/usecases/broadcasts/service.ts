@@ -14,7 +14,7 @@ import { broadcastTemplateProblems } from '../../core/broadcast-template';
 import type { Clock, IdGenerator } from '../../core/clock';
 import { instantSchema } from '../../core/dates';
 import { textField } from '../../core/text';
-import { zodProblems, type FieldProblem } from '../../core/flow';
+import { zodProblems, type FieldProblem } from '../../core/validation';
 import type { SendWindow } from '../../core/quiet-hours';
 import { AppError } from '../../shared/errors';
 import { maskPhone } from '../../shared/logger';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { instantSchema } from '../../core/dates';
-import { zodProblems, type ParseResult } from '../../core/flow';
+import { zodProblems, type ParseResult } from '../../core/validation';
 
 export type ExportKind = 'contacts' | 'pledges' | 'broadcast';
 
