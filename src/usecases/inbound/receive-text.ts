@@ -10,23 +10,14 @@ import type { FloodGuard } from '../../core/flood';
 import { decideInbound } from '../../core/inbound';
 import { normalizeSender, toE164 } from '../../core/phone';
 import { maskPhone } from '../../shared/logger';
-import type { InboundHandling, InboundResult } from '../../store/inbound/repository';
+import type { InboundHandling, InboundResult, ReceivedText } from '../../store/inbound/repository';
 import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
 
 export type { InboundHandling, InboundResult };
 
-/** One text as received, phones as the provider gave them. */
-export interface IncomingText {
-  messageSid: string;
-  from: string;
-  to: string;
-  body: string;
-  numMedia: number;
-  /** The provider already handled a compliance keyword and replied itself (Twilio Advanced Opt-Out). */
-  optOutType: 'STOP' | 'START' | 'HELP' | null;
-  fromState: string | null;
-}
+/** One text as received: the same fields the store takes, phones still as the provider gave them. */
+export type IncomingText = ReceivedText;
 
 export interface InboundDeps {
   store: Pick<Store, 'inbound'>;
