@@ -85,3 +85,16 @@ export const POLICY = {
 export function addMs(iso: string, ms: number): string {
   return new Date(Date.parse(iso) + ms).toISOString();
 }
+
+/**
+ * A claim another dispatcher left behind may be taken over: its lease ran out, or its owner is
+ * known to be gone (a dead process on this host). The one rule for broadcast and reply claims.
+ */
+export function leaseOrphaned(
+  lease: { lease_owner: string | null; lease_until: string | null },
+  now: string,
+  gone: (owner: string) => boolean,
+): boolean {
+  const expired = lease.lease_until === null || lease.lease_until < now;
+  return expired || (!!lease.lease_owner && gone(lease.lease_owner));
+}

@@ -18,7 +18,7 @@ import { stateOf } from '../../core/audience';
 import { renderForRecipient } from '../../core/broadcast-template';
 import { segmentCount } from '../../core/segments';
 import {
-  addMs, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
+  addMs, leaseOrphaned, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
 } from '../../core/sending';
 import type { RecipientStatus } from '../broadcasts/tables';
 import type { ReceiptPolicy } from '../receipts/repository';
@@ -244,8 +244,7 @@ export class SqliteBulkQueue {
     const s = this.db;
     let n = 0;
     for (const r of s.list(Q.orphans, { owner })) {
-      const expired = r.lease_until === null || r.lease_until < now;
-      if (!expired && !(r.lease_owner && gone(r.lease_owner))) continue;
+      if (!leaseOrphaned(r, now, gone)) continue;
       s.tx(() => {
         const changed = s.exec(Q.orphanToUnknown, { bid: r.broadcast_id, contact: r.contact_id, owner: r.lease_owner, now });
         if (changed > 0 && r.outbound_id) s.exec(Q.outboundUnknown, { id: r.outbound_id, now });

@@ -8,7 +8,7 @@
 import { sql } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
 import {
-  addMs, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
+  addMs, leaseOrphaned, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
 } from '../../core/sending';
 import type { ReceiptPolicy } from '../receipts/repository';
 import { applyStoredReceipt } from '../receipts/sqlite';
@@ -157,8 +157,7 @@ export class SqliteReplyQueue {
     const s = this.db;
     let n = 0;
     for (const r of s.list(Q.orphans, { owner })) {
-      const expired = r.lease_until === null || r.lease_until < now;
-      if (!expired && !(r.lease_owner && gone(r.lease_owner))) continue;
+      if (!leaseOrphaned(r, now, gone)) continue;
       s.tx(() => {
         if (s.exec(Q.orphanToUnknown, { id: r.outbound_id, now }) === 0) return;
         s.exec(Q.release, { id: r.outbound_id, notBefore: now });
