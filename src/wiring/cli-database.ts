@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { systemClock, type Clock, type IdGenerator } from '../core/clock';
 import { uuid } from '../shared/ids';
+import { migrateDatabase } from '../store/migrate';
 import { sqlitePath } from '../store/sqlite/db';
 import { openSqliteStore } from '../store/sqlite/store';
 import { twilioReceiptPolicy } from '../twilio/receipt-codes';
@@ -30,4 +31,13 @@ export function openCliDatabase(databaseUrl: string): CliDatabase {
   if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
   const store = openSqliteStore(databaseUrl, { receiptPolicy: twilioReceiptPolicy });
   return { store, clock: systemClock, newId: uuid, close: () => store.close() };
+}
+
+/** Applies pending migrations to an existing database; the names applied. */
+export async function migrateCliDatabase(databaseUrl: string): Promise<string[]> {
+  if (!/^postgres/.test(databaseUrl)) {
+    const file = sqlitePath(databaseUrl);
+    if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
+  }
+  return (await migrateDatabase(databaseUrl)).applied;
 }

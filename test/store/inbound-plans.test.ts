@@ -3,7 +3,7 @@
  * scan. A literal bound as a parameter silently defeats a partial index (conversations_waiting
  * is WHERE status = 'waiting'), turning one lookup per text into a scan of every conversation.
  */
-import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
+import { INBOUND_QUERIES } from '../../src/store/inbound/shared';
 import { openSqliteDb } from '../../src/store/sqlite/db';
 
 const db = openSqliteDb('sqlite::memory:');

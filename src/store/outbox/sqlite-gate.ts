@@ -19,6 +19,7 @@ import type { IdGenerator } from '../../core/clock';
 import { segmentCount } from '../../core/segments';
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
+import { exec, get, type Work } from '../work';
 
 export interface OutboundDraft {
   contactId: string;
@@ -98,15 +99,20 @@ interface InsertParams {
 }
 
 /** Must run inside the transaction that changed the contact, so the status read is current. */
-export function enqueueOutbound(store: SqliteDb, draft: OutboundDraft, newId: IdGenerator, now: string): Enqueued {
-  const row = store.get(OUTBOX_QUERIES.status, { id: draft.contactId });
+export function* enqueueOutboundWork(draft: OutboundDraft, newId: IdGenerator, now: string): Work<Enqueued> {
+  const row = yield* get(OUTBOX_QUERIES.status, { id: draft.contactId });
   const accepted = row !== undefined && mayText(row.status, draft.purpose);
   const id = newId();
-  store.exec(OUTBOX_QUERIES.insert, {
+  yield* exec(OUTBOX_QUERIES.insert, {
     id, contactId: draft.contactId, campaignId: draft.campaignId, inboundId: draft.inboundId, position: draft.position, kind: draft.kind,
     purpose: draft.purpose, body: draft.body, segments: segmentCount(draft.body), status: accepted ? draft.delivery : 'suppressed', now,
   });
   return { id, accepted };
+}
+
+/** `enqueueOutboundWork` run at once on SQLite (inside the caller's synchronous transaction). */
+export function enqueueOutbound(store: SqliteDb, draft: OutboundDraft, newId: IdGenerator, now: string): Enqueued {
+  return store.drive(enqueueOutboundWork(draft, newId, now));
 }
 
 export interface Admission {

@@ -1,5 +1,5 @@
 /**
- * Opens the embedded SQLite database and applies schema.sql.
+ * Opens the embedded SQLite database and brings its schema up to date (src/store/migrations/).
  *
  * One better-sqlite3 connection serves everything. Kysely builds typed SQL; statements run
  * synchronously through `SqliteDb`, so a multi-statement write is one short synchronous
@@ -11,15 +11,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import type { DB } from '../database';
 import { bind, type Query } from '../query';
+import type { Runner, Step, Work } from '../work';
+import { migrateSqliteSync } from '../migrations';
 import { GroupCommit } from './group-commit';
 
-/** schema.sql at the project root, found from src/store, dist/store or build/src/store. */
-export const SCHEMA_PATH =
-  [3, 4].map((up) => path.join(__dirname, ...Array<string>(up).fill('..'), 'schema.sql')).find((p) => fs.existsSync(p)) ??
-  path.join(__dirname, '..', '..', 'schema.sql');
-
 export interface OpenOptions {
-  /** Open without writing (for tools); schema is not applied. */
+  /** Open without writing (for tools); migrations are not applied. */
   readonly?: boolean;
 }
 
@@ -110,6 +107,34 @@ export class SqliteDb {
     return this.group.run(fn);
   }
 
+  /** Runs a repository's work (src/store/work.ts) synchronously, statement after statement. */
+  drive<T>(work: Work<T>): T {
+    let r = work.next();
+    while (!r.done) {
+      let value: unknown;
+      try {
+        value = this.step(r.value);
+      } catch (err) {
+        r = work.throw(err);
+        continue;
+      }
+      r = work.next(value);
+    }
+    return r.value;
+  }
+
+  private step(s: Step): unknown {
+    switch (s.op) {
+      case 'get': return this.get(s.q, s.p);
+      case 'list': return this.list(s.q, s.p);
+      case 'exec': return this.exec(s.q, s.p);
+      case 'all': return this.all(s.build(this.db));
+      case 'first': return this.first(s.build(this.db));
+      case 'run': return this.run(s.build(this.db));
+      case 'engine': return 'sqlite';
+    }
+  }
+
   close(): void {
     if (!this.sqlite.open) return;
     this.group.flush();
@@ -138,7 +163,12 @@ export function openSqliteDb(url: string, options: OpenOptions = {}): SqliteDb {
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.exec(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+    try {
+      migrateSqliteSync(sqlite);
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
     probeWritable(sqlite);
   }
   return new SqliteDb(sqlite);
@@ -174,4 +204,30 @@ export function databaseProblemHint(err: unknown): string {
   if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return 'The file is not a rallytext SQLite database, or it is damaged: restore a backup.';
   if (/^SQLITE_IOERR/.test(code)) return 'The disk reported an I/O error: check the disk and free space, then start again.';
   return '';
+}
+
+/** SQLite's side of the repositories' contract: every unit of work runs at once, synchronously. */
+export class SqliteRunner implements Runner {
+  readonly engine = 'sqlite' as const;
+  constructor(readonly db: SqliteDb) {}
+
+  read<T>(work: Work<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.db.drive(work));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  tx<T>(work: Work<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.db.tx(() => this.db.drive(work)));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  hot<T>(work: () => Work<T>): Promise<T> {
+    return this.db.batched(() => this.db.drive(work()));
+  }
 }

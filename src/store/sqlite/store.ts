@@ -12,12 +12,12 @@ import { SqliteCampaigns } from '../campaigns/sqlite';
 import { SqliteContacts } from '../contacts/sqlite';
 import { SqliteLive } from '../live/sqlite';
 import { SqliteSessions } from '../sessions/sqlite';
-import { SqliteInbound } from '../inbound/sqlite';
+import { InboundStore } from '../inbound/shared';
 import { SqliteReceipts } from '../receipts/sqlite';
 import { SqliteRehearsal } from '../rehearsal/sqlite';
 import type { Logger } from 'pino';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
-import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
+import { openSqliteDb, SqliteRunner, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
@@ -30,7 +30,7 @@ export class SqliteStore implements Store {
   readonly contacts: SqliteContacts;
   readonly sessions: SqliteSessions;
   readonly live: SqliteLive;
-  readonly inbound: SqliteInbound;
+  readonly inbound: InboundStore;
   readonly receipts: SqliteReceipts;
   readonly rehearsal: SqliteRehearsal;
 
@@ -46,7 +46,7 @@ export class SqliteStore implements Store {
     this.contacts = new SqliteContacts(db);
     this.sessions = new SqliteSessions(db);
     this.live = new SqliteLive(db);
-    this.inbound = new SqliteInbound(db);
+    this.inbound = new InboundStore(new SqliteRunner(db));
     this.receipts = new SqliteReceipts(db);
     this.rehearsal = new SqliteRehearsal(db);
   }

@@ -1,0 +1,71 @@
+/**
+ * Repositories written once for both engines. A repository's database work is a generator (a
+ * `Work`) that yields the statements it wants run and receives their results: `yield* get(q, p)`.
+ * The engine drives it: SQLite synchronously, statement after statement on its one connection (so
+ * its hot path and group commit stay exactly as fast as plain calls), PostgreSQL asynchronously on
+ * a pooled connection inside its transaction. The code between statements (decisions, loops) is
+ * shared; only what really differs per engine lives in the engine's folder or in dialect.ts.
+ */
+import type { Compilable, Kysely } from 'kysely';
+import type { DB } from './database';
+import type { Query } from './query';
+import type { StoreEngine } from './store';
+
+export type Build<R> = (k: Kysely<DB>) => Compilable<R>;
+
+export type Step =
+  | { readonly op: 'get' | 'list' | 'exec'; readonly q: Query<unknown, object>; readonly p: object }
+  | { readonly op: 'all' | 'first' | 'run'; readonly build: Build<unknown> }
+  | { readonly op: 'engine' };
+
+/** A unit of database work yielding `Step`s and returning `T`. */
+export type Work<T> = Generator<Step, T, unknown>;
+
+/** The first row of a prepared `query`, or undefined. */
+export function* get<R, P extends object>(q: Query<R, P>, p: P): Work<R | undefined> {
+  return (yield { op: 'get', q: q as Query<unknown, object>, p }) as R | undefined;
+}
+
+/** Every row of a prepared `query`. */
+export function* list<R, P extends object>(q: Query<R, P>, p: P): Work<R[]> {
+  return (yield { op: 'list', q: q as Query<unknown, object>, p }) as R[];
+}
+
+/** Runs a prepared write; the number of rows it changed. */
+export function* exec<P extends object>(q: Query<unknown, P>, p: P): Work<number> {
+  return (yield { op: 'exec', q: q as Query<unknown, object>, p }) as number;
+}
+
+/** Every row of a statement built now (ad-hoc filters) with the engine's Kysely. */
+export function* all<R>(build: Build<R>): Work<R[]> {
+  return (yield { op: 'all', build }) as R[];
+}
+
+/** The first row of a statement built now. */
+export function* first<R>(build: Build<R>): Work<R | undefined> {
+  return (yield { op: 'first', build }) as R | undefined;
+}
+
+/** Runs a write built now; the number of rows changed (rows returned, for RETURNING). */
+export function* run(build: Build<unknown>): Work<number> {
+  return (yield { op: 'run', build }) as number;
+}
+
+/** Which engine runs this work (for the rare decision that differs, e.g. a row lock). */
+export function* engine(): Work<StoreEngine> {
+  return (yield { op: 'engine' }) as StoreEngine;
+}
+
+/** How a repository has its work run: the engine's side of the contract. */
+export interface Runner {
+  readonly engine: StoreEngine;
+  /** Outside any explicit transaction (each statement commits on its own). */
+  read<T>(work: Work<T>): Promise<T>;
+  /** In one transaction: all of it or none of it. */
+  tx<T>(work: Work<T>): Promise<T>;
+  /**
+   * The webhook hot path's transaction: committed before the promise resolves (SQLite: in its
+   * savepoint of the group commit; PostgreSQL: its own transaction, retried on a unique-key race).
+   */
+  hot<T>(work: () => Work<T>): Promise<T>;
+}
