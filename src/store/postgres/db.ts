@@ -124,6 +124,8 @@ export class PgDb implements Runner {
   }
 
   async close(): Promise<void> {
+    // Kysely ends the pool only if it ever used it (its driver starts lazily).
     await this.db.destroy();
+    if (!this.pool.ended) await this.pool.end();
   }
 }
