@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import { systemClock, type Clock, type IdGenerator } from '../core/clock';
 import { uuid } from '../shared/ids';
-import { migrateDatabase } from '../store/migrate';
+import { migrateDatabase } from './migrate';
+import { refuseUnfinishedEngine } from './create-context';
 import { sqlitePath } from '../store/sqlite/db';
 import { openSqliteStore } from '../store/sqlite/store';
 import { twilioReceiptPolicy } from '../twilio/receipt-codes';
@@ -27,6 +28,7 @@ export class NoDatabaseError extends Error {
 }
 
 export function openCliDatabase(databaseUrl: string): CliDatabase {
+  refuseUnfinishedEngine(databaseUrl);
   const file = sqlitePath(databaseUrl);
   if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
   const store = openSqliteStore(databaseUrl, { receiptPolicy: twilioReceiptPolicy });

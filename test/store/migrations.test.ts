@@ -9,7 +9,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client } from 'pg';
 import { MIGRATIONS, migrateToLatest } from '../../src/store/migrations';
-import { migrateDatabase } from '../../src/store/migrate';
+import { migrateDatabase } from '../../src/wiring/migrate';
 import { PgDb } from '../../src/store/postgres/db';
 import { openSqliteDb } from '../../src/store/sqlite/db';
 import { tempDbFile } from '../helpers/app';

@@ -13,7 +13,7 @@ import type { Captured } from '../../core/engine';
 import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
 import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
 import { engineOf } from '../dialect';
-import { enqueueOutboundWork } from '../outbox/sqlite-gate';
+import { enqueueOutboundWork } from '../outbox/gate';
 import { param, query } from '../query';
 import { exec, get, list, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';

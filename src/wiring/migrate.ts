@@ -4,9 +4,9 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { migrateToLatest } from './migrations';
-import { PgDb } from './postgres/db';
-import { sqlitePath } from './sqlite/db';
+import { migrateToLatest } from '../store/migrations';
+import { PgDb } from '../store/postgres/db';
+import { sqlitePath } from '../store/sqlite/db';
 
 export interface MigrateReport {
   applied: string[];
