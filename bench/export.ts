@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DEMO_FLOW, parseFlow } from '../src/core/flow';
-import { contactsStatement } from '../src/store/exports/sqlite';
+import { contactsStatement } from '../src/store/exports/shared';
 import { migrateSqliteSync } from '../src/store/migrations';
 import { bind } from '../src/store/query';
 import { openSqliteDb } from '../src/store/sqlite/db';

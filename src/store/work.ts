@@ -11,11 +11,9 @@ import type { DB } from './database';
 import type { Query } from './query';
 import type { StoreEngine } from './store';
 
-export type Build<R> = (k: Kysely<DB>) => Compilable<R>;
-
 export type Step =
   | { readonly op: 'get' | 'list' | 'exec'; readonly q: Query<unknown, object>; readonly p: object }
-  | { readonly op: 'all' | 'first' | 'run'; readonly build: Build<unknown> }
+  | { readonly op: 'all' | 'first' | 'run'; readonly c: Compilable<unknown> }
   | { readonly op: 'engine' };
 
 /** A unit of database work yielding `Step`s and returning `T`. */
@@ -36,19 +34,19 @@ export function* exec<P extends object>(q: Query<unknown, P>, p: P): Work<number
   return (yield { op: 'exec', q: q as Query<unknown, object>, p }) as number;
 }
 
-/** Every row of a statement built now (ad-hoc filters) with the engine's Kysely. */
-export function* all<R>(build: Build<R>): Work<R[]> {
-  return (yield { op: 'all', build }) as R[];
+/** Every row of a statement built now (ad-hoc filters) with the runner's Kysely (`Runner.k`). */
+export function* all<R>(c: Compilable<R>): Work<R[]> {
+  return (yield { op: 'all', c }) as R[];
 }
 
 /** The first row of a statement built now. */
-export function* first<R>(build: Build<R>): Work<R | undefined> {
-  return (yield { op: 'first', build }) as R | undefined;
+export function* first<R>(c: Compilable<R>): Work<R | undefined> {
+  return (yield { op: 'first', c }) as R | undefined;
 }
 
 /** Runs a write built now; the number of rows changed (rows returned, for RETURNING). */
-export function* run(build: Build<unknown>): Work<number> {
-  return (yield { op: 'run', build }) as number;
+export function* run(c: Compilable<unknown>): Work<number> {
+  return (yield { op: 'run', c }) as number;
 }
 
 /** Which engine runs this work (for the rare decision that differs, e.g. a row lock). */
@@ -56,9 +54,20 @@ export function* engine(): Work<StoreEngine> {
   return (yield { op: 'engine' }) as StoreEngine;
 }
 
+/** The paging slots of an export statement: rows after this key, at most this many. */
+export interface Keyset {
+  after: number;
+  limit: number;
+}
+
+/** Pages start after this key (below any rowid). */
+export const FIRST_KEY = Number.MIN_SAFE_INTEGER;
+
 /** How a repository has its work run: the engine's side of the contract. */
 export interface Runner {
   readonly engine: StoreEngine;
+  /** The engine's Kysely: ad-hoc statements are built with it (they compile to its dialect). */
+  readonly k: Kysely<DB>;
   /** Outside any explicit transaction (each statement commits on its own). */
   read<T>(work: Work<T>): Promise<T>;
   /** In one transaction: all of it or none of it. */
@@ -68,4 +77,9 @@ export interface Runner {
    * savepoint of the group commit; PostgreSQL: its own transaction, retried on a unique-key race).
    */
   hot<T>(work: () => Work<T>): Promise<T>;
+  /**
+   * Keyset pages of a statement as arrays (raw rows), the key being each row's last value; ends
+   * after the first page shorter than asked. No transaction is held between pages.
+   */
+  pages(statement: Query<unknown, Keyset>, size: () => number): AsyncIterable<unknown[][]>;
 }

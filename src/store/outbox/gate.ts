@@ -1,8 +1,17 @@
 /**
- * The opt-out chokepoint's engine-neutral half: the one policy (`verdict`, on `mayText`), the
- * outbox statements, and `enqueueOutboundWork`, the only writer of an outbox row, run inside the
- * caller's transaction on either engine (src/store/work.ts). See sqlite-gate.ts for the rest of
- * the chokepoint (send-time admission, results), still SQLite-only.
+ * The outbox and the opt-out chokepoint. Every text this system sends is first a row written
+ * here, and `enqueueOutbound` is the only function that writes one: it reads the contact's
+ * status inside the caller's transaction and refuses (status "suppressed", never sent) anything
+ * `mayText` forbids. Webhook replies are rendered as TwiML only from rows it accepted; the REST
+ * sender re-checks the same rule at send time, in the same transaction that marks the row
+ * 'sending', through `admitForSend` (broadcast texts: the row is written then) and `admitQueued`
+ * (replies and system texts queued earlier). There is no other policy: all three use `verdict`.
+ *
+ * REST rows move queued → sending → accepted → sent → delivered | undelivered | failed, or end as
+ * suppressed (refused by the gate), unknown (outcome of the request unknown) or canceled (never sent).
+ *
+ * These are units of work (src/store/work.ts) for either engine: they run inside the caller's
+ * transaction (the inbound text's, the dispatcher's claim); the policy itself is `verdict`.
  */
 import { sql } from 'kysely';
 import { mayText, type ContactStatus, type OutboundPurpose } from '../../core/compliance';
@@ -98,4 +107,80 @@ export function* enqueueOutboundWork(draft: OutboundDraft, newId: IdGenerator, n
     purpose: draft.purpose, body: draft.body, segments: segmentCount(draft.body), status: accepted ? draft.delivery : 'suppressed', now,
   });
   return { id, accepted };
+}
+
+export interface Admission {
+  outboundId: string;
+  /** null: admitted, the row is now 'sending'; else why it was refused (row 'suppressed'). */
+  refusal: Refusal | null;
+}
+
+export type SendDraft = Pick<OutboundDraft, 'contactId' | 'campaignId' | 'kind' | 'purpose' | 'body'>;
+
+/**
+ * Send-time gate for a text written at send time (a broadcast recipient's): re-reads the contact
+ * and writes the outbox row as 'sending' (admitted) or 'suppressed'. Call it inside the
+ * transaction that claims the work, immediately before the request is made.
+ */
+export function* admitForSend(draft: SendDraft, newId: IdGenerator, now: string): Work<Admission> {
+  const refusal = verdict(yield* get(OUTBOX_QUERIES.status, { id: draft.contactId }), draft.purpose);
+  const id = newId();
+  yield* exec(OUTBOX_QUERIES.insert, {
+    id, contactId: draft.contactId, campaignId: draft.campaignId, inboundId: null, position: 0, kind: draft.kind, purpose: draft.purpose,
+    body: draft.body, segments: segmentCount(draft.body), status: refusal === null ? 'sending' : 'suppressed', now,
+  });
+  return { outboundId: id, refusal };
+}
+
+/**
+ * Send-time gate for a row queued earlier (delivery 'queued'): the same check, now. Returns null
+ * when the row is no longer queued (another dispatcher took it).
+ */
+export function* admitQueued(outboundId: string, now: string): Work<Admission | null> {
+  const row = yield* get(OUTBOX_QUERIES.queued, { id: outboundId });
+  if (!row) return null;
+  const refusal = verdict(yield* get(OUTBOX_QUERIES.status, { id: row.contact_id }), row.purpose);
+  yield* exec(OUTBOX_QUERIES.setStatus, { id: outboundId, status: refusal === null ? 'sending' : 'suppressed', now });
+  return { outboundId, refusal };
+}
+
+/** Statuses of a REST-sent row in the order they can only move forward. */
+const OUTBOUND_RANK: Record<string, number> = {
+  queued: 0, sending: 1, unknown: 1, accepted: 2, scheduled: 2, sent: 3,
+  delivered: 4, undelivered: 4, failed: 4, read: 4, canceled: 4, suppressed: 4,
+};
+
+/** Twilio's message statuses as this outbox records them. */
+export function outboundStatusFromTwilio(status: string): string {
+  switch (status) {
+    case 'accepted': case 'queued': case 'scheduled': case 'sending':
+      return 'accepted';
+    case 'read':
+      return 'delivered';
+    default:
+      return status;
+  }
+}
+
+export function outboundRank(status: string): number | undefined {
+  return OUTBOUND_RANK[status];
+}
+
+/** Record what happened to a send (inside the caller's transaction). */
+export function* recordOutboundResult(
+  outboundId: string, r: { status: string; sid?: string | null; errorCode?: number | null }, now: string,
+): Work<void> {
+  yield* exec(OUTBOX_QUERIES.result, { id: outboundId, status: r.status, sid: r.sid ?? null, code: r.errorCode ?? null, now });
+}
+
+/** Apply a delivery receipt: only forward, never back (a late "sent" does not undo "delivered"). */
+export function* advanceOutboundBySid(sid: string, twilioStatus: string, errorCode: number | null, now: string): Work<boolean> {
+  const row = yield* get(OUTBOX_QUERIES.bySid, { sid });
+  if (!row) return false;
+  const next = outboundStatusFromTwilio(twilioStatus);
+  const from = OUTBOUND_RANK[row.status];
+  const to = OUTBOUND_RANK[next];
+  if (from === undefined || to === undefined || to <= from) return false;
+  yield* recordOutboundResult(row.id, { status: next, errorCode }, now);
+  return true;
 }

@@ -8,7 +8,8 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { DB } from '../database';
 import { bind } from '../query';
-import type { Runner, Step, Work } from '../work';
+import type { Query } from '../query';
+import { FIRST_KEY, type Keyset, type Runner, type Step, type Work } from '../work';
 
 export interface PgOptions {
   /** Connections in the pool (default 10). */
@@ -26,6 +27,9 @@ export class PgDb implements Runner {
   readonly engine = 'postgres' as const;
   readonly pool: pg.Pool;
   readonly db: Kysely<DB>;
+  get k(): Kysely<DB> {
+    return this.db;
+  }
   private readonly names = new Map<string, string>();
 
   constructor(readonly url: string, options: PgOptions = {}) {
@@ -78,7 +82,7 @@ export class PgDb implements Runner {
       case 'all':
       case 'first':
       case 'run': {
-        const c = s.build(this.db).compile();
+        const c = s.c.compile();
         const res = await on.query(c.sql, c.parameters as unknown[]);
         return s.op === 'all' ? res.rows : s.op === 'first' ? res.rows[0] : (res.rowCount ?? res.rows.length);
       }
@@ -120,6 +124,21 @@ export class PgDb implements Runner {
       } catch (err) {
         if (attempt >= 4 || !RETRYABLE.has(String((err as { code?: unknown }).code))) throw err;
       }
+    }
+  }
+
+  async *pages(statement: Query<unknown, Keyset>, size: () => number): AsyncGenerator<unknown[][]> {
+    const c = statement.compileFor(this.db);
+    let after = FIRST_KEY;
+    for (;;) {
+      const limit = size();
+      const res = await this.pool.query({ text: c.sql, values: bind(c, { after, limit }), rowMode: 'array' });
+      const rows = res.rows as unknown[][];
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < limit) return;
+      const last = rows[rows.length - 1]!;
+      after = Number(last[last.length - 1]);
     }
   }
 

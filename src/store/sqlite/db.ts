@@ -11,7 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import type { DB } from '../database';
 import { bind, type Query } from '../query';
-import type { Runner, Step, Work } from '../work';
+import { FIRST_KEY, type Keyset, type Runner, type Step, type Work } from '../work';
 import { migrateSqliteSync } from '../migrations';
 import { GroupCommit } from './group-commit';
 
@@ -128,9 +128,9 @@ export class SqliteDb {
       case 'get': return this.get(s.q, s.p);
       case 'list': return this.list(s.q, s.p);
       case 'exec': return this.exec(s.q, s.p);
-      case 'all': return this.all(s.build(this.db));
-      case 'first': return this.first(s.build(this.db));
-      case 'run': return this.run(s.build(this.db));
+      case 'all': return this.all(s.c);
+      case 'first': return this.first(s.c);
+      case 'run': return this.run(s.c);
       case 'engine': return 'sqlite';
     }
   }
@@ -203,13 +203,23 @@ export function databaseProblemHint(err: unknown): string {
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'Another process holds a lock on it: stop that process or try again.';
   if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return 'The file is not a rallytext SQLite database, or it is damaged: restore a backup.';
   if (/^SQLITE_IOERR/.test(code)) return 'The disk reported an I/O error: check the disk and free space, then start again.';
+  // PostgreSQL (node-postgres and SQLSTATE codes).
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /timeout/i.test(String((err as Error)?.message))) {
+    return 'The PostgreSQL server did not answer: check that it runs and that DATABASE_URL names the right host and port.';
+  }
+  if (code === '28P01' || code === '28000') return 'PostgreSQL refused the user or password in DATABASE_URL.';
+  if (code === '3D000') return 'The database named in DATABASE_URL does not exist on that PostgreSQL server: create it first.';
+  if (code === '42501') return 'The PostgreSQL user may not create or change tables here: grant it rights on the schema, or run `rallytext db migrate` as the owner.';
   return '';
 }
 
 /** SQLite's side of the repositories' contract: every unit of work runs at once, synchronously. */
 export class SqliteRunner implements Runner {
   readonly engine = 'sqlite' as const;
-  constructor(readonly db: SqliteDb) {}
+  readonly k: Kysely<DB>;
+  constructor(readonly db: SqliteDb) {
+    this.k = db.db;
+  }
 
   read<T>(work: Work<T>): Promise<T> {
     try {
@@ -229,5 +239,21 @@ export class SqliteRunner implements Runner {
 
   hot<T>(work: () => Work<T>): Promise<T> {
     return this.db.batched(() => this.db.drive(work()));
+  }
+
+  async *pages(statement: Query<unknown, Keyset>, size: () => number): AsyncGenerator<unknown[][]> {
+    const compiled = statement.compileFor(this.k);
+    // Raw mode on a statement of our own: the connection's cached statements are shared.
+    const stmt = this.db.sqlite.prepare(compiled.sql).raw(true);
+    let after = FIRST_KEY;
+    for (;;) {
+      const limit = size();
+      const rows = stmt.all(...bind(compiled, { after, limit })) as unknown[][];
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < limit) return;
+      const last = rows[rows.length - 1]!;
+      after = Number(last[last.length - 1]);
+    }
   }
 }

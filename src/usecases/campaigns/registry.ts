@@ -26,6 +26,8 @@ export class CampaignRegistry {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    /** Loading waits for this first (the demo seed: on an engine with round trips it commits later). */
+    private readonly startAfter: Promise<unknown> | null = null,
   ) {}
 
   /**
@@ -41,6 +43,7 @@ export class CampaignRegistry {
   }
 
   private async load(): Promise<void> {
+    if (this.startAfter) await this.startAfter.catch(() => undefined);
     const version = await this.store.campaigns.version();
     const campaigns = await loadRuntimeCampaigns(this.store, this.logger);
     const grouped = new Map<string, CampaignRuntime[]>();
