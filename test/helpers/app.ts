@@ -84,7 +84,8 @@ let schemas = 0;
 /** A new schema, migrated, on the test server; the URL that works in it. */
 export function freshPostgresUrl(): string {
   pgAdmin ??= new SyncPg(postgresUrl());
-  const schema = `rt_${process.env.RALLYTEXT_PG_RUN ?? 'x'}_${process.pid}_${++schemas}`;
+  // Workers run many test files, each with this module afresh: the random part keeps names apart.
+  const schema = `rt_${process.env.RALLYTEXT_PG_RUN ?? 'x'}_${process.pid}_${Math.random().toString(36).slice(2, 8)}_${++schemas}`;
   const ddl = MIGRATIONS.map((m) => m.ddl('postgres')).join('\n');
   const at = new Date().toISOString();
   pgAdmin.query(

@@ -188,37 +188,33 @@ export class BulkQueue {
 }
 
 function* claimWork(plan: BroadcastPlan, zones: readonly string[] | null, limit: number, lease: Lease, newId: IdGenerator, now: string): Work<ClaimBatch> {
-  {
-    {
-      const b = yield* get(Q.broadcastStatus, { id: plan.id });
-      if (b?.status !== 'sending') return { items: [], refused: 0, stopped: true, exhausted: true };
-      const params: Record<string, unknown> = { bid: plan.id, now, limit };
-      (zones ?? []).forEach((z, i) => (params[`z${i}`] = z));
-      const rows = yield* list(nextQuery(zones === null ? null : zones.length), params);
-      const batch: ClaimBatch = { items: [], refused: 0, stopped: false, exhausted: rows.length < limit };
-      for (const row of rows) {
-        const campaign = plan.campaigns.get(row.campaign_id);
-        const body = renderForRecipient(plan.template, plan.footer, {
-          firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
-          keyword: row.keyword, sender: campaign?.sender ?? '',
-        });
-        const admission = yield* admitForSend({ contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
-        const key = { bid: plan.id, contact: row.contact_id };
-        if (admission.refusal !== null) {
-          yield* exec(Q.refuse, { ...key, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
-          batch.refused += 1;
-          continue;
-        }
-        const item: WorkItem = {
-          kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
-          text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
-        };
-        yield* exec(Q.take, { ...key, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now });
-        batch.items.push(item);
-      }
-      return batch;
+  const b = yield* get(Q.broadcastStatus, { id: plan.id });
+  if (b?.status !== 'sending') return { items: [], refused: 0, stopped: true, exhausted: true };
+  const params: Record<string, unknown> = { bid: plan.id, now, limit };
+  (zones ?? []).forEach((z, i) => (params[`z${i}`] = z));
+  const rows = yield* list(nextQuery(zones === null ? null : zones.length), params);
+  const batch: ClaimBatch = { items: [], refused: 0, stopped: false, exhausted: rows.length < limit };
+  for (const row of rows) {
+    const campaign = plan.campaigns.get(row.campaign_id);
+    const body = renderForRecipient(plan.template, plan.footer, {
+      firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
+      keyword: row.keyword, sender: campaign?.sender ?? '',
+    });
+    const admission = yield* admitForSend({ contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
+    const key = { bid: plan.id, contact: row.contact_id };
+    if (admission.refusal !== null) {
+      yield* exec(Q.refuse, { ...key, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
+      batch.refused += 1;
+      continue;
     }
+    const item: WorkItem = {
+      kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
+      text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
+    };
+    yield* exec(Q.take, { ...key, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now });
+    batch.items.push(item);
   }
+  return batch;
 }
 
 function* recordWork(policy: ReceiptPolicy, item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): Work<RecordEffect> {
@@ -281,27 +277,25 @@ function* orphanWork(r: { broadcast_id: string; contact_id: string; outbound_id:
 
 function* resolveWork(policy: ReceiptPolicy, u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): Work<ResolveResult> {
     const key = { bid: u.broadcastId!, contact: u.contactId, outbound: u.outboundId };
-    {
-      const cur = yield* get(Q.unknownRow, key);
-      if (!cur) return 'gone';
-      if (lookup.kind === 'found') {
-        yield* recordOutboundResult(u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
-        yield* exec(Q.result, {
-          ...key, status: policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
-          sent: 1, notBefore: null, now,
-        });
-        yield* applyStoredReceipt(lookup.sid, policy, newId, now);
-        return 'adopted';
-      }
-      if (lookup.kind === 'absent') {
-        // The provider has no such message: it was never sent. Send it again unless the broadcast was canceled.
-        yield* recordOutboundResult(u.outboundId, { status: 'canceled' }, now);
-        const again = cur.status === 'sending' || cur.status === 'paused' || cur.status === 'scheduled';
-        yield* exec(Q.requeue, { ...key, status: again ? 'pending' : 'canceled', now });
-        return 'requeued';
-      }
-      const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
-      yield* exec(Q.lookupLater, { ...key, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
-      return giveUp ? 'gave_up' : 'later';
+    const cur = yield* get(Q.unknownRow, key);
+    if (!cur) return 'gone';
+    if (lookup.kind === 'found') {
+      yield* recordOutboundResult(u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
+      yield* exec(Q.result, {
+        ...key, status: policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
+        sent: 1, notBefore: null, now,
+      });
+      yield* applyStoredReceipt(lookup.sid, policy, newId, now);
+      return 'adopted';
     }
+    if (lookup.kind === 'absent') {
+      // The provider has no such message: it was never sent. Send it again unless the broadcast was canceled.
+      yield* recordOutboundResult(u.outboundId, { status: 'canceled' }, now);
+      const again = cur.status === 'sending' || cur.status === 'paused' || cur.status === 'scheduled';
+      yield* exec(Q.requeue, { ...key, status: again ? 'pending' : 'canceled', now });
+      return 'requeued';
+    }
+    const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
+    yield* exec(Q.lookupLater, { ...key, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
+    return giveUp ? 'gave_up' : 'later';
 }
