@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
 import request from 'supertest';
 import type { RequestListener } from 'node:http';
 import { loadConfig, type Config } from '../../src/wiring/config';
@@ -24,7 +25,10 @@ import { MIGRATIONS } from '../../src/store/migrations';
 import { PgDb } from '../../src/store/postgres/db';
 import { PgStore } from '../../src/store/postgres/store';
 import { twilioReceiptPolicy } from '../../src/twilio/receipt-codes';
-import { PgTestDb, postgresCompiler, SyncPg } from './pg-sync';
+import { PgTestDb, postgresCompiler, SyncPg, SyncRunner } from './pg-sync';
+import { repositories } from '../../src/store/repositories';
+import { seedDemo } from '../../src/usecases/campaigns/seed';
+import type { Store } from '../../src/store/store';
 import { postgresUrl } from './postgres';
 import { signTwilioRequest, type FormParams } from '../../src/twilio/signature';
 
@@ -123,6 +127,14 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
   } };
 }
 
+/** A second process's context on the same database (its own connection(s), clock reading, owner id). */
+export function secondContext(config: Config, logger: Logger, options: { clock: ManualClock; newId: () => string }): TestContext {
+  if (TEST_ENGINE !== 'postgres') return withDb(createContext(config, logger, options));
+  const store = new PgStore(new PgDb(config.databaseUrl, { max: 2 }), { receiptPolicy: twilioReceiptPolicy });
+  const db = new PgTestDb(new SyncPg(config.databaseUrl), postgresCompiler, () => void store.close());
+  return Object.assign(contextOn(store, { ...config, seedDemo: false }, logger, options), { db: db as unknown as SqliteDb });
+}
+
 function testAppOnPostgres(env: Record<string, string>, start: string): TestApp {
   const url = freshPostgresUrl();
   const config = loadConfig(testEnv({ ...env, DATABASE_URL: url }));
@@ -136,9 +148,12 @@ function testAppOnPostgres(env: Record<string, string>, start: string): TestApp 
   const logger = createLogger(config.logLevel, sink);
   const clock = new ManualClock(start);
   let n = 0;
-  const store = new PgStore(new PgDb(url, { max: 4 }), { receiptPolicy: twilioReceiptPolicy });
-  const base = contextOn(store, config, logger, { clock, newId: () => `id-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}` });
+  const newId = () => `id-${String(++n).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
+  const store = new PgStore(new PgDb(url, { max: 2 }), { receiptPolicy: twilioReceiptPolicy });
   const db = new PgTestDb(new SyncPg(url), postgresCompiler, () => void store.close());
+  // Seeded at once, as on SQLite: tests read the demo campaign right after testApp().
+  if (config.seedDemo) void seedDemo({ ...repositories(new SyncRunner(db), { receiptPolicy: twilioReceiptPolicy }) } as Store, clock, newId, logger);
+  const base = contextOn(store, config, logger, { clock, newId });
   const ctx = Object.assign(base, { db: db as unknown as SqliteDb });
   const app = gatewayListener(ctx);
   return { app, ctx, clock, config, logs, dbFile: '', close: () => {

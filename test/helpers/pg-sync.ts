@@ -10,7 +10,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Compilable } from 'kysely';
 import type { DB } from '../../src/store/database';
 import { bind, type Query } from '../../src/store/query';
-import type { Step, Work } from '../../src/store/work';
+import type { Keyset, Runner, Step, Work } from '../../src/store/work';
 
 const WORKER = `
 const { workerData } = require('node:worker_threads');
@@ -181,4 +181,42 @@ export interface PgStatement {
   get(...values: unknown[]): unknown;
   all(...values: unknown[]): unknown[];
   run(...values: unknown[]): { changes: number };
+}
+
+/**
+ * A Runner whose work runs at once on the synchronous test connection (as SQLite's does), so a
+ * test's setup through a repository (the demo seed) has committed when the call returns.
+ */
+export class SyncRunner implements Runner {
+  readonly engine = 'postgres' as const;
+  constructor(private readonly t: PgTestDb) {}
+
+  get k(): Kysely<DB> {
+    return this.t.db;
+  }
+
+  read<T>(work: Work<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.t.drive(work));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  tx<T>(work: Work<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.t.tx(() => this.t.drive(work)));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  hot<T>(work: () => Work<T>): Promise<T> {
+    return this.tx(work());
+  }
+
+  pages(_statement: Query<unknown, Keyset>): AsyncIterable<unknown[][]> {
+    throw new Error('the synchronous test connection does not page exports');
+  }
+
 }

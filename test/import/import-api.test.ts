@@ -3,7 +3,7 @@
  * into a real SQLite file: column mapping, phone normalisation, dedupe, line-numbered problems,
  * consent, never re-subscribing an opted-out number, dry runs, and all-or-nothing.
  */
-import { ADMIN_TOKEN, admin, testApp, text, type TestApp } from '../helpers/app';
+import { ADMIN_TOKEN, admin, testApp, text, type TestApp, TEST_ENGINE } from '../helpers/app';
 import { download, readCsv } from '../helpers/csv';
 import { contactByPhone, importFixture, postImport, tableCounts } from '../helpers/imports';
 import { demoCampaignId, signUp } from '../helpers/people';
@@ -142,8 +142,14 @@ describe('all or nothing', () => {
 
   test('a database failure on a row mid-file rolls back the rows already written', async () => {
     // A real fault in the real database: the insert for line 8's number fails.
-    t.ctx.db.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts WHEN NEW.phone = '+13125550104'
-      BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    if (TEST_ENGINE === 'postgres') {
+      t.ctx.db.sqlite.exec(`CREATE FUNCTION fail_mid_import() RETURNS trigger AS $$ BEGIN
+          IF NEW.phone = '+13125550104' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION fail_mid_import();`);
+    } else {
+      t.ctx.db.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts WHEN NEW.phone = '+13125550104'
+        BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    }
     const before = tableCounts(t.ctx.db);
     const res = await postImport(t.app, importFixture('messy-excel.csv'), '?consent=attested&campaign=Demo%20rally');
     expect(res.status).toBe(500);
