@@ -58,13 +58,21 @@ export function statements(script: string): string[] {
   return out;
 }
 
-export function migrator(db: Kysely<any>, engine: StoreEngine): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => kyselyMigrations(engine) } });
+/**
+ * On PostgreSQL the bookkeeping tables live in the connection's current schema, named explicitly:
+ * left unnamed, Kysely looks for them in every schema of the database and, finding another
+ * schema's (a second campaign's, a test's), would not create its own.
+ */
+export async function migrator(db: Kysely<any>, engine: StoreEngine): Promise<Migrator> {
+  const provider = { getMigrations: async () => kyselyMigrations(engine) };
+  if (engine === 'sqlite') return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  return new Migrator({ db, provider, migrationTableSchema: rows[0]!.schema });
 }
 
 /** Applies every pending migration; throws the first failure (its migration rolled back). */
 export async function migrateToLatest(db: Kysely<any>, engine: StoreEngine): Promise<MigrationResultSet> {
-  const result = await migrator(db, engine).migrateToLatest();
+  const result = await (await migrator(db, engine)).migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;
 }
