@@ -11,6 +11,7 @@ import type { AppContext } from '../wiring/context';
 import { AppError } from '../shared/errors';
 import { credentialFingerprint, tokensEqual } from '../shared/secrets';
 import type { Role } from '../usecases/sessions/sessions';
+import { tokenActor, type Actor } from '../usecases/sessions/actor';
 import { clientOf } from './client-address';
 import { assertCsrf, isSafeMethod, sessionOf } from './session';
 
@@ -57,6 +58,8 @@ export function attemptToken(ctx: AppContext, req: Request, token: string, via: 
 declare module 'express-serve-static-core' {
   interface Request {
     role?: Role;
+    /** Who is acting (set with `role` by `authenticate`). */
+    actor?: Actor;
   }
 }
 
@@ -74,14 +77,22 @@ export function authenticate(ctx: AppContext) {
       const role = token ? attemptToken(ctx, req, token, 'bearer') : null;
       if (!role) throw new AppError('unauthorized', 'missing or invalid bearer token');
       req.role = role;
+      req.actor = tokenActor(role);
       return next();
     }
     const session = await sessionOf(ctx, req);
     if (!session) throw new AppError('unauthorized', 'missing or invalid bearer token');
     if (!isSafeMethod(req.method)) assertCsrf(ctx, req, session, req.get('x-csrf-token'));
     req.role = session.role;
+    req.actor = tokenActor(session.role);
     next();
   };
+}
+
+/** The actor of an authenticated request (after `authenticate`). */
+export function actorOf(req: Request): Actor {
+  if (!req.actor) throw new AppError('unauthorized', 'missing or invalid bearer token');
+  return req.actor;
 }
 
 export function requireRole(...roles: Role[]) {

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { AppError, toAppError } from '../../shared/errors';
 import type { Role } from '../auth';
+import { tokenActor } from '../../usecases/sessions/actor';
 import { assertCsrf, isSafeMethod, sessionOf, type ConsoleSession } from '../session';
 import { errorPage } from './layout';
 
@@ -52,6 +53,8 @@ export function requirePage(ctx: AppContext, ...roles: Role[]) {
       const body = req.body as Record<string, unknown> | undefined;
       assertCsrf(ctx, req, session, body?._csrf ?? req.get('x-csrf-token'));
     }
+    req.role = session.role;
+    req.actor = tokenActor(session.role);
     next();
   };
 }
