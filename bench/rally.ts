@@ -250,7 +250,8 @@ async function compare(otherRoot: string): Promise<void> {
   for (let r = 1; r <= rounds; r++) {
     for (const [name, root] of [['before', otherRoot], ['after', ROOT]] as const) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rally-compare-${name}-`));
-      const gw = await startGateway(dir, undefined, root, name);
+      const prof = profile ? `compare-${name}-${r}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile` : undefined;
+      const gw = await startGateway(dir, prof, root, name);
       for (const [label, lists] of [[burstLabel, burst], [convLabel, conversation]] as const) {
         const res = await drive(gw, label, lists, { checkReplies: true });
         results.push(res);
@@ -259,6 +260,7 @@ async function compare(otherRoot: string): Promise<void> {
       await stopChecked(gw);
       const v = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed');
       if (!v.ok) problems.push(`${name} round ${r}: ${v.problems.join('; ')}`);
+      if (prof) console.log(`\n${name}, round ${r}:\n${formatProfile(summarizeProfile(path.join(resultsDir, 'profiles', prof)))}\n`);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
