@@ -61,7 +61,7 @@ export function broadcastsApi(ctx: AppContext): Router {
 
   r.post('/:id/send', async (req, res) => {
     const b = await svc.send(req.params.id);
-    await recordAudit(ctx, req, 'broadcast.sent', { type: 'broadcast', id: b.id }, { name: b.name, recipients: b.counts.total });
+    await recordAudit(ctx, req, 'broadcast.sent', { type: 'broadcast', id: b.id }, { name: b.name, status: b.status });
     ctx.logger.info({ broadcastId: b.id }, 'broadcast started');
     res.status(202).json(b);
   });

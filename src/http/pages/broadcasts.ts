@@ -259,7 +259,7 @@ export function broadcastPages(ctx: AppContext): Router {
       if (op === 'schedule') await recordAudit(ctx, req, 'broadcast.scheduled', target, { name: view.name, sendAt: view.sendAt });
       if (op === 'send') {
         view = await svc.send(view.id);
-        await recordAudit(ctx, req, 'broadcast.sent', target, { name: view.name, recipients: view.counts.total });
+        await recordAudit(ctx, req, 'broadcast.sent', target, { name: view.name, status: view.status });
       }
       ctx.logger.info({ broadcastId: view.id, status: view.status, via: 'console' }, 'broadcast created');
       res.redirect(303, `/broadcasts/${view.id}?done=${op}`);
@@ -281,7 +281,7 @@ export function broadcastPages(ctx: AppContext): Router {
     if (!act) throw new AppError('bad_request', 'unknown action');
     const view = await act(id);
     const action = op === 'send' ? 'broadcast.sent' : op === 'pause' ? 'broadcast.paused' : op === 'resume' ? 'broadcast.resumed' : 'broadcast.cancelled';
-    await recordAudit(ctx, req, action, { type: 'broadcast', id: view.id }, { name: view.name, ...(op === 'send' ? { recipients: view.counts.total } : {}) });
+    await recordAudit(ctx, req, action, { type: 'broadcast', id: view.id }, { name: view.name, status: view.status });
     ctx.logger.info({ broadcastId: id, op, via: 'console' }, 'broadcast action');
     res.redirect(303, `/broadcasts/${id}?done=${op}`);
   });
