@@ -50,7 +50,6 @@ export function joinRoutes(ctx: AppContext): Router {
 
   r.get('/join/:token', async (req: Request, res: Response) => {
     const token = String(req.params.token);
-    res.set('Referrer-Policy', 'no-referrer');
     res.type('html').send(joinPage(await ctx.people.openInvite(token), token));
   });
 
