@@ -7,7 +7,7 @@ import request from 'supertest';
 import { ADMIN_TOKEN, testApp, type TestApp } from '../helpers/app';
 import { accept, auditEntries, invite, PASSWORD, passwordSignIn, signedFrom } from '../helpers/accounts';
 import { buildCli, removeCli, runCli } from '../helpers/cli';
-import { browser, signIn } from '../helpers/console';
+import { browser, sessionCookie, signIn } from '../helpers/console';
 
 let t: TestApp;
 afterEach(() => t.close());
@@ -187,5 +187,39 @@ describe('people in the console', () => {
     const org = browser(t.app, await signIn(t.app, ADMIN_TOKEN));
     const made = await org.post('/people/invite', { email: 'first@example.org', role: 'organizer' });
     expect(made.status).toBe(201);
+  });
+});
+
+describe('your account', () => {
+  beforeEach(() => {
+    t = testApp();
+  });
+
+  test('changing your password checks the current one, ends your other sessions, keeps this browser signed in', async () => {
+    const first = await accept(t.app, await invite(t.app, 'kim@example.org', 'volunteer'), 'Kim');
+    const other = await signedFrom(t.app, await passwordSignIn(t.app, 'kim@example.org', PASSWORD));
+    const me = browser(t.app, first);
+    const page = await me.get('/account');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('kim@example.org');
+    const wrong = await me.post('/account/password', { current: 'not my password', password: 'a whole new passphrase' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('That is not your current password.');
+    const weak = await me.post('/account/password', { current: PASSWORD, password: 'short' });
+    expect(weak.status).toBe(400);
+    expect(weak.text).toContain('at least 12 characters');
+    const ok = await me.post('/account/password', { current: PASSWORD, password: 'a whole new passphrase' });
+    expect(ok.status).toBe(303);
+    const fresh = { cookie: sessionCookie(ok), csrf: '' };
+    expect((await browser(t.app, fresh).get('/account?done=password')).text).toContain('Password changed');
+    expect((await browser(t.app, other).get('/exports')).status).toBe(303);
+    expect((await browser(t.app, first).get('/exports')).status).toBe(303);
+    expect((await passwordSignIn(t.app, 'kim@example.org', PASSWORD)).status).toBe(401);
+    expect((await passwordSignIn(t.app, 'kim@example.org', 'a whole new passphrase')).status).toBe(303);
+    expect((await auditEntries(t.app)).map((e) => e.action)).toContain('person.password_changed');
+    // A token session has no password to change.
+    const token = browser(t.app, await signIn(t.app));
+    expect((await token.get('/account')).text).toContain('You signed in with a shared token');
+    expect((await token.post('/account/password', { current: 'x', password: 'y' })).status).toBe(403);
   });
 });

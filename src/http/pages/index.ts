@@ -16,6 +16,7 @@ import { signInRoutes } from './signin';
 import { joinRoutes } from './join';
 import { peoplePages } from './people';
 import { auditPages } from './audit';
+import { accountPages } from './account';
 
 export function consolePages(ctx: AppContext): Router {
   const r = Router();
@@ -25,7 +26,7 @@ export function consolePages(ctx: AppContext): Router {
   r.use(signInRoutes(ctx));
   r.use(joinRoutes(ctx));
   const forms = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 });
-  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts', '/people'], forms);
+  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts', '/people', '/account'], forms);
   r.use(campaignPages(ctx));
   r.use(rehearsePages(ctx));
   r.use(contactPages(ctx));
@@ -33,6 +34,7 @@ export function consolePages(ctx: AppContext): Router {
   r.use(exportPages(ctx));
   r.use(peoplePages(ctx));
   r.use(auditPages(ctx));
+  r.use(accountPages(ctx));
   r.use(pageErrors(ctx));
   return r;
 }

@@ -53,7 +53,7 @@ function header(session: ConsoleSession | null, active: NavKey | undefined): Htm
   </nav>
   <form method="post" action="/signout" class="signout">
     ${csrfField(session)}
-    <span class="role">${session.actor.id.startsWith('user:') ? html`${session.actor.name} · ` : ''}${session.role === 'admin' ? 'Organizer' : 'Volunteer'}</span>
+    <span class="role"><a href="/account">${session.actor.id.startsWith('user:') ? html`${session.actor.name} · ` : ''}${session.role === 'admin' ? 'Organizer' : 'Volunteer'}</a></span>
     <button type="submit" class="secondary">Sign out</button>
   </form>
 </header>`;

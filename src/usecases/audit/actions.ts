@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'person.enabled',
   'person.signed_in',
   'reply.sent',
+  'person.password_changed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -43,4 +44,5 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'person.enabled': 'enabled a person',
   'person.signed_in': 'signed in',
   'reply.sent': 'sent a reply',
+  'person.password_changed': 'changed their password',
 };

@@ -168,6 +168,22 @@ export class People {
     return user;
   }
 
+  /**
+   * Sets a new password for the signed-in person (the current one already checked by the caller,
+   * through the sign-in throttle); every session of theirs ends, this one included.
+   */
+  async changePassword(actor: Actor, passwordGiven: unknown): Promise<User> {
+    const id = userIdOf(actor);
+    const user = id ? await this.deps.store.people.findById(id) : undefined;
+    if (!user || user.status !== 'active') throw new AppError('forbidden', 'sign in with your own account to change its password');
+    const password = typeof passwordGiven === 'string' ? passwordGiven : '';
+    const problems = passwordProblems(password, user.email).map((message) => ({ path: 'password', message }));
+    if (problems.length > 0) throw new AppError('validation_failed', 'choose another password', problems);
+    await this.deps.store.people.setPasswordHash(user.id, await hashPassword(password), this.deps.clock.now().toISOString());
+    await this.deps.audit.record({ actor, action: 'person.password_changed', target: { type: 'person', id: user.id }, details: { email: user.email } });
+    return user;
+  }
+
   async setStatus(actor: Actor, id: string, status: 'active' | 'disabled'): Promise<PersonView> {
     if (actor.role !== 'admin') throw new AppError('forbidden', 'only organizers may disable or enable people');
     if (status === 'disabled' && userIdOf(actor) === id) throw new AppError('conflict', 'you cannot disable your own account');
