@@ -9,6 +9,7 @@ import { registerBroadcastCommands } from './commands/broadcast';
 import { registerExportCommands } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerTextCommand } from './commands/text';
+import { registerUsersCommands } from './commands/users';
 
 const config = configOrExit;
 
@@ -19,6 +20,7 @@ registerTextCommand(program, config);
 registerImportCommand(program, config);
 registerExportCommands(program, config);
 registerBroadcastCommands(program, config);
+registerUsersCommands(program, config);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`rallytext: ${(err as Error).message}\n`);

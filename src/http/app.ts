@@ -13,6 +13,8 @@ import { campaignsApi } from './campaigns-api';
 import { consolePages } from './pages';
 import { exportsApi } from './exports-api';
 import { importsApi } from './imports-api';
+import { auditApi } from './audit-api';
+import { peopleApi } from './people-api';
 import { errorAnswer } from './error-response';
 
 export function buildApp(ctx: AppContext): express.Express {
@@ -46,6 +48,8 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use('/campaigns', campaignsApi(ctx));
   api.use('/imports', importsApi(ctx));
   api.use('/broadcasts', broadcastsApi(ctx));
+  api.use('/audit', auditApi(ctx));
+  api.use('/people', peopleApi(ctx));
   app.use('/api', api);
 
   app.use((req: Request) => {

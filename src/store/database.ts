@@ -13,6 +13,8 @@ import type { LiveDisplaysTable } from './live/tables';
 import type { ConsoleSessionsTable } from './sessions/tables';
 import type { BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
+import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
+import type { AuditLogTable } from './audit/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 export type { MessageReceiptsTable } from './receipts/tables';
@@ -65,6 +67,10 @@ export interface DB {
   message_receipts: MessageReceiptsTable;
   console_sessions: ConsoleSessionsTable;
   live_displays: LiveDisplaysTable;
+  users: UsersTable;
+  user_invites: UserInvitesTable;
+  session_users: SessionUsersTable;
+  audit_log: AuditLogTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

@@ -10,6 +10,9 @@ import type { CampaignRegistry } from '../usecases/campaigns/registry';
 import type { InboundTexts } from '../usecases/inbound/receive-text';
 import type { DeliveryReceipts } from '../usecases/receipts/record-receipt';
 import type { Rehearsal } from '../usecases/rehearsal/rehearse';
+import type { TrustedClients } from '../core/trusted-clients';
+import type { AuditLog } from '../usecases/audit/audit';
+import type { People } from '../usecases/people/people';
 
 export interface AppContext {
   config: Config;
@@ -27,6 +30,12 @@ export interface AppContext {
   flood: FloodGuard;
   /** Wrong tokens per client address and per token fingerprint (console sign-in and API), in memory. */
   credentialThrottle: CredentialThrottle;
+  /** Browsers and addresses that signed in to an account before (exempt from its lockout), in memory. */
+  trustedClients: TrustedClients;
+  /** People accounts: invites, passwords, disabling. */
+  people: People;
+  /** Who did what: `audit.record({ actor, action, target, details })`. */
+  audit: AuditLog;
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;

@@ -15,6 +15,9 @@ import { CampaignRegistry } from '../usecases/campaigns/registry';
 import { InboundTexts } from '../usecases/inbound/receive-text';
 import { DeliveryReceipts } from '../usecases/receipts/record-receipt';
 import { Rehearsal } from '../usecases/rehearsal/rehearse';
+import { TrustedClients } from '../core/trusted-clients';
+import { AuditLog } from '../usecases/audit/audit';
+import { People } from '../usecases/people/people';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -47,7 +50,12 @@ export function createContext(config: Config, logger: Logger, options: RuntimeOp
     const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
     const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
     const credentialThrottle = new CredentialThrottle();
-    const context: AppContext = { config, store, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
+    const trustedClients = new TrustedClients();
+    const audit = new AuditLog({ store, clock });
+    const people = new People({ store, audit, clock, newId, publicBaseUrl: config.publicBaseUrl });
+    const context: AppContext = {
+      config, store, registry, inbound, receipts, rehearsal, flood, credentialThrottle, trustedClients, people, audit, logger, clock, newId, live,
+    };
     return context;
   } catch (err) {
     void store.close();

@@ -31,8 +31,11 @@ const WRITES: [string, (id: string) => string][] = [
   ['post', () => '/api/broadcasts/preview'],
   ['patch', (id) => `/api/broadcasts/${id}`],
   ['post', (id) => `/api/broadcasts/${id}/schedule`],
+  ['post', () => '/api/people/invites'],
+  ['post', (id) => `/api/people/${id}/disable`],
+  ['post', (id) => `/api/people/${id}/enable`],
 ];
-const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports'];
+const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports', '/api/audit', '/api/people'];
 
 const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
 const resolveId = (x: string) => (x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x || 'none');
@@ -66,7 +69,7 @@ const badEscape = fc.constantFrom('%', '%Z', '%ZZ', '%zz', '%E0%A4%A', '%C3%28',
 const mangledId = fc
   .tuple(fc.string({ maxLength: 8 }), badEscape, fc.string({ maxLength: 8 }))
   .map(([a, bad, b]) => `${encodeURIComponent(a)}${bad}${encodeURIComponent(b)}`);
-const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events'];
+const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit'];
 const credentials = fc.constantFrom<[string, string] | null>(['Authorization', `Bearer ${ADMIN_TOKEN}`], ['Authorization', `Bearer ${VOLUNTEER_TOKEN}`], null);
 
 test('malformed percent-escapes in any path parameter, signed in or not, never give a 5xx', async () => {

@@ -20,6 +20,7 @@ import { checkboxField, containerErrors, errorSummary, field, FieldErrors, selec
 import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
+import { recordAudit } from '../audit-record';
 
 
 const BROADCAST_FLASH: Record<string, string> = {
@@ -253,7 +254,13 @@ export function broadcastPages(ctx: AppContext): Router {
         return res.status(400).type('html').send(await compose(session, form, [{ path: 'sendAt', message: 'choose when to send it' }], null));
       }
       let view = await svc.create(broadcastBody(form, op === 'schedule'));
-      if (op === 'send') view = await svc.send(view.id);
+      const target = { type: 'broadcast', id: view.id };
+      await recordAudit(ctx, req, 'broadcast.created', target, { name: view.name, status: view.status });
+      if (op === 'schedule') await recordAudit(ctx, req, 'broadcast.scheduled', target, { name: view.name, sendAt: view.sendAt });
+      if (op === 'send') {
+        view = await svc.send(view.id);
+        await recordAudit(ctx, req, 'broadcast.sent', target, { name: view.name, status: view.status });
+      }
       ctx.logger.info({ broadcastId: view.id, status: view.status, via: 'console' }, 'broadcast created');
       res.redirect(303, `/broadcasts/${view.id}?done=${op}`);
     } catch (err) {
@@ -270,11 +277,11 @@ export function broadcastPages(ctx: AppContext): Router {
   r.post('/broadcasts/:id/action', admin, async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const op = (req.body as Record<string, unknown> | undefined)?.op;
-    if (op === 'send') await svc.send(id);
-    else if (op === 'pause') await svc.pause(id);
-    else if (op === 'resume') await svc.resume(id);
-    else if (op === 'cancel') await svc.cancel(id);
-    else throw new AppError('bad_request', 'unknown action');
+    const act = op === 'send' ? svc.send.bind(svc) : op === 'pause' ? svc.pause.bind(svc) : op === 'resume' ? svc.resume.bind(svc) : op === 'cancel' ? svc.cancel.bind(svc) : null;
+    if (!act) throw new AppError('bad_request', 'unknown action');
+    const view = await act(id);
+    const action = op === 'send' ? 'broadcast.sent' : op === 'pause' ? 'broadcast.paused' : op === 'resume' ? 'broadcast.resumed' : 'broadcast.cancelled';
+    await recordAudit(ctx, req, action, { type: 'broadcast', id: view.id }, { name: view.name, status: view.status });
     ctx.logger.info({ broadcastId: id, op, via: 'console' }, 'broadcast action');
     res.redirect(303, `/broadcasts/${id}?done=${op}`);
   });

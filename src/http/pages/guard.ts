@@ -6,7 +6,6 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { AppError, toAppError } from '../../shared/errors';
 import type { Role } from '../auth';
-import { tokenActor } from '../../usecases/sessions/actor';
 import { assertCsrf, isSafeMethod, sessionOf, type ConsoleSession } from '../session';
 import { errorPage } from './layout';
 
@@ -54,7 +53,7 @@ export function requirePage(ctx: AppContext, ...roles: Role[]) {
       assertCsrf(ctx, req, session, body?._csrf ?? req.get('x-csrf-token'));
     }
     req.role = session.role;
-    req.actor = tokenActor(session.role);
+    req.actor = session.actor;
     next();
   };
 }

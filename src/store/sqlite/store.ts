@@ -12,6 +12,8 @@ import { SqliteCampaigns } from '../campaigns/sqlite';
 import { SqliteContacts } from '../contacts/sqlite';
 import { SqliteLive } from '../live/sqlite';
 import { SqliteSessions } from '../sessions/sqlite';
+import { SqlitePeople } from '../people/sqlite';
+import { SqliteAudit } from '../audit/sqlite';
 import { SqliteInbound } from '../inbound/sqlite';
 import { SqliteReceipts } from '../receipts/sqlite';
 import { SqliteRehearsal } from '../rehearsal/sqlite';
@@ -29,6 +31,8 @@ export class SqliteStore implements Store {
   readonly campaigns: SqliteCampaigns;
   readonly contacts: SqliteContacts;
   readonly sessions: SqliteSessions;
+  readonly people: SqlitePeople;
+  readonly audit: SqliteAudit;
   readonly live: SqliteLive;
   readonly inbound: SqliteInbound;
   readonly receipts: SqliteReceipts;
@@ -45,6 +49,8 @@ export class SqliteStore implements Store {
     this.campaigns = new SqliteCampaigns(db);
     this.contacts = new SqliteContacts(db);
     this.sessions = new SqliteSessions(db);
+    this.people = new SqlitePeople(db);
+    this.audit = new SqliteAudit(db);
     this.live = new SqliteLive(db);
     this.inbound = new SqliteInbound(db);
     this.receipts = new SqliteReceipts(db);
