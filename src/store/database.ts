@@ -13,6 +13,7 @@ import type { LiveDisplaysTable } from './live/tables';
 import type { ConsoleSessionsTable } from './sessions/tables';
 import type { BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
+import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 export type { MessageReceiptsTable } from './receipts/tables';
@@ -65,6 +66,10 @@ export interface DB {
   message_receipts: MessageReceiptsTable;
   console_sessions: ConsoleSessionsTable;
   live_displays: LiveDisplaysTable;
+  inbox_threads: InboxThreadsTable;
+  inbox_replies: InboxRepliesTable;
+  canned_responses: CannedResponsesTable;
+  campaign_auto_replies: CampaignAutoRepliesTable;
 }
 
 export type Contact = Selectable<ContactsTable>;
