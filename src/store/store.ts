@@ -20,6 +20,7 @@ import type { CampaignsRepository } from './campaigns/repository';
 import type { ContactsRepository } from './contacts/repository';
 import type { LiveRepository } from './live/repository';
 import type { SessionsRepository } from './sessions/repository';
+import type { InboxRepository } from './inbox/repository';
 import type { Logger } from 'pino';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -37,6 +38,7 @@ export interface Store {
   readonly contacts: ContactsRepository;
   readonly sessions: SessionsRepository;
   readonly live: LiveRepository;
+  readonly inbox: InboxRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

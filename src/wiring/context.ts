@@ -10,6 +10,9 @@ import type { CampaignRegistry } from '../usecases/campaigns/registry';
 import type { InboundTexts } from '../usecases/inbound/receive-text';
 import type { DeliveryReceipts } from '../usecases/receipts/record-receipt';
 import type { Rehearsal } from '../usecases/rehearsal/rehearse';
+import type { Inbox } from '../usecases/inbox/inbox';
+import type { InboxEvents } from '../usecases/inbox/events';
+import type { InboxSettings } from '../usecases/inbox/settings';
 
 export interface AppContext {
   config: Config;
@@ -34,4 +37,10 @@ export interface AppContext {
   dispatcher?: { wake(): void };
   /** Live rally screens: the webhook notifies it after each committed text. */
   live: LiveHub;
+  /** The inbox: threads of unclaimed texts, replies, assignment. */
+  inbox: Inbox;
+  /** Canned responses and campaigns' auto-reply settings. */
+  inboxSettings: InboxSettings;
+  /** The inbox's live stream (SSE in the console). */
+  inboxEvents: InboxEvents;
 }
