@@ -58,7 +58,7 @@ export class SqliteInbox implements InboxRepository {
     );
     const outbound = db.all(
       db.db.selectFrom('outbound_messages as o').leftJoin('inbox_replies as r', 'r.outbound_id', 'o.id')
-        .select(['o.id', 'o.body', 'o.created_at', 'o.status', 'o.kind', 'o.error_code', 'o.segments', 'o.position', 'r.author'])
+        .select(['o.id', 'o.body', 'o.created_at', 'o.status', 'o.kind', 'o.error_code', 'o.segments', 'o.position', 'o.inbound_id', 'r.author'])
         .where('o.contact_id', '=', contactId).orderBy('o.created_at', 'desc').limit(limit),
     );
     const all: (ThreadMessage & { order: number })[] = [
@@ -68,10 +68,10 @@ export class SqliteInbox implements InboxRepository {
       })),
       ...outbound.map((m) => ({
         id: m.id, direction: 'out' as const, body: m.body, at: m.created_at, handledAs: null, status: m.status, kind: m.kind,
-        errorCode: m.error_code, segments: m.segments, author: m.author, order: 1 + m.position,
+        errorCode: m.error_code, segments: m.segments, author: m.author, order: m.inbound_id === null ? 1_000 : 1 + m.position,
       })),
     ];
-    // Oldest first; a text and the replies it got in the same instant: the text, then its replies in order.
+    // Oldest first; in the same instant: the text, its webhook replies in order, then texts sent later by the outbox.
     all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
     return all.slice(-limit).map(({ order: _order, ...m }) => m);
   }
