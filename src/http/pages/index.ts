@@ -9,6 +9,7 @@ import { broadcastPages } from './broadcasts';
 import { campaignPages } from './campaigns';
 import { contactPages } from './contacts';
 import { exportPages } from './exports';
+import { inboxPages } from './inbox';
 import { pageErrors, pageHeaders } from './guard';
 import { liveRoutes } from './live';
 import { rehearsePages } from './rehearse';
@@ -21,12 +22,13 @@ export function consolePages(ctx: AppContext): Router {
   r.use(liveRoutes(ctx));
   r.use(signInRoutes(ctx));
   const forms = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 });
-  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts'], forms);
+  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts', '/inbox'], forms);
   r.use(campaignPages(ctx));
   r.use(rehearsePages(ctx));
   r.use(contactPages(ctx));
   r.use(broadcastPages(ctx));
   r.use(exportPages(ctx));
+  r.use(inboxPages(ctx));
   r.use(pageErrors(ctx));
   return r;
 }
