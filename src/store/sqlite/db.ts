@@ -10,13 +10,18 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import type { DB } from '../database';
-import { bind, type Query } from '../query';
+import { bind, type CompiledStatement, type Query } from '../query';
 import { GroupCommit } from './group-commit';
 
 /** schema.sql at the project root, found from src/store, dist/store or build/src/store. */
 export const SCHEMA_PATH =
   [3, 4].map((up) => path.join(__dirname, ...Array<string>(up).fill('..'), 'schema.sql')).find((p) => fs.existsSync(p)) ??
   path.join(__dirname, '..', '..', 'schema.sql');
+
+interface Ready {
+  readonly statement: BetterSqlite3.Statement;
+  readonly compiled: CompiledStatement;
+}
 
 export interface OpenOptions {
   /** Open without writing (for tools); schema is not applied. */
@@ -26,6 +31,7 @@ export interface OpenOptions {
 export class SqliteDb {
   readonly db: Kysely<DB>;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly readied = new WeakMap<object, Ready>();
   private readonly group: GroupCommit;
 
   constructor(readonly sqlite: BetterSqlite3.Database) {
@@ -55,22 +61,37 @@ export class SqliteDb {
     return s;
   }
 
+  /**
+   * The prepared statement of a `query` on this connection, with its slots: one lookup per run on
+   * the hot path (the statement is compiled and prepared on first use only).
+   */
+  private ready<P extends object>(q: Query<unknown, P>): Ready {
+    this.settle();
+    let r = this.readied.get(q);
+    if (!r) {
+      const c = q.compileFor(this.db);
+      r = { statement: this.prepare(c.sql), compiled: c };
+      this.readied.set(q, r);
+    }
+    return r;
+  }
+
   /** The first row of a prepared `query` (src/store/query.ts), or undefined. */
   get<R, P extends object>(q: Query<R, P>, params: P): R | undefined {
-    const c = q.compileFor(this.db);
-    return this.prepare(c.sql).get(...bind(c, params)) as R | undefined;
+    const r = this.ready(q);
+    return r.statement.get(bind(r.compiled, params)) as R | undefined;
   }
 
   /** Every row of a prepared `query`. */
   list<R, P extends object>(q: Query<R, P>, params: P): R[] {
-    const c = q.compileFor(this.db);
-    return this.prepare(c.sql).all(...bind(c, params)) as R[];
+    const r = this.ready(q);
+    return r.statement.all(bind(r.compiled, params)) as R[];
   }
 
   /** Runs a prepared write; returns the number of rows it changed. */
   exec<P extends object>(q: Query<unknown, P>, params: P): number {
-    const c = q.compileFor(this.db);
-    return this.prepare(c.sql).run(...bind(c, params)).changes;
+    const r = this.ready(q);
+    return r.statement.run(bind(r.compiled, params)).changes;
   }
 
   /** Run a Kysely query synchronously and return its rows. */

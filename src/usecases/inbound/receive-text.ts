@@ -55,7 +55,9 @@ export class InboundTexts {
     }
     const to = normalizeSender(msg.to);
     const now = this.deps.clock.now();
-    await registry.refreshIfStale(now.getTime());
+    // Awaited only when a check is due (once a second): no extra hop for every other text.
+    const refreshing = registry.refreshIfStale(now.getTime());
+    if (refreshing) await refreshing;
     const view = to ? registry.forSender(to) : undefined;
     if (!to || !view) {
       logger.warn({ messageSid: msg.messageSid, to: msg.to.slice(0, 20) }, 'inbound to a number with no active campaign');
