@@ -70,6 +70,7 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     ctx.live.close(); // end live-screen event streams so they do not hold the drain open
+    ctx.inboxEvents.close(); // and the inbox's
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and sends');
     void Promise.all([front.drain(server), dispatcher.stop()]).then(async () => {
       await ctx.store.close();

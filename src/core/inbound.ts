@@ -2,7 +2,8 @@
  * The router: decides what one inbound text means for one contact.
  * Order: carrier-handled opt-out (Advanced Opt-Out) → compliance words → expiry of a stale
  * conversation → a keyword (first word) starts or restarts its flow → a waiting conversation
- * resumes → a default reply. Pure: the caller loads the snapshot; the router returns events
+ * resumes → from a known number, an inbox item for people (with the campaign's auto-reply) → from an
+ * unknown number, how to join. Pure: the caller loads the snapshot; the router returns events
  * (src/core/inbound-events.ts), which the store applies in one place.
  */
 import {
@@ -13,6 +14,7 @@ import { resumeFlow, startFlow, type Captured, type FlowOutcome } from './engine
 import type { IdGenerator } from './clock';
 import type { KeywordIndex } from './keywords';
 import { HOUR_MS } from './clock';
+import { autoReplyFor } from './inbox';
 
 export interface ContactSnapshot {
   id: string;
@@ -20,6 +22,8 @@ export interface ContactSnapshot {
   firstName: string | null;
   zip: string | null;
   email: string | null;
+  /** The number texted before (its contact row exists): an unclaimed text from it goes to the inbox. */
+  known?: boolean;
 }
 
 export interface ConversationSnapshot {
@@ -180,9 +184,10 @@ function route(input: InboundInput): InboundOutcome {
   }
 
   if (contact.status === 'opted_out') {
-    // Not a keyword, not START: an opted-out number gets nothing back.
+    // Not a keyword, not START: an opted-out number gets nothing back, but people may read it.
     const o = blank('opted_out_ignored', speaker);
     o.events.push(...closed);
+    if (contact.known) o.events.push({ type: 'inbox_item', campaignId: speaker.id, autoReply: null });
     return o;
   }
 
@@ -197,6 +202,16 @@ function route(input: InboundInput): InboundOutcome {
     return o;
   }
 
+  if (contact.known) {
+    // Nothing claimed it and we know this number: a person should read it (the inbox), and the
+    // campaign's auto-reply (if on) says so, at most once a day (applied by the store).
+    const o = blank('inbox', senderCampaign);
+    o.events.push(...closed);
+    o.events.push({ type: 'inbox_item', campaignId: senderCampaign.id, autoReply: autoReplyFor(senderCampaign) });
+    return o;
+  }
+
+  // A number we have never seen: tell it how to join.
   const o = blank('default', senderCampaign);
   o.events.push(...closed);
   o.events.push({ type: 'reply', body: defaultReply(senderCampaign), purpose: 'reply' });

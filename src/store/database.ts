@@ -15,6 +15,7 @@ import type { BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tab
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
 import type { AuditLogTable } from './audit/tables';
+import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 export type { MessageReceiptsTable } from './receipts/tables';
@@ -71,6 +72,10 @@ export interface DB {
   user_invites: UserInvitesTable;
   session_users: SessionUsersTable;
   audit_log: AuditLogTable;
+  inbox_threads: InboxThreadsTable;
+  inbox_replies: InboxRepliesTable;
+  canned_responses: CannedResponsesTable;
+  campaign_auto_replies: CampaignAutoRepliesTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

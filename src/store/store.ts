@@ -22,6 +22,7 @@ import type { LiveRepository } from './live/repository';
 import type { SessionsRepository } from './sessions/repository';
 import type { PeopleRepository } from './people/repository';
 import type { AuditRepository } from './audit/repository';
+import type { InboxRepository } from './inbox/repository';
 import type { Logger } from 'pino';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -41,6 +42,7 @@ export interface Store {
   readonly people: PeopleRepository;
   readonly audit: AuditRepository;
   readonly live: LiveRepository;
+  readonly inbox: InboxRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

@@ -13,6 +13,9 @@ import type { Rehearsal } from '../usecases/rehearsal/rehearse';
 import type { TrustedClients } from '../core/trusted-clients';
 import type { AuditLog } from '../usecases/audit/audit';
 import type { People } from '../usecases/people/people';
+import type { Inbox } from '../usecases/inbox/inbox';
+import type { InboxEvents } from '../usecases/inbox/events';
+import type { InboxSettings } from '../usecases/inbox/settings';
 
 export interface AppContext {
   config: Config;
@@ -43,4 +46,10 @@ export interface AppContext {
   dispatcher?: { wake(): void };
   /** Live rally screens: the webhook notifies it after each committed text. */
   live: LiveHub;
+  /** The inbox: threads of unclaimed texts, replies, assignment. */
+  inbox: Inbox;
+  /** Canned responses and campaigns' auto-reply settings. */
+  inboxSettings: InboxSettings;
+  /** The inbox's live stream (SSE in the console). */
+  inboxEvents: InboxEvents;
 }

@@ -297,11 +297,11 @@ describeWithBrowser('the console in a real browser', () => {
     expect(await page.isVisible('#token')).toBe(true);
   });
 
-  test('a volunteer sees only exports, downloads one, and cannot reach the campaign page', async () => {
+  test('a volunteer sees only the inbox and exports, downloads one, and cannot reach the campaign page', async () => {
     await page.fill('#token', VOLUNTEER_TOKEN);
     await page.press('#token', 'Enter');
     await page.waitForURL('**/exports');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Exports']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Inbox', 'Exports']);
     expect(await page.locator('#contacts-include_opted_out').count()).toBe(0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download contacts.csv")')]);
     const file = path.join(ARTIFACTS, 'volunteer-contacts.csv');

@@ -80,6 +80,7 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
   const app = gatewayListener(ctx);
   return { app, ctx, clock, config, logs, dbFile, close: () => {
     ctx.live.close();
+    ctx.inboxEvents.close();
     ctx.db.close();
   } };
 }

@@ -5,6 +5,7 @@
  */
 import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
 import { REPLY_QUERIES } from '../../src/store/outbox/sqlite-replies';
+import { THREAD_QUERIES } from '../../src/store/inbox/sqlite-threads';
 import { openSqliteDb } from '../../src/store/sqlite/db';
 
 const db = openSqliteDb('sqlite::memory:');
@@ -29,4 +30,10 @@ test.each(['orphans', 'dueUnknown'] as const)('housekeeping read %s never scans 
   const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.slots.map(() => null)) as { detail: string }[]).map((r) => r.detail);
   expect(plan.filter((d) => /SCAN o\b|SCAN outbound_messages/.test(d))).toEqual([]);
   expect(plan.join(' ')).toMatch(/^SCAN l SEARCH o .*USING INDEX sqlite_autoindex_outbound_messages_1 \(id=\?\)/);
+});
+
+test.each(Object.keys(THREAD_QUERIES))('inbox thread upkeep (unclaimed texts only): %s uses an index', (name) => {
+  const c = THREAD_QUERIES[name as keyof typeof THREAD_QUERIES].compileFor(db.db);
+  const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.slots.map(() => null)) as { detail: string }[]).map((r) => r.detail);
+  expect(plan.filter((d) => /^SCAN /.test(d))).toEqual([]);
 });

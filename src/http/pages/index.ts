@@ -9,6 +9,7 @@ import { broadcastPages } from './broadcasts';
 import { campaignPages } from './campaigns';
 import { contactPages } from './contacts';
 import { exportPages } from './exports';
+import { inboxPages } from './inbox';
 import { pageErrors, pageHeaders } from './guard';
 import { liveRoutes } from './live';
 import { rehearsePages } from './rehearse';
@@ -26,7 +27,7 @@ export function consolePages(ctx: AppContext): Router {
   r.use(signInRoutes(ctx));
   r.use(joinRoutes(ctx));
   const forms = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 });
-  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts', '/people', '/account'], forms);
+  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts', '/people', '/account', '/inbox'], forms);
   r.use(campaignPages(ctx));
   r.use(rehearsePages(ctx));
   r.use(contactPages(ctx));
@@ -35,6 +36,7 @@ export function consolePages(ctx: AppContext): Router {
   r.use(peoplePages(ctx));
   r.use(auditPages(ctx));
   r.use(accountPages(ctx));
+  r.use(inboxPages(ctx));
   r.use(pageErrors(ctx));
   return r;
 }

@@ -3,7 +3,7 @@ import type { Role } from '../auth';
 import type { ConsoleSession } from '../session';
 import { html, type Html } from './html';
 
-export type NavKey = 'campaigns' | 'rehearse' | 'contacts' | 'broadcasts' | 'exports' | 'people' | 'audit';
+export type NavKey = 'campaigns' | 'inbox' | 'rehearse' | 'contacts' | 'broadcasts' | 'exports' | 'people' | 'audit';
 
 interface NavItem {
   key: NavKey;
@@ -15,6 +15,7 @@ interface NavItem {
 /** Pages linked from the header, in order, with the roles that see each. */
 export const NAV: NavItem[] = [
   { key: 'campaigns', href: '/campaigns', label: 'Campaigns', roles: ['admin'] },
+  { key: 'inbox', href: '/inbox', label: 'Inbox', roles: ['admin', 'volunteer'] },
   { key: 'rehearse', href: '/rehearse', label: 'Rehearse', roles: ['admin'] },
   { key: 'contacts', href: '/contacts', label: 'Contacts', roles: ['admin'] },
   { key: 'broadcasts', href: '/broadcasts', label: 'Broadcasts', roles: ['admin'] },

@@ -86,7 +86,7 @@ function columns(spec: CampaignSpec) {
 }
 
 /** Bumped on every campaign change so other processes reload their keyword index. */
-function bumpVersion(db: SqliteDb, now: string): void {
+export function bumpVersion(db: SqliteDb, now: string): void {
   db.run(
     db.db.insertInto('settings').values({ key: 'campaigns_version', value: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: now })),
@@ -120,6 +120,8 @@ export function versionNow(db: SqliteDb): string {
  */
 export function runtimeNow(db: SqliteDb): RuntimeCampaigns {
   const out: RuntimeCampaigns = { campaigns: [], skipped: [] };
+  // The inbox's auto-reply settings (a campaign without a row keeps the default: on).
+  const autoReplies = new Map(db.all(db.db.selectFrom('campaign_auto_replies').selectAll()).map((r) => [r.campaign_id, r]));
   for (const c of db.all(db.db.selectFrom('campaigns').selectAll().where('active', '=', 1).orderBy('created_at').orderBy('id'))) {
     let json: unknown;
     try {
@@ -137,6 +139,8 @@ export function runtimeNow(db: SqliteDb): RuntimeCampaigns {
       id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: keywordsOf(db, c.id),
       frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours, flow: parsed.value,
     };
+    const auto = autoReplies.get(c.id);
+    if (auto) runtime.autoReply = { enabled: auto.enabled === 1, text: auto.body };
     out.campaigns.push(runtime);
   }
   return out;

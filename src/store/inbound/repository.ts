@@ -38,6 +38,8 @@ export interface InboundResult {
   /** Reply bodies to put in the TwiML response (already through the opt-out gate). */
   replies: string[];
   suppressed: number;
+  /** The text became an inbox item (a thread message): the thread's assignee, for live updates. */
+  inbox: { assignee: string | null } | null;
 }
 
 export interface InboundRepository {

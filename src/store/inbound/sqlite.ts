@@ -10,6 +10,7 @@ import type { IdGenerator } from '../../core/clock';
 import type { Captured } from '../../core/engine';
 import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
 import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
+import { recordInboxItem } from '../inbox/sqlite-threads';
 import { enqueueOutbound } from '../outbox/sqlite-gate';
 import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
@@ -144,7 +145,7 @@ export class SqliteInbound implements InboundRepository {
     const seen = s.get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
     if (seen) {
       const replies = s.list(INBOUND_QUERIES.replies, { inboundId: seen.id }).map((r) => r.body);
-      return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0 };
+      return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0, inbox: null };
     }
 
     // A first text creates the contact below, once its status and fields are decided: one INSERT.
@@ -152,7 +153,7 @@ export class SqliteInbound implements InboundRepository {
     const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
     const convRow = s.get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
     const outcome = decide({
-      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email },
+      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: found !== undefined },
       conversation: convRow
         ? {
             id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
@@ -188,6 +189,14 @@ export class SqliteInbound implements InboundRepository {
       });
     }
 
+    // Only an unclaimed text reaches the inbox's tables; its auto-reply obeys the 24-hour rule.
+    let inbox: InboundResult['inbox'] = null;
+    if (d.inbox) {
+      const applied = recordInboxItem(s, contact.id, d.inbox, msg.body, at);
+      inbox = { assignee: applied.assignee };
+      if (applied.autoReply !== null) d.replies.push({ body: applied.autoReply, purpose: 'reply' });
+    }
+
     const replies: string[] = [];
     let suppressed = 0;
     d.replies.forEach((r, position) => {
@@ -200,7 +209,7 @@ export class SqliteInbound implements InboundRepository {
       if (out.accepted) replies.push(r.body);
       else suppressed++;
     });
-    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed };
+    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed, inbox };
   }
 
   /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */

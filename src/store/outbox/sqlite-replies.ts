@@ -1,7 +1,8 @@
 /**
  * Priority work on SQLite: replies and system texts queued in the outbox for the REST API
  * (outbound_messages.status = 'queued', written by `enqueueOutbound` with delivery 'queued').
- * The dispatcher sends these before any bulk text. Same guarantees as bulk: the opt-out gate is
+ * The dispatcher sends these before any bulk text, one at a time per number (so replies arrive in
+ * the order they were written). Same guarantees as bulk: the opt-out gate is
  * re-run at send time (`admitQueued`), the in-flight lease lives in outbox_leases, and an unknown
  * outcome is looked up, never blindly resent.
  */
@@ -34,6 +35,10 @@ export const REPLY_QUERIES = {
       .where('o.status', '=', 'queued')
       .where((eb) =>
         eb.not(eb.exists(eb.selectFrom('outbox_leases as l').select(sql.lit(1).as('x')).whereRef('l.outbound_id', '=', 'o.id').where('l.not_before', '>', param<string>('now')))),
+      )
+      // One text in flight per number: two replies to one thread reach the phone in the order they were written.
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('outbound_messages as f').select(sql.lit(1).as('x')).whereRef('f.contact_id', '=', 'o.contact_id').where('f.status', '=', 'sending'))),
       )
       .orderBy('o.created_at').limit(1),
   ),

@@ -17,6 +17,7 @@ import { SqliteAudit } from '../audit/sqlite';
 import { SqliteInbound } from '../inbound/sqlite';
 import { SqliteReceipts } from '../receipts/sqlite';
 import { SqliteRehearsal } from '../rehearsal/sqlite';
+import { SqliteInbox } from '../inbox/sqlite';
 import type { Logger } from 'pino';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   readonly inbound: SqliteInbound;
   readonly receipts: SqliteReceipts;
   readonly rehearsal: SqliteRehearsal;
+  readonly inbox: SqliteInbox;
 
   constructor(
     readonly db: SqliteDb,
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
     this.inbound = new SqliteInbound(db);
     this.receipts = new SqliteReceipts(db);
     this.rehearsal = new SqliteRehearsal(db);
+    this.inbox = new SqliteInbox(db);
   }
 
   async ping(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * The inbound text, end to end once an adapter has verified and decoded it: normalize the phones,
  * find the campaign for our sender, apply the flood guard, and have the store record the text
- * with the pure router deciding inside its transaction; then tell the live screens.
+ * with the pure router deciding inside its transaction; then tell the live screens (and the inbox's
+ * live stream when the text became a thread message).
  * Returns the replies to give back (already through the opt-out gate).
  */
 import type { Logger } from 'pino';
@@ -13,6 +14,7 @@ import { maskPhone } from '../../shared/logger';
 import type { InboundHandling, InboundResult, ReceivedText } from '../../store/inbound/repository';
 import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
+import type { InboxEvents } from '../inbox/events';
 
 export type { InboundHandling, InboundResult };
 
@@ -25,6 +27,8 @@ export interface InboundDeps {
   flood: FloodGuard;
   /** Live rally screens, told after each committed text (O(1), no query). */
   live: { notify(campaignId: string | null): void };
+  /** The inbox's live stream, told when a text became a thread message (O(listeners), no query). */
+  inbox?: Pick<InboxEvents, 'publish'>;
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
@@ -85,6 +89,7 @@ export class InboundTexts {
       { now, newId },
     );
     this.deps.live.notify(result.campaignId);
+    if (result.inbox) this.deps.inbox?.publish({ contactId: result.contactId, assignee: result.inbox.assignee, reason: 'text' });
     if (this.deps.localMode || logger.isLevelEnabled('debug')) {
       const level = this.deps.localMode ? 'info' : 'debug';
       logger[level](
