@@ -24,7 +24,9 @@ export type InboundEvent =
   | { type: 'flow_ended'; conversationId: string; status: Exclude<ConversationStatus, 'waiting'> }
   | { type: 'field_captured'; field: string; value: string | number | boolean }
   | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once' }
-  | { type: 'reply'; body: string; purpose: OutboundPurpose };
+  | { type: 'reply'; body: string; purpose: OutboundPurpose }
+  /** An answer to a step of a broadcast's flow, counted on the broadcast (value as branches name it: "yes", "doors"). */
+  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string };
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
@@ -70,13 +72,15 @@ export interface InboundChanges {
    */
   membership: { campaignId: string; keyword: string; completed: boolean } | null;
   replies: { body: string; purpose: OutboundPurpose }[];
+  /** Answers to broadcasts' questions (one per text at most). */
+  answers: { broadcastId: string; stepId: string; value: string }[];
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, membership: null, replies: [],
+    closed: [], conversation: null, pledge: null, membership: null, replies: [], answers: [],
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -110,6 +114,9 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         break;
       case 'reply':
         c.replies.push({ body: e.body, purpose: e.purpose });
+        break;
+      case 'broadcast_answered':
+        c.answers.push({ broadcastId: e.broadcastId, stepId: e.stepId, value: e.value });
         break;
     }
   }

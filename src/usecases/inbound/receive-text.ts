@@ -13,6 +13,7 @@ import { maskPhone } from '../../shared/logger';
 import type { InboundHandling, InboundResult, ReceivedText } from '../../store/inbound/repository';
 import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
+import { BroadcastFlows } from './broadcast-flows';
 
 export type { InboundHandling, InboundResult };
 
@@ -40,6 +41,8 @@ export interface InboundAnswer {
 }
 
 export class InboundTexts {
+  private readonly broadcastFlows = new BroadcastFlows();
+
   constructor(private readonly deps: InboundDeps) {}
 
   async receive(msg: IncomingText): Promise<InboundAnswer> {
@@ -76,6 +79,10 @@ export class InboundTexts {
           contact: snapshot.contact,
           conversation: snapshot.conversation,
           conversationCampaign: snapshot.conversation ? (registry.campaign(snapshot.conversation.campaignId) ?? null) : null,
+          broadcastFlow:
+            snapshot.conversation?.broadcastId && snapshot.broadcastFlow
+              ? this.broadcastFlows.get(snapshot.conversation.broadcastId, snapshot.broadcastFlow)
+              : null,
           optOutType: msg.optOutType,
           throttled: !flood.allowed,
           newId,
