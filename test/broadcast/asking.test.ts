@@ -7,6 +7,7 @@
  * second opt-in confirmation.
  */
 import { admin, text } from '../helpers/app';
+import { browser, signIn } from '../helpers/console';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';
 
 const OPT_IN = 'Rally Alerts: Thanks for joining!';
@@ -111,10 +112,13 @@ describe('a broadcast that asks yes/no, to 20 supporters', () => {
     }
 
     // The broadcast's page shows the answers.
-    const page = await admin(h.app).get(`/broadcasts/${b.id}`);
+    const page = await browser(h.app, await signIn(h.app)).get(`/broadcasts/${b.id}`);
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/Answers/);
-    expect(page.text).toMatch(/yes[\s\S]*10/);
+    expect(page.text).toContain('<h2 id="answers-title">Answers</h2>');
+    expect(page.text).toContain('data-answer="canvass:yes">10<');
+    expect(page.text).toContain('data-answer="canvass:no">5<');
+    expect(page.text).toContain('data-answer="shift_time:am">4<');
+    expect(page.text).toContain('am — morning');
   });
 
   test('a reply after the conversation expired is not an answer; HELP leaves the question open', async () => {
