@@ -108,7 +108,7 @@ ${field(fe, { name: 'ask.yes', label: 'Reply to YES', value: a.yes, message: tru
 ${field(fe, { name: 'ask.no', label: 'Reply to NO', value: a.no, message: true, rows: 2, placeholder: 'Thanks anyway!' })}
 </div>
 <div data-for-ask="choice">
-${field(fe, { name: 'ask.options', label: 'Choices, one a line (for multiple choice)', value: a.options, message: false, hint: 'value | label — e.g. "am | morning". People may reply with the number, the value or the label.', className: 'options' })}
+${field(fe, { name: 'ask.options', label: 'Choices, one a line (for multiple choice)', value: a.options, message: false, multiline: true, hint: 'value | label — e.g. "am | morning". People may reply with the number, the value or the label.', className: 'options' })}
 ${field(fe, { name: 'ask.thanks', label: 'Reply to an answer (for multiple choice)', value: a.thanks, message: true, rows: 2, placeholder: 'Thanks! We saved your answer: {{canvass_shift}}' })}
 </div>
 ${field(fe, { name: 'ask.reprompt', label: 'Reply when the answer does not fit (optional)', value: a.reprompt, message: true, rows: 2, hint: 'Blank: "Sorry, please reply YES or NO." or "Sorry, please reply with a number 1-N."' })}
