@@ -140,8 +140,8 @@ function route(input: InboundInput): InboundOutcome {
   let compliance = classifyCompliance(input.text);
   // YES is an opt-in word, except as an answer: to a yes/no question, or to any open question a
   // broadcast asked a subscribed supporter (who would otherwise get the opt-in confirmation again).
-  const yesIsAnAnswer =
-    waitingStep?.validate.type === 'yesno' || (live && !!conversation?.broadcastId && contact.status === 'subscribed');
+  // An expired question is not open: YES after it is an opt-in word again.
+  const yesIsAnAnswer = live && (waitingStep?.validate.type === 'yesno' || (!!conversation?.broadcastId && contact.status === 'subscribed'));
   if (!compliance && !yesIsAnAnswer) {
     const yes = isConditionalOptIn(input.text);
     if (yes) compliance = { kind: 'opt_in', keyword: yes };

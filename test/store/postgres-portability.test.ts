@@ -11,6 +11,7 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import type { DB } from '../../src/store/database';
 import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
 import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
+import { ASK_QUERIES } from '../../src/store/broadcasts/sqlite-conversations';
 import { bind, type Query } from '../../src/store/query';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
@@ -40,6 +41,7 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
   const HOT_PATH_SQL = Object.fromEntries([
     ...Object.entries(INBOUND_QUERIES).map(([k, q]) => [k, q.compileFor(postgres).sql]),
     ...Object.entries(OUTBOX_QUERIES).map(([k, q]) => [`outbox.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(ASK_QUERIES).map(([k, q]) => [`ask.${k}`, q.compileFor(postgres).sql]),
   ]);
 
   /** A query's PostgreSQL text and its values, bound by name. */
