@@ -86,7 +86,7 @@ test('an expired broadcast conversation, or one whose flow cannot be read, is cl
   expect(expired.handledAs).toBe('default');
   // An expired question is not open: YES is the opt-in word again.
   expect(decide(input('yes', yesno, later))).toMatchObject({ handledAs: 'opt_in', answers: [] });
-  const broken = decide(input('yes', null));
+  const broken = decide(input('no', null));
   expect(broken.closed).toEqual([{ id: 'conv1', status: 'interrupted' }]);
   expect(broken.answers).toEqual([]);
 });
