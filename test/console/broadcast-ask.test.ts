@@ -63,6 +63,20 @@ test('a multiple choice: answered by number or label', async () => {
   expect(await text(h.app, phone(1), 'Afternoon')).toEqual(['Thanks! Saved: pm']);
 });
 
+test('three answers that do not fit end the question politely, nothing counted', async () => {
+  h.addContact({ phone: phone(1), firstName: 'Ana' });
+  const res = await post('/broadcasts/new', {
+    ...base(), template: 'Coming Saturday?', 'ask.kind': 'yesno', 'ask.capture': 'coming', 'ask.yes': 'Great!', 'ask.no': 'OK!', op: 'send',
+  });
+  const id = /\/broadcasts\/([^?]+)/.exec(res.headers.location!)![1]!;
+  await h.dispatcher.runUntilIdle();
+  expect(await text(h.app, phone(1), 'hmm')).toEqual(['Sorry, please reply YES or NO.']);
+  expect(await text(h.app, phone(1), 'what?')).toEqual(['Sorry, please reply YES or NO.']);
+  expect(await text(h.app, phone(1), 'purple')).toEqual(['No problem, Ana. Thanks!']);
+  const page = await request(h.app).get(`/broadcasts/${id}`).set('Cookie', s.cookie);
+  expect(page.text).toContain('No answers yet.');
+});
+
 test("the question's problems are shown next to the composer's fields", async () => {
   const res = await post('/broadcasts/new', {
     ...base(), template: 'Can you come?', 'ask.kind': 'yesno', 'ask.capture': 'Bad Name', 'ask.yes': 'Great', 'ask.no': '', op: 'draft',

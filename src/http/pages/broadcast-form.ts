@@ -87,7 +87,9 @@ function parseOptions(text: string): { value: string; label?: string }[] {
 export function flowFromForm(f: BroadcastForm): Record<string, unknown> | null {
   const a = f.ask;
   if (a.kind === '') return null;
-  const step: Record<string, unknown> = { id: 'question', prompt: f.template, capture: a.capture.trim() };
+  // After three answers that do not fit, stop asking with a neutral goodbye (not the reply to YES).
+  const step: Record<string, unknown> = { id: 'question', prompt: f.template, capture: a.capture.trim(), onGiveUp: 'end' };
+  const giveUp = 'No problem, {{first_name|friend}}. Thanks!';
   if (a.kind === 'yesno') {
     return {
       steps: [{
@@ -95,6 +97,7 @@ export function flowFromForm(f: BroadcastForm): Record<string, unknown> | null {
         branches: [{ when: 'yes', end: a.yes }, { when: 'no', end: a.no }],
       }],
       completion: a.yes,
+      giveUp,
     };
   }
   const options = parseOptions(a.options);
@@ -102,6 +105,7 @@ export function flowFromForm(f: BroadcastForm): Record<string, unknown> | null {
   return {
     steps: [{ ...step, validate: { type: 'choice', options }, reprompt: a.reprompt.trim() || `Sorry, please reply with a number ${numbers}.` }],
     completion: a.thanks,
+    giveUp,
   };
 }
 
