@@ -102,7 +102,9 @@ ${checkboxField(fe, { name: 'footer', label: `Add the opt-out footer: “${o.foo
   const askSet = html`<fieldset id="ask" aria-labelledby="ask-legend"><legend id="ask-legend">Ask a question (optional)</legend>
 <p class="hint">Turn the message into a question. Each reply is saved on the contact and counted on the broadcast's page. STOP and HELP always work; a keyword such as JOIN still starts its own conversation.</p>
 ${selectField(fe, { name: 'ask.kind', label: 'Replies', value: a.kind, options: [['', 'No question: just the message'], ['yesno', 'Yes/no RSVP (e.g. "Can you canvass Saturday? Reply YES or NO")'], ['choice', 'Multiple choice (e.g. "Reply 1 for morning, 2 for afternoon")']] })}
+<div data-ask-any>
 ${field(fe, { name: 'ask.capture', label: 'Save the answer as', value: a.capture, hint: 'A field name on the contact: lower-case letters, digits and _, e.g. canvass_sat' })}
+</div>
 <div class="grid-2" data-for-ask="yesno">
 ${field(fe, { name: 'ask.yes', label: 'Reply to YES', value: a.yes, message: true, rows: 2, placeholder: 'Thanks {{first_name|friend}}! See you Saturday at 10.' })}
 ${field(fe, { name: 'ask.no', label: 'Reply to NO', value: a.no, message: true, rows: 2, placeholder: 'Thanks anyway!' })}
@@ -111,7 +113,9 @@ ${field(fe, { name: 'ask.no', label: 'Reply to NO', value: a.no, message: true, 
 ${field(fe, { name: 'ask.options', label: 'Choices, one a line (for multiple choice)', value: a.options, message: false, multiline: true, hint: 'value | label — e.g. "am | morning". People may reply with the number, the value or the label.', className: 'options' })}
 ${field(fe, { name: 'ask.thanks', label: 'Reply to an answer (for multiple choice)', value: a.thanks, message: true, rows: 2, placeholder: 'Thanks! We saved your answer: {{canvass_shift}}' })}
 </div>
+<div data-ask-any>
 ${field(fe, { name: 'ask.reprompt', label: 'Reply when the answer does not fit (optional)', value: a.reprompt, message: true, rows: 2, hint: 'Blank: "Sorry, please reply YES or NO." or "Sorry, please reply with a number 1-N."' })}
+</div>
 </fieldset>`;
   const audienceCampaigns = html`<fieldset id="aud-campaigns" aria-labelledby="aud-campaigns-legend"><legend id="aud-campaigns-legend">Campaigns</legend>
 ${containerErrors(fe, 'audience.campaigns', 'aud-campaigns', 'Campaigns')}${campaignsBox}</fieldset>`;
@@ -200,7 +204,7 @@ export function answersSection(b: BroadcastView): Html {
 <thead><tr><th scope="col">Answer</th><th scope="col" class="num">People</th><th scope="col" class="num">Share</th></tr></thead>
 <tbody>${rows.length ? rows : html`<tr><td colspan="3">No answers yet.</td></tr>`}</tbody></table></div>`;
   });
-  return html`<section class="answers" aria-labelledby="answers-title"><h2 id="answers-title">Answers</h2>
+  return html`<section class="answers" id="answers" aria-labelledby="answers-title" aria-live="polite"><h2 id="answers-title">Answers</h2>
 <p class="hint">Each recipient's latest answer; answers are also saved on the contact. Replies after someone texts STOP, or after the question expires, are not counted.</p>
 ${tables}</section>`;
 }
