@@ -143,6 +143,30 @@ describe('a broadcast that asks yes/no, to 20 supporters', () => {
     expect((await h.status(b.id)).answers).toEqual({ no: 1 });
   });
 
+  test('only a text Twilio accepted opens a conversation: failed, refused (21610) and undeliverable sends do not; an unknown send adopted later does', async () => {
+    const ok = h.addContact({ phone: phone(1) });
+    const failed = h.addContact({ phone: phone(2) });
+    const carrierOptOut = h.addContact({ phone: phone(3) });
+    const landline = h.addContact({ phone: phone(4) });
+    const lost = h.addContact({ phone: phone(5) });
+    h.fake.forNumber(phone(2), { error: 21617, message: 'too long' });
+    h.fake.forNumber(phone(3), { error: 21610 });
+    h.fake.forNumber(phone(4), { error: 21614 });
+    h.fake.forNumber(phone(5), 'http500-created');
+    const b = await h.sendNow({ name: 'Ask', audience: { campaigns: [h.demoCampaignId] }, flow: CANVASS_FLOW });
+    await h.dispatcher.runUntilIdle();
+    expect(conversations(ok)).toEqual([{ status: 'waiting', step_index: 0, broadcast_id: b.id }]);
+    for (const id of [failed, carrierOptOut, landline, lost]) expect(conversations(id)).toEqual([]);
+    // The lookup finds the message Twilio did create: adopted, and now the question waits.
+    h.clock.advance(60_000);
+    await h.dispatcher.runUntilIdle();
+    expect(conversations(lost)).toEqual([{ status: 'waiting', step_index: 0, broadcast_id: b.id }]);
+    expect(await text(h.app, phone(5), 'no')).toEqual(['Thanks anyway, friend!']);
+    // A reply from a number whose send failed is not an answer.
+    expect((await text(h.app, phone(2), 'yes'))[0]).toContain(OPT_IN);
+    expect((await h.status(b.id)).answers).toEqual({ no: 1 });
+  });
+
   test('a plain broadcast is unchanged: YES from a subscribed supporter still gets the opt-in confirmation', async () => {
     h.addContact({ phone: phone(1) });
     const b = await h.sendNow({ name: 'Plain', template: 'Rally at 6pm!', audience: { campaigns: [h.demoCampaignId] } });
