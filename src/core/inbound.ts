@@ -1,8 +1,10 @@
 /**
  * The router: decides what one inbound text means for one contact.
- * Order: carrier-handled opt-out (Advanced Opt-Out) → compliance words → expiry of a stale
- * conversation → a keyword (first word) starts or restarts its flow → a waiting conversation
- * resumes → a default reply. Pure: the caller loads the snapshot; the router returns events
+ * Order: carrier-handled opt-out (Advanced Opt-Out) → compliance words (YES is an answer while a
+ * yes/no question, or a broadcast's question, is open) → expiry of a stale conversation → a
+ * keyword (first word) starts or restarts its flow, unless the text answers the waiting question
+ * (`answerBeatsKeyword`) → a waiting conversation resumes, on its broadcast's flow when a
+ * broadcast opened it (answers counted as `broadcast_answered`) → a default reply. Pure: the caller loads the snapshot; the router returns events
  * (src/core/inbound-events.ts), which the store applies in one place.
  */
 import {
@@ -175,8 +177,9 @@ function route(input: InboundInput): InboundOutcome {
     conversation = null;
   }
 
-  // A keyword as the first word always (re)starts its flow, even mid-conversation: nobody's
-  // first name or ZIP begins with JOIN, and a confused person re-texting JOIN should start over.
+  // A keyword as the first word (re)starts its flow, even mid-conversation: nobody's first name
+  // or ZIP begins with JOIN, and a confused person re-texting JOIN should start over. Except when
+  // the text answers the waiting yes/no, choice or free-text question (answerBeatsKeyword).
   const hit = input.keywords.match(input.text);
   if (hit && !(conversation && waitingStep && answerBeatsKeyword(waitingStep, input.text, hit.alone))) {
     const campaign = hit.campaign;
