@@ -11,7 +11,7 @@ import type { CampaignMembersTable, CampaignsTable, KeywordsTable } from './camp
 import type { ContactsTable } from './contacts/tables';
 import type { LiveDisplaysTable } from './live/tables';
 import type { ConsoleSessionsTable } from './sessions/tables';
-import type { BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
+import type { BroadcastAnswersTable, BroadcastConversationsTable, BroadcastFlowsTable, BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
 import type { AuditLogTable } from './audit/tables';
@@ -64,6 +64,9 @@ export interface DB {
   contact_imports: ContactImportsTable;
   broadcasts: BroadcastsTable;
   broadcast_recipients: BroadcastRecipientsTable;
+  broadcast_flows: BroadcastFlowsTable;
+  broadcast_conversations: BroadcastConversationsTable;
+  broadcast_answers: BroadcastAnswersTable;
   outbox_leases: OutboxLeasesTable;
   message_receipts: MessageReceiptsTable;
   console_sessions: ConsoleSessionsTable;

@@ -23,7 +23,8 @@ interface Conversation {
 
 export class MemoryRouter {
   private readonly campaign: CampaignRuntime;
-  private readonly keywords: KeywordIndex;
+  private readonly campaigns: CampaignRuntime[];
+  private keywords: KeywordIndex;
   private readonly flood = new FloodGuard(20);
   private readonly contacts = new Map<string, Contact>();
   /** In insertion order, like rowid. */
@@ -38,7 +39,16 @@ export class MemoryRouter {
     const parsed = parseCampaign(DEMO_CAMPAIGN);
     if (!parsed.ok) throw new Error('demo campaign invalid');
     this.campaign = { id: 'campaign-demo', ...parsed.value };
-    this.keywords = new KeywordIndex([this.campaign]);
+    this.campaigns = [this.campaign];
+    this.keywords = new KeywordIndex(this.campaigns);
+  }
+
+  /** Another campaign on the demo's sender (a golden's own flow); the demo stays the speaker. */
+  addCampaign(input: unknown): void {
+    const parsed = parseCampaign(input);
+    if (!parsed.ok) throw new Error(`campaign invalid: ${JSON.stringify(parsed.problems)}`);
+    this.campaigns.push({ id: `campaign-${this.campaigns.length + 1}`, ...parsed.value });
+    this.keywords = new KeywordIndex(this.campaigns);
   }
 
   private readonly newId = () => `m${++this.n}`;
@@ -56,7 +66,7 @@ export class MemoryRouter {
       text: body, now, senderCampaign: this.campaign, keywords: this.keywords,
       contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: known !== undefined },
       conversation: waiting,
-      conversationCampaign: waiting?.campaignId === this.campaign.id ? this.campaign : null,
+      conversationCampaign: this.campaigns.find((c) => c.id === waiting?.campaignId) ?? null,
       optOutType: null, throttled: !this.flood.take(from, now.getTime()).allowed, newId: this.newId,
     });
     const d = changesOf(outcome, contact.status);
@@ -92,6 +102,7 @@ export class MemoryRouter {
     const c = this.contacts.get(phone)!;
     return {
       contact: { status: c.status, first_name: c.first_name, zip: c.zip, email: c.email },
+      fields: c.fields,
       pledgesCents: this.pledges.filter((p) => p.contactId === c.id).map((p) => p.amountCents),
       conversations: this.conversations.filter((x) => x.contactId === c.id).map((x) => x.status as string),
       consent: this.consent.filter((x) => x.contactId === c.id).map((x) => `${x.kind}:${x.keyword}`),

@@ -12,6 +12,7 @@ import type { DB } from '../../src/store/database';
 import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
 import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
 import { THREAD_QUERIES } from '../../src/store/inbox/sqlite-threads';
+import { ASK_QUERIES } from '../../src/store/broadcasts/sqlite-conversations';
 import { bind, type Query } from '../../src/store/query';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
@@ -42,6 +43,7 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
     ...Object.entries(INBOUND_QUERIES).map(([k, q]) => [k, q.compileFor(postgres).sql]),
     ...Object.entries(OUTBOX_QUERIES).map(([k, q]) => [`outbox.${k}`, q.compileFor(postgres).sql]),
     ...Object.entries(THREAD_QUERIES).map(([k, q]) => [`inbox.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(ASK_QUERIES).map(([k, q]) => [`ask.${k}`, q.compileFor(postgres).sql]),
   ]);
 
   /** A query's PostgreSQL text and its values, bound by name. */

@@ -6,12 +6,17 @@ import { param, query } from '../query';
 import type { SqliteDb } from '../sqlite/db';
 import { membershipQuery } from './audience-query';
 import type {
-  BroadcastChanges, BroadcastRepository, CampaignChoice, CampaignInfo, NewBroadcast, RecipientCountRows, RecipientListRow,
+  AnswerCountRow, BroadcastChanges, BroadcastRepository, CampaignChoice, CampaignInfo, NewBroadcast, RecipientCountRows, RecipientListRow,
   RecipientPageQuery, SnapshotRow,
 } from './repository';
 import type { Broadcast, BroadcastStatus, RecipientStatus } from './tables';
 
 const Q = {
+  flow: query<{ flow: string }, { id: string }>((k) => k.selectFrom('broadcast_flows').select('flow').where('broadcast_id', '=', param<string>('id'))),
+  answers: query<{ step_id: string; value: string; n: number }, { id: string }>((k) =>
+    k.selectFrom('broadcast_answers').select(['step_id', 'value', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('broadcast_id', '=', param<string>('id')).groupBy(['step_id', 'value']).orderBy('step_id').orderBy('value'),
+  ),
   byId: query<Broadcast, { id: string }>((k) => k.selectFrom('broadcasts').selectAll().where('id', '=', param<string>('id'))),
   withStatus: query<Broadcast, { status: BroadcastStatus }>((k) =>
     k.selectFrom('broadcasts').selectAll().where('status', '=', param<BroadcastStatus>('status')).orderBy('started_at').orderBy('created_at').orderBy('id'),
@@ -87,8 +92,23 @@ export class SqliteBroadcasts implements BroadcastRepository {
           status: b.sendAt ? 'scheduled' : 'draft', created_at: now, updated_at: now,
         }),
       );
+      if (b.flowJson !== null) this.writeFlow(b.id, b.flowJson, now);
       return this.row(b.id);
     });
+  }
+
+  private writeFlow(id: string, json: string | null, now: string): void {
+    const k = this.db.db;
+    this.db.run(k.deleteFrom('broadcast_flows').where('broadcast_id', '=', id));
+    if (json !== null) this.db.run(k.insertInto('broadcast_flows').values({ broadcast_id: id, flow: json, created_at: now, updated_at: now }));
+  }
+
+  async flowOf(id: string): Promise<string | null> {
+    return this.db.get(Q.flow, { id })?.flow ?? null;
+  }
+
+  async answerCounts(id: string): Promise<AnswerCountRow[]> {
+    return this.db.list(Q.answers, { id }).map((r) => ({ stepId: r.step_id, value: r.value, n: Number(r.n) }));
   }
 
   async find(id: string): Promise<Broadcast | undefined> {
@@ -103,8 +123,14 @@ export class SqliteBroadcasts implements BroadcastRepository {
     return this.db.all(this.db.db.selectFrom('broadcasts').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit));
   }
 
-  async transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string): Promise<Broadcast> {
-    return this.db.tx(() => this.move(id, from, to, set, now));
+  async transition(
+    id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string, flow?: { json: string | null },
+  ): Promise<Broadcast> {
+    return this.db.tx(() => {
+      const row = this.move(id, from, to, set, now);
+      if (flow) this.writeFlow(id, flow.json, now);
+      return row;
+    });
   }
 
   async cancel(id: string, from: readonly BroadcastStatus[], now: string): Promise<Broadcast> {

@@ -24,6 +24,8 @@ export interface InboundSnapshot {
   contact: ContactSnapshot;
   /** The contact's waiting conversation on this sender, if any. */
   conversation: ConversationSnapshot | null;
+  /** When a broadcast opened the waiting conversation: that broadcast's flow, as stored (JSON). */
+  broadcastFlow: string | null;
 }
 
 /** What became of a text: the router's decision (including 'throttled'), or a replay. */

@@ -28,6 +28,7 @@ import type { SqliteDb } from '../sqlite/db';
 import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
 import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './sqlite-gate';
 import type { BroadcastPlan, ClaimBatch, Lease } from './repository';
+import { openAskConversation } from '../broadcasts/sqlite-conversations';
 
 const REFUSAL_STATUS: Record<Refusal, RecipientStatus> = {
   opted_out: 'opted_out', not_subscribed: 'opted_out', undeliverable: 'undeliverable', no_contact: 'canceled',
@@ -196,6 +197,7 @@ export class SqliteBulkQueue {
         recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
         set(this.policy.recipientStatus(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
         applyStoredReceipt(s, outcome.sid, this.policy, newId, now);
+        openAskConversation(s, item.broadcastId!, item.contactId, newId, now);
         return {};
       }
       case 'opted_out': {
@@ -274,6 +276,7 @@ export class SqliteBulkQueue {
           sent: 1, notBefore: null, now,
         });
         applyStoredReceipt(s, lookup.sid, this.policy, newId, now);
+        openAskConversation(s, u.broadcastId!, u.contactId, newId, now);
         return 'adopted';
       }
       if (lookup.kind === 'absent') {

@@ -15,6 +15,7 @@ import type { InboundHandling, InboundResult, ReceivedText } from '../../store/i
 import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
 import type { InboxEvents } from '../inbox/events';
+import { BroadcastFlows } from './broadcast-flows';
 
 export type { InboundHandling, InboundResult };
 
@@ -44,6 +45,8 @@ export interface InboundAnswer {
 }
 
 export class InboundTexts {
+  private readonly broadcastFlows = new BroadcastFlows();
+
   constructor(private readonly deps: InboundDeps) {}
 
   async receive(msg: IncomingText): Promise<InboundAnswer> {
@@ -82,6 +85,10 @@ export class InboundTexts {
           contact: snapshot.contact,
           conversation: snapshot.conversation,
           conversationCampaign: snapshot.conversation ? (registry.campaign(snapshot.conversation.campaignId) ?? null) : null,
+          broadcastFlow:
+            snapshot.conversation?.broadcastId && snapshot.broadcastFlow
+              ? this.broadcastFlows.get(snapshot.conversation.broadcastId, snapshot.broadcastFlow)
+              : null,
           optOutType: msg.optOutType,
           throttled: !flood.allowed,
           newId,
