@@ -178,6 +178,13 @@ const SQL = {
 const UPDATE_ONLY = SQL.update(false);
 const UPDATE_AND_SUBSCRIBE = SQL.update(true);
 
+/** The statements of one chunk and of the run's steps (test/store/postgres-portability.test.ts prepares them on PostgreSQL). */
+export const IMPORT_QUERIES = {
+  stageRow: SQL.stageRow, grow: SQL.grow, run: SQL.run, consentsOfPending: SQL.consentsOfPending, updateOnly: UPDATE_ONLY,
+  updateAndSubscribe: UPDATE_AND_SUBSCRIBE, create: SQL.create, consentsOfCreated: SQL.consentsOfCreated, join: SQL.join,
+  advance: SQL.advance, unstage: SQL.unstage, record: SQL.record, close: SQL.close, discardSome: SQL.discardSome, anyStaged: SQL.anyStaged,
+};
+
 export class SqliteImportsRepository implements ImportsRepository {
   constructor(private readonly db: SqliteDb) {}
 
