@@ -4,7 +4,7 @@
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ExportAuditTable } from './exports/tables';
-import type { ContactImportsTable } from './imports/tables';
+import type { ContactImportRunsTable, ContactImportStagingTable, ContactImportsTable } from './imports/tables';
 import type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 import type { MessageReceiptsTable } from './receipts/tables';
 import type { CampaignMembersTable, CampaignsTable, KeywordsTable } from './campaigns/tables';
@@ -62,6 +62,8 @@ export interface DB {
   pledges: PledgesTable;
   export_audit: ExportAuditTable;
   contact_imports: ContactImportsTable;
+  contact_import_runs: ContactImportRunsTable;
+  contact_import_staging: ContactImportStagingTable;
   broadcasts: BroadcastsTable;
   broadcast_recipients: BroadcastRecipientsTable;
   broadcast_flows: BroadcastFlowsTable;

@@ -2,7 +2,7 @@
  * The schema and the hot-path SQL are portable: schema.sql applies unchanged to PostgreSQL
  * (running on 127.0.0.1:5432 on every machine of this project, CI included), and every
  * statement of the inbound path (Kysely queries, compiled for PostgreSQL as that engine will)
- * and of the outbox prepares against it.
+ * and of the outbox prepares against it, as do the staged contact import's set-based statements.
  */
 import fs from 'node:fs';
 import { Client } from 'pg';
@@ -13,6 +13,7 @@ import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
 import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
 import { THREAD_QUERIES } from '../../src/store/inbox/sqlite-threads';
 import { ASK_QUERIES } from '../../src/store/broadcasts/sqlite-conversations';
+import { IMPORT_QUERIES } from '../../src/store/imports/sqlite';
 import { bind, type Query } from '../../src/store/query';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
@@ -44,6 +45,7 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
     ...Object.entries(OUTBOX_QUERIES).map(([k, q]) => [`outbox.${k}`, q.compileFor(postgres).sql]),
     ...Object.entries(THREAD_QUERIES).map(([k, q]) => [`inbox.${k}`, q.compileFor(postgres).sql]),
     ...Object.entries(ASK_QUERIES).map(([k, q]) => [`ask.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(IMPORT_QUERIES).map(([k, q]) => [`imports.${k}`, q.compileFor(postgres).sql]),
   ]);
 
   /** A query's PostgreSQL text and its values, bound by name. */

@@ -111,7 +111,7 @@ export function registerImportCommand(program: Command, config: () => Config): v
     .option('--strict', 'refuse the whole file if any row is invalid')
     .addOption(new Option('--encoding <encoding>', 'file encoding').choices(['utf-8', 'windows-1252']).default('utf-8'))
     .option('--json', 'print the full report as JSON')
-    .option('--max-rows <n>', 'allow a bigger file than the default 50,000 rows (the gateway pauses while it is written)')
+    .option('--max-rows <n>', 'allow a bigger file than the default 50,000 rows (the decision of every row is held in memory until it is written)')
     .action(async (file: string, opts: ImportCommandOptions) => {
       await withDatabase(config, (deps) => runImportCommand(deps, file, opts, processIo, new AuditLog(deps)));
     });

@@ -2,7 +2,8 @@
  * The exports repository on SQLite. Each export is one Kysely statement, built once per export
  * from its scope with `after`/`limit` slots, compiled and prepared in raw mode (arrays, not
  * objects: a million rows cost no per-row key lookups). The paging key is the rowid, selected
- * after the export's fields; every page is a short read of its own on the shared connection.
+ * after the export's fields; every page is a short read of its own on the engine's read-only scan
+ * connection (SqliteDb.scanner: same file, a small page cache of its own).
  */
 import { sql, type Expression, type Kysely } from 'kysely';
 import type { CampaignRef } from '../campaign-ref';
@@ -188,8 +189,9 @@ export class SqliteExportsRepository implements ExportsRepository {
   /** Keyset pages: the key is the last value of each raw row. */
   private async *pages(statement: Query<unknown, Keyset>, size: PageSize): AsyncGenerator<ExportRow[]> {
     const compiled = statement.compileFor(this.k);
-    // Raw mode on a statement of our own: the connection's cached statements are shared.
-    const stmt = this.db.sqlite.prepare(compiled.sql).raw(true);
+    // Raw mode on a statement of our own, on the scan connection (its own small page cache, so a
+    // million-row export neither grows the process nor pushes the webhooks' pages out of the main cache).
+    const stmt = this.db.scanner().prepare(compiled.sql).raw(true);
     let after = FIRST_KEY;
     for (;;) {
       const limit = size();
