@@ -23,7 +23,8 @@ import { uuid } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
 import { createContext } from '../src/wiring/create-context';
 import { sqliteOf } from '../src/store/sqlite/store';
-import { BaseUrlRequestClient } from '../src/twilio/client';
+import http from 'node:http';
+import RequestClient from 'twilio/lib/base/RequestClient';
 import { FakeTwilio } from '../test/helpers/fake-twilio';
 
 const ACCOUNT_SID = `AC${'b'.repeat(32)}`;
@@ -97,9 +98,24 @@ async function runFake(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- child: the raw client
+/**
+ * The SDK's own transport (axios), pointed at the fake: the "bare official client" the dispatcher
+ * is compared with. (The gateway uses its own node:http transport, src/twilio/http-transport.ts.)
+ */
+class SdkTransportToFake extends RequestClient {
+  constructor(private readonly base: string, opts: RequestClient.RequestClientOptions) {
+    super(opts);
+    this.axios.defaults.httpAgent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT, maxFreeSockets: IN_FLIGHT });
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    return super.request({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, this.base.replace(/\/+$/, '')) });
+  }
+}
+
 async function runRaw(url: string, n: number): Promise<void> {
   const client = twilio(ACCOUNT_SID, AUTH_TOKEN, {
-    httpClient: new BaseUrlRequestClient(url, { keepAlive: true, maxSockets: IN_FLIGHT, timeout: 15_000 }),
+    httpClient: new SdkTransportToFake(url, { keepAlive: true, maxSockets: IN_FLIGHT, timeout: 15_000 }),
   });
   let next = 0;
   const started = performance.now();

@@ -16,7 +16,10 @@
  *
  * Options: --phones=N (default 20000), --connections=50,100,200, --profile (node --cpu-prof on
  * the main gateway run; summary printed, .cpuprofile kept in bench/results/profiles),
- * --skip-baseline (iterate on the gateway alone).
+ * --skip-baseline (iterate on the gateway alone), --compare=<dir> (a before/after comparison in
+ * one run: <dir> holds another build of rallytext, e.g. a worktree of an older commit with its
+ * dist/ built; both gateways run the main burst and conversations alternately, --rounds=N times
+ * each (default 3), fresh databases each time, so load on the machine falls on both alike).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,13 +59,13 @@ const profile = arg('profile') === 'true';
 const skipBaseline = arg('skip-baseline') === 'true';
 const resultsDir = path.join(ROOT, 'bench', 'results');
 
-async function startGateway(dir: string, cpuProfName?: string): Promise<Server> {
+async function startGateway(dir: string, cpuProfName?: string, root = ROOT, name = 'gateway'): Promise<Server> {
   const nodeArgs = cpuProfName
     ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`, `--cpu-prof-name=${cpuProfName}`]
     : [];
   return startServer(
-    'gateway',
-    path.join(ROOT, 'dist', 'main.js'),
+    name,
+    path.join(root, 'dist', 'main.js'),
     {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
@@ -100,7 +103,11 @@ function table(results: PhaseResult[]): string {
   return [line(head), `|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+const compareDir = arg('compare');
+const rounds = Number(arg('rounds') ?? 3);
+
 async function main(): Promise<void> {
+  if (compareDir !== undefined) return compare(path.resolve(compareDir));
   fs.mkdirSync(resultsDir, { recursive: true });
   const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
 
@@ -211,6 +218,73 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${path.relative(ROOT, path.join(resultsDir, 'rally.json'))}`);
   if (errors > 0 || !dbOk) {
     console.error(`FAILED: ${errors} gateway errors, database ${dbOk ? 'ok' : 'NOT as expected'}`);
+    process.exit(1);
+  }
+}
+
+/** Median of some numbers (the middle one, or the mean of the middle two). */
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Before/after in one run: the other build ("before") and this one ("after") alternate, each on a
+ * fresh database, burst at 100 connections then the conversations, verified each time.
+ */
+async function compare(otherRoot: string): Promise<void> {
+  if (!fs.existsSync(path.join(otherRoot, 'dist', 'main.js'))) throw new Error(`--compare: ${otherRoot}/dist/main.js not found (build that tree first)`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
+  const phones: Phone[] = crowd(phonesN);
+  const joinHooks = joins(signer, phones);
+  const burst = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]);
+  const conversation = perConnection(phones, MAIN_CONNECTIONS, (p) => answers(signer, p));
+  const burstLabel = `burst: ${fmt(phonesN)} JOIN`;
+  const convLabel = `conversations: ${fmt(phonesN * 4)} answers`;
+  console.log(`rally bench, before/after: ${otherRoot} (before) vs ${ROOT} (after), ${rounds} rounds each, alternating`);
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start\n`);
+  const results: PhaseResult[] = [];
+  const problems: string[] = [];
+  for (let r = 1; r <= rounds; r++) {
+    for (const [name, root] of [['before', otherRoot], ['after', ROOT]] as const) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rally-compare-${name}-`));
+      const prof = profile ? `compare-${name}-${r}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile` : undefined;
+      const gw = await startGateway(dir, prof, root, name);
+      for (const [label, lists] of [[burstLabel, burst], [convLabel, conversation]] as const) {
+        const res = await drive(gw, label, lists, { checkReplies: true });
+        results.push(res);
+        console.log(`  round ${r} ${name.padEnd(6)} ${label} @${MAIN_CONNECTIONS}: ${fmt(res.reqPerSec)} req/s, p99 ${fmt(res.p99Ms)} ms, CPU ${fmt(res.serverCpuMsPerReq, 3)} ms/req, errors ${res.errors}`);
+      }
+      await stopChecked(gw);
+      const v = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed');
+      if (!v.ok) problems.push(`${name} round ${r}: ${v.problems.join('; ')}`);
+      if (prof) console.log(`\n${name}, round ${r}:\n${formatProfile(summarizeProfile(path.join(resultsDir, 'profiles', prof)))}\n`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\n${table(results)}\n`);
+  const summary = (['before', 'after'] as const).flatMap((name) =>
+    [burstLabel, convLabel].map((phase) => {
+      const rs = results.filter((x) => x.server === name && x.phase === phase);
+      return {
+        server: name, phase,
+        reqPerSec: median(rs.map((x) => x.reqPerSec)), p99Ms: median(rs.map((x) => x.p99Ms)),
+        cpuMsPerReq: median(rs.map((x) => x.serverCpuMsPerReq)), mainThreadCpuMsPerReq: median(rs.map((x) => x.mainThreadCpuMsPerReq)),
+      };
+    }),
+  );
+  console.log('medians over the rounds:');
+  for (const x of summary) {
+    console.log(`  ${x.server.padEnd(6)} ${x.phase.padEnd(30)} ${fmt(x.reqPerSec)} req/s, p99 ${fmt(x.p99Ms)} ms, CPU ${fmt(x.cpuMsPerReq, 3)} ms/req (main thread ${fmt(x.mainThreadCpuMsPerReq, 3)})`);
+  }
+  const out = { date: new Date().toISOString(), before: otherRoot, after: ROOT, rounds, loadAverageAtStart: os.loadavg(), results, summary, problems };
+  fs.writeFileSync(path.join(resultsDir, 'rally-compare.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(ROOT, path.join(resultsDir, 'rally-compare.json'))}`);
+  const errors = results.reduce((n, x) => n + x.errors, 0);
+  if (errors > 0 || problems.length) {
+    console.error(`FAILED: ${errors} errors; ${problems.join(' | ') || 'databases ok'}`);
     process.exit(1);
   }
 }

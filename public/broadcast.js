@@ -97,9 +97,43 @@
     setTimeout(tick, 1000);
   }
 
+  // A broadcast that asks: answers keep arriving after the last send. Re-read the page and swap
+  // in its (server-rendered, escaped) answers section every few seconds while the tab is shown.
+  function wireAnswers(section) {
+    function tick() {
+      if (document.hidden) return setTimeout(tick, 5000);
+      fetch(location.pathname, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (text) {
+          if (text) {
+            var fresh = new DOMParser().parseFromString(text, 'text/html').getElementById('answers');
+            var now = document.getElementById('answers');
+            if (fresh && now) now.replaceWith(fresh);
+          }
+          setTimeout(tick, 5000);
+        })
+        .catch(function () { setTimeout(tick, 10000); });
+    }
+    setTimeout(tick, 5000);
+  }
+
+  // The composer's question: show the boxes for the kind of reply chosen.
+  function wireAsk(form) {
+    var kind = form.querySelector('[name="ask.kind"]');
+    if (!kind) return;
+    function show() {
+      form.querySelectorAll('[data-for-ask]').forEach(function (g) { g.hidden = g.getAttribute('data-for-ask') !== kind.value; });
+      form.querySelectorAll('[data-ask-any]').forEach(function (g) { g.hidden = kind.value === ''; });
+    }
+    kind.addEventListener('change', show);
+    show();
+  }
+
   function start() {
     var form = document.getElementById('compose');
-    if (form) wireComposer(form);
+    if (form) { wireComposer(form); wireAsk(form); }
+    var answers = document.getElementById('answers');
+    if (answers) wireAnswers(answers);
     var progress = document.querySelector('[data-poll]');
     if (progress) wireProgress(progress);
   }

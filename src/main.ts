@@ -10,6 +10,7 @@ import { createLogger } from './shared/logger';
 import { openContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
 import { databaseProblemHint } from './store/sqlite/db';
+import { resumeImports } from './usecases/imports/staged-run';
 
 function withLocalAdminToken(config: Config, log: (token: string) => void): Config {
   if (config.adminToken || !config.localMode) return config;
@@ -48,6 +49,14 @@ async function main(): Promise<void> {
   }
 
   ctx.store.startUpkeep(logger);
+  // A contact import a stopped gateway left behind: discarded if it had not reached its commit
+  // point (nothing of it was applied), else applied to the end (src/usecases/imports/staged-run.ts).
+  void resumeImports(ctx.store).then(
+    (r) => {
+      if (r.applied.length + r.discarded.length > 0) logger.warn(r, 'contact imports left by a stopped process: committed ones finished, the others discarded');
+    },
+    (err: unknown) => logger.error({ err: (err as Error).message }, 'could not finish or discard the contact imports left by a stopped process'),
+  );
   // Broadcasts and queued texts are sent from this process. On start-up it takes over (looks up,
   // then resumes) whatever a killed predecessor left in flight.
   const dispatcher = createDispatcher(ctx);
@@ -70,6 +79,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     ctx.live.close(); // end live-screen event streams so they do not hold the drain open
+    ctx.inboxEvents.close(); // and the inbox's
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests and sends');
     void Promise.all([front.drain(server), dispatcher.stop()]).then(async () => {
       await ctx.store.close();

@@ -10,6 +10,7 @@ import { registerDbCommands } from './commands/db';
 import { registerExportCommands } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerTextCommand } from './commands/text';
+import { registerUsersCommands } from './commands/users';
 
 const config = configOrExit;
 
@@ -21,6 +22,7 @@ registerImportCommand(program, config);
 registerExportCommands(program, config);
 registerBroadcastCommands(program, config);
 registerDbCommands(program, config);
+registerUsersCommands(program, config);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`rallytext: ${(err as Error).message}\n`);

@@ -124,6 +124,20 @@ export class CredentialThrottle {
     return { outcome: 'refused', limitReached: this.clients.fail(a.client, nowMs) };
   }
 
+  /** Counts a failure against the client alone (a wrong secret whose credential key is already over its limit). */
+  failClient(client: string, nowMs: number): boolean {
+    return this.clients.fail(client, nowMs);
+  }
+
+  /**
+   * Whether an attempt would be evaluated now, without counting anything: for a secret that is
+   * expensive to check (a password's scrypt), asked before the check. `credential` over its limit
+   * only matters to callers that refuse it before evaluating (see http/auth.ts, passwords).
+   */
+  peek(client: string, credential: string, nowMs: number): { clientWaitMs: number; credentialWaitMs: number } {
+    return { clientWaitMs: this.clients.waitMs(client, nowMs), credentialWaitMs: this.credentials.waitMs(credential, nowMs) };
+  }
+
   /** Keys tracked, per kind (for tests and metrics). */
   get tracked(): { clients: number; credentials: number } {
     return { clients: this.clients.size, credentials: this.credentials.size };

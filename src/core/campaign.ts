@@ -23,6 +23,15 @@ export interface CampaignRuntime {
   helpText: string | null;
   expiryHours: number;
   flow: Flow;
+  /** The auto-reply to unclaimed texts (the inbox); absent: on, with the default text. */
+  autoReply?: AutoReplySetting;
+}
+
+/** A campaign's auto-reply to texts nothing claims (src/core/inbox.ts applies it). */
+export interface AutoReplySetting {
+  enabled: boolean;
+  /** null: the default text. */
+  text: string | null;
 }
 
 export interface KeywordSpec {

@@ -9,6 +9,7 @@ import {
   type Validation,
 } from './validators';
 import { formatCents } from './money';
+import { defaultDestination, destinationOf, type Destination } from './flow-routes';
 
 export type Captured = Record<string, string | number | boolean>;
 
@@ -48,7 +49,8 @@ function say(flow: Flow, state: FlowState, vars: MergeValues, template: string):
   return { type: 'reply', body: renderTemplate(template, mergeValues(flow, state, vars)) };
 }
 
-function validate(step: Step, text: string): Validation<string | number | boolean> {
+/** The step's validator on one answer (the router asks whether a text answers the waiting step). */
+export function validateAnswer(step: Step, text: string): Validation<string | number | boolean> {
   const v = step.validate;
   switch (v.type) {
     case 'name': return validateName(text);
@@ -61,16 +63,23 @@ function validate(step: Step, text: string): Validation<string | number | boolea
   }
 }
 
-/** Advance past the current step: the next prompt, or the end of the flow. */
-function advance(flow: Flow, state: FlowState, vars: MergeValues, effects: FlowEffect[], intro?: string): FlowOutcome {
-  const next: FlowState = { stepIndex: state.stepIndex + 1, attempts: 0, captured: state.captured };
+/**
+ * Move on from the current step to `to` (default: the step's default route — its `next`, the
+ * following step, or the end): the next prompt, or the closing message.
+ */
+function advance(
+  flow: Flow, state: FlowState, vars: MergeValues, effects: FlowEffect[], intro?: string,
+  to: Destination = state.stepIndex < 0 ? { kind: 'step', index: 0 } : defaultDestination(flow.steps, state.stepIndex),
+): FlowOutcome {
   const prefix = intro ? `${intro}\n\n` : '';
-  const step = flow.steps[next.stepIndex];
-  if (!step) {
-    const done = say(flow, next, vars, flow.completion) as { type: 'reply'; body: string };
+  const step = to.kind === 'step' ? flow.steps[to.index] : undefined;
+  if (to.kind === 'end' || !step) {
+    const next: FlowState = { stepIndex: flow.steps.length, attempts: 0, captured: state.captured };
+    const done = say(flow, next, vars, (to.kind === 'end' ? to.message : null) ?? flow.completion) as { type: 'reply'; body: string };
     effects.push({ type: 'reply', body: prefix + done.body }, { type: 'completed', reason: 'finished' });
     return { status: 'completed', state: next, effects };
   }
+  const next: FlowState = { stepIndex: to.index, attempts: 0, captured: state.captured };
   const prompt = say(flow, next, vars, step.prompt) as { type: 'reply'; body: string };
   effects.push({ type: 'reply', body: prefix + prompt.body });
   return { status: 'waiting', state: next, effects };
@@ -88,19 +97,19 @@ export function startFlow(flow: Flow, vars: MergeValues, intro?: string): FlowOu
 export function resumeFlow(flow: Flow, state: FlowState, text: string, vars: MergeValues): FlowOutcome {
   const step = flow.steps[state.stepIndex];
   // The flow was edited under a waiting conversation and this step no longer exists: finish politely.
-  if (!step) return advance(flow, { ...state, stepIndex: flow.steps.length - 1 }, vars, []);
+  if (!step) return advance(flow, state, vars, [], undefined, { kind: 'end', message: null });
 
   const choiceLike = step.validate.type === 'yesno' || step.validate.type === 'choice';
   if (step.skippable && !choiceLike && isSkip(text)) return advance(flow, state, vars, []);
 
-  const result = validate(step, text);
+  const result = validateAnswer(step, text);
   if (result.ok) {
     const captured = { ...state.captured, [step.capture]: result.value };
     const effects: FlowEffect[] = [{ type: 'capture', field: step.capture, value: result.value }];
     if (step.validate.type === 'money' && typeof result.value === 'number') {
       effects.push({ type: 'pledge', amountCents: result.value, frequency: step.validate.frequency });
     }
-    return advance(flow, { ...state, captured }, vars, effects);
+    return advance(flow, { ...state, captured }, vars, effects, undefined, destinationOf(flow.steps, state.stepIndex, result.value));
   }
   if (step.skippable && isSkip(text)) return advance(flow, state, vars, []);
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { OBJECT_BUILTIN_NAMES } from './own';
 import { checkTemplate } from './template';
 import { textField } from './text';
+import { routeProblems } from './flow-routes';
 import { zodProblems, type ParseResult } from './validation';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
@@ -39,8 +40,25 @@ export const validatorSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), maxLength: z.number().int().min(1).max(500).default(160) }),
 ]);
 
+const stepId = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)');
+
+/**
+ * Where a conversation goes after a step: another step (`goto`), or the end with a closing
+ * message (`end`). Exactly one of the two; checked in the flow's refinement so the problem is
+ * reported at the route's own path.
+ */
+const routeSchema = z
+  .object({
+    goto: stepId.optional(),
+    end: message.optional(),
+  })
+  .strict();
+
+/** A branch: when the answer is `when` ("yes"/"no" for a yes/no step, an option's value for a choice), go there. */
+const branchSchema = routeSchema.extend({ when: textField().trim().min(1, 'must not be empty').max(40) }).strict();
+
 export const stepSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower-case letters, digits or _ (max 40)'),
+  id: stepId,
   prompt: message,
   /** Where the answer goes: first_name, zip, email (contact columns), pledge (money), or a custom field name. */
   capture: z
@@ -56,44 +74,63 @@ export const stepSchema = z.object({
   skippable: z.boolean().default(false),
   /** After maxAttempts invalid answers: go on to the next step, or end the flow politely. */
   onGiveUp: z.enum(['next', 'end']).default('next'),
+  /** Branches by answer (yes/no and choice steps): `[{ when: 'yes', goto: 'shift_time' }, { when: 'no', end: 'Thanks anyway' }]`. */
+  branches: z.array(branchSchema).max(10).optional(),
+  /** Where any other answer (or SKIP, or giving up with onGiveUp 'next') goes; default: the next step in the list, or the completion. */
+  next: routeSchema.optional(),
 });
 
-export const flowSchema = z
-  .object({
-    steps: z.array(stepSchema).max(20),
-    completion: message,
-    /** Sent when a flow ends early after too many invalid answers. */
-    giveUp: message.default('No problem, {{first_name|friend}}. Thanks for joining {{program}}!'),
-    maxAttempts: z.number().int().min(1).max(10).default(3),
-  })
-  .superRefine((flow, ctx) => {
-    const ids = new Set<string>();
-    const captures = new Set<string>();
-    flow.steps.forEach((step, i) => {
-      if (ids.has(step.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${step.id}"` });
-      ids.add(step.id);
-      if (captures.has(step.capture)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'capture'], message: `"${step.capture}" is captured by an earlier step` });
-      captures.add(step.capture);
-      if (step.capture === 'pledge' && step.validate.type !== 'money') {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'validate', 'type'], message: 'the pledge capture needs a money validator' });
-      }
-      if (step.validate.type === 'money' && step.capture !== 'pledge') {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'capture'], message: 'a money step must capture "pledge"' });
-      }
+export interface FlowSchemaOptions {
+  /** Merge fields the first prompt may use instead of the flow's own (a broadcast's first prompt is the broadcast text). */
+  firstPromptFields?: readonly string[];
+  /** Fewest steps (a broadcast that asks needs its question). */
+  minSteps?: number;
+}
+
+/** The flow schema; campaigns use `flowSchema`, broadcasts that ask a variant (src/core/broadcast-flow.ts). */
+export function makeFlowSchema(options: FlowSchemaOptions = {}) {
+  return z
+    .object({
+      steps: z.array(stepSchema).min(options.minSteps ?? 0, options.minSteps ? `add at least ${options.minSteps} step` : undefined).max(20),
+      completion: message,
+      /** Sent when a flow ends early after too many invalid answers. */
+      giveUp: message.default('No problem, {{first_name|friend}}. Thanks for joining {{program}}!'),
+      maxAttempts: z.number().int().min(1).max(10).default(3),
+    })
+    .superRefine((flow, ctx) => {
+      const ids = new Set<string>();
+      const captures = new Set<string>();
+      flow.steps.forEach((step, i) => {
+        if (ids.has(step.id)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'id'], message: `duplicate step id "${step.id}"` });
+        ids.add(step.id);
+        if (captures.has(step.capture)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'capture'], message: `"${step.capture}" is captured by an earlier step` });
+        captures.add(step.capture);
+        if (step.capture === 'pledge' && step.validate.type !== 'money') {
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'validate', 'type'], message: 'the pledge capture needs a money validator' });
+        }
+        if (step.validate.type === 'money' && step.capture !== 'pledge') {
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'capture'], message: 'a money step must capture "pledge"' });
+        }
+      });
+      const allowed = [...FLOW_MERGE_FIELDS, ...captures];
+      const check = (text: string | undefined, path: (string | number)[], fields: readonly string[] = allowed) => {
+        if (text === undefined) return;
+        for (const p of checkTemplate(text, fields)) ctx.addIssue({ code: 'custom', path, message: p.message });
+      };
+      flow.steps.forEach((s, i) => {
+        check(s.prompt, ['steps', i, 'prompt'], i === 0 && options.firstPromptFields ? options.firstPromptFields : allowed);
+        check(s.reprompt, ['steps', i, 'reprompt']);
+        check(s.outOfRange, ['steps', i, 'outOfRange']);
+        s.branches?.forEach((b, j) => check(b.end, ['steps', i, 'branches', j, 'end']));
+        check(s.next?.end, ['steps', i, 'next', 'end']);
+      });
+      check(flow.completion, ['completion']);
+      check(flow.giveUp, ['giveUp']);
+      for (const p of routeProblems(flow.steps)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     });
-    const allowed = [...FLOW_MERGE_FIELDS, ...captures];
-    const check = (text: string | undefined, path: (string | number)[]) => {
-      if (text === undefined) return;
-      for (const p of checkTemplate(text, allowed)) ctx.addIssue({ code: 'custom', path, message: p.message });
-    };
-    flow.steps.forEach((s, i) => {
-      check(s.prompt, ['steps', i, 'prompt']);
-      check(s.reprompt, ['steps', i, 'reprompt']);
-      check(s.outOfRange, ['steps', i, 'outOfRange']);
-    });
-    check(flow.completion, ['completion']);
-    check(flow.giveUp, ['giveUp']);
-  });
+}
+
+export const flowSchema = makeFlowSchema();
 
 export type FlowInput = z.input<typeof flowSchema>;
 export type Flow = z.output<typeof flowSchema>;

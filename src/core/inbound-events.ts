@@ -24,11 +24,19 @@ export type InboundEvent =
   | { type: 'flow_ended'; conversationId: string; status: Exclude<ConversationStatus, 'waiting'> }
   | { type: 'field_captured'; field: string; value: string | number | boolean }
   | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once' }
-  | { type: 'reply'; body: string; purpose: OutboundPurpose };
+  | { type: 'reply'; body: string; purpose: OutboundPurpose }
+  /**
+   * Nothing claimed the text and the contact is known: it is a conversation item for people (a
+   * thread in the inbox). `autoReply` is the campaign's auto-reply (null: off, or opted out); the
+   * store sends it only if none went to this number in the last 24 h (core/inbox.ts autoReplyDue).
+   */
+  | { type: 'inbox_item'; campaignId: string; autoReply: string | null }
+  /** An answer to a step of a broadcast's flow, counted on the broadcast (value as branches name it: "yes", "doors"). */
+  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string };
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'throttled';
+  | 'inbox' | 'throttled';
 
 /** The router's answer for one text. */
 export interface InboundOutcome {
@@ -70,13 +78,17 @@ export interface InboundChanges {
    */
   membership: { campaignId: string; keyword: string; completed: boolean } | null;
   replies: { body: string; purpose: OutboundPurpose }[];
+  /** The text is an inbox item (a thread message); its auto-reply, if any, is still subject to the 24-hour rule. */
+  inbox: { campaignId: string; autoReply: string | null } | null;
+  /** Answers to broadcasts' questions (one per text at most). */
+  answers: { broadcastId: string; stepId: string; value: string }[];
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, membership: null, replies: [],
+    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [],
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -110,6 +122,12 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         break;
       case 'reply':
         c.replies.push({ body: e.body, purpose: e.purpose });
+        break;
+      case 'inbox_item':
+        c.inbox = { campaignId: e.campaignId, autoReply: e.autoReply };
+        break;
+      case 'broadcast_answered':
+        c.answers.push({ broadcastId: e.broadcastId, stepId: e.stepId, value: e.value });
         break;
     }
   }

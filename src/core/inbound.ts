@@ -1,18 +1,26 @@
 /**
  * The router: decides what one inbound text means for one contact.
- * Order: carrier-handled opt-out (Advanced Opt-Out) → compliance words → expiry of a stale
- * conversation → a keyword (first word) starts or restarts its flow → a waiting conversation
- * resumes → a default reply. Pure: the caller loads the snapshot; the router returns events
+ * Order: carrier-handled opt-out (Advanced Opt-Out) → compliance words (YES is an answer while a
+ * yes/no question, or a broadcast's question, is open) → expiry of a stale conversation → a
+ * keyword (first word) starts or restarts its flow, unless the text answers the waiting question
+ * (`answerBeatsKeyword`) → a waiting conversation resumes, on its broadcast's flow when a
+ * broadcast opened it (answers counted as `broadcast_answered`) → from a known number, an inbox
+ * item for people (with the campaign's auto-reply) → from an unknown number, how to join.
+ * Pure: the caller loads the snapshot; the router returns events
  * (src/core/inbound-events.ts), which the store applies in one place.
  */
 import {
   campaignVars, defaultReply, helpReply, optInConfirmation, optOutConfirmation, type CampaignRuntime,
 } from './campaign';
 import { classifyCompliance, isConditionalOptIn, type ContactStatus, type OutboundPurpose } from './compliance';
-import { resumeFlow, startFlow, type Captured, type FlowOutcome } from './engine';
+import { resumeFlow, startFlow, validateAnswer, type Captured, type FlowOutcome } from './engine';
+import type { Flow, Step } from './flow';
+import { answerKey } from './flow-routes';
+import { formatCents } from './money';
 import type { IdGenerator } from './clock';
 import type { KeywordIndex } from './keywords';
 import { HOUR_MS } from './clock';
+import { autoReplyFor } from './inbox';
 
 export interface ContactSnapshot {
   id: string;
@@ -20,6 +28,8 @@ export interface ContactSnapshot {
   firstName: string | null;
   zip: string | null;
   email: string | null;
+  /** The number texted before (its contact row exists): an unclaimed text from it goes to the inbox. */
+  known?: boolean;
 }
 
 export interface ConversationSnapshot {
@@ -30,6 +40,8 @@ export interface ConversationSnapshot {
   attempts: number;
   captured: Captured;
   expiresAt: string;
+  /** The broadcast that opened this conversation (its flow is the broadcast's, not the campaign's). */
+  broadcastId?: string | null;
 }
 
 export interface InboundInput {
@@ -42,6 +54,8 @@ export interface InboundInput {
   conversation: ConversationSnapshot | null;
   /** Campaign of the waiting conversation (null if it was deleted or its flow is broken). */
   conversationCampaign: CampaignRuntime | null;
+  /** The flow of the broadcast that opened the waiting conversation (null if it cannot be read). */
+  broadcastFlow?: Flow | null;
   /** Twilio Advanced Opt-Out already handled a compliance keyword and replied itself. */
   optOutType: 'STOP' | 'START' | 'HELP' | null;
   /** The number is over its inbound flood limit (INBOUND_PER_NUMBER_PER_MINUTE). */
@@ -126,10 +140,16 @@ function route(input: InboundInput): InboundOutcome {
     return o;
   }
 
-  const waitingStep =
-    conversation && input.conversationCampaign ? input.conversationCampaign.flow.steps[conversation.stepIndex] : undefined;
+  // The waiting conversation's flow: the broadcast's when a broadcast opened it, else its campaign's.
+  const conversationFlow: Flow | null = conversation?.broadcastId ? (input.broadcastFlow ?? null) : (input.conversationCampaign?.flow ?? null);
+  const live = !!conversation && !!input.conversationCampaign && !!conversationFlow && conversation.expiresAt > input.now.toISOString();
+  const waitingStep = conversation && conversationFlow ? conversationFlow.steps[conversation.stepIndex] : undefined;
   let compliance = classifyCompliance(input.text);
-  if (!compliance && waitingStep?.validate.type !== 'yesno') {
+  // YES is an opt-in word, except as an answer: to a yes/no question, or to any open question a
+  // broadcast asked a subscribed supporter (who would otherwise get the opt-in confirmation again).
+  // An expired question is not open: YES after it is an opt-in word again.
+  const yesIsAnAnswer = live && (waitingStep?.validate.type === 'yesno' || (!!conversation?.broadcastId && contact.status === 'subscribed'));
+  if (!compliance && !yesIsAnAnswer) {
     const yes = isConditionalOptIn(input.text);
     if (yes) compliance = { kind: 'opt_in', keyword: yes };
   }
@@ -156,16 +176,17 @@ function route(input: InboundInput): InboundOutcome {
   }
 
   const closed: InboundEvent[] = [];
-  if (conversation && (conversation.expiresAt <= input.now.toISOString() || !input.conversationCampaign)) {
+  if (conversation && (conversation.expiresAt <= input.now.toISOString() || !input.conversationCampaign || !conversationFlow)) {
     const status = conversation.expiresAt <= input.now.toISOString() ? 'expired' : 'interrupted';
     closed.push({ type: 'flow_ended', conversationId: conversation.id, status });
     conversation = null;
   }
 
-  // A keyword as the first word always (re)starts its flow, even mid-conversation: nobody's
-  // first name or ZIP begins with JOIN, and a confused person re-texting JOIN should start over.
+  // A keyword as the first word (re)starts its flow, even mid-conversation: nobody's first name
+  // or ZIP begins with JOIN, and a confused person re-texting JOIN should start over. Except when
+  // the text answers the waiting yes/no, choice or free-text question (answerBeatsKeyword).
   const hit = input.keywords.match(input.text);
-  if (hit) {
+  if (hit && !(conversation && waitingStep && answerBeatsKeyword(waitingStep, input.text, hit.alone))) {
     const campaign = hit.campaign;
     const o = blank('flow_start', campaign);
     o.events.push(...closed);
@@ -180,25 +201,59 @@ function route(input: InboundInput): InboundOutcome {
   }
 
   if (contact.status === 'opted_out') {
-    // Not a keyword, not START: an opted-out number gets nothing back.
+    // Not a keyword, not START: an opted-out number gets nothing back, but people may read it.
     const o = blank('opted_out_ignored', speaker);
     o.events.push(...closed);
+    if (contact.known) o.events.push({ type: 'inbox_item', campaignId: speaker.id, autoReply: null });
     return o;
   }
 
-  if (conversation && input.conversationCampaign) {
+  if (conversation && input.conversationCampaign && conversationFlow) {
     const campaign = input.conversationCampaign;
     const o = blank('flow_resume', campaign);
     o.events.push(...closed);
     const vars = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword) };
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
-    const outcome = resumeFlow(campaign.flow, state, input.text, vars);
+    const outcome = resumeFlow(conversationFlow, state, input.text, vars);
+    const broadcastId = conversation.broadcastId;
+    const step = conversationFlow.steps[conversation.stepIndex];
+    if (broadcastId && step) {
+      // The answer to a broadcast's question, counted per step (its value as branches name it).
+      for (const e of outcome.effects) {
+        if (e.type !== 'capture') continue;
+        const value = e.field === 'pledge' && typeof e.value === 'number' ? formatCents(e.value) : answerKey(e.value);
+        o.events.push({ type: 'broadcast_answered', broadcastId, stepId: step.id, value });
+      }
+    }
     flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id);
     return o;
   }
 
+  if (contact.known) {
+    // Nothing claimed it and we know this number: a person should read it (the inbox), and the
+    // campaign's auto-reply (if on) says so, at most once a day (applied by the store).
+    const o = blank('inbox', senderCampaign);
+    o.events.push(...closed);
+    o.events.push({ type: 'inbox_item', campaignId: senderCampaign.id, autoReply: autoReplyFor(senderCampaign) });
+    return o;
+  }
+
+  // A number we have never seen: tell it how to join.
   const o = blank('default', senderCampaign);
   o.events.push(...closed);
   o.events.push({ type: 'reply', body: defaultReply(senderCampaign), purpose: 'reply' });
   return o;
+}
+
+/**
+ * Keyword or answer? A keyword as the first word normally (re)starts its flow. While a question
+ * waits, these texts are answers instead: a valid answer to a yes/no or choice question (the
+ * organizer offered that word: "1 RALLY 2 PHONES"), and a free-text answer that merely begins
+ * with a keyword ("Rally for housing"); only the keyword alone ("JOIN") starts its flow there.
+ */
+function answerBeatsKeyword(step: Step, text: string, keywordAlone: boolean): boolean {
+  const type = step.validate.type;
+  if (type === 'yesno' || type === 'choice') return validateAnswer(step, text).ok;
+  if (type === 'text') return !keywordAlone;
+  return false;
 }

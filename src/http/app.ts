@@ -13,6 +13,9 @@ import { campaignsApi } from './campaigns-api';
 import { consolePages } from './pages';
 import { exportsApi } from './exports-api';
 import { importsApi } from './imports-api';
+import { auditApi } from './audit-api';
+import { peopleApi } from './people-api';
+import { autoReplyApi, cannedResponsesApi, inboxApi } from './inbox-api';
 import { errorAnswer } from './error-response';
 
 export function buildApp(ctx: AppContext): express.Express {
@@ -39,13 +42,19 @@ export function buildApp(ctx: AppContext): express.Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use(authenticate(ctx));
-  // Volunteers may download exports and nothing else: the exports router is mounted before the
-  // organizer gate, and every other /api route (present or future) sits behind it.
+  // Volunteers may download exports and work the inbox (within their scope: the use case checks
+  // it) and nothing else: those routers are mounted before the organizer gate, and every other
+  // /api route (present or future) sits behind it.
   api.use('/exports', exportsApi(ctx));
+  api.use('/inbox', inboxApi(ctx));
+  api.use('/canned-responses', cannedResponsesApi(ctx));
   api.use(requireRole('admin'));
+  api.use('/campaigns', autoReplyApi(ctx));
   api.use('/campaigns', campaignsApi(ctx));
   api.use('/imports', importsApi(ctx));
   api.use('/broadcasts', broadcastsApi(ctx));
+  api.use('/audit', auditApi(ctx));
+  api.use('/people', peopleApi(ctx));
   app.use('/api', api);
 
   app.use((req: Request) => {

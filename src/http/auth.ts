@@ -1,18 +1,22 @@
 /**
- * Roles. Organizers (ADMIN_TOKEN) can do everything; volunteers (VOLUNTEER_TOKEN) can only
- * download exports. API clients send `Authorization: Bearer <token>`; the console's browser sends
+ * Roles. Organizers (ADMIN_TOKEN, or a person with the organizer role) can do everything;
+ * volunteers (VOLUNTEER_TOKEN, or a person with the volunteer role) can only download exports
+ * (and what the inbox gives them). API clients send `Authorization: Bearer <token>`; the console's browser sends
  * its session cookie instead, and then every state-changing request must also carry the session's
  * CSRF token and come from this site. Tokens are compared in constant time, and wrong ones are
  * throttled per client address and per token fingerprint (core/attempts.ts): the same budget
  * for the API and the console's sign-in form.
  */
+import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../wiring/context';
 import { AppError } from '../shared/errors';
 import { credentialFingerprint, tokensEqual } from '../shared/secrets';
 import type { Role } from '../usecases/sessions/sessions';
+import { tokenActor, type Actor } from '../usecases/sessions/actor';
+import type { User } from '../usecases/people/people';
 import { clientOf } from './client-address';
-import { assertCsrf, isSafeMethod, sessionOf } from './session';
+import { assertCsrf, isSafeMethod, readCookie, sessionOf } from './session';
 
 export type { Role };
 export { tokensEqual };
@@ -45,8 +49,7 @@ export function attemptToken(ctx: AppContext, req: Request, token: string, via: 
   if (verdict.outcome === 'throttled') {
     const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
     ctx.logger.debug({ client, via, by: verdict.by, retryAfterSeconds: seconds }, 'token attempt throttled');
-    const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
-    throw new AppError('rate_limited', `Too many wrong tokens. Wait ${wait} and try again.`, [], seconds);
+    throw new AppError('rate_limited', `Too many wrong tokens. Wait ${waitText(seconds)} and try again.`, [], seconds);
   }
   if (verdict.outcome === 'refused' && verdict.limitReached) {
     ctx.logger.warn({ client, via }, 'too many wrong tokens from one client: its further attempts are refused (429) for a while');
@@ -54,9 +57,86 @@ export function attemptToken(ctx: AppContext, req: Request, token: string, via: 
   return role;
 }
 
+function waitText(seconds: number): string {
+  return seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+}
+
+/** Marks a browser that signed in as a person, so that person's lockout does not apply to it. */
+export const DEVICE_COOKIE = 'rallytext_device';
+const DEVICE_DAYS = 90;
+
+function deviceOf(req: Request): string | null {
+  const v = readCookie(req, DEVICE_COOKIE);
+  return v && /^[A-Za-z0-9_-]{22}$/.test(v) ? v : null;
+}
+
+/** The throttle's key for an account: a digest of the email (known or not: no enumeration by timing or status). */
+function accountKey(email: string): string {
+  return credentialFingerprint(`account:${email}`);
+}
+
+/**
+ * A person's sign-in: email and password, judged by the same throttle as tokens with the account
+ * as the credential key (core/attempts.ts) and the trusted-client exemption (core/trusted-clients.ts):
+ *   - a client over its own limit gets 429 whatever it sends (shared with wrong tokens);
+ *   - an account over its limit gets 429 from clients that never signed in to it, before the
+ *     password is checked; a browser holding its device cookie or the address it signed in from
+ *     is still checked, so the person's correct password is not locked out by failures elsewhere;
+ *   - a wrong password counts against the client and the account.
+ * Returns the person, or null for a wrong email/password; on success sets the device cookie.
+ */
+export async function attemptPassword(ctx: AppContext, req: Request, res: Response, emailGiven: string, password: string): Promise<User | null> {
+  const email = emailGiven.trim().toLowerCase();
+  if (!email || !password) return null; // a slip, not a guess
+  const client = clientOf(req);
+  const account = accountKey(email);
+  const device = deviceOf(req);
+  const trustKeys = [`addr:${client}`, ...(device ? [`device:${device}`] : [])];
+  const throttle = ctx.credentialThrottle;
+  const before = throttle.peek(client, account, ctx.clock.now().getTime());
+  if (before.clientWaitMs > 0) {
+    const seconds = Math.max(1, Math.ceil(before.clientWaitMs / 1000));
+    throw new AppError('rate_limited', `Too many failed sign-ins. Wait ${waitText(seconds)} and try again.`, [], seconds);
+  }
+  const trusted = ctx.trustedClients.knows(account, trustKeys, ctx.clock.now().getTime());
+  if (before.credentialWaitMs > 0 && !trusted) {
+    const seconds = Math.max(1, Math.ceil(before.credentialWaitMs / 1000));
+    ctx.logger.warn({ client }, 'sign-in refused: the account is over its failure limit and this browser never signed in to it');
+    throw new AppError(
+      'rate_limited',
+      `Too many failed sign-ins for this account. Wait ${waitText(seconds)}, or sign in from a browser you have used before.`,
+      [],
+      seconds,
+    );
+  }
+  const user = await ctx.people.checkPassword(email, password);
+  const now = ctx.clock.now().getTime();
+  const verdict = throttle.attempt({ client, credential: account, correct: user !== null }, now);
+  if (verdict.outcome === 'throttled' && verdict.by === 'credential') {
+    // A trusted client's wrong password on a locked account: still counted against the client.
+    throttle.failClient(client, now);
+    return null;
+  }
+  if (verdict.outcome === 'throttled') {
+    const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+    throw new AppError('rate_limited', `Too many failed sign-ins. Wait ${waitText(seconds)} and try again.`, [], seconds);
+  }
+  if (verdict.outcome === 'refused') {
+    if (verdict.limitReached) ctx.logger.warn({ client }, 'too many failed sign-ins from one client: its further attempts are refused (429) for a while');
+    return null;
+  }
+  const deviceId = device ?? randomBytes(16).toString('base64url');
+  ctx.trustedClients.remember(account, [`addr:${client}`, `device:${deviceId}`], now);
+  const secure = ctx.config.publicBaseUrl.startsWith('https://') ? '; Secure' : '';
+  res.append('Set-Cookie', `${DEVICE_COOKIE}=${deviceId}; Path=/; HttpOnly; SameSite=Strict${secure}; Max-Age=${DEVICE_DAYS * 86_400}`);
+  return user;
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     role?: Role;
+    /** Who is acting (set with `role` by `authenticate`). */
+    actor?: Actor;
   }
 }
 
@@ -74,19 +154,27 @@ export function authenticate(ctx: AppContext) {
       const role = token ? attemptToken(ctx, req, token, 'bearer') : null;
       if (!role) throw new AppError('unauthorized', 'missing or invalid bearer token');
       req.role = role;
+      req.actor = tokenActor(role);
       return next();
     }
     const session = await sessionOf(ctx, req);
     if (!session) throw new AppError('unauthorized', 'missing or invalid bearer token');
     if (!isSafeMethod(req.method)) assertCsrf(ctx, req, session, req.get('x-csrf-token'));
     req.role = session.role;
+    req.actor = session.actor;
     next();
   };
 }
 
+/** The actor of an authenticated request (after `authenticate`). */
+export function actorOf(req: Request): Actor {
+  if (!req.actor) throw new AppError('unauthorized', 'missing or invalid bearer token');
+  return req.actor;
+}
+
 export function requireRole(...roles: Role[]) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (!req.role || !roles.includes(req.role)) throw new AppError('forbidden', 'this token may not use this endpoint');
+    if (!req.role || !roles.includes(req.role)) throw new AppError('forbidden', req.role === 'volunteer' ? 'volunteers may not use this endpoint' : 'this token may not use this endpoint');
     next();
   };
 }

@@ -9,6 +9,7 @@ import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/validation';
 import { AppError } from '../shared/errors';
 import { broadcastService } from './broadcast-service';
+import { recordAudit } from './audit-record';
 
 const RECIPIENT_STATUSES = [
   'pending', 'sending', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'opted_out', 'undeliverable', 'unknown', 'canceled',
@@ -30,6 +31,7 @@ export function broadcastsApi(ctx: AppContext): Router {
 
   r.post('/', async (req, res) => {
     const b = await svc.create(req.body);
+    await recordAudit(ctx, req, 'broadcast.created', { type: 'broadcast', id: b.id }, { name: b.name, status: b.status });
     ctx.logger.info({ broadcastId: b.id, status: b.status }, 'broadcast created');
     res.status(201).json(b);
   });
@@ -52,25 +54,33 @@ export function broadcastsApi(ctx: AppContext): Router {
   });
 
   r.post('/:id/schedule', async (req, res) => {
-    res.json(await svc.schedule(req.params.id, req.body));
+    const b = await svc.schedule(req.params.id, req.body);
+    await recordAudit(ctx, req, 'broadcast.scheduled', { type: 'broadcast', id: b.id }, { name: b.name, sendAt: b.sendAt });
+    res.json(b);
   });
 
   r.post('/:id/send', async (req, res) => {
     const b = await svc.send(req.params.id);
+    await recordAudit(ctx, req, 'broadcast.sent', { type: 'broadcast', id: b.id }, { name: b.name, status: b.status });
     ctx.logger.info({ broadcastId: b.id }, 'broadcast started');
     res.status(202).json(b);
   });
 
   r.post('/:id/pause', async (req, res) => {
-    res.json(await svc.pause(req.params.id));
+    const b = await svc.pause(req.params.id);
+    await recordAudit(ctx, req, 'broadcast.paused', { type: 'broadcast', id: b.id }, { name: b.name });
+    res.json(b);
   });
 
   r.post('/:id/resume', async (req, res) => {
-    res.json(await svc.resume(req.params.id));
+    const b = await svc.resume(req.params.id);
+    await recordAudit(ctx, req, 'broadcast.resumed', { type: 'broadcast', id: b.id }, { name: b.name });
+    res.json(b);
   });
 
   r.post('/:id/cancel', async (req, res) => {
     const b = await svc.cancel(req.params.id);
+    await recordAudit(ctx, req, 'broadcast.cancelled', { type: 'broadcast', id: b.id }, { name: b.name });
     ctx.logger.info({ broadcastId: b.id }, 'broadcast canceled');
     res.json(b);
   });

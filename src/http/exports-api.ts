@@ -14,6 +14,7 @@ import { listAudit } from '../usecases/exports/audit';
 import type { ExportKind } from '../usecases/exports/filters';
 import { startExport, type ExportJob } from '../usecases/exports/run';
 import { requireRole } from './auth';
+import { recordAudit } from './audit-record';
 
 const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -55,6 +56,9 @@ export function exportsApi(ctx: AppContext): Router {
       role: req.role === 'admin' ? 'admin' : 'volunteer',
       client: req.ip ?? null,
       broadcastId: typeof req.params.id === 'string' ? req.params.id : undefined,
+    });
+    await recordAudit(ctx, req, 'export.downloaded', { type: 'export', id: job.auditId }, {
+      export: kind, ...(req.params.id ? { broadcastId: req.params.id } : {}), filename: job.filename,
     });
     ctx.logger.info({ exportId: job.auditId, kind, role: req.role }, 'export started');
     sendCsv(ctx, res, job);

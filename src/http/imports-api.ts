@@ -12,6 +12,7 @@ import { AppError } from '../shared/errors';
 import type { ImportEncoding } from '../usecases/imports/read-csv';
 import { listImports } from '../usecases/imports/list';
 import { importContacts } from '../usecases/imports/run';
+import { recordAudit } from './audit-record';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], { message: 'must be 1 or 0 (true/false)' })
@@ -70,6 +71,11 @@ export function importsApi(ctx: AppContext): Router {
       strict: q.data.strict ?? false,
       encoding,
     });
+    if (report.importId !== null) {
+      await recordAudit(ctx, req, 'import.applied', { type: 'import', id: report.importId }, {
+        filename: q.data.filename ?? null, campaign: report.campaign?.name ?? null, consent: report.consent, totals: report.totals,
+      });
+    }
     ctx.logger.info(
       { importId: report.importId, dryRun: report.dryRun, campaignId: report.campaign?.id, consent: report.consent, totals: report.totals },
       report.dryRun ? 'contact import dry run' : 'contacts imported',

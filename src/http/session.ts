@@ -48,6 +48,11 @@ export function startSession(ctx: AppContext, role: Role, token: string): Promis
   return sessions(ctx).start(role, token);
 }
 
+/** Starts a session for a person whose password was just checked (auth.ts `attemptPassword`). */
+export function startUserSession(ctx: AppContext, user: { id: string; email: string; name: string | null; role: Role }): Promise<{ cookieValue: string; session: ConsoleSession }> {
+  return sessions(ctx).startForUser(user);
+}
+
 export function readCookie(req: Request, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;

@@ -4,15 +4,18 @@
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { ExportAuditTable } from './exports/tables';
-import type { ContactImportsTable } from './imports/tables';
+import type { ContactImportRunsTable, ContactImportStagingTable, ContactImportsTable } from './imports/tables';
 import type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 import type { MessageReceiptsTable } from './receipts/tables';
 import type { CampaignMembersTable, CampaignsTable, KeywordsTable } from './campaigns/tables';
 import type { ContactsTable } from './contacts/tables';
 import type { LiveDisplaysTable } from './live/tables';
 import type { ConsoleSessionsTable } from './sessions/tables';
-import type { BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
+import type { BroadcastAnswersTable, BroadcastConversationsTable, BroadcastFlowsTable, BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
+import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
+import type { AuditLogTable } from './audit/tables';
+import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
 export type { MessageReceiptsTable } from './receipts/tables';
@@ -59,12 +62,25 @@ export interface DB {
   pledges: PledgesTable;
   export_audit: ExportAuditTable;
   contact_imports: ContactImportsTable;
+  contact_import_runs: ContactImportRunsTable;
+  contact_import_staging: ContactImportStagingTable;
   broadcasts: BroadcastsTable;
   broadcast_recipients: BroadcastRecipientsTable;
+  broadcast_flows: BroadcastFlowsTable;
+  broadcast_conversations: BroadcastConversationsTable;
+  broadcast_answers: BroadcastAnswersTable;
   outbox_leases: OutboxLeasesTable;
   message_receipts: MessageReceiptsTable;
   console_sessions: ConsoleSessionsTable;
   live_displays: LiveDisplaysTable;
+  users: UsersTable;
+  user_invites: UserInvitesTable;
+  session_users: SessionUsersTable;
+  audit_log: AuditLogTable;
+  inbox_threads: InboxThreadsTable;
+  inbox_replies: InboxRepliesTable;
+  canned_responses: CannedResponsesTable;
+  campaign_auto_replies: CampaignAutoRepliesTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

@@ -54,13 +54,20 @@ export function query<R, P extends object = Record<string, never>>(build: (k: Ky
   return new Query<R, P>(build);
 }
 
-/** The values of `params` in the statement's slot order. */
+/** The values of `params` in the statement's slot order (a plain loop: this runs per statement). */
 export function bind(statement: CompiledStatement, params: object): unknown[] {
   const values = params as Record<string, unknown>;
-  return statement.slots.map((s) => {
-    if (!('name' in s)) return s.value;
-    const v = values[s.name];
-    if (v === undefined) throw new Error(`query parameter "${s.name}" is missing`);
-    return v;
-  });
+  const slots = statement.slots;
+  const out = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const s = slots[i]!;
+    if ('name' in s) {
+      const v = values[s.name];
+      if (v === undefined) throw new Error(`query parameter "${s.name}" is missing`);
+      out[i] = v;
+    } else {
+      out[i] = s.value;
+    }
+  }
+  return out;
 }

@@ -2,14 +2,17 @@
  * Every repository of the Store, built on one engine's Runner (src/store/work.ts): the code is
  * the same for SQLite and PostgreSQL, only the runner differs.
  */
+import { AuditStore } from './audit/shared';
 import { BroadcastsStore } from './broadcasts/shared';
 import { CampaignsStore } from './campaigns/shared';
 import { ContactsStore } from './contacts/shared';
 import { ExportsStore } from './exports/shared';
 import { ImportsStore } from './imports/shared';
 import { InboundStore } from './inbound/shared';
+import { InboxStore } from './inbox/shared';
 import { LiveStore } from './live/shared';
 import { OutboxStore } from './outbox/shared';
+import { PeopleStore } from './people/shared';
 import type { ReceiptPolicy } from './receipts/repository';
 import { ReceiptsStore } from './receipts/shared';
 import { RehearsalStore } from './rehearsal/shared';
@@ -37,5 +40,8 @@ export function repositories(r: Runner, options: RepositoryOptions): Repositorie
     contacts: new ContactsStore(r),
     sessions: new SessionsStore(r),
     live: new LiveStore(r),
+    people: new PeopleStore(r),
+    audit: new AuditStore(r),
+    inbox: new InboxStore(r),
   };
 }

@@ -20,6 +20,9 @@ import type { CampaignsRepository } from './campaigns/repository';
 import type { ContactsRepository } from './contacts/repository';
 import type { LiveRepository } from './live/repository';
 import type { SessionsRepository } from './sessions/repository';
+import type { PeopleRepository } from './people/repository';
+import type { AuditRepository } from './audit/repository';
+import type { InboxRepository } from './inbox/repository';
 import type { Logger } from 'pino';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -36,7 +39,10 @@ export interface Store {
   readonly campaigns: CampaignsRepository;
   readonly contacts: ContactsRepository;
   readonly sessions: SessionsRepository;
+  readonly people: PeopleRepository;
+  readonly audit: AuditRepository;
   readonly live: LiveRepository;
+  readonly inbox: InboxRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

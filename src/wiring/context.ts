@@ -10,6 +10,12 @@ import type { CampaignRegistry } from '../usecases/campaigns/registry';
 import type { InboundTexts } from '../usecases/inbound/receive-text';
 import type { DeliveryReceipts } from '../usecases/receipts/record-receipt';
 import type { Rehearsal } from '../usecases/rehearsal/rehearse';
+import type { TrustedClients } from '../core/trusted-clients';
+import type { AuditLog } from '../usecases/audit/audit';
+import type { People } from '../usecases/people/people';
+import type { Inbox } from '../usecases/inbox/inbox';
+import type { InboxEvents } from '../usecases/inbox/events';
+import type { InboxSettings } from '../usecases/inbox/settings';
 
 export interface AppContext {
   config: Config;
@@ -27,6 +33,12 @@ export interface AppContext {
   flood: FloodGuard;
   /** Wrong tokens per client address and per token fingerprint (console sign-in and API), in memory. */
   credentialThrottle: CredentialThrottle;
+  /** Browsers and addresses that signed in to an account before (exempt from its lockout), in memory. */
+  trustedClients: TrustedClients;
+  /** People accounts: invites, passwords, disabling. */
+  people: People;
+  /** Who did what: `audit.record({ actor, action, target, details })`. */
+  audit: AuditLog;
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;
@@ -34,4 +46,10 @@ export interface AppContext {
   dispatcher?: { wake(): void };
   /** Live rally screens: the webhook notifies it after each committed text. */
   live: LiveHub;
+  /** The inbox: threads of unclaimed texts, replies, assignment. */
+  inbox: Inbox;
+  /** Canned responses and campaigns' auto-reply settings. */
+  inboxSettings: InboxSettings;
+  /** The inbox's live stream (SSE in the console). */
+  inboxEvents: InboxEvents;
 }

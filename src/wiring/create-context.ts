@@ -17,6 +17,12 @@ import { CampaignRegistry } from '../usecases/campaigns/registry';
 import { InboundTexts } from '../usecases/inbound/receive-text';
 import { DeliveryReceipts } from '../usecases/receipts/record-receipt';
 import { Rehearsal } from '../usecases/rehearsal/rehearse';
+import { TrustedClients } from '../core/trusted-clients';
+import { AuditLog } from '../usecases/audit/audit';
+import { People } from '../usecases/people/people';
+import { Inbox } from '../usecases/inbox/inbox';
+import { InboxEvents } from '../usecases/inbox/events';
+import { InboxSettings } from '../usecases/inbox/settings';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -63,13 +69,23 @@ export function contextOn(store: Store, config: Config, logger: Logger, options:
     const flood = new FloodGuard(config.inboundPerNumberPerMinute);
     // Live screens are reached through the context, so a test that swaps ctx.live is heard.
     const notifier = { notify: (campaignId: string | null) => context.live.notify(campaignId) };
+    const inboxEvents = new InboxEvents();
     const inbound = new InboundTexts({
-      store, registry, flood, live: notifier, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
+      store, registry, flood, live: notifier, inbox: inboxEvents, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
     });
     const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
     const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
     const credentialThrottle = new CredentialThrottle();
-    const context: AppContext = { config, store, registry, inbound, receipts, rehearsal, flood, credentialThrottle, logger, clock, newId, live };
+    const trustedClients = new TrustedClients();
+    const audit = new AuditLog({ store, clock });
+    const people = new People({ store, audit, clock, newId, publicBaseUrl: config.publicBaseUrl });
+    // A reply wakes the dispatcher of this process, if one runs here (set on the context later).
+    const inbox = new Inbox({ store, registry, events: inboxEvents, clock, newId, audit, wake: () => context.dispatcher?.wake() });
+    const inboxSettings = new InboxSettings({ store, registry, clock, newId });
+    const context: AppContext = {
+      config, store, registry, inbound, receipts, rehearsal, flood, credentialThrottle, trustedClients, people, audit, logger, clock, newId, live,
+      inbox, inboxSettings, inboxEvents,
+    };
     return context;
   } catch (err) {
     void store.close();

@@ -7,12 +7,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import fc from 'fast-check';
 import request from 'supertest';
-import { ADMIN_TOKEN, VOLUNTEER_TOKEN, testApp, type TestApp } from '../helpers/app';
+import { ADMIN_TOKEN, VOLUNTEER_TOKEN, testApp, text, type TestApp } from '../helpers/app';
 import { rawExchange } from '../helpers/raw-http';
 
 let t: TestApp;
 let campaignId: string;
 let broadcastId: string;
+let contactId: string;
 beforeAll(async () => {
   t = testApp();
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -20,6 +21,10 @@ beforeAll(async () => {
   const b = await request(t.app).post('/api/broadcasts').set(auth).send({ name: 'x', template: 'Hi', audience: { campaigns: [campaignId] } });
   expect(b.status).toBe(201);
   broadcastId = b.body.id;
+  // A known number with an inbox thread (its second, unclaimed text).
+  await text(t.app, '+13125550177', 'hello');
+  await text(t.app, '+13125550177', 'where do I park?');
+  contactId = (await request(t.app).get('/api/inbox').set(auth)).body.threads[0].contactId;
 });
 afterAll(() => t.close());
 
@@ -31,12 +36,26 @@ const WRITES: [string, (id: string) => string][] = [
   ['post', () => '/api/broadcasts/preview'],
   ['patch', (id) => `/api/broadcasts/${id}`],
   ['post', (id) => `/api/broadcasts/${id}/schedule`],
+  ['post', () => '/api/people/invites'],
+  ['post', (id) => `/api/people/${id}/disable`],
+  ['post', (id) => `/api/people/${id}/enable`],
+  ['post', (id) => `/api/inbox/${id}/replies`],
+  ['post', (id) => `/api/inbox/${id}/done`],
+  ['post', (id) => `/api/inbox/${id}/reopen`],
+  ['post', (id) => `/api/inbox/${id}/assign`],
+  ['post', () => '/api/inbox/split'],
+  ['post', () => '/api/canned-responses'],
+  ['delete', (id) => `/api/canned-responses/${id}`],
+  ['put', (id) => `/api/campaigns/${id}/auto-reply`],
 ];
-const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports'];
+const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports',
+  '/api/audit', '/api/people', '/api/inbox', '/api/inbox/%', '/api/inbox/next', '/api/canned-responses', '/api/campaigns/%/auto-reply'];
 
-const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
-const resolveId = (x: string) => (x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x || 'none');
-const query = fc.dictionary(fc.constantFrom('campaign', 'subscribed', 'pledged', 'since', 'until', 'status', 'limit', 'before', 'bom', 'all', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 4 });
+const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.constant('CONTACT'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
+const resolveId = (x: string) => (x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x === 'CONTACT' ? contactId : x || 'none');
+const query = fc.dictionary(
+  fc.constantFrom('campaign', 'subscribed', 'pledged', 'since', 'until', 'status', 'limit', 'before', 'bom', 'all', 'assigned', 'peek', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 4 },
+);
 
 test('random JSON bodies on every admin write route never give a 5xx', async () => {
   await fc.assert(
@@ -66,7 +85,7 @@ const badEscape = fc.constantFrom('%', '%Z', '%ZZ', '%zz', '%E0%A4%A', '%C3%28',
 const mangledId = fc
   .tuple(fc.string({ maxLength: 8 }), badEscape, fc.string({ maxLength: 8 }))
   .map(([a, bad, b]) => `${encodeURIComponent(a)}${bad}${encodeURIComponent(b)}`);
-const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events'];
+const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit'];
 const credentials = fc.constantFrom<[string, string] | null>(['Authorization', `Bearer ${ADMIN_TOKEN}`], ['Authorization', `Bearer ${VOLUNTEER_TOKEN}`], null);
 
 test('malformed percent-escapes in any path parameter, signed in or not, never give a 5xx', async () => {
@@ -153,6 +172,9 @@ test('control characters in every string of real campaign and broadcast bodies: 
     ['post', () => '/api/broadcasts', broadcastBody],
     ['post', () => '/api/broadcasts/preview', broadcastBody],
     ['patch', () => `/api/broadcasts/${broadcastId}`, broadcastBody],
+    ['post', () => '/api/canned-responses', { title: 'Parking', body: 'Hi {{first_name|friend}}, park on Elm St. {{program}}' }],
+    ['put', () => `/api/campaigns/${campaignId}/auto-reply`, { enabled: true, text: '{{program}}: Got it! Reply STOP to cancel.' }],
+    ['post', () => `/api/inbox/${contactId}/replies`, { body: 'Park on Elm St, see you there' }],
   ];
   const swaps = fc.array(fc.boolean(), { minLength: 40, maxLength: 40 });
   const texts = fc.array(controlString, { minLength: 40, maxLength: 40 });
@@ -169,7 +191,10 @@ test('control characters in every string of real campaign and broadcast bodies: 
   );
   // Nor did any reach the database.
   const stored = t.ctx.db.sqlite
-    .prepare('SELECT name || program_name || frequency || support_contact || coalesce(help_text, \'\') || flow AS t FROM campaigns UNION ALL SELECT name || template FROM broadcasts')
+    .prepare(
+      'SELECT name || program_name || frequency || support_contact || coalesce(help_text, \'\') || flow AS t FROM campaigns UNION ALL SELECT name || template FROM broadcasts ' +
+        'UNION ALL SELECT title || body FROM canned_responses UNION ALL SELECT coalesce(body, \'\') FROM campaign_auto_replies UNION ALL SELECT body FROM outbound_messages',
+    )
     .all() as { t: string }[];
   expect(stored.filter((r) => NOT_XML.test(r.t) || /\\u00[01][0-9a-f]|\\uff[ef]|\\ud[89ab]/i.test(r.t))).toEqual([]);
 });

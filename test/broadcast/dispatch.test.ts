@@ -2,7 +2,7 @@
  * Sending a broadcast through the REAL twilio client to the loopback fake Twilio API: what each
  * request carries, counts, completion, replies before bulk, Messaging Service routing, local mode.
  */
-import { BaseUrlRequestClient } from '../../src/twilio/client';
+import { NodeTransport } from '../../src/twilio/http-transport';
 import { enqueueOutbound } from '../../src/store/outbox/sqlite-gate';
 import { admin, ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL } from '../helpers/app';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';
@@ -110,7 +110,7 @@ describe('dispatching a broadcast to the fake Twilio API', () => {
   });
 
   test('TWILIO_API_BASE_URL rewrites api.twilio.com, also with an edge and region', () => {
-    const c = new BaseUrlRequestClient('http://127.0.0.1:4010/');
+    const c = new NodeTransport({ baseUrl: 'http://127.0.0.1:4010/' });
     expect(c.rewrite('https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json')).toBe('http://127.0.0.1:4010/2010-04-01/Accounts/AC1/Messages.json');
     expect(c.rewrite('https://api.sydney.au1.twilio.com/2010-04-01/x')).toBe('http://127.0.0.1:4010/2010-04-01/x');
     expect(c.rewrite('https://messaging.twilio.com/v1/x')).toBe('https://messaging.twilio.com/v1/x');

@@ -12,7 +12,7 @@ import { snapshotAudience } from '../../src/usecases/broadcasts/audience';
 import { VirtualTimer } from '../../src/usecases/broadcasts/rate-limiter';
 import { createDispatcher } from '../../src/wiring/broadcasts';
 import { createLogger } from '../../src/shared/logger';
-import { BaseUrlRequestClient } from '../../src/twilio/client';
+import { NodeTransport } from '../../src/twilio/http-transport';
 import { ACCOUNT_SID, AUTH_TOKEN, secondContext } from '../helpers/app';
 import { broadcastHarness, phone, type BroadcastHarness } from '../helpers/broadcast';
 
@@ -68,7 +68,7 @@ describe('leases', () => {
     const deadOwner = 'dead-host/424242/0badc0de';
     const { broadcastId, items } = await claimAsDeadDispatcher(deadOwner, 4);
     // Two of its four requests reached Twilio before it died.
-    const raw = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new BaseUrlRequestClient(h.fake.url) });
+    const raw = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new NodeTransport({ baseUrl: h.fake.url }) });
     const reached = await Promise.all(items.slice(0, 2).map((it) => raw.messages.create({ to: it.text.to, from: it.text.from, body: it.text.body })));
 
     // Same host would be checked with kill(pid, 0); here the test says who is gone.

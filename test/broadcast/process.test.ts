@@ -214,6 +214,21 @@ describe('the rallytext broadcast CLI against a running gateway', () => {
       );
       expect(bad?.code).toBe(1);
       expect(bad?.stderr).toMatch(/template: unknown merge field \{\{nme\}\}/);
+
+      // A broadcast that asks, from a flow file; a bad branch target is named by its path.
+      const flowFile = path.join(path.dirname(dbFile), 'rsvp.json');
+      const rsvp = {
+        steps: [{ id: 'rsvp', prompt: 'Coming Saturday? YES or NO', capture: 'coming', validate: { type: 'yesno' }, reprompt: 'YES or NO?',
+          branches: [{ when: 'no', end: 'Thanks anyway!' }] }],
+        completion: 'See you!',
+      };
+      fs.writeFileSync(flowFile, JSON.stringify(rsvp));
+      const asking = JSON.parse(await cli('create', '--name', 'RSVP', '--flow-file', flowFile, '--campaign', campaignId, '--json'));
+      expect(asking).toMatchObject({ template: 'Coming Saturday? YES or NO', answers: {} });
+      expect(await cli('status', asking.id)).toContain('answers: none yet');
+      fs.writeFileSync(flowFile, JSON.stringify({ ...rsvp, steps: [{ ...rsvp.steps[0], branches: [{ when: 'no', goto: 'nowhere' }] }] }));
+      const badFlow = await cli('create', '--name', 'x', '--flow-file', flowFile, '--campaign', campaignId).then(() => null, (err: { code: number; stderr: string }) => err);
+      expect(badFlow?.stderr).toMatch(/flow\.steps\.0\.branches\.0\.goto: no step has the id "nowhere"/);
       expect(fs.existsSync(dbFile)).toBe(true);
     } finally {
       gateway.kill('SIGTERM');

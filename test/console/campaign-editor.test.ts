@@ -178,3 +178,51 @@ describe('dollars', () => {
     expect(money.validate).toMatchObject({ minCents: 100, maxCents: 270_000 });
   });
 });
+
+describe('branches in the editor', () => {
+  /** The demo steps turned into a branching RSVP: step 0 a yes/no with branches, step 1 routed on. */
+  const rsvp = (over: Record<string, string> = {}) => ({
+    'flow.steps.0.id': 'canvass', 'flow.steps.0.validate.type': 'yesno', 'flow.steps.0.capture': 'canvass_sat',
+    'flow.steps.0.prompt': 'Can you canvass Saturday? YES or NO',
+    'flow.steps.0.branches': 'yes -> zip\nno -> end: Thanks anyway, {{first_name|friend}}!', ...over,
+  });
+
+  it('saves branches and routes, runs them, and shows them again as typed', async () => {
+    const form = { ...(await newForm()), ...basics, ...rsvp({ 'flow.steps.3.next': 'end: Bye!' }) };
+    const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
+    expect(res.status).toBe(303);
+    const id = /^\/campaigns\/([^?]+)\?saved=1$/.exec(res.headers.location!)![1]!;
+    const c = (await t.ctx.store.campaigns.find(id))!;
+    const steps = (c.flow as { steps: Record<string, unknown>[] }).steps;
+    expect(steps[0]!.branches).toEqual([{ when: 'yes', goto: 'zip' }, { when: 'no', end: 'Thanks anyway, {{first_name|friend}}!' }]);
+    expect(steps[3]!.next).toEqual({ end: 'Bye!' });
+    expect((await text(t.app, '+13125550111', 'doors'))[0]).toContain('Can you canvass Saturday?');
+    expect(await text(t.app, '+13125550111', 'no')).toEqual(['Thanks anyway, friend!']);
+    const page = await browser(t.app, s).get(`/campaigns/${id}`);
+    expect(page.text).toContain('yes -&gt; zip\nno -&gt; end: Thanks anyway, {{first_name|friend}}!</textarea>');
+    expect(page.text).toMatch(/id="f-flow-steps-3-next"[^>]*value="end: Bye!"/);
+  });
+
+  it('an unknown target, a branch on an answer the step cannot give and a loop with no way out are shown by path', async () => {
+    const form = {
+      ...(await newForm()), ...basics,
+      ...rsvp({ 'flow.steps.0.branches': 'yes -> zipp\nmaybe -> end: Hmm', 'flow.steps.2.next': 'nonsense line -> ' }),
+    };
+    const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
+    expect(res.status).toBe(400);
+    const field = (id: string) => new RegExp(`<p class="error" id="${id}-error"><span class="visually-hidden">Error: </span>([^<]+)</p>`).exec(res.text)?.[1];
+    expect(field('f-flow-steps-0-branches')).toMatch(/no step has the id &quot;zipp&quot;.*; &quot;maybe&quot; is not an answer to this step/);
+    const loop = { ...(await newForm()), ...basics, ...rsvp({ 'flow.steps.0.branches': 'yes -> zip\nno -> zip', 'flow.steps.1.next': 'canvass' }) };
+    const looped = await browser(t.app, s).post('/campaigns/new', { ...loop, op: 'save' });
+    expect(looped.status).toBe(400);
+    expect(looped.text).toMatch(/<p class="error" id="step-0-error"><span class="visually-hidden">Error: <\/span>step &quot;canvass&quot; can never reach an end: its answers lead around canvass → zip → canvass/);
+    expect(looped.text).toMatch(/<p class="error" id="step-1-error">/);
+  });
+
+  it('a branch line that is not "answer -> target" is a problem on the branches box', async () => {
+    const form = { ...(await newForm()), ...basics, ...rsvp({ 'flow.steps.0.branches': 'yes zip' }) };
+    const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/id="f-flow-steps-0-branches-error"><span class="visually-hidden">Error: <\/span>write &quot;answer -&gt; step_id&quot;/);
+  });
+});

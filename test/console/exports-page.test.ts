@@ -17,12 +17,12 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-it('a volunteer lands on exports, sees only exports in the menu and no opted-out option', async () => {
+it('a volunteer lands on exports, sees only the inbox and exports in the menu and no opted-out option', async () => {
   const s = await signIn(t.app, VOLUNTEER_TOKEN);
   const page = await browser(t.app, s).get('/exports');
   expect(page.status).toBe(200);
   const nav = /<nav aria-label="Console">([\s\S]*?)<\/nav>/.exec(page.text)![1]!;
-  expect([...nav.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/exports']);
+  expect([...nav.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/inbox', '/exports']);
   expect(page.text).not.toContain('include_opted_out');
   expect(page.text).toContain('<label for="contacts-since">');
   expect(page.text).not.toContain('Recent exports');

@@ -98,3 +98,80 @@ describe('engine', () => {
     expect(o.effects[0]).toEqual({ type: 'reply', body: 'Hi.\n\nYou are in.' });
   });
 });
+
+describe('branching flows', () => {
+  const branching = flow({
+    steps: [
+      {
+        id: 'canvass', prompt: 'Canvass Saturday?', capture: 'canvass_sat', validate: { type: 'yesno' }, reprompt: 'YES or NO',
+        branches: [{ when: 'yes', goto: 'shift_time' }, { when: 'no', end: 'Thanks anyway' }],
+      },
+      { id: 'skipped', prompt: 'Only after giving up', capture: 'x', validate: { type: 'text' }, reprompt: '?', next: { end: 'Bye {{first_name|friend}}' } },
+      {
+        id: 'shift_time', prompt: 'Shift? am or pm', capture: 'shift', reprompt: 'am or pm',
+        validate: { type: 'choice', options: [{ value: 'am' }, { value: 'pm' }] }, branches: [{ when: 'PM', goto: 'canvass' }],
+      },
+    ],
+    completion: 'Done: {{shift}}',
+  });
+  const vars = { program: 'P', keyword: 'JOIN', sender: '62262' };
+
+  it('routes by answer: yes goes to a later step, no ends with its own message', () => {
+    const yes = resumeFlow(branching, { stepIndex: 0, attempts: 0, captured: {} }, 'yes', vars);
+    expect(yes).toMatchObject({ status: 'waiting', state: { stepIndex: 2 } });
+    expect(yes.effects.at(-1)).toEqual({ type: 'reply', body: 'Shift? am or pm' });
+    const no = resumeFlow(branching, { stepIndex: 0, attempts: 0, captured: {} }, 'nope', vars);
+    expect(no.status).toBe('completed');
+    expect(no.effects).toEqual([
+      { type: 'capture', field: 'canvass_sat', value: false },
+      { type: 'reply', body: 'Thanks anyway' },
+      { type: 'completed', reason: 'finished' },
+    ]);
+  });
+
+  it('an answer without a branch takes the default route (after the last step: the completion); a branch may loop back', () => {
+    const am = resumeFlow(branching, { stepIndex: 2, attempts: 0, captured: {} }, 'am', vars);
+    expect(am.effects.at(-2)).toEqual({ type: 'reply', body: 'Done: am' });
+    const pm = resumeFlow(branching, { stepIndex: 2, attempts: 0, captured: {} }, 'pm', vars);
+    expect(pm).toMatchObject({ status: 'waiting', state: { stepIndex: 0, captured: { shift: 'pm' } } });
+  });
+
+  it('giving up follows the default route: the next step, then its `next`', () => {
+    let o = resumeFlow(branching, { stepIndex: 0, attempts: 2, captured: {} }, 'purple', vars);
+    expect(o).toMatchObject({ status: 'waiting', state: { stepIndex: 1 } });
+    o = resumeFlow(branching, o.state, 'anything', vars);
+    expect(o.status).toBe('completed');
+    expect(o.effects.at(-2)).toEqual({ type: 'reply', body: 'Bye friend' });
+  });
+
+  it('validation reports targets, answers and loops by path; a linear flow needs no routes', () => {
+    const loop = parseFlow({
+      steps: [
+        { id: 'a', prompt: 'A?', capture: 'a', validate: { type: 'yesno' }, reprompt: 'r', branches: [{ when: 'yes', goto: 'b' }, { when: 'no', goto: 'b' }] },
+        { id: 'b', prompt: 'B?', capture: 'b', validate: { type: 'text' }, reprompt: 'r', next: { goto: 'a' } },
+        { id: 'c', prompt: 'C?', capture: 'c', validate: { type: 'text' }, reprompt: 'r' },
+      ],
+      completion: 'done',
+    });
+    expect(loop.ok).toBe(false);
+    if (!loop.ok) {
+      expect(loop.problems.map((p) => p.path)).toEqual(['steps.0', 'steps.1']);
+      expect(loop.problems[0]!.message).toContain('a → b → a');
+    }
+    const escapable = parseFlow({
+      steps: [
+        { id: 'a', prompt: 'A?', capture: 'a', validate: { type: 'yesno' }, reprompt: 'r', branches: [{ when: 'no', goto: 'a' }] },
+      ],
+      completion: 'done',
+    });
+    expect(escapable.ok).toBe(true);
+    const skippableWayOut = parseFlow({
+      steps: [
+        { id: 'a', prompt: 'A?', capture: 'a', validate: { type: 'yesno' }, reprompt: 'r', skippable: true, branches: [{ when: 'no', goto: 'a' }, { when: 'yes', goto: 'a' }] },
+      ],
+      completion: 'done',
+    });
+    expect(skippableWayOut.ok).toBe(true);
+    expect(parseFlow({ steps: [], completion: 'x' }).ok).toBe(true);
+  });
+});

@@ -87,14 +87,14 @@ describeWithBrowser('the console in a real browser', () => {
     await page.goto(`${gw.url}/`);
     expect(await unlabelled(page)).toEqual([]);
     const order: string[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 6; i++) {
       await page.keyboard.press('Tab');
       order.push(await page.evaluate(() => {
         const e = document.activeElement as HTMLElement;
         return e.id || `${e.tagName.toLowerCase()}:${e.textContent?.trim()}`;
       }));
     }
-    expect(order).toEqual(['a:Skip to content', 'token', 'button:Sign in']);
+    expect(order).toEqual(['a:Skip to content', 'email', 'password', 'button:Sign in', 'token', 'button:Sign in with token']);
     // Focus is visible: the focused button has an outline or a focus ring.
     const ring = await page.evaluate(() => {
       const s = getComputedStyle(document.activeElement as Element);
@@ -297,11 +297,11 @@ describeWithBrowser('the console in a real browser', () => {
     expect(await page.isVisible('#token')).toBe(true);
   });
 
-  test('a volunteer sees only exports, downloads one, and cannot reach the campaign page', async () => {
+  test('a volunteer sees only the inbox and exports, downloads one, and cannot reach the campaign page', async () => {
     await page.fill('#token', VOLUNTEER_TOKEN);
     await page.press('#token', 'Enter');
     await page.waitForURL('**/exports');
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Exports']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Inbox', 'Exports']);
     expect(await page.locator('#contacts-include_opted_out').count()).toBe(0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Download contacts.csv")')]);
     const file = path.join(ARTIFACTS, 'volunteer-contacts.csv');

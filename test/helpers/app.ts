@@ -123,6 +123,7 @@ export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20
   const app = gatewayListener(ctx);
   return { app, ctx, clock, config, logs, dbFile, close: () => {
     ctx.live.close();
+    ctx.inboxEvents.close();
     ctx.db.close();
   } };
 }
@@ -158,6 +159,7 @@ function testAppOnPostgres(env: Record<string, string>, start: string): TestApp 
   const app = gatewayListener(ctx);
   return { app, ctx, clock, config, logs, dbFile: '', close: () => {
     ctx.live.close();
+    ctx.inboxEvents.close();
     db.close();
   } };
 }

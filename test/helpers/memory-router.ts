@@ -10,6 +10,7 @@ import type { Captured } from '../../src/core/engine';
 import { FloodGuard } from '../../src/core/flood';
 import { decideInbound } from '../../src/core/inbound';
 import { changesOf, type ConversationStatus } from '../../src/core/inbound-events';
+import { autoReplyDue } from '../../src/core/inbox';
 import { KeywordIndex } from '../../src/core/keywords';
 import { normalizeSender, toE164 } from '../../src/core/phone';
 import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
@@ -22,20 +23,32 @@ interface Conversation {
 
 export class MemoryRouter {
   private readonly campaign: CampaignRuntime;
-  private readonly keywords: KeywordIndex;
+  private readonly campaigns: CampaignRuntime[];
+  private keywords: KeywordIndex;
   private readonly flood = new FloodGuard(20);
   private readonly contacts = new Map<string, Contact>();
   /** In insertion order, like rowid. */
   private readonly conversations: Conversation[] = [];
   private readonly consent: { contactId: string; kind: string; keyword: string }[] = [];
   private readonly pledges: { contactId: string; amountCents: number }[] = [];
+  /** The inbox's last auto-reply per contact (the 24-hour rule, as the store applies it). */
+  private readonly autoReplied = new Map<string, string>();
   private n = 0;
 
   constructor(private readonly clock: Clock) {
     const parsed = parseCampaign(DEMO_CAMPAIGN);
     if (!parsed.ok) throw new Error('demo campaign invalid');
     this.campaign = { id: 'campaign-demo', ...parsed.value };
-    this.keywords = new KeywordIndex([this.campaign]);
+    this.campaigns = [this.campaign];
+    this.keywords = new KeywordIndex(this.campaigns);
+  }
+
+  /** Another campaign on the demo's sender (a golden's own flow); the demo stays the speaker. */
+  addCampaign(input: unknown): void {
+    const parsed = parseCampaign(input);
+    if (!parsed.ok) throw new Error(`campaign invalid: ${JSON.stringify(parsed.problems)}`);
+    this.campaigns.push({ id: `campaign-${this.campaigns.length + 1}`, ...parsed.value });
+    this.keywords = new KeywordIndex(this.campaigns);
   }
 
   private readonly newId = () => `m${++this.n}`;
@@ -46,13 +59,14 @@ export class MemoryRouter {
     const to = normalizeSender(rawTo);
     if (!from || to !== this.campaign.sender) return [];
     const now = this.clock.now();
-    const contact = this.contacts.get(from) ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: {} };
+    const known = this.contacts.get(from);
+    const contact = known ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: {} };
     const waiting = this.conversations.find((c) => c.contactId === contact.id && c.sender === to && c.status === 'waiting') ?? null;
     const outcome = decideInbound({
       text: body, now, senderCampaign: this.campaign, keywords: this.keywords,
-      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email },
+      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: known !== undefined },
       conversation: waiting,
-      conversationCampaign: waiting?.campaignId === this.campaign.id ? this.campaign : null,
+      conversationCampaign: this.campaigns.find((c) => c.id === waiting?.campaignId) ?? null,
       optOutType: null, throttled: !this.flood.take(from, now.getTime()).allowed, newId: this.newId,
     });
     const d = changesOf(outcome, contact.status);
@@ -74,6 +88,11 @@ export class MemoryRouter {
     }
     for (const c of d.consent) this.consent.push({ contactId: contact.id, kind: c.kind, keyword: c.keyword });
     if (d.pledge) this.pledges.push({ contactId: contact.id, amountCents: d.pledge.amountCents });
+    const at = now.toISOString();
+    if (d.inbox?.autoReply && autoReplyDue(this.autoReplied.get(contact.id) ?? null, at)) {
+      this.autoReplied.set(contact.id, at);
+      d.replies.push({ body: d.inbox.autoReply, purpose: 'reply' });
+    }
     // The outbox's gate, read after the contact's change (as in the store's transaction).
     return d.replies.filter((r) => mayText(contact.status, r.purpose)).map((r) => r.body);
   }
@@ -83,6 +102,7 @@ export class MemoryRouter {
     const c = this.contacts.get(phone)!;
     return {
       contact: { status: c.status, first_name: c.first_name, zip: c.zip, email: c.email },
+      fields: c.fields,
       pledgesCents: this.pledges.filter((p) => p.contactId === c.id).map((p) => p.amountCents),
       conversations: this.conversations.filter((x) => x.contactId === c.id).map((x) => x.status as string),
       consent: this.consent.filter((x) => x.contactId === c.id).map((x) => `${x.kind}:${x.keyword}`),

@@ -54,12 +54,12 @@ export class SseClient {
     w.forEach((f) => f());
   }
 
-  /** Resolves with the first event (from `from` on) matching; rejects after timeoutMs. */
-  async waitFor<T = Record<string, unknown>>(match: (data: T) => boolean, timeoutMs = 5000, from = 0): Promise<T> {
+  /** Resolves with the first `event` (from `from` on) matching; rejects after timeoutMs. */
+  async waitFor<T = Record<string, unknown>>(match: (data: T) => boolean, timeoutMs = 5000, from = 0, event = 'stats'): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (const e of this.events.slice(from)) {
-        if (e.event !== 'stats') continue;
+        if (e.event !== event) continue;
         const d = JSON.parse(e.data) as T;
         if (match(d)) return d;
       }

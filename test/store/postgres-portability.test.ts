@@ -2,7 +2,7 @@
  * The schema and the hot-path SQL are portable: the migrations apply to PostgreSQL
  * (running on 127.0.0.1:5432 on every machine of this project, CI included), and every
  * statement of the inbound path (Kysely queries, compiled for PostgreSQL as that engine will)
- * and of the outbox prepares against it.
+ * and of the outbox prepares against it, as do the staged contact import's set-based statements.
  */
 import { Client } from 'pg';
 import { MIGRATIONS } from '../../src/store/migrations';
@@ -10,6 +10,9 @@ import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQue
 import type { DB } from '../../src/store/database';
 import { INBOUND_QUERIES } from '../../src/store/inbound/shared';
 import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
+import { THREAD_QUERIES } from '../../src/store/inbox/threads';
+import { ASK_QUERIES } from '../../src/store/broadcasts/conversations';
+import { IMPORT_QUERIES } from '../../src/store/imports/shared';
 import { bind, type Query } from '../../src/store/query';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
@@ -39,6 +42,9 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
   const HOT_PATH_SQL = Object.fromEntries([
     ...Object.entries(INBOUND_QUERIES).map(([k, q]) => [k, q.compileFor(postgres).sql]),
     ...Object.entries(OUTBOX_QUERIES).map(([k, q]) => [`outbox.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(THREAD_QUERIES).map(([k, q]) => [`inbox.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(ASK_QUERIES).map(([k, q]) => [`ask.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(IMPORT_QUERIES).map(([k, q]) => [`imports.${k}`, q.compileFor(postgres).sql]),
   ]);
 
   /** A query's PostgreSQL text and its values, bound by name. */

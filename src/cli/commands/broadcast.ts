@@ -82,6 +82,7 @@ export function registerBroadcastCommands(program: Command, config: () => Config
       .requiredOption('--name <name>', 'a name organizers recognise')
       .option('--template <text>', 'the text, with merge fields such as {{first_name|friend}}')
       .option('--template-file <file>', 'read the text from a file')
+      .option('--flow-file <file>', 'ask a question: a flow (JSON) whose first step is the text (docs/api.md#broadcasts-that-ask)')
       .requiredOption('--campaign <id...>', 'campaign id(s); contacts in several get one text, from the first listed')
       .option('--keyword <word...>', 'only people who joined with these keywords')
       .option('--pledged', 'only people who pledged')
@@ -96,7 +97,16 @@ export function registerBroadcastCommands(program: Command, config: () => Config
       .option('--no-footer', 'do not append the opt-out footer'),
   ).action((o: Common & Record<string, unknown>) => {
     const template = o.templateFile ? fs.readFileSync(String(o.templateFile), 'utf8').trimEnd() : (o.template as string | undefined);
-    if (template === undefined) fail('give --template or --template-file', 64);
+    let flow: unknown;
+    if (o.flowFile) {
+      try {
+        flow = JSON.parse(fs.readFileSync(String(o.flowFile), 'utf8')) as unknown;
+      } catch (err) {
+        fail(`--flow-file: ${(err as Error).message}`, 65);
+      }
+    }
+    if (template === undefined && flow === undefined) fail('give --template, --template-file or --flow-file', 64);
+    if (template !== undefined && flow !== undefined) fail('give either a template or --flow-file, not both', 64);
     if (o.pledged && o.notPledged) fail('--pledged and --not-pledged exclude each other', 64);
     if (o.completed && o.notCompleted) fail('--completed and --not-completed exclude each other', 64);
     const audience = {
@@ -109,7 +119,9 @@ export function registerBroadcastCommands(program: Command, config: () => Config
       ...(o.joinedBefore ? { joinedBefore: o.joinedBefore } : {}),
       ...(o.completed ? { completed: true } : o.notCompleted ? { completed: false } : {}),
     };
-    const body = { name: o.name, template, audience, footer: o.footer !== false, ...(o.sendAt ? { sendAt: o.sendAt } : {}) };
+    const body = {
+      name: o.name, ...(flow !== undefined ? { flow } : { template }), audience, footer: o.footer !== false, ...(o.sendAt ? { sendAt: o.sendAt } : {}),
+    };
     return run(o, () => call<BroadcastView>(o, 'POST', '', body), (b) => {
       process.stdout.write(`created ${b.id} (${b.status}${b.sendAt ? ` for ${b.sendAt}` : ''})\nnext: rallytext broadcast preview ${b.id}\n`);
     });
@@ -172,7 +184,8 @@ function show(b: BroadcastView): void {
       `waiting for quiet hours ${c.waiting} · pending ${c.pending} · sending ${c.sending} · queued ${c.queued} · sent ${c.sent} · ` +
       `delivered ${c.delivered} · undelivered ${c.undelivered} · failed ${c.failed} · opted out ${c.optedOut} · ` +
       `undeliverable ${c.undeliverable} · unknown ${c.unknown} · canceled ${c.canceled}\n` +
-      (Object.keys(c.errors).length > 0 ? `error codes: ${Object.entries(c.errors).map(([k, v]) => `${k}×${v}`).join(', ')}\n` : ''),
+      (Object.keys(c.errors).length > 0 ? `error codes: ${Object.entries(c.errors).map(([k, v]) => `${k}×${v}`).join(', ')}\n` : '') +
+      (b.flow ? `answers: ${Object.entries(b.answers).map(([k, v]) => `${k} ${v}`).join(' · ') || 'none yet'}\n` : ''),
   );
 }
 

@@ -13,6 +13,8 @@ import { startExport, type ExportDeps } from '../../usecases/exports/run';
 import type { Config } from '../../wiring/config';
 import { withDatabase } from '../database';
 import { processIo, type CommandIo } from '../io';
+import { AuditLog } from '../../usecases/audit/audit';
+import { CLI_ACTOR } from '../../usecases/sessions/actor';
 
 /** The CLI's options are the API's filters, plus where to write the file. */
 export interface ExportCommandOptions extends ExportFilters {
@@ -40,6 +42,7 @@ export async function runExportCommand(
   broadcastId: string | undefined,
   o: ExportCommandOptions,
   io: CommandIo,
+  audit?: AuditLog,
 ): Promise<number> {
   let job;
   try {
@@ -49,6 +52,9 @@ export async function runExportCommand(
     io.stderr.write(`rallytext: ${err.message}\n${err.details.map((d) => `  ${d.path}: ${d.message}\n`).join('')}`);
     return err.code === 'not_found' ? 66 : 64;
   }
+  await audit?.record({ actor: CLI_ACTOR, action: 'export.downloaded', target: { type: 'export', id: job.auditId }, details: {
+    export: kind, ...(broadcastId ? { broadcastId } : {}), filename: job.filename,
+  } });
   const out = o.output ? fs.createWriteStream(o.output) : io.stdout;
   try {
     await pipeline(job.stream, out, { end: out !== io.stdout });
@@ -78,7 +84,7 @@ function exportCommand(kind: Exclude<ExportKind, 'broadcast'>, description: stri
     .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (opts: ExportCommandOptions) => {
-      await withDatabase(config, (deps) => runExportCommand({ ...deps, errorText: TWILIO_ERROR_TEXT }, kind, undefined, opts, processIo));
+      await withDatabase(config, (deps) => runExportCommand({ ...deps, errorText: TWILIO_ERROR_TEXT }, kind, undefined, opts, processIo, new AuditLog(deps)));
     });
 }
 
@@ -95,6 +101,6 @@ export function registerExportCommands(program: Command, config: () => Config): 
     .option('--bom', 'start with a UTF-8 byte order mark (Excel)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (id: string, opts: ExportCommandOptions) => {
-      await withDatabase(config, (deps) => runExportCommand({ ...deps, errorText: TWILIO_ERROR_TEXT }, 'broadcast', id, opts, processIo));
+      await withDatabase(config, (deps) => runExportCommand({ ...deps, errorText: TWILIO_ERROR_TEXT }, 'broadcast', id, opts, processIo, new AuditLog(deps)));
     });
 }

@@ -8,6 +8,8 @@ import { importContacts, type ImportDeps, type ImportReport } from '../../usecas
 import type { Config } from '../../wiring/config';
 import { withDatabase } from '../database';
 import { processIo, type CommandIo } from '../io';
+import { AuditLog } from '../../usecases/audit/audit';
+import { CLI_ACTOR } from '../../usecases/sessions/actor';
 
 export interface ImportCommandOptions {
   campaign?: string;
@@ -53,7 +55,7 @@ export function formatReport(r: ImportReport): string {
 }
 
 /** Returns the process exit code. */
-export async function runImportCommand(deps: ImportDeps, file: string, o: ImportCommandOptions, io: CommandIo): Promise<number> {
+export async function runImportCommand(deps: ImportDeps, file: string, o: ImportCommandOptions, io: CommandIo, audit?: AuditLog): Promise<number> {
   if (o.consent !== undefined && o.consent !== 'attested' && o.consent !== 'none') {
     io.stderr.write(`rallytext: --consent must be "attested" or "none"\n`);
     return 64;
@@ -84,6 +86,11 @@ export async function runImportCommand(deps: ImportDeps, file: string, o: Import
       maxBytes: Number.MAX_SAFE_INTEGER,
       maxRows,
     });
+    if (report.importId !== null) {
+      await audit?.record({ actor: CLI_ACTOR, action: 'import.applied', target: { type: 'import', id: report.importId }, details: {
+        filename: path.basename(file), campaign: report.campaign?.name ?? null, consent: report.consent, totals: report.totals,
+      } });
+    }
     io.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;
   } catch (err) {
@@ -104,8 +111,8 @@ export function registerImportCommand(program: Command, config: () => Config): v
     .option('--strict', 'refuse the whole file if any row is invalid')
     .addOption(new Option('--encoding <encoding>', 'file encoding').choices(['utf-8', 'windows-1252']).default('utf-8'))
     .option('--json', 'print the full report as JSON')
-    .option('--max-rows <n>', 'allow a bigger file than the default 50,000 rows (the gateway pauses while it is written)')
+    .option('--max-rows <n>', 'allow a bigger file than the default 50,000 rows (the decision of every row is held in memory until it is written)')
     .action(async (file: string, opts: ImportCommandOptions) => {
-      await withDatabase(config, (deps) => runImportCommand(deps, file, opts, processIo));
+      await withDatabase(config, (deps) => runImportCommand(deps, file, opts, processIo, new AuditLog(deps)));
     });
 }

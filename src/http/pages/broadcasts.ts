@@ -14,12 +14,13 @@ import type { BroadcastView } from '../../usecases/broadcasts/service';
 import { BROADCAST_FIELDS } from '../../core/broadcast-template';
 import { broadcastService } from '../broadcast-service';
 import type { ConsoleSession } from '../session';
-import { broadcastBody, broadcastFormFromBody, blankBroadcastForm, type BroadcastForm } from './broadcast-form';
+import { askProblems, broadcastBody, broadcastFormFromBody, blankBroadcastForm, type BroadcastForm } from './broadcast-form';
 import { addExportsSection } from './exports';
 import { checkboxField, containerErrors, errorSummary, field, FieldErrors, selectField } from './fields';
 import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
+import { recordAudit } from '../audit-record';
 
 
 const BROADCAST_FLASH: Record<string, string> = {
@@ -98,6 +99,25 @@ function composePage(o: ComposeOptions): string {
 ${field(fe, { name: 'template', label: 'Message', value: f.template, message: true, rows: 5, hint: `Merge fields: ${BROADCAST_FIELDS.map((x) => `{{${x}}}`).join(', ')}; {{first_name|friend}} falls back to "friend".` })}
 <div class="merge-buttons" hidden><span id="merge-label">Insert:</span> ${MERGE_BUTTONS.map(([v, l]) => html`<button type="button" class="secondary small" data-insert="${v}" aria-describedby="merge-label">${l}</button>`)}</div>
 ${checkboxField(fe, { name: 'footer', label: `Add the opt-out footer: “${o.footerText}”`, checked: f.footer, hint: 'Recommended for every marketing text.' })}`;
+  const a = f.ask;
+  const askSet = html`<fieldset id="ask" aria-labelledby="ask-legend"><legend id="ask-legend">Ask a question (optional)</legend>
+<p class="hint">Turn the message into a question. Each reply is saved on the contact and counted on the broadcast's page. STOP and HELP always work; a keyword such as JOIN still starts its own conversation.</p>
+${selectField(fe, { name: 'ask.kind', label: 'Replies', value: a.kind, options: [['', 'No question: just the message'], ['yesno', 'Yes/no RSVP (e.g. "Can you canvass Saturday? Reply YES or NO")'], ['choice', 'Multiple choice (e.g. "Reply 1 for morning, 2 for afternoon")']] })}
+<div data-ask-any>
+${field(fe, { name: 'ask.capture', label: 'Save the answer as', value: a.capture, hint: 'A field name on the contact: lower-case letters, digits and _, e.g. canvass_sat' })}
+</div>
+<div class="grid-2" data-for-ask="yesno">
+${field(fe, { name: 'ask.yes', label: 'Reply to YES', value: a.yes, message: true, rows: 2, placeholder: 'Thanks {{first_name|friend}}! See you Saturday at 10.' })}
+${field(fe, { name: 'ask.no', label: 'Reply to NO', value: a.no, message: true, rows: 2, placeholder: 'Thanks anyway!' })}
+</div>
+<div data-for-ask="choice">
+${field(fe, { name: 'ask.options', label: 'Choices, one a line (for multiple choice)', value: a.options, message: false, multiline: true, hint: 'value | label — e.g. "am | morning". People may reply with the number, the value or the label.', className: 'options' })}
+${field(fe, { name: 'ask.thanks', label: 'Reply to an answer (for multiple choice)', value: a.thanks, message: true, rows: 2, placeholder: 'Thanks! We saved your answer: {{canvass_shift}}' })}
+</div>
+<div data-ask-any>
+${field(fe, { name: 'ask.reprompt', label: 'Reply when the answer does not fit (optional)', value: a.reprompt, message: true, rows: 2, hint: 'Blank: "Sorry, please reply YES or NO." or "Sorry, please reply with a number 1-N."' })}
+</div>
+</fieldset>`;
   const audienceCampaigns = html`<fieldset id="aud-campaigns" aria-labelledby="aud-campaigns-legend"><legend id="aud-campaigns-legend">Campaigns</legend>
 ${containerErrors(fe, 'audience.campaigns', 'aud-campaigns', 'Campaigns')}${campaignsBox}</fieldset>`;
   const filters = html`<div class="grid-2">
@@ -121,6 +141,7 @@ ${summary}
 ${csrfField(o.session)}
 <button type="submit" name="op" value="preview" class="visually-hidden" tabindex="-1" aria-hidden="true">Preview</button>
 <fieldset aria-labelledby="msg-legend"><legend id="msg-legend">Message</legend>${messageFields}</fieldset>
+${askSet}
 <fieldset id="audience" aria-labelledby="aud-legend"><legend id="aud-legend">Audience</legend>
 <p class="hint">Only subscribed people: never opted-out, pending, undeliverable or rehearsal test numbers.</p>
 ${leftovers}
@@ -162,6 +183,33 @@ ${list.length === 0 ? html`<p>No broadcasts yet.</p>` : html`<div class="table-w
   return consolePage({ title: 'Broadcasts', session, active: 'broadcasts', body });
 }
 
+/** A yes/no or choice answer as organizers read it ("yes", "am — morning"). */
+function answerLabel(step: NonNullable<BroadcastView['flow']>['steps'][number], value: string): string {
+  if (step.validate.type !== 'choice') return value;
+  const o = step.validate.options.find((x) => x.value === value);
+  return o?.label ? `${value} — ${o.label}` : value;
+}
+
+/** The answers so far, question by question: counts and shares, most frequent first. */
+export function answersSection(b: BroadcastView): Html {
+  const flow = b.flow;
+  if (!flow) return html``;
+  const tables = flow.steps.map((step, i) => {
+    const counts = Object.entries(b.answersByStep[step.id] ?? {}).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
+    const total = counts.reduce((n, [, c]) => n + c, 0);
+    const rows = counts.map(
+      ([value, n]) => html`<tr><th scope="row">${answerLabel(step, value)}</th><td class="num" data-answer="${step.id}:${value}">${n.toLocaleString('en-US')}</td><td class="num">${
+        total ? `${Math.round((n * 100) / total)}%` : ''}</td></tr>`,
+    );
+    return html`<div class="table-wrap"><table class="answers"><caption>${i === 0 ? 'The question' : `Then: ${step.id}`} — <span class="muted">${step.prompt}</span> (saved as <code>${step.capture}</code>)</caption>
+<thead><tr><th scope="col">Answer</th><th scope="col" class="num">People</th><th scope="col" class="num">Share</th></tr></thead>
+<tbody>${rows.length ? rows : html`<tr><td colspan="3">No answers yet.</td></tr>`}</tbody></table></div>`;
+  });
+  return html`<section class="answers" id="answers" aria-labelledby="answers-title" aria-live="polite"><h2 id="answers-title">Answers</h2>
+<p class="hint">Each recipient's latest answer; answers are also saved on the contact. Replies after someone texts STOP, or after the question expires, are not counted.</p>
+${tables}</section>`;
+}
+
 function progressPage(session: ConsoleSession, b: BroadcastView, flash: string | null): string {
   const c = b.counts;
   const active = b.status === 'sending' || b.status === 'scheduled' || b.status === 'paused' || (b.status === 'done' && awaitingReceipts(c) > 0);
@@ -189,7 +237,8 @@ ${COUNT_ROWS.filter(([k]) => k !== 'total').map(([k, label]) => html`<tr><th sco
 ${Object.keys(c.errors).length ? html`<p>Error codes: ${Object.entries(c.errors).map(([code, n]) => html`<code>${code}</code> × ${n} `)}</p>` : ''}
 </div>
 <div class="row-actions">${buttons}</div>
-<h2>Message</h2>
+${answersSection(b)}
+<h2>${b.flow ? 'Question' : 'Message'}</h2>
 <ol class="bubbles log"><li class="bubble them">${b.template}${b.footerText ? `\n${b.footerText}` : ''}</li></ol>
 <p><a href="/exports/download?kind=broadcast&amp;id=${b.id}">Download the delivery report (CSV)</a></p>`;
   return consolePage({ title: b.name, session, active: 'broadcasts', body, flash, scripts: ['broadcast.js'] });
@@ -227,13 +276,14 @@ export function broadcastPages(ctx: AppContext): Router {
   /** The composer's live preview: the form as posted, the panel as HTML (rendered and escaped here). */
   r.post('/broadcasts/preview', admin, async (req: Request, res: Response) => {
     const form = broadcastFormFromBody((req.body ?? {}) as Record<string, unknown>);
-    const { template, footer, audience } = broadcastBody(form, false);
+    const { name: _name, ...draft } = broadcastBody(form, false);
     try {
-      const p = await svc.previewDraft({ template, footer, audience });
+      const p = await svc.previewDraft(draft);
       res.json({ recipients: p.recipients, html: previewPanel(p).value });
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
-      res.status(200).json({ recipients: null, problems: err.details, html: previewPanel(null, err.details).value });
+      const problems = askProblems(err.details, form.ask.kind);
+      res.status(200).json({ recipients: null, problems, html: previewPanel(null, problems).value });
     }
   });
 
@@ -244,8 +294,8 @@ export function broadcastPages(ctx: AppContext): Router {
     const op = typeof b.op === 'string' ? b.op : 'preview';
     try {
       if (op === 'preview') {
-        const { template, footer, audience } = broadcastBody(form, false);
-        const p = await svc.previewDraft({ template, footer, audience });
+        const { name: _name, ...draft } = broadcastBody(form, false);
+        const p = await svc.previewDraft(draft);
         return res.type('html').send(await compose(session, form, [], p));
       }
       if (op !== 'draft' && op !== 'schedule' && op !== 'send') throw new AppError('bad_request', 'unknown action');
@@ -253,12 +303,18 @@ export function broadcastPages(ctx: AppContext): Router {
         return res.status(400).type('html').send(await compose(session, form, [{ path: 'sendAt', message: 'choose when to send it' }], null));
       }
       let view = await svc.create(broadcastBody(form, op === 'schedule'));
-      if (op === 'send') view = await svc.send(view.id);
+      const target = { type: 'broadcast', id: view.id };
+      await recordAudit(ctx, req, 'broadcast.created', target, { name: view.name, status: view.status });
+      if (op === 'schedule') await recordAudit(ctx, req, 'broadcast.scheduled', target, { name: view.name, sendAt: view.sendAt });
+      if (op === 'send') {
+        view = await svc.send(view.id);
+        await recordAudit(ctx, req, 'broadcast.sent', target, { name: view.name, status: view.status });
+      }
       ctx.logger.info({ broadcastId: view.id, status: view.status, via: 'console' }, 'broadcast created');
       res.redirect(303, `/broadcasts/${view.id}?done=${op}`);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'validation_failed') throw err;
-      res.status(400).type('html').send(await compose(session, form, err.details, null));
+      res.status(400).type('html').send(await compose(session, form, askProblems(err.details, form.ask.kind), null));
     }
   });
 
@@ -270,11 +326,11 @@ export function broadcastPages(ctx: AppContext): Router {
   r.post('/broadcasts/:id/action', admin, async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const op = (req.body as Record<string, unknown> | undefined)?.op;
-    if (op === 'send') await svc.send(id);
-    else if (op === 'pause') await svc.pause(id);
-    else if (op === 'resume') await svc.resume(id);
-    else if (op === 'cancel') await svc.cancel(id);
-    else throw new AppError('bad_request', 'unknown action');
+    const act = op === 'send' ? svc.send.bind(svc) : op === 'pause' ? svc.pause.bind(svc) : op === 'resume' ? svc.resume.bind(svc) : op === 'cancel' ? svc.cancel.bind(svc) : null;
+    if (!act) throw new AppError('bad_request', 'unknown action');
+    const view = await act(id);
+    const action = op === 'send' ? 'broadcast.sent' : op === 'pause' ? 'broadcast.paused' : op === 'resume' ? 'broadcast.resumed' : 'broadcast.cancelled';
+    await recordAudit(ctx, req, action, { type: 'broadcast', id: view.id }, { name: view.name, status: view.status });
     ctx.logger.info({ broadcastId: id, op, via: 'console' }, 'broadcast action');
     res.redirect(303, `/broadcasts/${id}?done=${op}`);
   });

@@ -37,10 +37,14 @@ ${selectField(fe, { name: `${p}.validate.frequency`, label: 'Pledge frequency', 
 ${field(fe, { name: `${p}.outOfRange`, label: 'Message when the amount is out of range (optional)', value: s.outOfRange, message: true, rows: 2, hint: '{{min}} and {{max}} are the range' })}
 </div>
 <div class="type-params" data-for-type="choice">
-${field(fe, { name: `${p}.validate.options`, label: 'Choices, one a line', value: s.options, message: false, hint: 'value | label | alias, alias — e.g. "vol | Volunteer | v, help"', className: 'options' })}
+${field(fe, { name: `${p}.validate.options`, label: 'Choices, one a line', value: s.options, message: false, multiline: true, hint: 'value | label | alias, alias — e.g. "vol | Volunteer | v, help"', className: 'options' })}
 </div>
 <div class="type-params" data-for-type="text">
 ${field(fe, { name: `${p}.validate.maxLength`, label: 'Longest answer kept (characters)', value: s.maxLength, inputmode: 'numeric' })}
+</div>
+<div class="grid-2 routes">
+${field(fe, { name: `${p}.branches`, label: 'Branches by answer (yes/no and choice steps)', value: s.branches, multiline: true, rows: 2, hint: html`One a line: <code>yes -&gt; shift_time</code> goes to that step; <code>no -&gt; end: Thanks anyway</code> ends with that message. Blank: every answer goes on.` })}
+${field(fe, { name: `${p}.next`, label: 'Then (other answers, SKIP)', value: s.next, hint: html`A step id, <code>end: a closing message</code>, or blank for the next step in the list (after the last: the thank-you message)` })}
 </div>
 <div class="grid-2">
 ${checkboxField(fe, { name: `${p}.skippable`, label: 'People may reply SKIP', checked: s.skippable })}

@@ -38,6 +38,10 @@ export interface StepRow {
   options: string;
   /** Text steps. */
   maxLength: string;
+  /** Branches by answer, one a line: "yes -> shift_time" or "no -> end: Thanks anyway". */
+  branches: string;
+  /** Where other answers go: a step id, "end: message", or blank for the next step in the list. */
+  next: string;
 }
 
 export interface CampaignForm {
@@ -63,8 +67,36 @@ const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v ==
 export function blankStep(n: number): StepRow {
   return {
     id: `step${n}`, prompt: '', capture: '', type: 'text', reprompt: '', outOfRange: '', skippable: false, onGiveUp: 'next',
-    minCents: '1', maxCents: '2700', frequency: 'monthly', options: '', maxLength: '160',
+    minCents: '1', maxCents: '2700', frequency: 'monthly', options: '', maxLength: '160', branches: '', next: '',
   };
+}
+
+/** A route as the editor writes it: "shift_time" or "end: Thanks anyway". */
+function routeText(r: unknown): string {
+  const x = (r && typeof r === 'object' ? r : {}) as { goto?: unknown; end?: unknown };
+  return x.end !== undefined ? `end: ${str(x.end)}` : str(x.goto);
+}
+
+function parseRoute(text: string): { goto: string } | { end: string } {
+  const t = text.trim();
+  const end = /^end\s*:\s*([\s\S]*)$/i.exec(t);
+  return end ? { end: end[1]! } : { goto: t };
+}
+
+/** "yes -> shift_time" lines (→ also works); problems for lines that are not that shape. */
+function parseBranches(text: string, path: string, problems: FieldProblem[]): { when: string; goto?: string; end?: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((line, j) => {
+      const m = /^(.+?)\s*(?:->|→)\s*(.*)$/.exec(line);
+      if (!m) {
+        problems.push({ path: `${path}.${j}`, message: `write "answer -> step_id" or "answer -> end: message" (line ${j + 1})` });
+        return { when: line };
+      }
+      return { when: m[1]!.trim(), ...parseRoute(m[2]!) };
+    });
 }
 
 function stepFromFlow(s: Record<string, unknown>, i: number): StepRow {
@@ -80,6 +112,10 @@ function stepFromFlow(s: Record<string, unknown>, i: number): StepRow {
     outOfRange: str(s.outOfRange), skippable: s.skippable === true, onGiveUp: str(s.onGiveUp) || 'next',
     minCents: v.minCents === undefined ? '1' : dollars(v.minCents), maxCents: v.maxCents === undefined ? '2700' : dollars(v.maxCents),
     frequency: str(v.frequency) || 'monthly', options, maxLength: v.maxLength === undefined ? '160' : str(v.maxLength),
+    branches: Array.isArray(s.branches)
+      ? (s.branches as Record<string, unknown>[]).map((b) => `${str(b.when)} -> ${routeText(b)}`).join('\n')
+      : '',
+    next: s.next === undefined ? '' : routeText(s.next),
   };
 }
 
@@ -131,6 +167,7 @@ export function formFromBody(body: Record<string, unknown>): CampaignForm {
       reprompt: get(`${p}.reprompt`), outOfRange: get(`${p}.outOfRange`), skippable: get(`${p}.skippable`) !== '',
       onGiveUp: get(`${p}.onGiveUp`), minCents: get(`${p}.validate.minCents`), maxCents: get(`${p}.validate.maxCents`),
       frequency: get(`${p}.validate.frequency`), options: get(`${p}.validate.options`), maxLength: get(`${p}.validate.maxLength`),
+      branches: get(`${p}.branches`), next: get(`${p}.next`),
     };
   });
   return {
@@ -246,6 +283,8 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
       id: s.id.trim(), prompt: s.prompt, capture: s.capture.trim(), validate, reprompt: s.reprompt,
       ...(type === 'money' && s.outOfRange.trim() !== '' ? { outOfRange: s.outOfRange } : {}),
       skippable: s.skippable, onGiveUp: s.onGiveUp || 'next',
+      ...(s.branches.trim() !== '' ? { branches: parseBranches(s.branches, `${p}.branches`, problems) } : {}),
+      ...(s.next.trim() !== '' ? { next: parseRoute(s.next) } : {}),
     };
   });
   const expiryHours = number(form.expiryHours, 'expiryHours');

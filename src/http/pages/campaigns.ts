@@ -17,6 +17,7 @@ import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
 import type { ConsoleSession } from '../session';
+import { recordAudit } from '../audit-record';
 
 const FLASH: Record<string, string> = {
   'count-now': "Tonight's count starts now.",
@@ -140,6 +141,9 @@ export function campaignPages(ctx: AppContext): Router {
     if (!result.ok) {
       return res.status(400).type('html').send(renderCampaignEditor({ session, form, problems: result.problems, campaign, aside }));
     }
+    await recordAudit(ctx, req, campaign ? 'campaign.edited' : 'campaign.created', { type: 'campaign', id: result.id }, {
+      name: form.name, ...(campaign ? { change: 'saved' } : {}),
+    });
     res.redirect(303, `/campaigns/${result.id}?saved=1`);
   };
 
@@ -164,6 +168,7 @@ export function campaignPages(ctx: AppContext): Router {
 
   r.post('/campaigns/:id/deactivate', admin, async (req: Request, res: Response) => {
     const c = await jobs.campaigns.deactivate(String(req.params.id), 'console');
+    await recordAudit(ctx, req, 'campaign.edited', { type: 'campaign', id: c.id }, { name: c.name, change: 'deactivated' });
     res.redirect(303, `/campaigns/${c.id}?done=deactivated`);
   });
 

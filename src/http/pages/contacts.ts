@@ -11,6 +11,7 @@ import type { ConsoleSession } from '../session';
 import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
+import { recordAudit } from '../audit-record';
 
 const STATUS_LABEL: Record<string, string> = { pending: 'Pending', subscribed: 'Subscribed', opted_out: 'Opted out' };
 const OUT_STATUS: Record<string, string> = { twiml: 'sent as a reply', suppressed: 'not sent: opted out' };
@@ -118,6 +119,7 @@ export function contactPages(ctx: AppContext): Router {
   r.post('/contacts/:id/opt-out', admin, async (req: Request, res: Response) => {
     const id = String(req.params.id);
     const changed = await optOutByAdmin(ctx, id);
+    if (changed) await recordAudit(ctx, req, 'contact.opted_out', { type: 'contact', id }, {});
     res.redirect(303, `/contacts/${encodeURIComponent(id)}?done=${changed ? 'opted-out' : 'already'}`);
   });
 

@@ -61,6 +61,8 @@ interface FieldOptions {
   hint?: string | Html;
   /** Message box: a textarea with the live counter. */
   message?: boolean;
+  /** A plain multi-line box (one item a line), no counter. */
+  multiline?: boolean;
   rows?: number;
   type?: 'text' | 'number' | 'email' | 'tel';
   inputmode?: 'numeric' | 'decimal' | 'tel';
@@ -104,7 +106,9 @@ export function field(fe: FieldErrors, o: FieldOptions): Html {
   const desc = describedBy(id, !!o.hint, errors.length > 0, !!o.message);
   const common = html`id="${id}" name="${o.name}"${desc ? html` aria-describedby="${desc}"` : ''}${errors.length ? html` aria-invalid="true"` : ''}${
     o.required ? html` required` : ''}`;
-  const control = o.message
+  const control = o.multiline && !o.message
+    ? html`<textarea ${common} rows="${o.rows ?? 3}" spellcheck="false"${o.placeholder ? html` placeholder="${o.placeholder}"` : ''}>${o.value}</textarea>`
+    : o.message
     ? html`<textarea ${common} rows="${o.rows ?? 3}" data-counter="${id}-count"${o.placeholder ? html` placeholder="${o.placeholder}"` : ''}>${o.value}</textarea>
 <p class="counter" id="${id}-count">${counterText(segmentInfo(o.value))}</p>`
     : html`<input ${common} type="${o.type ?? 'text'}" value="${o.value}"${o.inputmode ? html` inputmode="${o.inputmode}"` : ''}${

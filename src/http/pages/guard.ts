@@ -52,6 +52,8 @@ export function requirePage(ctx: AppContext, ...roles: Role[]) {
       const body = req.body as Record<string, unknown> | undefined;
       assertCsrf(ctx, req, session, body?._csrf ?? req.get('x-csrf-token'));
     }
+    req.role = session.role;
+    req.actor = session.actor;
     next();
   };
 }

@@ -9,10 +9,15 @@ import { broadcastPages } from './broadcasts';
 import { campaignPages } from './campaigns';
 import { contactPages } from './contacts';
 import { exportPages } from './exports';
+import { inboxPages } from './inbox';
 import { pageErrors, pageHeaders } from './guard';
 import { liveRoutes } from './live';
 import { rehearsePages } from './rehearse';
 import { signInRoutes } from './signin';
+import { joinRoutes } from './join';
+import { peoplePages } from './people';
+import { auditPages } from './audit';
+import { accountPages } from './account';
 
 export function consolePages(ctx: AppContext): Router {
   const r = Router();
@@ -20,13 +25,18 @@ export function consolePages(ctx: AppContext): Router {
   r.use(pageHeaders);
   r.use(liveRoutes(ctx));
   r.use(signInRoutes(ctx));
+  r.use(joinRoutes(ctx));
   const forms = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 });
-  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts'], forms);
+  r.use(['/campaigns', '/rehearse', '/contacts', '/broadcasts', '/people', '/account', '/inbox'], forms);
   r.use(campaignPages(ctx));
   r.use(rehearsePages(ctx));
   r.use(contactPages(ctx));
   r.use(broadcastPages(ctx));
   r.use(exportPages(ctx));
+  r.use(peoplePages(ctx));
+  r.use(auditPages(ctx));
+  r.use(accountPages(ctx));
+  r.use(inboxPages(ctx));
   r.use(pageErrors(ctx));
   return r;
 }

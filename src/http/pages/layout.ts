@@ -3,7 +3,7 @@ import type { Role } from '../auth';
 import type { ConsoleSession } from '../session';
 import { html, type Html } from './html';
 
-export type NavKey = 'campaigns' | 'rehearse' | 'contacts' | 'broadcasts' | 'exports';
+export type NavKey = 'campaigns' | 'inbox' | 'rehearse' | 'contacts' | 'broadcasts' | 'exports' | 'people' | 'audit';
 
 interface NavItem {
   key: NavKey;
@@ -15,10 +15,13 @@ interface NavItem {
 /** Pages linked from the header, in order, with the roles that see each. */
 export const NAV: NavItem[] = [
   { key: 'campaigns', href: '/campaigns', label: 'Campaigns', roles: ['admin'] },
+  { key: 'inbox', href: '/inbox', label: 'Inbox', roles: ['admin', 'volunteer'] },
   { key: 'rehearse', href: '/rehearse', label: 'Rehearse', roles: ['admin'] },
   { key: 'contacts', href: '/contacts', label: 'Contacts', roles: ['admin'] },
   { key: 'broadcasts', href: '/broadcasts', label: 'Broadcasts', roles: ['admin'] },
   { key: 'exports', href: '/exports', label: 'Exports', roles: ['admin', 'volunteer'] },
+  { key: 'people', href: '/people', label: 'People', roles: ['admin'] },
+  { key: 'audit', href: '/audit', label: 'Audit', roles: ['admin'] },
 ];
 
 export interface PageOptions {
@@ -51,7 +54,7 @@ function header(session: ConsoleSession | null, active: NavKey | undefined): Htm
   </nav>
   <form method="post" action="/signout" class="signout">
     ${csrfField(session)}
-    <span class="role">${session.role === 'admin' ? 'Organizer' : 'Volunteer'}</span>
+    <span class="role"><a href="/account">${session.actor.id.startsWith('user:') ? html`${session.actor.name} · ` : ''}${session.role === 'admin' ? 'Organizer' : 'Volunteer'}</a></span>
     <button type="submit" class="secondary">Sign out</button>
   </form>
 </header>`;

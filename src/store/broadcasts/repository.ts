@@ -16,6 +16,15 @@ export interface NewBroadcast {
   audienceJson: string;
   footer: boolean;
   sendAt: string | null;
+  /** A broadcast that asks: its flow (JSON); null for a plain text. */
+  flowJson: string | null;
+}
+
+/** How many recipients gave each answer to each step of a broadcast's flow. */
+export interface AnswerCountRow {
+  stepId: string;
+  value: string;
+  n: number;
 }
 
 export type BroadcastChanges = Updateable<BroadcastsTable>;
@@ -81,7 +90,15 @@ export interface BroadcastRepository {
    * Move a broadcast to `to` when it is in one of `from`, else AppError conflict: two organizers
    * clicking at once cannot both win.
    */
-  transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string): Promise<Broadcast>;
+  transition(
+    id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string,
+    /** Replace the broadcast's flow in the same transaction (json null: it no longer asks). */
+    flow?: { json: string | null },
+  ): Promise<Broadcast>;
+  /** The flow of a broadcast that asks (JSON), or null. */
+  flowOf(id: string): Promise<string | null>;
+  /** Answers so far, per step and value. */
+  answerCounts(id: string): Promise<AnswerCountRow[]>;
   /** Cancel (guarded like `transition`) and mark every recipient not yet sent canceled, at once. */
   cancel(id: string, from: readonly BroadcastStatus[], now: string): Promise<Broadcast>;
   withStatus(status: BroadcastStatus): Promise<Broadcast[]>;

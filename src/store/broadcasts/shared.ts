@@ -7,12 +7,17 @@ import { param, query } from '../query';
 import { all, exec, first, get, list, run, type Runner, type Work } from '../work';
 import { membershipQuery } from './audience-query';
 import type {
-  BroadcastChanges, BroadcastRepository, CampaignChoice, CampaignInfo, NewBroadcast, RecipientCountRows, RecipientListRow,
+  AnswerCountRow, BroadcastChanges, BroadcastRepository, CampaignChoice, CampaignInfo, NewBroadcast, RecipientCountRows, RecipientListRow,
   RecipientPageQuery, SnapshotRow,
 } from './repository';
 import type { Broadcast, BroadcastStatus, RecipientStatus } from './tables';
 
 const Q = {
+  flow: query<{ flow: string }, { id: string }>((k) => k.selectFrom('broadcast_flows').select('flow').where('broadcast_id', '=', param<string>('id'))),
+  answers: query<{ step_id: string; value: string; n: number }, { id: string }>((k) =>
+    k.selectFrom('broadcast_answers').select(['step_id', 'value', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('broadcast_id', '=', param<string>('id')).groupBy(['step_id', 'value']).orderBy('step_id').orderBy('value'),
+  ),
   byId: query<Broadcast, { id: string }>((k) => k.selectFrom('broadcasts').selectAll().where('id', '=', param<string>('id'))),
   withStatus: query<Broadcast, { status: BroadcastStatus }>((k) =>
     k.selectFrom('broadcasts').selectAll().where('status', '=', param<BroadcastStatus>('status')).orderBy('started_at').orderBy('created_at').orderBy('id'),
@@ -76,6 +81,11 @@ function* move(k: Kysely<DB>, id: string, from: readonly BroadcastStatus[], to: 
   return yield* row(id);
 }
 
+function* writeFlow(k: Kysely<DB>, id: string, json: string | null, now: string): Work<void> {
+  yield* run(k.deleteFrom('broadcast_flows').where('broadcast_id', '=', id));
+  if (json !== null) yield* run(k.insertInto('broadcast_flows').values({ broadcast_id: id, flow: json, created_at: now, updated_at: now }));
+}
+
 export class BroadcastsStore implements BroadcastRepository {
   constructor(private readonly db: Runner) {}
 
@@ -93,9 +103,18 @@ export class BroadcastsStore implements BroadcastRepository {
           status: b.sendAt ? 'scheduled' : 'draft', created_at: now, updated_at: now,
         }),
       );
+      if (b.flowJson !== null) yield* writeFlow(k, b.id, b.flowJson, now);
       return yield* row(b.id);
       })(),
     );
+  }
+
+  async flowOf(id: string): Promise<string | null> {
+    return (await this.db.read(get(Q.flow, { id })))?.flow ?? null;
+  }
+
+  async answerCounts(id: string): Promise<AnswerCountRow[]> {
+    return (await this.db.read(list(Q.answers, { id }))).map((r) => ({ stepId: r.step_id, value: r.value, n: Number(r.n) }));
   }
 
   find(id: string): Promise<Broadcast | undefined> {
@@ -110,8 +129,17 @@ export class BroadcastsStore implements BroadcastRepository {
     return this.db.read(all(this.k.selectFrom('broadcasts').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit)));
   }
 
-  transition(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string): Promise<Broadcast> {
-    return this.db.tx(move(this.k, id, from, to, set, now));
+  transition(
+    id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string, flow?: { json: string | null },
+  ): Promise<Broadcast> {
+    const k = this.k;
+    return this.db.tx(
+      (function* (): Work<Broadcast> {
+        const r = yield* move(k, id, from, to, set, now);
+        if (flow) yield* writeFlow(k, id, flow.json, now);
+        return r;
+      })(),
+    );
   }
 
   cancel(id: string, from: readonly BroadcastStatus[], now: string): Promise<Broadcast> {

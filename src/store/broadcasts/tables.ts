@@ -47,3 +47,29 @@ export interface BroadcastRecipientsTable {
 
 export type Broadcast = Selectable<BroadcastsTable>;
 export type BroadcastRecipient = Selectable<BroadcastRecipientsTable>;
+
+/** A broadcast that asks: its flow (JSON). */
+export interface BroadcastFlowsTable {
+  broadcast_id: string;
+  flow: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The conversation a broadcast opened for one recipient. */
+export interface BroadcastConversationsTable {
+  conversation_id: string;
+  broadcast_id: string;
+  contact_id: string;
+  created_at: string;
+}
+
+/** A recipient's latest answer to one step of a broadcast's flow. */
+export interface BroadcastAnswersTable {
+  broadcast_id: string;
+  contact_id: string;
+  step_id: string;
+  value: string;
+  message_sid: string | null;
+  answered_at: string;
+}

@@ -83,7 +83,7 @@ function columns(spec: CampaignSpec) {
 }
 
 /** Bumped on every campaign change so other processes reload their keyword index. */
-function* bumpVersion(k: Kysely<DB>, now: string): Work<void> {
+export function* bumpVersion(k: Kysely<DB>, now: string): Work<void> {
   yield* run(
     k.insertInto('settings').values({ key: 'campaigns_version', value: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: now })),
@@ -115,6 +115,8 @@ function* listWork(k: Kysely<DB>, includeInactive: boolean): Work<CampaignView[]
  */
 function* runtimeWork(k: Kysely<DB>): Work<RuntimeCampaigns> {
   const out: RuntimeCampaigns = { campaigns: [], skipped: [] };
+  // The inbox's auto-reply settings (a campaign without a row keeps the default: on).
+  const autoReplies = new Map((yield* all(k.selectFrom('campaign_auto_replies').selectAll())).map((r) => [r.campaign_id, r]));
   for (const c of yield* all(k.selectFrom('campaigns').selectAll().where('active', '=', 1).orderBy('created_at').orderBy('id'))) {
     let json: unknown;
     try {
@@ -132,6 +134,8 @@ function* runtimeWork(k: Kysely<DB>): Work<RuntimeCampaigns> {
       id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
       frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours, flow: parsed.value,
     };
+    const auto = autoReplies.get(c.id);
+    if (auto) runtime.autoReply = { enabled: auto.enabled === 1, text: auto.body };
     out.campaigns.push(runtime);
   }
   return out;

@@ -3,7 +3,8 @@
  * export from its scope with `after`/`limit` slots, compiled and run by the engine in raw mode
  * (arrays, not objects: a million rows cost no per-row key lookups; `Runner.pages`). The paging
  * key is the rowid (PostgreSQL: the identity column of that name), selected after the export's
- * fields; every page is a short read of its own.
+ * fields; every page is a short read of its own (SQLite: on the engine's read-only scan
+ * connection, SqliteDb.scanner: same file, a small page cache of its own).
  */
 import { sql, type Expression, type Kysely } from 'kysely';
 import type { CampaignRef } from '../campaign-ref';

@@ -24,6 +24,8 @@ export interface InboundSnapshot {
   contact: ContactSnapshot;
   /** The contact's waiting conversation on this sender, if any. */
   conversation: ConversationSnapshot | null;
+  /** When a broadcast opened the waiting conversation: that broadcast's flow, as stored (JSON). */
+  broadcastFlow: string | null;
 }
 
 /** What became of a text: the router's decision (including 'throttled'), or a replay. */
@@ -38,6 +40,8 @@ export interface InboundResult {
   /** Reply bodies to put in the TwiML response (already through the opt-out gate). */
   replies: string[];
   suppressed: number;
+  /** The text became an inbox item (a thread message): the thread's assignee, for live updates. */
+  inbox: { assignee: string | null } | null;
 }
 
 export interface InboundRepository {

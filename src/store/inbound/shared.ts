@@ -13,14 +13,20 @@ import type { Captured } from '../../core/engine';
 import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
 import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
 import { engineOf } from '../dialect';
+import { recordInboxItem } from '../inbox/threads';
 import { enqueueOutboundWork } from '../outbox/gate';
 import { param, query } from '../query';
 import { exec, get, list, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
 import type { ConversationsTable, InboundMessagesTable } from './tables';
+import type { BroadcastAnswersTable } from '../broadcasts/tables';
 
 type ContactRow = Pick<Selectable<ContactsTable>, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields'>;
-type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id' | 'keyword' | 'step_index' | 'attempts' | 'data' | 'expires_at'>;
+type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id' | 'keyword' | 'step_index' | 'attempts' | 'data' | 'expires_at'> & {
+  /** Set when a broadcast opened the conversation, with that broadcast's flow (JSON). */
+  broadcast_id: string | null;
+  broadcast_flow: string | null;
+};
 type Conversation = Selectable<ConversationsTable>;
 type Contact = Selectable<ContactsTable>;
 
@@ -71,11 +77,17 @@ export const INBOUND_QUERIES = {
   waiting: query<ConversationRow, { contactId: string; sender: string }>((k) =>
     k
       .selectFrom('conversations')
-      .select(['id', 'campaign_id', 'keyword', 'step_index', 'attempts', 'data', 'expires_at'])
-      .where('contact_id', '=', param<string>('contactId'))
-      .where('sender', '=', param<string>('sender'))
+      // Primary-key probes: a conversation a broadcast opened runs on that broadcast's flow.
+      .leftJoin('broadcast_conversations as bc', 'bc.conversation_id', 'conversations.id')
+      .leftJoin('broadcast_flows as bf', 'bf.broadcast_id', 'bc.broadcast_id')
+      .select([
+        'conversations.id', 'conversations.campaign_id', 'conversations.keyword', 'conversations.step_index', 'conversations.attempts',
+        'conversations.data', 'conversations.expires_at', 'bc.broadcast_id', 'bf.flow as broadcast_flow',
+      ])
+      .where('conversations.contact_id', '=', param<string>('contactId'))
+      .where('conversations.sender', '=', param<string>('sender'))
       // A literal, not a bound value: only then can SQLite use the partial index conversations_waiting.
-      .where('status', '=', sql.lit('waiting')),
+      .where('conversations.status', '=', sql.lit('waiting')),
   ),
   insertInbound: query<unknown, Selectable<InboundMessagesTable>>((k) =>
     k.insertInto('inbound_messages').values({
@@ -115,6 +127,20 @@ export const INBOUND_QUERIES = {
       frequency: param('frequency'), message_sid: param('message_sid'), at: param<string>('at'),
     }),
   ),
+  /** A recipient's answer to a broadcast's step; a later answer to the same step replaces it. */
+  upsertAnswer: query<unknown, Selectable<BroadcastAnswersTable>>((k) =>
+    k
+      .insertInto('broadcast_answers')
+      .values({
+        broadcast_id: param('broadcast_id'), contact_id: param('contact_id'), step_id: param('step_id'), value: param('value'),
+        message_sid: param('message_sid'), answered_at: param('answered_at'),
+      })
+      .onConflict((oc) =>
+        oc.columns(['broadcast_id', 'contact_id', 'step_id']).doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'), message_sid: eb.ref('excluded.message_sid'), answered_at: eb.ref('excluded.answered_at'),
+        })),
+      ),
+  ),
   upsertMember: query<unknown, { campaign_id: string; contact_id: string; keyword: string; at: string; completed_at: string | null }>((k) =>
     k
       .insertInto('campaign_members')
@@ -148,7 +174,7 @@ export class InboundStore implements InboundRepository {
     const seen = yield* get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
     if (seen) {
       const replies = (yield* list(INBOUND_QUERIES.replies, { inboundId: seen.id })).map((r) => r.body);
-      return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0 };
+      return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0, inbox: null };
     }
 
     // A first text creates the contact below, once its status and fields are decided: one INSERT.
@@ -156,13 +182,15 @@ export class InboundStore implements InboundRepository {
     const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
     const convRow = yield* get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
     const outcome = decide({
-      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email },
+      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: found !== undefined },
       conversation: convRow
         ? {
             id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
             attempts: convRow.attempts, captured: JSON.parse(convRow.data) as Captured, expiresAt: convRow.expires_at,
+            broadcastId: convRow.broadcast_id,
           }
         : null,
+      broadcastFlow: convRow?.broadcast_flow ?? null,
     });
     const d = changesOf(outcome, contact.status);
 
@@ -192,6 +220,19 @@ export class InboundStore implements InboundRepository {
       });
     }
 
+    // Only an unclaimed text reaches the inbox's tables; its auto-reply obeys the 24-hour rule.
+    let inbox: InboundResult['inbox'] = null;
+    if (d.inbox) {
+      const applied = yield* recordInboxItem(contact.id, d.inbox, msg.body, at);
+      inbox = { assignee: applied.assignee };
+      if (applied.autoReply !== null) d.replies.push({ body: applied.autoReply, purpose: 'reply' });
+    }
+    for (const a of d.answers) {
+      yield* exec(INBOUND_QUERIES.upsertAnswer, {
+        broadcast_id: a.broadcastId, contact_id: contact.id, step_id: a.stepId, value: a.value, message_sid: msg.messageSid, answered_at: at,
+      });
+    }
+
     const replies: string[] = [];
     let suppressed = 0;
     for (const [position, r] of d.replies.entries()) {
@@ -203,7 +244,7 @@ export class InboundStore implements InboundRepository {
       if (out.accepted) replies.push(r.body);
       else suppressed++;
     }
-    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed };
+    return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed, inbox };
   }
 
   /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */

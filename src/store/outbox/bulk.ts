@@ -30,6 +30,7 @@ import { exec, get, list, type Runner, type Work } from '../work';
 import { markCarrierOptOut, markUndeliverable } from './contact-flags';
 import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './gate';
 import type { BroadcastPlan, ClaimBatch, Lease } from './repository';
+import { openAskConversation } from '../broadcasts/conversations';
 
 const REFUSAL_STATUS: Record<Refusal, RecipientStatus> = {
   opted_out: 'opted_out', not_subscribed: 'opted_out', undeliverable: 'undeliverable', no_contact: 'canceled',
@@ -226,6 +227,7 @@ function* recordWork(policy: ReceiptPolicy, item: WorkItem, outcome: SendOutcome
         yield* recordOutboundResult(item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
         yield* set(policy.recipientStatus(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
         yield* applyStoredReceipt(outcome.sid, policy, newId, now);
+        yield* openAskConversation(item.broadcastId!, item.contactId, newId, now);
         return {};
       }
       case 'opted_out': {
@@ -286,6 +288,7 @@ function* resolveWork(policy: ReceiptPolicy, u: UnknownWork, lookup: LookupOutco
         sent: 1, notBefore: null, now,
       });
       yield* applyStoredReceipt(lookup.sid, policy, newId, now);
+      yield* openAskConversation(u.broadcastId!, u.contactId, newId, now);
       return 'adopted';
     }
     if (lookup.kind === 'absent') {

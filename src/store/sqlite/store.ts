@@ -22,6 +22,9 @@ export class SqliteStore implements Store {
   readonly contacts;
   readonly sessions;
   readonly live;
+  readonly people;
+  readonly audit;
+  readonly inbox;
 
   constructor(
     readonly db: SqliteDb,
@@ -39,6 +42,9 @@ export class SqliteStore implements Store {
     this.contacts = r.contacts;
     this.sessions = r.sessions;
     this.live = r.live;
+    this.people = r.people;
+    this.audit = r.audit;
+    this.inbox = r.inbox;
   }
 
   async ping(): Promise<void> {

@@ -10,7 +10,9 @@
  */
 import { z } from 'zod';
 import { parseAudience, type Audience } from '../../core/audience';
+import { parseBroadcastFlow } from '../../core/broadcast-flow';
 import { broadcastTemplateProblems } from '../../core/broadcast-template';
+import type { Flow } from '../../core/flow';
 import type { Clock, IdGenerator } from '../../core/clock';
 import { instantSchema } from '../../core/dates';
 import { textField } from '../../core/text';
@@ -40,19 +42,35 @@ const instant = instantSchema(false).transform((p) => p.iso);
 
 const fields = {
   name: textField().trim().min(1).max(120),
-  template: textField().max(1600),
+  template: textField().max(1600).optional(),
+  /** A broadcast that asks: a flow in place of the template (validated by parseBroadcastFlow). */
+  flow: z.unknown().optional(),
   audience: z.unknown().optional(),
   sendAt: instant.nullable().optional(),
   footer: z.boolean().optional(),
 };
 const createSchema = z.object(fields).strict();
-const updateSchema = z.object({ name: fields.name.optional(), template: fields.template.optional(), audience: fields.audience, sendAt: fields.sendAt, footer: fields.footer }).strict();
+const updateSchema = z
+  .object({ name: fields.name.optional(), template: fields.template, flow: fields.flow, audience: fields.audience, sendAt: fields.sendAt, footer: fields.footer })
+  .strict();
+
+/** What a broadcast says: its text, and its flow when it asks (the flow's first prompt is the text). */
+interface Message {
+  template: string;
+  flow: Flow | null;
+}
 const scheduleSchema = z.object({ sendAt: instant }).strict();
 
 export interface BroadcastView {
   id: string;
   name: string;
   template: string;
+  /** The flow of a broadcast that asks (its first step's prompt is `template`); null for a plain text. */
+  flow: Flow | null;
+  /** Answers to the broadcast's question (its first step), by value: { "yes": 12, "no": 3 }; {} for a plain text. */
+  answers: Record<string, number>;
+  /** Answers to every step of the flow, by step id and value. */
+  answersByStep: Record<string, Record<string, number>>;
   audience: unknown;
   footer: boolean;
   footerText: string | null;
@@ -118,6 +136,23 @@ export class BroadcastService {
     if (problems.length > 0) invalid(problems.map((p) => ({ path: 'template', message: p.message })));
   }
 
+  /**
+   * The message of a create (or preview): exactly one of `template` (a plain text) and `flow` (a
+   * question); a flow is validated like a campaign's, its problems at `flow.…` paths.
+   */
+  private checkMessage(body: { template?: string | undefined; flow?: unknown }, footer: boolean): Message {
+    const hasFlow = body.flow !== undefined && body.flow !== null;
+    if (hasFlow && body.template !== undefined) invalid([{ path: 'flow', message: 'give either template (a plain text) or flow (a question), not both' }]);
+    if (hasFlow) {
+      const parsed = parseBroadcastFlow(body.flow, this.footerFor(footer));
+      if (!parsed.ok) invalid(parsed.problems);
+      return { template: parsed.value.steps[0]!.prompt, flow: parsed.value };
+    }
+    if (body.template === undefined) invalid([{ path: 'template', message: 'give a template (the text to send) or a flow (a question to ask)' }]);
+    this.checkTemplate(body.template, footer);
+    return { template: body.template, flow: null };
+  }
+
   private checkSendAt(sendAt: string | null | undefined): void {
     if (sendAt && sendAt <= this.now()) invalid([{ path: 'sendAt', message: 'must be in the future (use /send to send now)' }]);
   }
@@ -126,11 +161,14 @@ export class BroadcastService {
     const p = createSchema.safeParse(body);
     if (!p.success) invalid(zodProblems(p.error));
     const footer = p.data.footer ?? true;
+    const message = this.checkMessage(p.data, footer);
     const audience = await this.checkAudience(p.data.audience);
-    this.checkTemplate(p.data.template, footer);
     this.checkSendAt(p.data.sendAt);
     const row = await this.repo.insert(
-      { id: this.d.newId(), name: p.data.name, template: p.data.template, audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null },
+      {
+        id: this.d.newId(), name: p.data.name, template: message.template, audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null,
+        flowJson: message.flow ? JSON.stringify(message.flow) : null,
+      },
       this.now(),
     );
     if (row.status === 'scheduled') this.d.wake?.();
@@ -143,15 +181,21 @@ export class BroadcastService {
     if (!p.success) invalid(zodProblems(p.error));
     const cur = await this.repo.get(id);
     const footer = p.data.footer ?? cur.footer === 1;
-    const template = p.data.template ?? cur.template;
+    const curFlow = await this.repo.flowOf(id);
+    let message: Message;
+    if (p.data.flow !== undefined && p.data.flow !== null) message = this.checkMessage({ template: p.data.template, flow: p.data.flow }, footer);
+    else if (p.data.flow === null || curFlow === null) message = this.checkMessage({ template: p.data.template ?? cur.template }, footer);
+    else if (p.data.template !== undefined) {
+      invalid([{ path: 'template', message: 'this broadcast asks a question: change flow (its first step is the text), or send flow: null to make it a plain text' }]);
+    } else message = this.checkMessage({ flow: JSON.parse(curFlow) as unknown }, footer);
     const audience = p.data.audience === undefined ? (JSON.parse(cur.audience) as Audience) : await this.checkAudience(p.data.audience);
-    this.checkTemplate(template, footer);
     this.checkSendAt(p.data.sendAt);
     const sendAt = p.data.sendAt === undefined ? cur.send_at : p.data.sendAt;
     const row = await this.repo.transition(
       id, ['draft', 'scheduled'], sendAt ? 'scheduled' : 'draft',
-      { name: p.data.name ?? cur.name, template, audience: JSON.stringify(audience), footer: footer ? 1 : 0, send_at: sendAt },
+      { name: p.data.name ?? cur.name, template: message.template, audience: JSON.stringify(audience), footer: footer ? 1 : 0, send_at: sendAt },
       this.now(),
+      { json: message.flow ? JSON.stringify(message.flow) : null },
     );
     this.d.wake?.();
     return this.view(row);
@@ -175,9 +219,9 @@ export class BroadcastService {
     const p = createSchema.omit({ name: true, sendAt: true }).strict().safeParse(body);
     if (!p.success) invalid(zodProblems(p.error));
     const footer = p.data.footer ?? true;
+    const message = this.checkMessage(p.data, footer);
     const audience = await this.checkAudience(p.data.audience);
-    this.checkTemplate(p.data.template, footer);
-    return this.previewOf(p.data.template, footer, audience);
+    return this.previewOf(message.template, footer, audience);
   }
 
   private previewOf(template: string, footer: boolean, audience: Audience): Promise<BroadcastPreview> {
@@ -244,8 +288,18 @@ export class BroadcastService {
   }
 
   async view(row: Broadcast): Promise<BroadcastView> {
+    const flowJson = await this.repo.flowOf(row.id);
+    const flow = flowJson === null ? null : (JSON.parse(flowJson) as Flow);
+    // Keys are answers people typed ("__proto__" included): objects without a prototype.
+    const answersByStep = Object.create(null) as Record<string, Record<string, number>>;
+    if (flow) {
+      for (const a of await this.repo.answerCounts(row.id)) {
+        (answersByStep[a.stepId] ??= Object.create(null) as Record<string, number>)[a.value] = a.n;
+      }
+    }
+    const answers = (flow && answersByStep[flow.steps[0]?.id ?? '']) ?? (Object.create(null) as Record<string, number>);
     return {
-      id: row.id, name: row.name, template: row.template, audience: JSON.parse(row.audience) as unknown, footer: row.footer === 1,
+      id: row.id, name: row.name, template: row.template, flow, answers, answersByStep, audience: JSON.parse(row.audience) as unknown, footer: row.footer === 1,
       footerText: this.footerFor(row.footer === 1), status: row.status, sendAt: row.send_at, recipients: row.recipients,
       snapshotComplete: row.snapshot_at !== null, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
       startedAt: row.started_at, finishedAt: row.finished_at,

@@ -1,6 +1,8 @@
 /**
- * What an import does with each contact, decided from the current state of its number (pure; the
- * store calls `planWrites` inside the import's one transaction, a dry run only `decide`s). Rules:
+ * What an import does with each contact, decided from the current state of its number (pure): the
+ * report's outcome per row, and which rows are staged to be written. The store applies the same
+ * rules in SQL when it writes the staged rows (src/store/imports/shared.ts), against the contacts
+ * as they are at that moment. Rules:
  * - a new number becomes a contact: 'subscribed' when the organizer attested consent, else
  *   'pending' (kept for exports and phone banks, never sent a broadcast);
  * - an opted-out number is never touched: not re-subscribed, not updated, not added to a campaign;
@@ -8,8 +10,7 @@
  * - attested consent subscribes a 'pending' contact; every subscription writes a consent event
  *   (kind opt_in, via import) naming the campaign and its sender.
  */
-import type { IdGenerator } from '../../core/clock';
-import type { ExistingContact, ImportWrites } from '../../store/imports/repository';
+import type { ExistingContact } from '../../store/imports/repository';
 import type { CampaignRef } from '../campaign-ref';
 import type { Candidate } from './normalise';
 
@@ -18,7 +19,6 @@ export type RowOutcome = 'created' | 'subscribed' | 'updated' | 'unchanged' | 'o
 export interface ApplyOptions {
   consentAttested: boolean;
   campaign: CampaignRef | null;
-  newId: IdGenerator;
 }
 
 export interface Decision {
@@ -46,38 +46,7 @@ export function decide(line: number, c: Candidate, existing: ExistingContact | n
   return { ...base, outcome, existingId: existing.id, existingStatus: existing.status, fills, joins };
 }
 
-const byId = <T>(id: (x: T) => string) => (a: T, b: T) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
-
-/**
- * The rows the decisions write (the import's record aside). New contacts get their ids first and
- * are written in id order, changed ones in id order too: the primary-key and membership indexes
- * then grow page by page instead of at random places, which keeps the one import transaction
- * (and the time it holds the database) short.
- */
-export function planWrites(decisions: readonly Decision[], o: ApplyOptions): Omit<ImportWrites, 'record'> {
-  const w: Omit<ImportWrites, 'record'> = { created: [], updated: [], joined: [], consents: [] };
-  const campaign = o.campaign;
-  const status = o.consentAttested ? 'subscribed' : 'pending';
-
-  const created = decisions.filter((d) => d.outcome === 'created').map((d) => ({ id: o.newId(), c: d.contact }));
-  created.sort(byId((x) => x.id));
-  for (const { id, c } of created) w.created.push({ id, phone: c.phone, first_name: c.firstName, zip: c.zip, email: c.email, status });
-  if (campaign) {
-    for (const { id } of created) w.joined.push(id);
-    if (o.consentAttested) for (const { id, c } of created) w.consents.push({ id: o.newId(), contact_id: id, phone: c.phone });
-  }
-
-  const changed = decisions.filter((d) => d.outcome === 'subscribed' || d.outcome === 'updated');
-  changed.sort(byId((d) => d.existingId!));
-  for (const d of changed) {
-    const id = d.existingId!;
-    const c = d.contact;
-    const subscribes = d.outcome === 'subscribed';
-    if (d.fills || subscribes) {
-      w.updated.push({ id, status: subscribes ? 'subscribed' : d.existingStatus!, first_name: c.firstName, zip: c.zip, email: c.email });
-    }
-    if (campaign && d.joins) w.joined.push(id);
-    if (campaign && subscribes) w.consents.push({ id: o.newId(), contact_id: id, phone: c.phone });
-  }
-  return w;
+/** Whether a decided row has anything to write (created, subscribed or updated). */
+export function writes(d: Decision): boolean {
+  return d.outcome === 'created' || d.outcome === 'subscribed' || d.outcome === 'updated';
 }

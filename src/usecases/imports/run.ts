@@ -1,30 +1,36 @@
 /**
  * A contact import from start to finish, for the HTTP API and the CLI alike:
  * options checked → file stream-parsed row by row (normalised, deduplicated within the file)
- * → every contact decided and written in ONE transaction (or only decided, for a dry run)
- * → a report with line numbers for every row that was not imported as-is.
+ * → every contact decided against the database (the report) → the rows to write staged and the
+ * import committed → applied in short chunks (src/store/imports/repository.ts has the steps).
  * Nothing is written until the whole file has been read: a file that cannot be read to the end
- * (broken quoting, wrong encoding, too large, connection lost) imports nothing.
+ * (broken quoting, wrong encoding, too large, connection lost) imports nothing, and a failure
+ * before the commit point discards what was staged. Every step gives the event loop back between
+ * chunks (a few hundred rows), so webhooks are answered while a 50,000-row import runs.
  */
 import type { Clock, IdGenerator } from '../../core/clock';
 import { AppError } from '../../shared/errors';
-import type { ExistingContact } from '../../store/imports/repository';
+import { nextTurn } from '../../shared/turn';
+import type { StageRow } from '../../store/imports/repository';
 import type { Store } from '../../store/store';
 import { oneCampaign, type CampaignRef } from '../campaign-ref';
-import { decide, planWrites, type ApplyOptions, type Decision, type RowOutcome } from './apply';
+import { decide, writes, type ApplyOptions, type Decision, type RowOutcome } from './apply';
 import { EXPECTED_HEADERS, mapColumns, type ColumnMap } from './columns';
 import { normaliseRow, type Candidate } from './normalise';
 import { ImportFileError, readCsv, type ImportEncoding } from './read-csv';
+import { applyRun, discardRun, resumeImports } from './staged-run';
 
 /**
- * One synchronous transaction writes the whole file, and while it runs the gateway answers
- * nothing else (about 30-60 µs per row on a million-contact database; docs/performance.md).
- * 50,000 rows keep that pause around two seconds; the CLI can raise it for a quiet hour (--max-rows).
+ * The largest file one import takes by default (the CLI can raise it with --max-rows). The
+ * import is staged and applied in short steps, so the size no longer pauses the gateway; it
+ * bounds the memory one import holds (every row's decision is kept for the report and staging).
  */
 export const MAX_IMPORT_ROWS = 50_000;
 export const MAX_IMPORT_BYTES = 32 * 1_048_576;
 /** Problem lists in the report stop here; the totals always count everything. */
 export const REPORT_LIST_LIMIT = 1000;
+/** Rows parsed, looked up or staged per event-loop turn. */
+const ROWS_PER_TURN = 500;
 
 export interface ImportDeps {
   store: Pick<Store, 'imports'>;
@@ -76,6 +82,43 @@ export interface ImportReport {
   omitted: { invalid: number; optedOut: number; duplicates: number; warnings: number };
 }
 
+/** Stages the rows to write, commits the import and applies it (see the file comment). */
+async function writeImport(
+  deps: ImportDeps, importId: string, decisions: readonly Decision[], report: ReportBuilder, o: ImportOptions, campaign: CampaignRef | null,
+): Promise<void> {
+  const { store } = deps;
+  // A committed import another process left half-applied is finished first (its rows come first);
+  // if that fails (the gateway logs why at its next start) this import goes ahead on its own.
+  await resumeImports(store, { onlyCommitted: true }).catch(() => undefined);
+  const at = deps.clock.now().toISOString();
+  await store.imports.open({ importId, campaign, consent: o.consent, source: o.source, filename: o.filename ?? null, at });
+  try {
+    for (let i = 0; i < decisions.length; i += ROWS_PER_TURN) {
+      const rows: StageRow[] = decisions.slice(i, i + ROWS_PER_TURN).map(({ contact: c }) => ({
+        phone: c.phone, first_name: c.firstName, zip: c.zip, email: c.email, new_id: deps.newId(), consent_id: deps.newId(),
+      }));
+      await store.imports.stage(importId, rows);
+      await nextTurn();
+    }
+    await store.imports.commit(importId, decisions.length, JSON.stringify(report.totals));
+  } catch (err) {
+    // Before the commit point nothing is applied: remove what was staged (a restart would too).
+    await discardRun(store, importId).catch(() => undefined);
+    throw err;
+  }
+  try {
+    await applyRun(store, importId);
+  } catch (err) {
+    // After the commit point the import is decided: it is finished by the next import or the next start.
+    throw new AppError(
+      'unavailable',
+      `import ${importId} was accepted but could not be written to the end (${(err as Error).message}); ` +
+        'it will be completed at the next import or the next start of the gateway',
+      [], 5,
+    );
+  }
+}
+
 async function checkOptions(store: Pick<Store, 'imports'>, o: ImportOptions): Promise<CampaignRef | null> {
   const campaign = o.campaign ? oneCampaign(o.campaign, await store.imports.findCampaigns(o.campaign)) : null;
   if (o.consent === 'attested' && !campaign) {
@@ -119,6 +162,7 @@ async function readContacts(input: AsyncIterable<Buffer | string>, o: ImportOpti
   let headerWidth = 0;
   const firstLineOf = new Map<string, number>();
   const contacts: Parsed['contacts'] = [];
+  let read = 0;
   for await (const { line, cells } of readCsv(input, { encoding: o.encoding ?? 'utf-8', maxBytes: o.maxBytes ?? MAX_IMPORT_BYTES })) {
     if (!map) {
       if (cells.every((c) => c.trim() === '')) continue;
@@ -131,6 +175,7 @@ async function readContacts(input: AsyncIterable<Buffer | string>, o: ImportOpti
       headerWidth = cells.length;
       continue;
     }
+    if (++read % ROWS_PER_TURN === 0) await nextTurn();
     const row = normaliseRow(cells, map, headerWidth);
     if (row.kind === 'blank') {
       report.totals.blankLines++;
@@ -185,33 +230,25 @@ export async function importContacts(deps: ImportDeps, input: AsyncIterable<Buff
     );
   }
 
-  const at = deps.clock.now().toISOString();
-  const applyOptions: ApplyOptions = { consentAttested: o.consent === 'attested', campaign, newId: deps.newId };
-  const phones = contacts.map((c) => c.contact.phone);
-  const decideAll = (existing: readonly (ExistingContact | null)[]): Decision[] => {
-    const decisions = contacts.map(({ line, contact }, i) => decide(line, contact, existing[i]!, applyOptions));
-    for (const d of decisions) {
+  const applyOptions: ApplyOptions = { consentAttested: o.consent === 'attested', campaign };
+  const decisions: Decision[] = [];
+  for (let i = 0; i < contacts.length; i += ROWS_PER_TURN) {
+    const slice = contacts.slice(i, i + ROWS_PER_TURN);
+    const existing = await deps.store.imports.lookup(slice.map((c) => c.contact.phone), campaign?.id ?? null);
+    slice.forEach(({ line, contact }, j) => {
+      const d = decide(line, contact, existing[j]!, applyOptions);
       report.count(d.outcome);
       if (d.outcome === 'opted_out') report.add(report.optedOut, { line: d.line, phone: d.contact.phone });
-    }
-    return decisions;
-  };
-
-  let importId: string | null = null;
-  if (o.dryRun) {
-    decideAll(await deps.store.imports.lookup(phones, campaign?.id ?? null));
-  } else {
-    importId = deps.newId();
-    const id = importId;
-    await deps.store.imports.apply(phones, { campaign, at }, (existing) => ({
-      ...planWrites(decideAll(existing), applyOptions),
-      record: {
-        id, source: o.source, filename: o.filename ?? null, campaign_id: campaign?.id ?? null, consent: o.consent,
-        totals: JSON.stringify(report.totals), created_at: at,
-      },
-    }));
+      if (writes(d)) decisions.push(d);
+    });
+    await nextTurn();
   }
 
+  let importId: string | null = null;
+  if (!o.dryRun) {
+    importId = deps.newId();
+    await writeImport(deps, importId, decisions, report, o, campaign);
+  }
   const t = report.totals;
   return {
     importId,

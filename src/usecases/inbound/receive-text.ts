@@ -1,7 +1,8 @@
 /**
  * The inbound text, end to end once an adapter has verified and decoded it: normalize the phones,
  * find the campaign for our sender, apply the flood guard, and have the store record the text
- * with the pure router deciding inside its transaction; then tell the live screens.
+ * with the pure router deciding inside its transaction; then tell the live screens (and the inbox's
+ * live stream when the text became a thread message).
  * Returns the replies to give back (already through the opt-out gate).
  */
 import type { Logger } from 'pino';
@@ -13,6 +14,8 @@ import { maskPhone } from '../../shared/logger';
 import type { InboundHandling, InboundResult, ReceivedText } from '../../store/inbound/repository';
 import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
+import type { InboxEvents } from '../inbox/events';
+import { BroadcastFlows } from './broadcast-flows';
 
 export type { InboundHandling, InboundResult };
 
@@ -25,6 +28,8 @@ export interface InboundDeps {
   flood: FloodGuard;
   /** Live rally screens, told after each committed text (O(1), no query). */
   live: { notify(campaignId: string | null): void };
+  /** The inbox's live stream, told when a text became a thread message (O(listeners), no query). */
+  inbox?: Pick<InboxEvents, 'publish'>;
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
@@ -40,6 +45,8 @@ export interface InboundAnswer {
 }
 
 export class InboundTexts {
+  private readonly broadcastFlows = new BroadcastFlows();
+
   constructor(private readonly deps: InboundDeps) {}
 
   async receive(msg: IncomingText): Promise<InboundAnswer> {
@@ -51,7 +58,9 @@ export class InboundTexts {
     }
     const to = normalizeSender(msg.to);
     const now = this.deps.clock.now();
-    await registry.refreshIfStale(now.getTime());
+    // Awaited only when a check is due (once a second): no extra hop for every other text.
+    const refreshing = registry.refreshIfStale(now.getTime());
+    if (refreshing) await refreshing;
     const view = to ? registry.forSender(to) : undefined;
     if (!to || !view) {
       logger.warn({ messageSid: msg.messageSid, to: msg.to.slice(0, 20) }, 'inbound to a number with no active campaign');
@@ -76,6 +85,10 @@ export class InboundTexts {
           contact: snapshot.contact,
           conversation: snapshot.conversation,
           conversationCampaign: snapshot.conversation ? (registry.campaign(snapshot.conversation.campaignId) ?? null) : null,
+          broadcastFlow:
+            snapshot.conversation?.broadcastId && snapshot.broadcastFlow
+              ? this.broadcastFlows.get(snapshot.conversation.broadcastId, snapshot.broadcastFlow)
+              : null,
           optOutType: msg.optOutType,
           throttled: !flood.allowed,
           newId,
@@ -83,6 +96,7 @@ export class InboundTexts {
       { now, newId },
     );
     this.deps.live.notify(result.campaignId);
+    if (result.inbox) this.deps.inbox?.publish({ contactId: result.contactId, assignee: result.inbox.assignee, reason: 'text' });
     if (this.deps.localMode || logger.isLevelEnabled('debug')) {
       const level = this.deps.localMode ? 'info' : 'debug';
       logger[level](

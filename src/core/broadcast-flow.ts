@@ -1,0 +1,25 @@
+/**
+ * A broadcast that asks: its flow is a campaign flow (same steps, validators, branches and
+ * checks) whose first step's prompt is the broadcast text, so that prompt takes the broadcast's
+ * merge fields and must fit in one text with the footer. Problems come back at `flow.…` paths.
+ */
+import { BROADCAST_FIELDS, composeBody, MAX_BODY_CHARS } from './broadcast-template';
+import { makeFlowSchema, type Flow } from './flow';
+import { renderTemplate } from './template';
+import { zodProblems, type ParseResult } from './validation';
+
+export const broadcastFlowSchema = makeFlowSchema({ firstPromptFields: BROADCAST_FIELDS, minSteps: 1 });
+
+/** Validate a broadcast's flow; `footer` is appended to the first prompt when it is sent. */
+export function parseBroadcastFlow(input: unknown, footer: string | null): ParseResult<Flow> {
+  const r = broadcastFlowSchema.safeParse(input);
+  if (!r.success) return { ok: false, problems: zodProblems(r.error, ['flow']) };
+  const first = r.data.steps[0]!;
+  if ([...composeBody(renderTemplate(first.prompt, {}), footer)].length > MAX_BODY_CHARS) {
+    return {
+      ok: false,
+      problems: [{ path: 'flow.steps.0.prompt', message: `is longer than ${MAX_BODY_CHARS} characters with the footer (Twilio refuses it)` }],
+    };
+  }
+  return { ok: true, value: r.data };
+}

@@ -1,0 +1,139 @@
+/**
+ * The inbox's rules, pure: when an unclaimed text gets the campaign's auto-reply (at most once per
+ * 24 h per number), what that auto-reply says, what a reply, an assignee, a canned response and a
+ * split request may be, and how unassigned threads are dealt out. The router decides that a text
+ * is an inbox item (src/core/inbound.ts); the store applies the 24-hour rule with `autoReplyDue`
+ * because only it holds the thread's last auto-reply time (loaded for unclaimed texts only, so a
+ * burst of JOINs pays nothing for the inbox).
+ */
+import { z } from 'zod';
+import type { AutoReplySetting, CampaignRuntime } from './campaign';
+import { HOUR_MS } from './clock';
+import { checkTemplate, renderTemplate } from './template';
+import { textField } from './text';
+import { zodProblems, type ParseResult } from './validation';
+
+/** An auto-reply goes to a number at most once in this window. */
+export const AUTO_REPLY_WINDOW_MS = 24 * HOUR_MS;
+
+/** Twilio refuses bodies longer than 1600 characters (error 21617). */
+export const MAX_REPLY_CHARS = 1600;
+
+/** Merge fields an auto-reply may use (the campaign's). */
+export const AUTO_REPLY_FIELDS = ['program', 'program_name', 'keyword', 'sender'] as const;
+
+/** Merge fields a canned response may use (the contact's and the campaign's). */
+export const CANNED_FIELDS = ['first_name', 'zip', 'email', 'program', 'program_name', 'sender'] as const;
+
+export type { AutoReplySetting };
+
+export const DEFAULT_AUTO_REPLY = '{{program}}: Thanks for your message! A person from our team will read it and reply. Reply HELP for help, STOP to cancel.';
+
+function campaignValues(c: Pick<CampaignRuntime, 'programName' | 'sender' | 'keywords'>): Record<string, string> {
+  return { program: c.programName, program_name: c.programName, keyword: c.keywords[0]?.word ?? '', sender: c.sender };
+}
+
+/** The auto-reply text for an unclaimed text on this campaign, or null when the campaign turned it off. */
+export function autoReplyFor(c: CampaignRuntime): string | null {
+  const s = c.autoReply ?? { enabled: true, text: null };
+  if (!s.enabled) return null;
+  return renderTemplate(s.text ?? DEFAULT_AUTO_REPLY, campaignValues(c));
+}
+
+/** True when no auto-reply went to this number within the window. */
+export function autoReplyDue(lastAt: string | null, now: string): boolean {
+  return lastAt === null || Date.parse(now) - Date.parse(lastAt) >= AUTO_REPLY_WINDOW_MS;
+}
+
+const body = (max: number) =>
+  textField()
+    .refine((s) => s.trim() !== '', 'must not be empty')
+    .refine((s) => [...s].length <= max, `must be at most ${max} characters (Twilio refuses longer texts)`);
+
+export const replySchema = z.object({ body: z.string({ message: 'must be a string' }).pipe(body(MAX_REPLY_CHARS)) }).strict();
+
+export function parseReply(input: unknown): ParseResult<{ body: string }> {
+  const r = replySchema.safeParse(input);
+  return r.success ? { ok: true, value: { body: r.data.body.trim() } } : { ok: false, problems: zodProblems(r.error) };
+}
+
+/** An actor id: `token:admin`, `token:volunteer` or `user:<id>` (src/usecases/sessions/actor.ts). */
+export const actorIdSchema = z.string().regex(/^(?:token:(?:admin|volunteer)|user:[A-Za-z0-9_-]{1,64})$/, 'must be an actor id like token:volunteer or user:<id>');
+
+export const assignSchema = z.object({ assignee: actorIdSchema.nullable() }).strict();
+
+export function parseAssign(input: unknown): ParseResult<{ assignee: string | null }> {
+  const r = assignSchema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problems: zodProblems(r.error) };
+}
+
+export type SplitMode = 'round_robin' | 'count';
+
+export const splitSchema = z
+  .object({
+    assignees: z.array(actorIdSchema).min(1).max(200).refine((a) => new Set(a).size === a.length, 'must not list anyone twice'),
+    mode: z.enum(['round_robin', 'count']).default('round_robin'),
+    /** mode "count": threads per assignee. */
+    count: z.number().int().min(1).max(10_000).optional(),
+    campaignId: z.string().min(1).max(100).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.mode === 'count' && s.count === undefined) ctx.addIssue({ code: 'custom', path: ['count'], message: 'is required when mode is "count"' });
+  });
+
+export type SplitRequest = z.output<typeof splitSchema>;
+
+export function parseSplit(input: unknown): ParseResult<SplitRequest> {
+  const r = splitSchema.safeParse(input);
+  return r.success ? { ok: true, value: r.data } : { ok: false, problems: zodProblems(r.error) };
+}
+
+/**
+ * Deals threads (oldest first) to assignees in turn. Round robin deals them all; by count, each
+ * assignee gets at most `count`. Returns [threadId, assignee] pairs.
+ */
+export function dealThreads(threads: readonly string[], assignees: readonly string[], mode: SplitMode, count?: number): [string, string][] {
+  const limit = mode === 'count' ? (count ?? 0) * assignees.length : threads.length;
+  return threads.slice(0, limit).map((t, i) => [t, assignees[i % assignees.length]!]);
+}
+
+export const cannedSchema = z
+  .object({
+    title: textField().trim().min(1, 'must not be empty').max(60),
+    body: body(MAX_REPLY_CHARS),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    for (const p of checkTemplate(c.body, CANNED_FIELDS)) ctx.addIssue({ code: 'custom', path: ['body'], message: p.message });
+  });
+
+export function parseCanned(input: unknown): ParseResult<{ title: string; body: string }> {
+  const r = cannedSchema.safeParse(input);
+  return r.success ? { ok: true, value: { title: r.data.title, body: r.data.body.trim() } } : { ok: false, problems: zodProblems(r.error) };
+}
+
+export const autoReplySchema = z
+  .object({
+    enabled: z.boolean(),
+    text: body(640).nullable().default(null),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.text === null) return;
+    for (const p of checkTemplate(s.text, AUTO_REPLY_FIELDS)) ctx.addIssue({ code: 'custom', path: ['text'], message: p.message });
+    if (!/\bSTOP\b/.test(s.text)) ctx.addIssue({ code: 'custom', path: ['text'], message: 'must tell people to reply STOP to cancel' });
+  });
+
+export function parseAutoReply(input: unknown): ParseResult<AutoReplySetting> {
+  const r = autoReplySchema.safeParse(input);
+  return r.success ? { ok: true, value: { enabled: r.data.enabled, text: r.data.text === null ? null : r.data.text.trim() } } : { ok: false, problems: zodProblems(r.error) };
+}
+
+/** A canned response with the contact's and campaign's values merged in. */
+export function renderCanned(
+  template: string,
+  v: { firstName: string | null; zip: string | null; email: string | null; programName: string | null; sender: string | null },
+): string {
+  return renderTemplate(template, { first_name: v.firstName, zip: v.zip, email: v.email, program: v.programName, program_name: v.programName, sender: v.sender });
+}
