@@ -57,7 +57,14 @@ export class SyncPg {
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage({ sql, values });
     if (Atomics.wait(this.flag, 0, 0, 30_000) === 'timed-out') throw new Error(`PostgreSQL did not answer in 30 s: ${sql}`);
-    const answer = receiveMessageOnPort(this.port)!.message as { rows: Record<string, unknown>[]; rowCount: number; error?: string; code?: string };
+    // The flag can be seen before the message reaches this side of the port (a loaded machine): wait for it.
+    let got = receiveMessageOnPort(this.port);
+    for (let i = 0; got === undefined && i < 30_000; i++) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      got = receiveMessageOnPort(this.port);
+    }
+    if (got === undefined) throw new Error(`PostgreSQL answered but the answer did not arrive: ${sql}`);
+    const answer = got.message as { rows: Record<string, unknown>[]; rowCount: number; error?: string; code?: string };
     if (answer.error) throw Object.assign(new Error(answer.error), { code: answer.code });
     return answer;
   }
