@@ -40,7 +40,8 @@ export const REPLY_QUERIES = {
       .where((eb) =>
         eb.not(eb.exists(eb.selectFrom('outbound_messages as f').select(sql.lit(1).as('x')).whereRef('f.contact_id', '=', 'o.contact_id').where('f.status', '=', 'sending'))),
       )
-      .orderBy('o.created_at').limit(1),
+      // Ties (one clock instant) in the order written: the rowid (PostgreSQL: the identity column of that name).
+      .orderBy('o.created_at').orderBy(sql`o.rowid`).limit(1),
   ),
   details: query<Details, { id: string }>((k) =>
     k.selectFrom('outbound_messages as o')
