@@ -1,7 +1,7 @@
 /** The people repository on SQLite (Kysely, engine-neutral statements). */
 import type { SqliteDb } from '../sqlite/db';
 import type { AcceptOutcome, InviteOutcome, InviteWrite, PeopleRepository } from './repository';
-import type { User, UserInvite } from './tables';
+import type { User, UserInvite, UserRole } from './tables';
 
 export class SqlitePeople implements PeopleRepository {
   constructor(private readonly db: SqliteDb) {}
@@ -77,6 +77,28 @@ export class SqlitePeople implements PeopleRepository {
 
   async list(): Promise<User[]> {
     return this.db.all(this.db.db.selectFrom('users').selectAll().orderBy('role', 'asc').orderBy('email', 'asc'));
+  }
+
+  async signedIn(role: UserRole, now: string): Promise<User[]> {
+    const k = this.db.db;
+    return this.db.all(
+      k
+        .selectFrom('users as u')
+        .selectAll('u')
+        .where('u.role', '=', role)
+        .where('u.status', '=', 'active')
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('session_users as su')
+              .innerJoin('console_sessions as s', 's.id_hash', 'su.session_id_hash')
+              .select('su.user_id')
+              .whereRef('su.user_id', '=', 'u.id')
+              .where('s.expires_at', '>', now),
+          ),
+        )
+        .orderBy('u.name', 'asc')
+        .orderBy('u.email', 'asc'),
+    );
   }
 
   async setStatus(id: string, status: 'active' | 'disabled', at: string): Promise<User | undefined> {
