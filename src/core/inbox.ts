@@ -69,9 +69,16 @@ export function parseAssign(input: unknown): ParseResult<{ assignee: string | nu
 
 export type SplitMode = 'round_robin' | 'count';
 
+/** `assignees: "signed_in"` in a split: the volunteers signed in as themselves right now. */
+export const SIGNED_IN = 'signed_in';
+
 export const splitSchema = z
   .object({
-    assignees: z.array(actorIdSchema).min(1).max(200).refine((a) => new Set(a).size === a.length, 'must not list anyone twice'),
+    /** Actor ids, or "signed_in": every volunteer with their own account who is signed in now. */
+    assignees: z.union([
+      z.literal(SIGNED_IN),
+      z.array(actorIdSchema).min(1).max(200).refine((a) => new Set(a).size === a.length, 'must not list anyone twice'),
+    ], { message: 'must be a list of actor ids or "signed_in"' }),
     mode: z.enum(['round_robin', 'count']).default('round_robin'),
     /** mode "count": threads per assignee. */
     count: z.number().int().min(1).max(10_000).optional(),

@@ -12,7 +12,7 @@ import { AppError } from '../shared/errors';
 import type { ImportEncoding } from '../usecases/imports/read-csv';
 import { listImports } from '../usecases/imports/list';
 import { importContacts } from '../usecases/imports/run';
-import { recordAudit } from './audit-record';
+import { actorOf } from './auth';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'], { message: 'must be 1 or 0 (true/false)' })
@@ -70,12 +70,8 @@ export function importsApi(ctx: AppContext): Router {
       dryRun: q.data.dry_run ?? q.data.dryRun ?? false,
       strict: q.data.strict ?? false,
       encoding,
+      audit: { log: ctx.audit, actor: actorOf(req) },
     });
-    if (report.importId !== null) {
-      await recordAudit(ctx, req, 'import.applied', { type: 'import', id: report.importId }, {
-        filename: q.data.filename ?? null, campaign: report.campaign?.name ?? null, consent: report.consent, totals: report.totals,
-      });
-    }
     ctx.logger.info(
       { importId: report.importId, dryRun: report.dryRun, campaignId: report.campaign?.id, consent: report.consent, totals: report.totals },
       report.dryRun ? 'contact import dry run' : 'contacts imported',

@@ -1,7 +1,7 @@
 /**
  * The inbox API (organizers and volunteers; volunteers only within their scope, checked by the
  * use case): threads, one thread, replies (202: queued through the outbox), done/reopen, assign,
- * split (organizers), next, and the live event stream (SSE) the console listens to.
+ * split (organizers; among listed people or the volunteers signed in now), next, and the live event stream (SSE) the console listens to.
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -61,9 +61,9 @@ export function inboxApi(ctx: AppContext): Router {
     res.json({ thread: await ctx.inbox.next(actorOf(req)) });
   });
 
+  /** `{ assignees: [actor ids] | "signed_in", mode, count?, campaignId? }` (organizers; checked by the use case). */
   r.post('/split', async (req, res) => {
-    if (actorOf(req).role !== 'admin') throw new AppError('forbidden', 'only organizers can split threads');
-    res.json(await ctx.inbox.split(req.body));
+    res.json(await ctx.inbox.split(actorOf(req), req.body));
   });
 
   r.get('/:contactId', async (req, res) => {

@@ -8,6 +8,7 @@ import { download, readCsv } from '../helpers/csv';
 import { contactByPhone, importFixture, postImport, tableCounts } from '../helpers/imports';
 import { demoCampaignId, signUp } from '../helpers/people';
 import { resumeImports } from '../../src/usecases/imports/staged-run';
+import { auditEntries } from '../helpers/accounts';
 
 let t: TestApp;
 beforeEach(() => {
@@ -163,6 +164,7 @@ describe('all or nothing', () => {
     expect(tableCounts(t.ctx.db)).toEqual(before);
     expect(contactByPhone(t.ctx.db, '+13125550101')).toBeUndefined();
     expect(stagedRows()).toEqual({ runs: 0, staged: 0 });
+    expect((await auditEntries(t.app)).filter((e) => e.action === 'import.applied')).toEqual([]);
   });
 
   test('a database failure after the commit point is a 503; the import is finished on resume, every row once', async () => {
@@ -190,6 +192,10 @@ describe('all or nothing', () => {
     const joined = t.ctx.db.sqlite.prepare("SELECT count(DISTINCT contact_id) AS n FROM campaign_members WHERE campaign_id = ? AND keyword = 'IMPORT'").get(campaign);
     expect(joined).toEqual({ n: 1000 });
     expect(stagedRows()).toEqual({ runs: 0, staged: 0 });
+    // The import was decided at the commit point: audited once, though its apply was cut short.
+    const audited = (await auditEntries(t.app)).filter((e) => e.action === 'import.applied');
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.details).toMatchObject({ consent: 'attested', campaign: 'Demo rally', totals: expect.objectContaining({ rows: 1000, created: 1000 }) });
   });
 });
 

@@ -253,9 +253,9 @@ describe('the inbox', () => {
     expect((await api.get('/api/inbox')).body.threads.map((t: { contactId: string }) => t.contactId)).toEqual([...ids].reverse());
 
     const byCount = await api.post('/api/inbox/split', { assignees: ['user:a', 'user:b'], mode: 'count', count: 1 });
-    expect(byCount.body).toEqual({ assigned: { 'user:a': 1, 'user:b': 1 }, total: 2 });
+    expect(byCount.body).toEqual({ assigned: { 'user:a': 1, 'user:b': 1 }, total: 2, assignees: [{ id: 'user:a', name: 'user:a' }, { id: 'user:b', name: 'user:b' }] });
     const rr = await api.post('/api/inbox/split', { assignees: ['token:volunteer', 'user:a'], mode: 'round_robin' });
-    expect(rr.body).toEqual({ assigned: { 'token:volunteer': 2, 'user:a': 1 }, total: 3 });
+    expect(rr.body).toEqual({ assigned: { 'token:volunteer': 2, 'user:a': 1 }, total: 3, assignees: [{ id: 'token:volunteer', name: 'Volunteer token' }, { id: 'user:a', name: 'user:a' }] });
     const assignees = Object.fromEntries((await api.get('/api/inbox')).body.threads.map((t: { contactId: string; assignee: string }) => [t.contactId, t.assignee]));
     expect(ids.map((id) => assignees[id])).toEqual(['user:a', 'user:b', 'token:volunteer', 'user:a', 'token:volunteer']);
     expect((await api.post('/api/inbox/split', { assignees: ['user:a'], mode: 'count' })).status).toBe(400);

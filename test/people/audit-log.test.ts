@@ -1,6 +1,8 @@
 /**
- * The audit log through the real listener: an entry for every audited action (API, console and
- * who did it), GET /api/audit newest first with limit/before paging and precise 400s, organizers
+ * The audit log through the real listener: an entry for every audited action issue 11 names —
+ * broadcast created (a plain text and one that asks)/sent/cancelled, campaign edited, export
+ * downloaded, import applied (once, though staged and applied in chunks), reply sent, contact
+ * opted out by hand — by whoever did it (tokens, people, console and API), GET /api/audit newest first with limit/before paging and precise 400s, organizers
  * only, and the Audit page.
  */
 import request from 'supertest';
@@ -42,8 +44,11 @@ test('every audited action leaves one entry naming who did it and what it was do
   expect((await request(t.app).put(`/api/campaigns/${campaign.id}`).set('Cookie', ana.cookie).set('X-CSRF-Token', ana.csrf).send({ ...spec, name: 'Rally 2' })).status).toBe(200);
   // Export downloaded (volunteer token), import applied, contact opted out by hand (console, person).
   expect((await request(t.app).get('/api/exports/contacts.csv').set('Authorization', `Bearer ${VOLUNTEER_TOKEN}`)).status).toBe(200);
-  const imported = await postImport(t.app, 'phone,first_name\n+13125550111,Kim\n', '?consent=none&filename=list.csv');
+  // 1,200 rows: staged and applied in several chunks, still one entry.
+  const rows = Array.from({ length: 1200 }, (_, i) => `+1312555${String(2000 + i).padStart(4, '0')},P${i}`).join('\n');
+  const imported = await postImport(t.app, `phone,first_name\n+13125550111,Kim\n${rows}\n`, '?consent=none&filename=list.csv');
   expect(imported.status).toBe(200);
+  expect(imported.body.totals.created).toBe(1201);
   expect((await postImport(t.app, 'phone\n+13125550112\n', '?dry_run=1')).status).toBe(200); // a dry run is not audited
   const contactId = (t.ctx.db.sqlite.prepare("SELECT id FROM contacts WHERE phone = '+13125550101'").get() as { id: string }).id;
   expect((await browser(t.app, ana).post(`/contacts/${contactId}/opt-out`, {})).status).toBe(303);
@@ -52,9 +57,32 @@ test('every audited action leaves one entry naming who did it and what it was do
   const tokenSession = browser(t.app, await signIn(t.app));
   const made = await tokenSession.post('/broadcasts/new', { op: 'send', name: 'Tonight', template: 'See you tonight', 'audience.campaigns': campaign.id, footer: '1' });
   expect(made.status).toBe(303);
+  // A broadcast that asks (a flow), over the API.
+  const asking = await api.post('/api/broadcasts', {
+    name: 'RSVP', audience: { campaigns: [campaign.id] },
+    flow: {
+      steps: [{ id: 'rsvp', prompt: 'Can you canvass Saturday? Reply YES or NO', capture: 'canvass_sat', validate: { type: 'yesno' }, reprompt: 'Reply YES or NO' }],
+      completion: 'Thanks!',
+    },
+  });
+  expect(asking.status).toBe(201);
+  // A reply sent from the inbox by a volunteer person, to a supporter's unclaimed text.
+  await text(t.app, '+13125550102', 'JOIN');
+  await text(t.app, '+13125550102', 'Lee');
+  await text(t.app, '+13125550102', '60601');
+  await text(t.app, '+13125550102', 'SKIP');
+  await text(t.app, '+13125550102', 'SKIP');
+  await text(t.app, '+13125550102', 'where do I park?');
+  const threadId = (await api.get('/api/inbox')).body.threads[0].contactId;
+  const vic = await accept(t.app, await invite(t.app, 'vic@example.org', 'volunteer'), 'Vic');
+  const reply = await request(t.app).post(`/api/inbox/${threadId}/replies`).set('Cookie', vic.cookie).set('X-CSRF-Token', vic.csrf).send({ body: 'Park on Elm St.' });
+  expect(reply.status).toBe(202);
+  // A refused reply (too long) is not audited.
+  expect((await api.post(`/api/inbox/${threadId}/replies`, { body: 'x'.repeat(1601) })).status).toBe(400);
 
   const entries = await auditEntries(t.app);
-  const anaId = `user:${(t.ctx.db.sqlite.prepare('SELECT id FROM users').get() as { id: string }).id}`;
+  const idOf = (email: string) => `user:${(t.ctx.db.sqlite.prepare('SELECT id FROM users WHERE email = ?').get(email) as { id: string }).id}`;
+  const [anaId, vicId] = [idOf('ana@example.org'), idOf('vic@example.org')];
   const seen = entries.map((e) => [e.action, e.actor.id, e.target?.type ?? null]).reverse();
   expect(seen).toEqual([
     ['broadcast.created', 'token:admin', 'broadcast'],
@@ -70,14 +98,24 @@ test('every audited action leaves one entry naming who did it and what it was do
     ['person.signed_in', 'token:admin', null],
     ['broadcast.created', 'token:admin', 'broadcast'],
     ['broadcast.sent', 'token:admin', 'broadcast'],
+    ['broadcast.created', 'token:admin', 'broadcast'],
+    ['person.invited', 'token:admin', 'person'],
+    ['person.joined', vicId, 'person'],
+    ['reply.sent', vicId, 'contact'],
   ]);
   const byAction = (a: string) => entries.filter((e) => e.action === a);
   expect(byAction('broadcast.sent')[1]!.details).toMatchObject({ name: 'Saturday', status: 'sending' });
   expect(byAction('campaign.edited')[0]!.details).toMatchObject({ name: 'Rally 2', change: 'replaced' });
   expect(byAction('campaign.edited')[1]!.details).toEqual({ change: 'goal', goalCents: 50_000 });
-  expect(byAction('import.applied')[0]!.details).toMatchObject({ filename: 'list.csv', totals: expect.objectContaining({ created: 1 }) });
+  expect(byAction('import.applied')[0]!.details).toMatchObject({ filename: 'list.csv', totals: expect.objectContaining({ created: 1201, rows: 1201 }) });
   expect(byAction('export.downloaded')[0]).toMatchObject({ actor: { name: 'Volunteer token', role: 'volunteer' }, details: { export: 'contacts' } });
   expect(byAction('contact.opted_out')[0]).toMatchObject({ target: { type: 'contact', id: contactId }, actor: { name: 'Ana', role: 'organizer' } });
+  expect(byAction('reply.sent')[0]).toMatchObject({ target: { id: threadId }, actor: { name: 'Vic', role: 'volunteer' }, details: { characters: 15, segments: 1 } });
+  expect(byAction('broadcast.created')[0]).toMatchObject({ target: { id: asking.body.id }, details: { name: 'RSVP' } });
+  // Every action issue 11 names is covered above.
+  for (const a of ['broadcast.created', 'broadcast.sent', 'broadcast.cancelled', 'campaign.edited', 'export.downloaded', 'import.applied', 'reply.sent', 'contact.opted_out']) {
+    expect(byAction(a).length).toBeGreaterThan(0);
+  }
   for (const e of entries) expect(AUDIT_ACTIONS).toContain(e.action);
   for (const e of entries) expect(new Date(e.at).toISOString()).toBe(e.at);
 });

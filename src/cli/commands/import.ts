@@ -85,12 +85,8 @@ export async function runImportCommand(deps: ImportDeps, file: string, o: Import
       encoding: encoding as ImportEncoding,
       maxBytes: Number.MAX_SAFE_INTEGER,
       maxRows,
+      ...(audit ? { audit: { log: audit, actor: CLI_ACTOR } } : {}),
     });
-    if (report.importId !== null) {
-      await audit?.record({ actor: CLI_ACTOR, action: 'import.applied', target: { type: 'import', id: report.importId }, details: {
-        filename: path.basename(file), campaign: report.campaign?.name ?? null, consent: report.consent, totals: report.totals,
-      } });
-    }
     io.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return 0;
   } catch (err) {

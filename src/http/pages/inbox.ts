@@ -10,7 +10,7 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { segmentInfo } from '../../core/segments';
 import { AppError } from '../../shared/errors';
-import type { ThreadSummary, ThreadView } from '../../usecases/inbox/inbox';
+import type { Assignee, ThreadSummary, ThreadView } from '../../usecases/inbox/inbox';
 import type { Actor } from '../../usecases/sessions/actor';
 import type { ConsoleSession } from '../session';
 import { counterText } from './fields';
@@ -42,7 +42,9 @@ function viewOf(q: unknown): View {
   return VIEWS.some(([v]) => v === q) ? (q as View) : 'open';
 }
 
-function listPage(ctx: AppContext, session: ConsoleSession, actor: Actor, o: { view: View; campaign: string; threads: ThreadSummary[]; flash: string | null }): string {
+function listPage(
+  ctx: AppContext, session: ConsoleSession, actor: Actor, o: { view: View; campaign: string; threads: ThreadSummary[]; flash: string | null; signedIn: Assignee[] },
+): string {
   const campaigns = ctx.registry.all();
   const qs = (v: View) => `/inbox?view=${v}${o.campaign ? `&campaign=${encodeURIComponent(o.campaign)}` : ''}`;
   const rows = o.threads.map(
@@ -77,22 +79,27 @@ ${o.threads.length === 0
 <thead><tr><th scope="col">Contact</th><th scope="col" class="num">Unread</th><th scope="col">Last text</th><th scope="col">When</th><th scope="col">Assigned</th><th scope="col">Campaign</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`}
 </div>
-${actor.role === 'admin' ? splitForm(session) : ''}`;
+${actor.role === 'admin' ? splitForm(session, o.signedIn) : ''}`;
   return consolePage({ title: 'Inbox', session, active: 'inbox', body, flash: o.flash, scripts: ['inbox.js'] });
 }
 
-function splitForm(session: ConsoleSession): Html {
+function splitForm(session: ConsoleSession, signedIn: Assignee[]): Html {
   return html`<section class="panel" aria-labelledby="split-title">
 <h2 id="split-title">Split unassigned threads</h2>
 <form method="post" action="/inbox/split" class="stack">
 ${csrfField(session)}
-<div class="field"><label for="assignees">Volunteers</label>
-<p class="hint" id="assignees-hint">Who gets threads, separated by commas: <code>token:volunteer</code> for the shared volunteer token, or <code>user:&lt;id&gt;</code> for people with their own sign-in.</p>
-<input id="assignees" name="assignees" aria-describedby="assignees-hint" value="token:volunteer" spellcheck="false"></div>
+<fieldset id="split-people"><legend>Volunteers signed in now</legend>
+${signedIn.length === 0
+    ? html`<p class="hint" id="split-none">No volunteer is signed in with their own account right now. Invite volunteers under People, or list who gets threads below.</p>`
+    : signedIn.map((p, i) => html`<div class="field checkbox"><input type="checkbox" id="split-person-${i}" name="assignee" value="${p.id}" checked><label for="split-person-${i}">${p.name}</label></div>`)}
+</fieldset>
+<div class="field"><label for="assignees">Others</label>
+<p class="hint" id="assignees-hint">Anyone else who gets threads, separated by commas: <code>token:volunteer</code> for the shared volunteer token, or <code>user:&lt;id&gt;</code> for a person not signed in.</p>
+<input id="assignees" name="assignees" aria-describedby="assignees-hint" value="${signedIn.length === 0 ? 'token:volunteer' : ''}" spellcheck="false"></div>
 <div class="field"><label for="mode">How</label>
 <select id="mode" name="mode"><option value="round_robin">Round robin: deal every unassigned thread in turn</option><option value="count">By count: up to N threads each</option></select></div>
 <div class="field"><label for="count">N (by count)</label><input id="count" name="count" type="number" min="1" max="10000" inputmode="numeric"></div>
-<button type="submit">Split</button>
+<button type="submit" id="split-threads">Split</button>
 </form>
 </section>`;
 }
@@ -210,6 +217,7 @@ ${csrfField(session)}
 const FLASH: Record<string, string> = {
   sent: 'Reply queued: it goes out in a moment.', done: 'Marked done.', reopened: 'Reopened.', assigned: 'Assignment saved.',
   none: 'No unread thread is assigned to you.', saved: 'Saved.', deleted: 'Deleted.',
+  split: 'Unassigned threads split.', 'split-none': 'There were no unassigned open threads to split.',
 };
 const flashOf = (q: unknown) => (typeof q === 'string' && Object.hasOwn(FLASH, q) ? FLASH[q]! : null);
 const one = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -227,7 +235,8 @@ export function inboxPages(ctx: AppContext): Router {
       status: view === 'done' ? 'done' : 'open', assigned: view === 'mine' ? 'me' : view === 'unassigned' ? 'none' : undefined,
       campaignId: campaign || undefined, limit: 200,
     });
-    res.type('html').send(listPage(ctx, pageSession(req), actor(req), { view, campaign, threads, flash: flashOf(req.query.done) }));
+    const signedIn = actor(req).role === 'admin' ? await ctx.inbox.signedInVolunteers() : [];
+    res.type('html').send(listPage(ctx, pageSession(req), actor(req), { view, campaign, threads, flash: flashOf(req.query.done), signedIn }));
   });
 
   r.get('/inbox/next', people, async (req: Request, res: Response) => {
@@ -237,11 +246,14 @@ export function inboxPages(ctx: AppContext): Router {
 
   r.post('/inbox/split', organizers, async (req: Request, res: Response) => {
     const b = req.body as Record<string, unknown>;
-    const assignees = one(b.assignees).split(',').map((s) => s.trim()).filter((s) => s !== '');
+    // The ticked signed-in volunteers (one `assignee` field each), then anyone typed under Others.
+    const ticked = ([] as unknown[]).concat(b.assignee ?? []).map(one);
+    const typed = one(b.assignees).split(',').map((s) => s.trim());
+    const assignees = [...new Set([...ticked, ...typed].filter((s) => s !== ''))];
     const count = one(b.count).trim();
-    const result = await ctx.inbox.split({ assignees, mode: one(b.mode) || 'round_robin', ...(count ? { count: Number(count) } : {}) });
+    const result = await ctx.inbox.split(actor(req), { assignees, mode: one(b.mode) || 'round_robin', ...(count ? { count: Number(count) } : {}) });
     ctx.logger.info({ assigned: result.assigned }, 'inbox threads split');
-    res.redirect(303, '/inbox?view=open&done=assigned');
+    res.redirect(303, `/inbox?view=open&done=${result.total > 0 ? 'split' : 'split-none'}`);
   });
 
   r.get('/inbox/settings', organizers, async (req: Request, res: Response) => {

@@ -18,22 +18,13 @@
  */
 import type { CampaignRef } from '../campaign-ref';
 import type { Contact } from '../database';
-import type { ContactImport, ImportRun } from './tables';
+import type { ContactImport, ImportRun, StagedContact } from './tables';
 
 /** A number already in the database, and whether it is already in the import's campaign. */
 export type ExistingContact = Pick<Contact, 'id' | 'status' | 'first_name' | 'zip' | 'email'> & { member: boolean };
 
 /** One contact to stage: its normalised fields and the ids its new rows get if they are written. */
-export interface StageRow {
-  phone: string;
-  first_name: string | null;
-  zip: string | null;
-  email: string | null;
-  /** The contact's id if the import creates it. */
-  new_id: string;
-  /** The consent event's id if the import writes one. */
-  consent_id: string;
-}
+export type StageRow = Omit<StagedContact, 'import_id' | 'seq'>;
 
 /** What a run writes, fixed when it is opened. */
 export interface ImportRunTarget {

@@ -43,6 +43,11 @@ export interface PeopleRepository {
   list(): Promise<User[]>;
   /** Sets the status; disabling also deletes the person's sessions and unused invites. Undefined: no such person. */
   setStatus(id: string, status: 'active' | 'disabled', at: string): Promise<User | undefined>;
+  /**
+   * Active people of this role with a console session that has not expired at `now` (signed in
+   * and not signed out), by name then email. Token sessions belong to no one and are not counted.
+   */
+  signedIn(role: UserRole, now: string): Promise<User[]>;
   /** Replaces the password hash and ends the person's sessions (a password change, or a rehash with stronger params when `keepSessions`). */
   setPasswordHash(id: string, passwordHash: string, at: string, keepSessions?: boolean): Promise<void>;
 }

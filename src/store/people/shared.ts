@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../database';
 import { all, first, run, type Runner, type Work } from '../work';
 import type { AcceptOutcome, InviteOutcome, InviteWrite, PeopleRepository } from './repository';
-import type { User, UserInvite } from './tables';
+import type { User, UserInvite, UserRole } from './tables';
 
 function* endSessions(k: Kysely<DB>, userId: string): Work<void> {
   yield* run(
@@ -84,6 +84,28 @@ export class PeopleStore implements PeopleRepository {
 
   list(): Promise<User[]> {
     return this.db.read(all(this.db.k.selectFrom('users').selectAll().orderBy('role', 'asc').orderBy('email', 'asc')));
+  }
+
+  signedIn(role: UserRole, now: string): Promise<User[]> {
+    const k = this.db.k;
+    return this.db.read(all(
+      k
+        .selectFrom('users as u')
+        .selectAll('u')
+        .where('u.role', '=', role)
+        .where('u.status', '=', 'active')
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('session_users as su')
+              .innerJoin('console_sessions as s', 's.id_hash', 'su.session_id_hash')
+              .select('su.user_id')
+              .whereRef('su.user_id', '=', 'u.id')
+              .where('s.expires_at', '>', now),
+          ),
+        )
+        .orderBy('u.name', 'asc')
+        .orderBy('u.email', 'asc'),
+    ));
   }
 
   setStatus(id: string, status: 'active' | 'disabled', at: string): Promise<User | undefined> {

@@ -21,6 +21,10 @@ export const AUDIT_ACTIONS = [
   'person.signed_in',
   'reply.sent',
   'person.password_changed',
+  'thread.done',
+  'thread.reopened',
+  'thread.assigned',
+  'threads.split',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -45,4 +49,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'person.signed_in': 'signed in',
   'reply.sent': 'sent a reply',
   'person.password_changed': 'changed their password',
+  'thread.done': 'marked an inbox thread done',
+  'thread.reopened': 'reopened an inbox thread',
+  'thread.assigned': 'assigned an inbox thread',
+  'threads.split': 'split unassigned inbox threads',
 };

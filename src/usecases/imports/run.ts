@@ -19,6 +19,8 @@ import { EXPECTED_HEADERS, mapColumns, type ColumnMap } from './columns';
 import { normaliseRow, type Candidate } from './normalise';
 import { ImportFileError, readCsv, type ImportEncoding } from './read-csv';
 import { applyRun, discardRun, resumeImports } from './staged-run';
+import type { AuditLog } from '../audit/audit';
+import type { Actor } from '../sessions/actor';
 
 /**
  * The largest file one import takes by default (the CLI can raise it with --max-rows). The
@@ -51,6 +53,13 @@ export interface ImportOptions {
   encoding?: ImportEncoding;
   maxBytes?: number;
   maxRows?: number;
+  /**
+   * Who imports, for the audit log: one `import.applied` entry per import, written at the commit
+   * point (the import is decided there: a run interrupted afterwards is finished by the next
+   * import or start, so it is recorded even when the apply itself is cut short). Dry runs and
+   * refused files write none.
+   */
+  audit?: { log: Pick<AuditLog, 'record'>; actor: Actor };
 }
 
 export interface ImportTotals {
@@ -106,6 +115,10 @@ async function writeImport(
     await discardRun(store, importId).catch(() => undefined);
     throw err;
   }
+  await o.audit?.log.record({
+    actor: o.audit.actor, action: 'import.applied', target: { type: 'import', id: importId },
+    details: { filename: o.filename ?? null, campaign: campaign?.name ?? null, consent: o.consent, totals: report.totals },
+  });
   try {
     await applyRun(store, importId);
   } catch (err) {

@@ -8,14 +8,14 @@
  */
 import type { Clock, IdGenerator } from '../../core/clock';
 import {
-  dealThreads, parseAssign, parseReply, parseSplit, renderCanned,
+  dealThreads, parseAssign, parseReply, parseSplit, renderCanned, SIGNED_IN,
 } from '../../core/inbox';
 import { AppError } from '../../shared/errors';
 import { maskPhone } from '../../shared/logger';
 import type { QueuedReply, ThreadMessage, ThreadRow } from '../../store/inbox/repository';
 import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
-import type { Actor } from '../sessions/actor';
+import { tokenActor, userActor, type Actor } from '../sessions/actor';
 import type { AuditLog } from '../audit/audit';
 import type { InboxEvents } from './events';
 
@@ -61,6 +61,20 @@ export interface ThreadView extends ThreadSummary {
   canned: CannedForThread[];
 }
 
+/** Someone threads can be dealt to, as the console and the split's answer name them. */
+export interface Assignee {
+  id: string;
+  name: string;
+}
+
+export interface SplitResult {
+  /** Threads each assignee got (every assignee listed, 0 included). */
+  assigned: Record<string, number>;
+  total: number;
+  /** Who was dealt threads, in dealing order, with names. */
+  assignees: Assignee[];
+}
+
 export interface ListQuery {
   status?: 'open' | 'done';
   assigned?: 'me' | 'none';
@@ -70,7 +84,7 @@ export interface ListQuery {
 }
 
 export interface InboxDeps {
-  store: Pick<Store, 'inbox' | 'contacts'>;
+  store: Pick<Store, 'inbox' | 'contacts' | 'people'>;
   registry: Pick<CampaignRegistry, 'campaign'>;
   events: Pick<InboxEvents, 'publish'>;
   clock: Clock;
@@ -180,6 +194,9 @@ export class Inbox {
     if (!t) throw new AppError('not_found', `no inbox thread for contact ${contactId}`);
     await this.d.store.inbox.setStatus(contactId, status, this.now());
     this.d.events.publish({ contactId, assignee: t.assignee, reason: 'status' });
+    if (t.status !== status) {
+      await this.d.audit?.record({ actor, action: status === 'done' ? 'thread.done' : 'thread.reopened', target: { type: 'contact', id: contactId } });
+    }
     return this.summary({ ...t, status }, actor);
   }
 
@@ -196,21 +213,57 @@ export class Inbox {
     if (r === 'no_thread') throw new AppError('not_found', `no inbox thread for contact ${contactId}`);
     if (r === 'taken') throw new AppError('forbidden', 'this thread is assigned to someone else');
     this.d.events.publish({ contactId, assignee, reason: 'assigned' });
+    await this.d.audit?.record({ actor, action: 'thread.assigned', target: { type: 'contact', id: contactId }, details: { assignee } });
     return this.summary((await this.d.store.inbox.thread(contactId))!, actor);
   }
 
-  /** Deal unassigned open threads among the given people (organizers only: checked by the adapter). */
-  async split(input: unknown): Promise<{ assigned: Record<string, number>; total: number }> {
+  /**
+   * The volunteers signed in as themselves right now (an active account with a console session
+   * that has not expired or been signed out), by name. The shared volunteer token is no one in
+   * particular, so its sessions are not counted.
+   */
+  async signedInVolunteers(): Promise<Assignee[]> {
+    const users = await this.d.store.people.signedIn('volunteer', this.now());
+    return users.map((u) => ({ id: `user:${u.id}`, name: userActor(u).name }));
+  }
+
+  /**
+   * Deal unassigned open threads among the given people (organizers only): an explicit list of
+   * actor ids, or `"signed_in"` for the volunteers signed in now (409 when there are none).
+   */
+  async split(actor: Actor, input: unknown): Promise<SplitResult> {
+    if (actor.role !== 'admin') throw new AppError('forbidden', 'only organizers can split threads');
     const parsed = parseSplit(input);
     if (!parsed.ok) throw new AppError('validation_failed', 'invalid split', parsed.problems);
     const s = parsed.value;
-    const want = s.mode === 'count' ? s.count! * s.assignees.length : 10_000;
+    const people = s.assignees === SIGNED_IN ? await this.signedInVolunteers() : await this.named(s.assignees);
+    if (people.length === 0) {
+      throw new AppError('conflict', 'no volunteer is signed in with their own account right now; list the assignees instead', [
+        { path: 'assignees', message: 'no volunteer is signed in' },
+      ]);
+    }
+    const ids = people.map((p) => p.id);
+    const want = s.mode === 'count' ? s.count! * ids.length : 10_000;
     const threads = await this.d.store.inbox.unassigned(want, s.campaignId);
-    const pairs = dealThreads(threads, s.assignees, s.mode, s.count);
+    const pairs = dealThreads(threads, ids, s.mode, s.count);
     const assigned = await this.d.store.inbox.assignMany(pairs, this.now());
-    for (const a of s.assignees) assigned[a] ??= 0;
+    for (const a of ids) assigned[a] ??= 0;
     for (const [contactId, assignee] of pairs) this.d.events.publish({ contactId, assignee, reason: 'assigned' });
-    return { assigned, total: Object.values(assigned).reduce((x, y) => x + y, 0) };
+    const total = Object.values(assigned).reduce((x, y) => x + y, 0);
+    await this.d.audit?.record({
+      actor, action: 'threads.split', target: null,
+      details: { mode: s.mode, ...(s.count !== undefined ? { count: s.count } : {}), signedIn: s.assignees === SIGNED_IN, assigned, total },
+    });
+    return { assigned, total, assignees: people };
+  }
+
+  /** Names for actor ids: a person's name (or email), the tokens' labels, else the id itself. */
+  private async named(ids: readonly string[]): Promise<Assignee[]> {
+    return Promise.all(ids.map(async (id) => {
+      if (id === 'token:admin' || id === 'token:volunteer') return { id, name: tokenActor(id === 'token:admin' ? 'admin' : 'volunteer').name };
+      const user = id.startsWith('user:') ? await this.d.store.people.findById(id.slice(5)) : undefined;
+      return { id, name: user ? userActor(user).name : id };
+    }));
   }
 
   /** The oldest unread open thread assigned to this actor (null: none). */

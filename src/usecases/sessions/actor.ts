@@ -5,7 +5,8 @@
  * account acts as `user:<id>`; the command line acts as `cli`. Adapters set it once per request;
  * use cases take it.
  */
-import type { Role } from './sessions';
+/** Roles keep their internal names: 'admin' is what the console, CLI and API call an organizer. */
+export type Role = 'admin' | 'volunteer';
 
 export interface Actor {
   /** Stable id: `token:admin`, `token:volunteer`, `user:<user id>`, or `cli`. */

@@ -11,9 +11,9 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock';
 import { sha256, tokensEqual } from '../../shared/secrets';
 import type { Store } from '../../store/store';
-import { tokenActor, userActor, type Actor } from './actor';
+import { tokenActor, userActor, type Actor, type Role } from './actor';
 
-export type Role = 'admin' | 'volunteer';
+export type { Role };
 
 export const SESSION_HOURS = 12;
 
