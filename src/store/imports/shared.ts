@@ -17,7 +17,7 @@ import type { CampaignRef } from '../campaign-ref';
 import { campaignRefs } from '../campaign-refs-work';
 import type { DB } from '../database';
 import { param, query } from '../query';
-import { all, exec, get, run, type Runner, type Work } from '../work';
+import { all, engine, exec, get, run, type Runner, type Work } from '../work';
 import type { ApplyProgress, ExistingContact, ImportRunTarget, ImportsRepository, StageRow } from './repository';
 import type { ContactImport, ImportRun } from './tables';
 
@@ -194,9 +194,27 @@ export class ImportsStore implements ImportsRepository {
   }
 
   lookup(phones: readonly string[], campaignId: string | null): Promise<(ExistingContact | null)[]> {
+    const k = this.db.k;
     return this.db.read(
       (function* (): Work<(ExistingContact | null)[]> {
         const out: (ExistingContact | null)[] = [];
+        if ((yield* engine()) === 'postgres') {
+          // One round trip per 1,000 numbers for each of the two reads, instead of two per number.
+          for (let at = 0; at < phones.length; at += 1000) {
+            const some = phones.slice(at, at + 1000);
+            const found = new Map((yield* all(k.selectFrom('contacts').select(['id', 'phone', 'status', 'first_name', 'zip', 'email']).where('phone', 'in', some)))
+              .map((c) => [c.phone, c]));
+            const ids = [...found.values()].map((c) => c.id);
+            const members = new Set(campaignId === null || ids.length === 0 ? [] : (yield* all(
+              k.selectFrom('campaign_members').select('contact_id').where('campaign_id', '=', campaignId).where('contact_id', 'in', ids),
+            )).map((m) => m.contact_id));
+            for (const phone of some) {
+              const c = found.get(phone);
+              out.push(c ? { id: c.id, status: c.status, first_name: c.first_name, zip: c.zip, email: c.email, member: members.has(c.id) } : null);
+            }
+          }
+          return out;
+        }
         for (const phone of phones) {
           const found = yield* get(SQL.find, { phone });
           if (!found) {
@@ -220,12 +238,24 @@ export class ImportsStore implements ImportsRepository {
 
   async stage(importId: string, rows: readonly StageRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const k = this.db.k;
     await this.db.tx(
       (function* (): Work<void> {
         const r = yield* get(SQL.run, { imp: importId });
         if (!r || r.state !== 'staging') throw new Error(`import ${importId} is not being staged any more`);
         yield* exec(SQL.grow, { imp: importId, n: rows.length });
         const staged = Number(r.staged);
+        if ((yield* engine()) === 'postgres') {
+          // One round trip per 1,000 rows (8 values each, well under PostgreSQL's 65,535 bound values).
+          for (let at = 0; at < rows.length; at += 1000) {
+            yield* run(k.insertInto('contact_import_staging').values(rows.slice(at, at + 1000).map((row, i) => ({
+              import_id: importId, seq: staged + at + i, phone: row.phone, first_name: row.first_name, zip: row.zip, email: row.email,
+              new_id: row.new_id, consent_id: row.consent_id,
+            }))));
+          }
+          return;
+        }
+        // SQLite: one prepared statement per row costs less than building a statement per batch.
         for (const [i, row] of rows.entries()) yield* exec(SQL.stageRow, { ...row, imp: importId, seq: staged + i });
       })(),
     );

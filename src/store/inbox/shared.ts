@@ -8,7 +8,7 @@ import type { AutoReplySetting } from '../../core/campaign';
 import type { IdGenerator } from '../../core/clock';
 import { bumpVersion } from '../campaigns/shared';
 import { enqueueOutboundWork } from '../outbox/gate';
-import { all, first, run, type Runner, type Work } from '../work';
+import { all, engine, first, run, type Runner, type Work } from '../work';
 import type {
   CannedResponse, InboxRepository, QueuedReply, ReplyRefusal, ThreadFilter, ThreadMessage, ThreadRow,
 } from './repository';
@@ -138,7 +138,10 @@ export class InboxStore implements InboxRepository {
     try {
       const reply = await this.db.tx(
         (function* (): Work<QueuedReply> {
-          const contact = yield* first(k.selectFrom('contacts').select(['id', 'status']).where('id', '=', r.contactId));
+          // PostgreSQL: the contact's row lock makes replies to one number queue one after the other,
+          // in the order they reached the database (SQLite's single writer does so already).
+          const read = k.selectFrom('contacts').select(['id', 'status']).where('id', '=', r.contactId);
+          const contact = yield* first((yield* engine()) === 'postgres' ? read.forUpdate() : read);
           if (!contact) throw new Refused('no_contact');
           const thread = yield* first(k.selectFrom('inbox_threads').select('campaign_id').where('contact_id', '=', r.contactId));
           const campaignId = thread?.campaign_id ?? null;
