@@ -169,9 +169,8 @@ export class SqliteBulkQueue {
           keyword: row.keyword, sender: campaign?.sender ?? '',
         });
         const admission = admitForSend(s, { contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
-        const key = { bid: plan.id, contact: row.contact_id };
         if (admission.refusal !== null) {
-          s.exec(Q.refuse, { ...key, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
+          s.exec(Q.refuse, { bid: plan.id, contact: row.contact_id, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
           batch.refused += 1;
           continue;
         }
@@ -179,7 +178,9 @@ export class SqliteBulkQueue {
           kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
           text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
         };
-        s.exec(Q.take, { ...key, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now });
+        s.exec(Q.take, {
+          bid: plan.id, contact: row.contact_id, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now,
+        });
         batch.items.push(item);
       }
       return batch;
@@ -189,9 +190,12 @@ export class SqliteBulkQueue {
   /** Record what the provider answered. Inside the caller's transaction (results are written in batches). */
   record(item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): RecordEffect {
     const s = this.db;
-    const key = { bid: item.broadcastId!, contact: item.contactId, outbound: item.outboundId };
+    const key = { bid: item.broadcastId!, contact: item.contactId };
     const set = (status: RecipientStatus, o: { sid?: string | null; code?: number | null; sent?: boolean; notBefore?: string | null } = {}) =>
-      s.exec(Q.result, { ...key, status, sid: o.sid ?? null, code: o.code ?? null, sent: o.sent ? 1 : 0, notBefore: o.notBefore ?? null, now });
+      s.exec(Q.result, {
+        bid: item.broadcastId!, contact: item.contactId, outbound: item.outboundId, status, sid: o.sid ?? null, code: o.code ?? null,
+        sent: o.sent ? 1 : 0, notBefore: o.notBefore ?? null, now,
+      });
     switch (outcome.kind) {
       case 'ok': {
         recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
@@ -272,8 +276,8 @@ export class SqliteBulkQueue {
       if (lookup.kind === 'found') {
         recordOutboundResult(s, u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
         s.exec(Q.result, {
-          ...key, status: this.policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
-          sent: 1, notBefore: null, now,
+          bid: key.bid, contact: key.contact, outbound: key.outbound, status: this.policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued',
+          sid: lookup.sid, code: lookup.errorCode, sent: 1, notBefore: null, now,
         });
         applyStoredReceipt(s, lookup.sid, this.policy, newId, now);
         openAskConversation(s, u.broadcastId!, u.contactId, newId, now);
@@ -283,11 +287,11 @@ export class SqliteBulkQueue {
         // The provider has no such message: it was never sent. Send it again unless the broadcast was canceled.
         recordOutboundResult(s, u.outboundId, { status: 'canceled' }, now);
         const again = cur.status === 'sending' || cur.status === 'paused' || cur.status === 'scheduled';
-        s.exec(Q.requeue, { ...key, status: again ? 'pending' : 'canceled', now });
+        s.exec(Q.requeue, { bid: key.bid, contact: key.contact, outbound: key.outbound, status: again ? 'pending' : 'canceled', now });
         return 'requeued';
       }
       const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
-      s.exec(Q.lookupLater, { ...key, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
+      s.exec(Q.lookupLater, { bid: key.bid, contact: key.contact, outbound: key.outbound, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
       return giveUp ? 'gave_up' : 'later';
     });
   }
