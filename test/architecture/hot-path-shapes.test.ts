@@ -25,6 +25,16 @@ const PER_TEXT = [
   'store/query.ts',
   'twilio/http-transport.ts',
   'twilio/sender.ts',
+  // …and per inbound text (the webhook's hot path).
+  'http/front-door.ts',
+  'twilio/form.ts',
+  'twilio/webhook.ts',
+  'usecases/inbound/receive-text.ts',
+  'core/inbound.ts',
+  'core/inbound-events.ts',
+  'core/keywords.ts',
+  'core/engine.ts',
+  'store/inbound/sqlite.ts',
 ];
 
 /** `{ ...x, more }`: a literal whose first member is a spread and that names further properties. */
