@@ -104,12 +104,14 @@ export function resumeFlow(flow: Flow, state: FlowState, text: string, vars: Mer
 
   const result = validateAnswer(step, text);
   if (result.ok) {
-    const captured = { ...state.captured, [step.capture]: result.value };
+    // Copied, then set: `{ ...captured, [key]: value }` makes a new hidden class per answer.
+    const captured: Captured = Object.assign({}, state.captured);
+    captured[step.capture] = result.value;
     const effects: FlowEffect[] = [{ type: 'capture', field: step.capture, value: result.value }];
     if (step.validate.type === 'money' && typeof result.value === 'number') {
       effects.push({ type: 'pledge', amountCents: result.value, frequency: step.validate.frequency });
     }
-    return advance(flow, { ...state, captured }, vars, effects, undefined, destinationOf(flow.steps, state.stepIndex, result.value));
+    return advance(flow, { stepIndex: state.stepIndex, attempts: state.attempts, captured }, vars, effects, undefined, destinationOf(flow.steps, state.stepIndex, result.value));
   }
   if (step.skippable && isSkip(text)) return advance(flow, state, vars, []);
 
@@ -117,8 +119,8 @@ export function resumeFlow(flow: Flow, state: FlowState, text: string, vars: Mer
   if (attempts >= flow.maxAttempts) {
     if (step.onGiveUp === 'next') return advance(flow, state, vars, []);
     const bye = say(flow, state, vars, flow.giveUp);
-    return { status: 'completed', state: { ...state, attempts }, effects: [bye, { type: 'completed', reason: 'gave_up' }] };
+    return { status: 'completed', state: { stepIndex: state.stepIndex, attempts, captured: state.captured }, effects: [bye, { type: 'completed', reason: 'gave_up' }] };
   }
   const template = result.reason === 'out_of_range' && step.outOfRange ? step.outOfRange : step.reprompt;
-  return { status: 'waiting', state: { ...state, attempts }, effects: [say(flow, state, vars, template)] };
+  return { status: 'waiting', state: { stepIndex: state.stepIndex, attempts, captured: state.captured }, effects: [say(flow, state, vars, template)] };
 }

@@ -112,7 +112,7 @@ export function throttle(o: InboundOutcome, before: ContactStatus): InboundOutco
   if (HONOURED_WHEN_THROTTLED.has(o.handledAs)) {
     const keep = (e: InboundEvent) =>
       e.type !== 'reply' || e.purpose === 'opt_out_confirmation' || (o.handledAs === 'opt_in' && before !== 'subscribed');
-    return { ...o, events: o.events.filter(keep) };
+    return { handledAs: o.handledAs, campaignId: o.campaignId, events: o.events.filter(keep) };
   }
   return { handledAs: 'throttled', campaignId: o.campaignId, events: [] };
 }

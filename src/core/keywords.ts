@@ -37,6 +37,6 @@ export class KeywordIndex {
     const hit = this.byWord.get(word);
     if (!hit) return null;
     const rest = firstSpace === -1 ? '' : keywordForm(trimmed.slice(firstSpace));
-    return { ...hit, matched: word, alone: rest === '' };
+    return { campaign: hit.campaign, keyword: hit.keyword, matched: word, alone: rest === '' };
   }
 }

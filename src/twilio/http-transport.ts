@@ -59,7 +59,10 @@ export class NodeTransport extends RequestClient {
   override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
     if (!opts.method) throw new Error('http method is required');
     if (!opts.uri) throw new Error('uri is required');
-    const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
+    // Copied key by key: `{ ...h }` followed by new keys gets a new hidden class per request (see below).
+    const headers: Record<string, string> = {};
+    const given = opts.headers as Record<string, string> | undefined;
+    if (given) for (const k of Object.keys(given)) headers[k] = given[k]!;
     if (!headers.Connection && !headers.connection) headers.Connection = 'keep-alive';
     if (opts.username && opts.password) headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
     else if (opts.authStrategy) headers.Authorization = await opts.authStrategy.getAuthString();

@@ -202,9 +202,8 @@ function* claimWork(plan: BroadcastPlan, zones: readonly string[] | null, limit:
       keyword: row.keyword, sender: campaign?.sender ?? '',
     });
     const admission = yield* admitForSend({ contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
-    const key = { bid: plan.id, contact: row.contact_id };
     if (admission.refusal !== null) {
-      yield* exec(Q.refuse, { ...key, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
+      yield* exec(Q.refuse, { bid: plan.id, contact: row.contact_id, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
       batch.refused += 1;
       continue;
     }
@@ -212,16 +211,16 @@ function* claimWork(plan: BroadcastPlan, zones: readonly string[] | null, limit:
       kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
       text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
     };
-    yield* exec(Q.take, { ...key, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now });
+    yield* exec(Q.take, { bid: plan.id, contact: row.contact_id, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now });
     batch.items.push(item);
   }
   return batch;
 }
 
 function* recordWork(policy: ReceiptPolicy, item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): Work<RecordEffect> {
-    const key = { bid: item.broadcastId!, contact: item.contactId, outbound: item.outboundId };
+    const key = { bid: item.broadcastId!, contact: item.contactId };
     const set = (status: RecipientStatus, o: { sid?: string | null; code?: number | null; sent?: boolean; notBefore?: string | null } = {}) =>
-      exec(Q.result, { ...key, status, sid: o.sid ?? null, code: o.code ?? null, sent: o.sent ? 1 : 0, notBefore: o.notBefore ?? null, now });
+      exec(Q.result, { bid: item.broadcastId!, contact: item.contactId, outbound: item.outboundId, status, sid: o.sid ?? null, code: o.code ?? null, sent: o.sent ? 1 : 0, notBefore: o.notBefore ?? null, now });
     switch (outcome.kind) {
       case 'ok': {
         yield* recordOutboundResult(item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
@@ -284,7 +283,7 @@ function* resolveWork(policy: ReceiptPolicy, u: UnknownWork, lookup: LookupOutco
     if (lookup.kind === 'found') {
       yield* recordOutboundResult(u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
       yield* exec(Q.result, {
-        ...key, status: policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
+        bid: key.bid, contact: key.contact, outbound: key.outbound, status: policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
         sent: 1, notBefore: null, now,
       });
       yield* applyStoredReceipt(lookup.sid, policy, newId, now);
@@ -295,10 +294,10 @@ function* resolveWork(policy: ReceiptPolicy, u: UnknownWork, lookup: LookupOutco
       // The provider has no such message: it was never sent. Send it again unless the broadcast was canceled.
       yield* recordOutboundResult(u.outboundId, { status: 'canceled' }, now);
       const again = cur.status === 'sending' || cur.status === 'paused' || cur.status === 'scheduled';
-      yield* exec(Q.requeue, { ...key, status: again ? 'pending' : 'canceled', now });
+      yield* exec(Q.requeue, { bid: key.bid, contact: key.contact, outbound: key.outbound, status: again ? 'pending' : 'canceled', now });
       return 'requeued';
     }
     const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
-    yield* exec(Q.lookupLater, { ...key, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
+    yield* exec(Q.lookupLater, { bid: key.bid, contact: key.contact, outbound: key.outbound, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
     return giveUp ? 'gave_up' : 'later';
 }
