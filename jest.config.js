@@ -10,4 +10,5 @@ module.exports = {
   testTimeout: 30000,
   watchman: false,
   globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
 };

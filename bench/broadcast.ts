@@ -133,15 +133,7 @@ async function runRaw(url: string, n: number): Promise<void> {
 }
 
 // ---------------------------------------------------------------- child: the dispatcher
-/** Compiled to build/src/store, openStore looks for schema.sql in build/: put a copy there. */
-function schemaBesideBuild(): void {
-  const root = path.join(__dirname, '..', '..');
-  const target = path.join(__dirname, '..', 'schema.sql');
-  fs.copyFileSync(path.join(root, 'schema.sql'), target);
-}
-
 async function runDispatch(url: string, n: number, rate: number | null): Promise<void> {
-  schemaBesideBuild();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-bench-broadcast-'));
   const config = loadConfig({
     NODE_ENV: 'production', DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`, PUBLIC_BASE_URL: 'https://sms.example.org',

@@ -16,7 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { DEMO_FLOW, parseFlow } from '../src/core/flow';
-import { contactsStatement } from '../src/store/exports/sqlite';
+import { contactsStatement } from '../src/store/exports/shared';
+import { migrateSqliteSync } from '../src/store/migrations';
 import { bind } from '../src/store/query';
 import { openSqliteDb } from '../src/store/sqlite/db';
 
@@ -64,7 +65,7 @@ function seed(file: string): { seconds: number; exportable: number } {
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(fs.readFileSync(path.join(ROOT, 'schema.sql'), 'utf8'));
+  migrateSqliteSync(db);
   const t0 = process.hrtime.bigint();
   const at = '2026-11-21T20:00:00.000Z';
   const campaign = db.prepare(

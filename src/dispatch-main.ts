@@ -5,13 +5,20 @@
  */
 import { createDispatcher } from './wiring/broadcasts';
 import { createLogger } from './shared/logger';
-import { createContext } from './wiring/create-context';
+import { openContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
 
-function main(): void {
+async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const ctx = createContext({ ...config, seedDemo: false }, logger);
+  let ctx;
+  try {
+    ctx = await openContext({ ...config, seedDemo: false }, logger);
+  } catch (err) {
+    logger.fatal({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the database');
+    process.stderr.write(`rallytext dispatcher: cannot open the database: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const dispatcher = createDispatcher(ctx);
   dispatcher.start();
   logger.info({ owner: dispatcher.owner, rateMps: config.sendRateMps, localMode: config.localMode }, 'dispatcher running');
@@ -30,4 +37,4 @@ function main(): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+void main();

@@ -7,7 +7,7 @@ import { drainable } from './http/drain';
 import { gatewayListener } from './http/front-door';
 import { createGatewayServer } from './http/server';
 import { createLogger } from './shared/logger';
-import { createContext } from './wiring/create-context';
+import { openContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
 import { databaseProblemHint } from './store/sqlite/db';
 import { resumeImports } from './usecases/imports/staged-run';
@@ -19,7 +19,7 @@ function withLocalAdminToken(config: Config, log: (token: string) => void): Conf
   return Object.freeze({ ...config, adminToken });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let config: Config = configOrExit();
   const logger = createLogger(config.logLevel);
   config = withLocalAdminToken(config, (token) =>
@@ -29,7 +29,7 @@ function main(): void {
 
   let ctx;
   try {
-    ctx = createContext(config, logger);
+    ctx = await openContext(config, logger);
   } catch (err) {
     const code = (err as { code?: string }).code;
     logger.fatal({ err: (err as Error).message, code, databaseUrl: config.databaseUrl }, 'cannot open the database');
@@ -97,4 +97,4 @@ function main(): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+void main();

@@ -1,5 +1,7 @@
 /** Config is parsed with zod at start-up and fails fast naming every bad variable. */
 import { ConfigError, loadConfig } from '../src/wiring/config';
+import { createLogger } from '../src/shared/logger';
+import { createContext } from '../src/wiring/create-context';
 import fs from 'node:fs';
 import { ADMIN_TOKEN, tempDbFile } from './helpers/app';
 import { MAIN, runNode, startGateway } from './helpers/child';
@@ -53,8 +55,11 @@ describe('loadConfig', () => {
     }
   });
 
-  it('refuses postgres:// with a clear reason, and equal admin/volunteer tokens', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/test' })).toThrow(/DATABASE_URL: postgres:\/\/ is not supported/);
+  it('accepts sqlite: and postgres:// only (PostgreSQL opens asynchronously); refuses equal admin/volunteer tokens', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://localhost/test' });
+    expect(config.databaseUrl).toBe('postgres://localhost/test');
+    expect(() => createContext(config, createLogger('silent'))).toThrow(/use openContext/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://localhost/test' })).toThrow(/DATABASE_URL: must start with sqlite: or postgres:\/\//);
     expect(() => loadConfig({ ADMIN_TOKEN: 'same-token-123456789', VOLUNTEER_TOKEN: 'same-token-123456789' })).toThrow(/VOLUNTEER_TOKEN/);
   });
 });
@@ -76,6 +81,14 @@ describe('start-up', () => {
     const r = await runNode(MAIN, [], { DATABASE_URL: `sqlite:${file}/sub/rallytext.db`, PORT: '0' });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain('cannot open the database');
+  });
+
+  it('an unreachable PostgreSQL server is a clear start-up error, not a crash', async () => {
+    const r = await runNode(MAIN, [], { DATABASE_URL: 'postgres://rallytext@127.0.0.1:9/nowhere', PORT: '0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot open the database postgres://rallytext@127.0.0.1:9/nowhere');
+    expect(r.stderr).toContain('The PostgreSQL server did not answer');
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
   it('a garbage database file is a clear start-up error', async () => {

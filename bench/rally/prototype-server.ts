@@ -14,12 +14,12 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import express from 'express';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
+import { migrateSqliteSync } from '../../src/store/migrations';
 
-const SCHEMA = path.join(__dirname, '..', '..', '..', 'schema.sql');
 const db = new BetterSqlite3(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rally-prototype-')), 'prototype.db'));
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.exec(fs.readFileSync(SCHEMA, 'utf8'));
+migrateSqliteSync(db);
 db.prepare(
   "INSERT INTO campaigns (id, name, program_name, sender, frequency, support_contact, flow, created_at, updated_at) VALUES ('c1', 'c', 'p', '62262', 'f', 's', '{}', 't', 't')",
 ).run();

@@ -9,7 +9,7 @@ export async function withDatabase(config: () => Config, run: (deps: CliDatabase
   const url = config().databaseUrl;
   let db: CliDatabase;
   try {
-    db = openCliDatabase(url);
+    db = await openCliDatabase(url);
   } catch (err) {
     if (!(err instanceof NoDatabaseError)) throw err;
     process.stderr.write(`rallytext: no database at ${url}; set DATABASE_URL to the gateway's database (start the gateway once to create it)\n`);

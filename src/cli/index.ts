@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { configOrExit } from '../wiring/startup';
 import { registerBroadcastCommands } from './commands/broadcast';
+import { registerDbCommands } from './commands/db';
 import { registerExportCommands } from './commands/export';
 import { registerImportCommand } from './commands/import';
 import { registerTextCommand } from './commands/text';
@@ -20,6 +21,7 @@ registerTextCommand(program, config);
 registerImportCommand(program, config);
 registerExportCommands(program, config);
 registerBroadcastCommands(program, config);
+registerDbCommands(program, config);
 registerUsersCommands(program, config);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

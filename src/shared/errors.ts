@@ -48,9 +48,18 @@ export class AppError extends Error {
  */
 const UNAVAILABLE_SQLITE = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PROTOCOL|ABORT)/;
 
+/**
+ * PostgreSQL (node-postgres) codes with the same meaning: no connection (refused, reset, timed
+ * out), connection exceptions (08…), the server shutting down or starting (57P01-57P03), out of
+ * connections or resources (53…).
+ */
+const UNAVAILABLE_POSTGRES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|08...|57P0[123]|53...)$/;
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && UNAVAILABLE_SQLITE.test(code)) return true;
+  if (typeof code === 'string' && UNAVAILABLE_POSTGRES.test(code)) return true;
+  if (err instanceof Error && /^(Connection terminated|timeout exceeded when trying to connect)/.test(err.message)) return true;
   return err instanceof TypeError && /database connection is not open/.test(err.message);
 }
 
@@ -58,6 +67,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'database unavailable, try again shortly');
+  // PostgreSQL cannot hold a NUL character in text (SQLite can): such a value matches nothing stored.
+  if ((err as { code?: unknown } | null)?.code === '22021') return new AppError('bad_request', 'text must not contain the NUL character (U+0000)');
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string } | null;
   // The router decoding a path parameter ("/live/%ZZ"): a URIError it marks with status 400.
   // A URIError without that mark comes from our own code and stays a bug (500).

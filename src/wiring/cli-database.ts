@@ -1,10 +1,13 @@
 /**
- * The CLI's database commands (import, export) run on the gateway's own database file, which must
- * already exist: the CLI never creates one. Opened here so src/cli/ never imports a store engine.
+ * The CLI's database commands (import, export) run on the gateway's own database (a SQLite file,
+ * which must already exist: the CLI never creates one; or PostgreSQL). Opened here so src/cli/ never imports a store engine.
  */
 import fs from 'node:fs';
 import { systemClock, type Clock, type IdGenerator } from '../core/clock';
 import { uuid } from '../shared/ids';
+import { migrateDatabase } from './migrate';
+import { isPostgresUrl } from './create-context';
+import { openPgStore } from '../store/postgres/store';
 import { sqlitePath } from '../store/sqlite/db';
 import { openSqliteStore } from '../store/sqlite/store';
 import { twilioReceiptPolicy } from '../twilio/receipt-codes';
@@ -25,9 +28,22 @@ export class NoDatabaseError extends Error {
   }
 }
 
-export function openCliDatabase(databaseUrl: string): CliDatabase {
+export async function openCliDatabase(databaseUrl: string): Promise<CliDatabase> {
+  if (isPostgresUrl(databaseUrl)) {
+    const pg = await openPgStore(databaseUrl, { receiptPolicy: twilioReceiptPolicy, max: 4 });
+    return { store: pg, clock: systemClock, newId: uuid, close: () => pg.close() };
+  }
   const file = sqlitePath(databaseUrl);
   if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
   const store = openSqliteStore(databaseUrl, { receiptPolicy: twilioReceiptPolicy });
   return { store, clock: systemClock, newId: uuid, close: () => store.close() };
+}
+
+/** Applies pending migrations to an existing database; the names applied. */
+export async function migrateCliDatabase(databaseUrl: string): Promise<string[]> {
+  if (!/^postgres/.test(databaseUrl)) {
+    const file = sqlitePath(databaseUrl);
+    if (file === ':memory:' || !fs.existsSync(file)) throw new NoDatabaseError(databaseUrl);
+  }
+  return (await migrateDatabase(databaseUrl)).applied;
 }

@@ -76,11 +76,7 @@ const envSchema = z
       .string()
       .optional()
       .transform((v) => (v === undefined || v.trim() === '' ? 'sqlite:./data/rallytext.db' : v.trim()))
-      .refine((v) => /^sqlite:/.test(v) || /^postgres(ql)?:\/\//.test(v), 'must start with sqlite: or postgres://')
-      .refine(
-        (v) => !/^postgres/.test(v),
-        'postgres:// is not supported by this release; the schema is portable but the gateway runs on SQLite (see docs/storage.md)',
-      ),
+      .refine((v) => /^sqlite:/.test(v) || /^postgres(ql)?:\/\//.test(v), 'must start with sqlite: or postgres://'),
     PUBLIC_BASE_URL: optionalText.pipe(
       z
         .url({ protocol: /^https?$/, message: 'must be an http(s) URL like https://sms.example.org' })

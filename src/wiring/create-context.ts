@@ -9,7 +9,9 @@ import { uuid } from '../shared/ids';
 import { LiveHub, type LiveHubOptions } from '../usecases/live/hub';
 import { statsNow } from '../usecases/live/stats';
 import { seedDemo } from '../usecases/campaigns/seed';
+import { openPgStore } from '../store/postgres/store';
 import { openSqliteStore } from '../store/sqlite/store';
+import type { Store } from '../store/store';
 import { twilioReceiptPolicy } from '../twilio/receipt-codes';
 import { CampaignRegistry } from '../usecases/campaigns/registry';
 import { InboundTexts } from '../usecases/inbound/receive-text';
@@ -29,15 +31,35 @@ export interface RuntimeOptions {
   live?: LiveHubOptions;
 }
 
+/**
+ * Opens the engine DATABASE_URL names (applying pending migrations) and builds the context on it.
+ * Entry points use this; it rejects, with the store closed, when the database cannot be opened.
+ */
+export async function openContext(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<AppContext> {
+  if (!isPostgresUrl(config.databaseUrl)) return createContext(config, logger, options);
+  const store = await openPgStore(config.databaseUrl, { receiptPolicy: twilioReceiptPolicy });
+  return contextOn(store, config, logger, options);
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** The SQLite context, opened synchronously (tests, benches and tools build it without awaiting). */
 export function createContext(config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
+  if (isPostgresUrl(config.databaseUrl)) throw new Error('PostgreSQL opens asynchronously: use openContext');
+  return contextOn(openSqliteStore(config.databaseUrl, { receiptPolicy: twilioReceiptPolicy }), config, logger, options);
+}
+
+/** The use cases on an opened store; the context owns the store from here (closed if this throws). */
+export function contextOn(store: Store, config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? uuid;
-  const store = openSqliteStore(config.databaseUrl, { receiptPolicy: twilioReceiptPolicy });
   try {
-    // The seed is one repository call: on SQLite it has committed when the call returns, so the
-    // registry (which loads on first use) sees the demo campaign; an engine that answers later reloads it.
+    // The seed is one repository call; the registry (which loads on first use) waits for it, so the
+    // first text sees the demo campaign on either engine.
     const seeded = config.seedDemo ? seedDemo(store, clock, newId, logger) : null;
-    const registry = new CampaignRegistry(store, logger);
+    const registry = new CampaignRegistry(store, logger, seeded);
     seeded
       ?.then((c) => {
         if (c && !registry.campaign(c.id)) void registry.reload();

@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { DEMO_FLOW } from '../../src/core/flow';
-import { ADMIN_TOKEN, admin, testApp, type TestApp } from '../helpers/app';
+import { ADMIN_TOKEN, admin, testApp, type TestApp, TEST_ENGINE } from '../helpers/app';
 
 let t: TestApp;
 beforeEach(() => {
@@ -60,7 +60,8 @@ describe('goalCents', () => {
     }
     expect((await admin(t.app).put(`/api/campaigns/${id}`, campaign({ goalCents: 7_000 }))).body.goalCents).toBe(7_000);
     expect((await admin(t.app).put(`/api/campaigns/${id}`, campaign())).body.goalCents).toBe(7_000);
-    const stored = t.ctx.db.sqlite.prepare('SELECT goal_cents, typeof(goal_cents) AS type FROM campaigns WHERE id = ?').get(id);
+    const typeOf = TEST_ENGINE === 'postgres' ? 'pg_typeof(goal_cents)::text' : 'typeof(goal_cents)';
+    const stored = t.ctx.db.sqlite.prepare(`SELECT goal_cents, ${typeOf} AS type FROM campaigns WHERE id = ?`).get(id);
     expect(stored).toEqual({ goal_cents: 7_000, type: 'integer' });
   });
 });

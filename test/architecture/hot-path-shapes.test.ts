@@ -16,11 +16,11 @@ const SRC = path.join(__dirname, '..', '..', 'src');
 /** Modules that run per dispatched text (claim, send, record). */
 const PER_TEXT = [
   'usecases/broadcasts/dispatcher.ts',
-  'store/outbox/sqlite-bulk.ts',
-  'store/outbox/sqlite-gate.ts',
-  'store/outbox/sqlite.ts',
-  'store/broadcasts/sqlite-conversations.ts',
-  'store/receipts/sqlite.ts',
+  'store/outbox/bulk.ts',
+  'store/outbox/gate.ts',
+  'store/outbox/shared.ts',
+  'store/broadcasts/conversations.ts',
+  'store/receipts/shared.ts',
   'store/sqlite/db.ts',
   'store/query.ts',
   'twilio/http-transport.ts',
@@ -34,7 +34,7 @@ const PER_TEXT = [
   'core/inbound-events.ts',
   'core/keywords.ts',
   'core/engine.ts',
-  'store/inbound/sqlite.ts',
+  'store/inbound/shared.ts',
 ];
 
 /** `{ ...x, more }`: a literal whose first member is a spread and that names further properties. */

@@ -12,9 +12,8 @@ import { snapshotAudience } from '../../src/usecases/broadcasts/audience';
 import { VirtualTimer } from '../../src/usecases/broadcasts/rate-limiter';
 import { createDispatcher } from '../../src/wiring/broadcasts';
 import { createLogger } from '../../src/shared/logger';
-import { createContext } from '../../src/wiring/create-context';
 import { NodeTransport } from '../../src/twilio/http-transport';
-import { ACCOUNT_SID, AUTH_TOKEN, withDb } from '../helpers/app';
+import { ACCOUNT_SID, AUTH_TOKEN, secondContext } from '../helpers/app';
 import { broadcastHarness, phone, type BroadcastHarness } from '../helpers/broadcast';
 
 describe('leases', () => {
@@ -34,7 +33,7 @@ describe('leases', () => {
     h.fake.latencyMs = 2; // keep several requests in flight in both dispatchers
     const b = await h.sendNow({ name: 'x', template: 'Hi', audience: { campaigns: [h.demoCampaignId] } });
     // A second process would have its own connection, clock reading and owner id.
-    const other = withDb(createContext(h.config, quietLogger(), { clock: h.clock, newId: h.ctx.newId }));
+    const other = secondContext(h.config, quietLogger(), { clock: h.clock, newId: h.ctx.newId });
     try {
       const one = h.newDispatcher({ rateMps: null, concurrency: 4 });
       const two = createDispatcher(other, { rateMps: null, concurrency: 4, timer: new VirtualTimer(), ownerGone: () => false });

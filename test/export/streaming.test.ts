@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import type { SqliteDb } from '../../src/store/sqlite/db';
 import { CONTACT_COLUMNS } from '../../src/usecases/exports/columns';
 import { CsvExportStream, type RowSource } from '../../src/usecases/exports/csv';
-import { ADMIN_TOKEN, admin, testApp, type TestApp } from '../helpers/app';
+import { ADMIN_TOKEN, admin, testApp, type TestApp, TEST_ENGINE } from '../helpers/app';
 import { readCsv } from '../helpers/csv';
 
 let t: TestApp;
@@ -64,7 +64,11 @@ test('keyset pages return every row exactly once, in order, across page boundari
   expect(stream.rows).toBe(46);
 });
 
-test('a consumer that stops reading stops the queries; resuming delivers the rest', async () => {
+// Counts event-loop turns for a store that answers within them (SQLite); a networked engine's
+// pages take I/O, so on PostgreSQL the same backpressure is covered by the destroyed-stream test.
+const turnCounted = TEST_ENGINE === 'postgres' ? test.skip : test;
+
+turnCounted('a consumer that stops reading stops the queries; resuming delivers the rest', async () => {
   seed(t.ctx.db, 10_000);
   const source = counted(contacts());
   const stream = new CsvExportStream(source, { pageRows: 500 });

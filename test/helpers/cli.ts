@@ -1,7 +1,7 @@
 /**
  * Running the real `rallytext` CLI as a child process. src/ is transpiled once per test file
  * with TypeScript's transpileModule (no type check: `npm run typecheck` does that) into a temp
- * directory laid out like the repository (schema.sql one level above src/, node_modules linked),
+ * directory laid out like the repository (node_modules linked),
  * then `node <tmp>/src/cli/index.js ...` runs.
  */
 import { spawn } from 'node:child_process';
@@ -32,7 +32,6 @@ function compileDir(src: string, out: string): void {
 export function buildCli(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-cli-'));
   compileDir(path.join(ROOT, 'src'), path.join(dir, 'src'));
-  fs.copyFileSync(path.join(ROOT, 'schema.sql'), path.join(dir, 'schema.sql'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return path.join(dir, 'src', 'cli', 'index.js');
 }

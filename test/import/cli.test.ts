@@ -3,8 +3,10 @@
  * rules as the API, and `rallytext export contacts --campaign …` writes the same bytes the API
  * serves for the same filters, with an audit row of role "cli".
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import { ADMIN_TOKEN, testApp, text, type TestApp } from '../helpers/app';
+import BetterSqlite3 from 'better-sqlite3';
+import { ADMIN_TOKEN, tempDbFile, testApp, text, type TestApp } from '../helpers/app';
 import { buildCli, removeCli, runCli } from '../helpers/cli';
 import { download, readCsv } from '../helpers/csv';
 import { FIXTURES } from '../helpers/fixtures';
@@ -90,4 +92,18 @@ test('export: bad filters and unknown campaigns exit with a message, not a stack
   const noDb = await runCli(cli, ['export', 'contacts'], { ...env, DATABASE_URL: 'sqlite:/nonexistent/dir/x.db' });
   expect(noDb.code).toBe(66);
   expect(noDb.stderr).toContain('no database at sqlite:/nonexistent/dir/x.db');
+});
+
+test('db migrate: the gateway database is already up to date; a database made by the old schema.sql is upgraded', async () => {
+  const current = await runCli(cli, ['db', 'migrate'], env);
+  expect(current.stderr).toBe('');
+  expect(current.stdout.toString()).toBe('the database is up to date\n');
+
+  const old = tempDbFile();
+  const db = new BetterSqlite3(old);
+  db.exec(fs.readFileSync(path.join(__dirname, '..', 'store', 'fixtures', 'schema-before-migrations.sql'), 'utf8'));
+  db.close();
+  const upgraded = await runCli(cli, ['db', 'migrate'], { ...env, DATABASE_URL: `sqlite:${old}` });
+  expect(upgraded.stderr).toBe('');
+  expect(upgraded.stdout.toString()).toBe('applied: 0001-initial, 0002-people-audit, 0003-inbox, 0004-broadcast-asks, 0005-import-staging\n');
 });

@@ -3,7 +3,7 @@
  * into a real SQLite file: column mapping, phone normalisation, dedupe, line-numbered problems,
  * consent, never re-subscribing an opted-out number, dry runs, and all-or-nothing.
  */
-import { ADMIN_TOKEN, admin, testApp, text, type TestApp } from '../helpers/app';
+import { ADMIN_TOKEN, admin, testApp, text, type TestApp, TEST_ENGINE } from '../helpers/app';
 import { download, readCsv } from '../helpers/csv';
 import { contactByPhone, importFixture, postImport, tableCounts } from '../helpers/imports';
 import { demoCampaignId, signUp } from '../helpers/people';
@@ -150,8 +150,14 @@ describe('all or nothing', () => {
 
   test('a database failure before the commit point (while staging) leaves nothing written and nothing staged', async () => {
     // A real fault in the real database: staging line 8's number fails.
-    t.ctx.db.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contact_import_staging WHEN NEW.phone = '+13125550104'
-      BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    if (TEST_ENGINE === 'postgres') {
+      t.ctx.db.sqlite.exec(`CREATE FUNCTION fail_mid_import() RETURNS trigger AS $$ BEGIN
+          IF NEW.phone = '+13125550104' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER fail_mid_import BEFORE INSERT ON contact_import_staging FOR EACH ROW EXECUTE FUNCTION fail_mid_import();`);
+    } else {
+      t.ctx.db.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contact_import_staging WHEN NEW.phone = '+13125550104'
+        BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    }
     const before = tableCounts(t.ctx.db);
     const res = await postImport(t.app, importFixture('messy-excel.csv'), '?consent=attested&campaign=Demo%20rally');
     expect(res.status).toBe(500);
@@ -164,15 +170,21 @@ describe('all or nothing', () => {
   test('a database failure after the commit point is a 503; the import is finished on resume, every row once', async () => {
     const phones = Array.from({ length: 1000 }, (_, i) => `+1415${String(3_000_000 + i)}`);
     const csv = `phone,first_name\n${phones.map((p, i) => `${p},P${i}\n`).join('')}`;
-    t.ctx.db.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts WHEN NEW.phone = '${phones[700]}'
-      BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    if (TEST_ENGINE === 'postgres') {
+      t.ctx.db.sqlite.exec(`CREATE FUNCTION fail_mid_import() RETURNS trigger AS $$ BEGIN
+          IF NEW.phone = '${phones[700]}' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+        CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION fail_mid_import();`);
+    } else {
+      t.ctx.db.sqlite.exec(`CREATE TRIGGER fail_mid_import BEFORE INSERT ON contacts WHEN NEW.phone = '${phones[700]}'
+        BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;`);
+    }
     const res = await postImport(t.app, csv, '?consent=attested&campaign=Demo%20rally');
     expect(res.status).toBe(503);
     expect(res.body.error.message).toMatch(/was accepted but could not be written to the end \(disk on fire\); it will be completed/);
     const partly = tableCounts(t.ctx.db).contacts;
     expect(partly).toBeLessThan(1000);
     expect(tableCounts(t.ctx.db).contact_imports).toBe(0);
-    t.ctx.db.sqlite.exec('DROP TRIGGER fail_mid_import');
+    t.ctx.db.sqlite.exec(TEST_ENGINE === 'postgres' ? 'DROP TRIGGER fail_mid_import ON contacts' : 'DROP TRIGGER fail_mid_import');
     // As the gateway does at its next start (or the next import does first).
     await resumeImports(t.ctx.store);
     const campaign = demoCampaignId(t.ctx.db);

@@ -6,7 +6,7 @@
  * split and next, done and reopen, canned responses, and the live stream.
  */
 import request from 'supertest';
-import { ADMIN_TOKEN, admin, text, VOLUNTEER_TOKEN } from '../helpers/app';
+import { ADMIN_TOKEN, admin, TEST_ENGINE, text, VOLUNTEER_TOKEN } from '../helpers/app';
 import { broadcastHarness, phone, sentBodies, type BroadcastHarness } from '../helpers/broadcast';
 import { SseClient } from '../helpers/sse';
 
@@ -192,7 +192,11 @@ describe('the inbox', () => {
     ]);
     await h.dispatcher.runUntilIdle();
     const creates = h.fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'));
-    expect(creates.map((r) => r.params.Body)).toEqual(['one', 'two', 'three']);
+    // In the order written: on SQLite that is the order the requests came in; on PostgreSQL three
+    // requests at once are written in whatever order their transactions reach the row lock.
+    const written = (h.ctx.db.sqlite.prepare("SELECT body FROM outbound_messages WHERE inbound_id IS NULL AND kind = 'reply' AND body IN ('one', 'two', 'three') ORDER BY created_at, rowid").all() as { body: string }[]).map((r) => r.body);
+    if (TEST_ENGINE !== 'postgres') expect(written).toEqual(['one', 'two', 'three']);
+    expect(creates.map((r) => r.params.Body)).toEqual(written);
     expect(h.fake.messagesTo(phone(11))).toHaveLength(3);
   });
 

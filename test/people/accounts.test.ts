@@ -21,7 +21,7 @@ describe('an invite from the command line', () => {
 
   test('rallytext users invite prints a one-time link; the person sets a password, signs in, and acts as themselves', async () => {
     t = testApp();
-    const env = { DATABASE_URL: `sqlite:${t.dbFile}`, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://sms.rally.example' };
+    const env = { DATABASE_URL: t.config.databaseUrl, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: 'https://sms.rally.example' };
     const out = await runCli(cli, ['users', 'invite', ' Ana@Example.org ', '--role', 'organizer'], env);
     expect(out.code).toBe(0);
     expect(out.stderr).toContain('Invite for ana@example.org (organizer)');

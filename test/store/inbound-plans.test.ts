@@ -3,9 +3,9 @@
  * scan. A literal bound as a parameter silently defeats a partial index (conversations_waiting
  * is WHERE status = 'waiting'), turning one lookup per text into a scan of every conversation.
  */
-import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
-import { REPLY_QUERIES } from '../../src/store/outbox/sqlite-replies';
-import { THREAD_QUERIES } from '../../src/store/inbox/sqlite-threads';
+import { INBOUND_QUERIES } from '../../src/store/inbound/shared';
+import { REPLY_QUERIES } from '../../src/store/outbox/replies';
+import { THREAD_QUERIES } from '../../src/store/inbox/threads';
 import { openSqliteDb } from '../../src/store/sqlite/db';
 
 const db = openSqliteDb('sqlite::memory:');

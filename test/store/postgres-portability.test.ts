@@ -1,19 +1,18 @@
 /**
- * The schema and the hot-path SQL are portable: schema.sql applies unchanged to PostgreSQL
+ * The schema and the hot-path SQL are portable: the migrations apply to PostgreSQL
  * (running on 127.0.0.1:5432 on every machine of this project, CI included), and every
  * statement of the inbound path (Kysely queries, compiled for PostgreSQL as that engine will)
  * and of the outbox prepares against it, as do the staged contact import's set-based statements.
  */
-import fs from 'node:fs';
 import { Client } from 'pg';
-import { SCHEMA_PATH } from '../../src/store/sqlite/db';
+import { MIGRATIONS } from '../../src/store/migrations';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import type { DB } from '../../src/store/database';
-import { INBOUND_QUERIES } from '../../src/store/inbound/sqlite';
+import { INBOUND_QUERIES } from '../../src/store/inbound/shared';
 import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
-import { THREAD_QUERIES } from '../../src/store/inbox/sqlite-threads';
-import { ASK_QUERIES } from '../../src/store/broadcasts/sqlite-conversations';
-import { IMPORT_QUERIES } from '../../src/store/imports/sqlite';
+import { THREAD_QUERIES } from '../../src/store/inbox/threads';
+import { ASK_QUERIES } from '../../src/store/broadcasts/conversations';
+import { IMPORT_QUERIES } from '../../src/store/imports/shared';
 import { bind, type Query } from '../../src/store/query';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
@@ -54,8 +53,8 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
     return [c.sql, bind(c, params)];
   }
 
-  it('schema.sql applies to PostgreSQL unchanged, twice (idempotent)', async () => {
-    const ddl = fs.readFileSync(SCHEMA_PATH, 'utf8');
+  it('the migrations apply to PostgreSQL, twice (idempotent)', async () => {
+    const ddl = MIGRATIONS.map((m) => m.ddl('postgres')).join('\n');
     await pg.query(ddl);
     await pg.query(ddl);
     const tables = await pg.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schemaName]);

@@ -1,4 +1,4 @@
-/** The audit log's table (schema.sql `audit_log`): who did what, append-only. */
+/** The audit log's table (migration 0002-people-audit, `audit_log`): who did what, append-only. */
 import type { Insertable, Selectable } from 'kysely';
 
 export interface AuditLogTable {

@@ -1,5 +1,5 @@
 /**
- * Opens the embedded SQLite database and applies schema.sql.
+ * Opens the embedded SQLite database and brings its schema up to date (src/store/migrations/).
  *
  * One better-sqlite3 connection serves everything. Kysely builds typed SQL; statements run
  * synchronously through `SqliteDb`, so a multi-statement write is one short synchronous
@@ -11,12 +11,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import type { DB } from '../database';
 import { bind, type CompiledStatement, type Query } from '../query';
+import { FIRST_KEY, type Keyset, type Runner, type Step, type Work } from '../work';
+import { migrateSqliteSync } from '../migrations';
 import { GroupCommit } from './group-commit';
-
-/** schema.sql at the project root, found from src/store, dist/store or build/src/store. */
-export const SCHEMA_PATH =
-  [3, 4].map((up) => path.join(__dirname, ...Array<string>(up).fill('..'), 'schema.sql')).find((p) => fs.existsSync(p)) ??
-  path.join(__dirname, '..', '..', 'schema.sql');
 
 interface Ready {
   readonly statement: BetterSqlite3.Statement;
@@ -26,7 +23,7 @@ interface Ready {
 export const SCAN_CACHE_KIB = 4096;
 
 export interface OpenOptions {
-  /** Open without writing (for tools); schema is not applied. */
+  /** Open without writing (for tools); migrations are not applied. */
   readonly?: boolean;
 }
 
@@ -134,6 +131,34 @@ export class SqliteDb {
     return this.group.run(fn);
   }
 
+  /** Runs a repository's work (src/store/work.ts) synchronously, statement after statement. */
+  drive<T>(work: Work<T>): T {
+    let r = work.next();
+    while (!r.done) {
+      let value: unknown;
+      try {
+        value = this.step(r.value);
+      } catch (err) {
+        r = work.throw(err);
+        continue;
+      }
+      r = work.next(value);
+    }
+    return r.value;
+  }
+
+  private step(s: Step): unknown {
+    switch (s.op) {
+      case 'get': return this.get(s.q, s.p);
+      case 'list': return this.list(s.q, s.p);
+      case 'exec': return this.exec(s.q, s.p);
+      case 'all': return this.all(s.c);
+      case 'first': return this.first(s.c);
+      case 'run': return this.run(s.c);
+      case 'engine': return 'sqlite';
+    }
+  }
+
   /**
    * A read-only connection to the same file for long scans (exports), opened on first use, with a
    * small page cache of its own (SCAN_CACHE_KIB). A million-row export reads every page of
@@ -183,7 +208,12 @@ export function openSqliteDb(url: string, options: OpenOptions = {}): SqliteDb {
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.exec(fs.readFileSync(SCHEMA_PATH, 'utf8'));
+    try {
+      migrateSqliteSync(sqlite);
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
     probeWritable(sqlite);
   }
   return new SqliteDb(sqlite);
@@ -218,5 +248,58 @@ export function databaseProblemHint(err: unknown): string {
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'Another process holds a lock on it: stop that process or try again.';
   if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return 'The file is not a rallytext SQLite database, or it is damaged: restore a backup.';
   if (/^SQLITE_IOERR/.test(code)) return 'The disk reported an I/O error: check the disk and free space, then start again.';
+  // PostgreSQL (node-postgres and SQLSTATE codes).
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || /timeout/i.test(String((err as Error)?.message))) {
+    return 'The PostgreSQL server did not answer: check that it runs and that DATABASE_URL names the right host and port.';
+  }
+  if (code === '28P01' || code === '28000') return 'PostgreSQL refused the user or password in DATABASE_URL.';
+  if (code === '3D000') return 'The database named in DATABASE_URL does not exist on that PostgreSQL server: create it first.';
+  if (code === '42501') return 'The PostgreSQL user may not create or change tables here: grant it rights on the schema, or run `rallytext db migrate` as the owner.';
   return '';
+}
+
+/** SQLite's side of the repositories' contract: every unit of work runs at once, synchronously. */
+export class SqliteRunner implements Runner {
+  readonly engine = 'sqlite' as const;
+  readonly k: Kysely<DB>;
+  constructor(readonly db: SqliteDb) {
+    this.k = db.db;
+  }
+
+  read<T>(work: Work<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.db.drive(work));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  tx<T>(work: Work<T>): Promise<T> {
+    try {
+      return Promise.resolve(this.db.tx(() => this.db.drive(work)));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  hot<T>(work: () => Work<T>): Promise<T> {
+    return this.db.batched(() => this.db.drive(work()));
+  }
+
+  async *pages(statement: Query<unknown, Keyset>, size: () => number): AsyncGenerator<unknown[][]> {
+    const compiled = statement.compileFor(this.k);
+    // Raw mode on a statement of our own, on the scan connection (its own small page cache, so a
+    // million-row export neither grows the process nor pushes the webhooks' pages out of the main cache).
+    const stmt = this.db.scanner().prepare(compiled.sql).raw(true);
+    let after = FIRST_KEY;
+    for (;;) {
+      const limit = size();
+      const rows = stmt.all(...bind(compiled, { after, limit })) as unknown[][];
+      if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < limit) return;
+      const last = rows[rows.length - 1]!;
+      after = Number(last[last.length - 1]);
+    }
+  }
 }

@@ -1,63 +1,50 @@
 /**
  * The SQLite engine behind the Store interface: one better-sqlite3 connection (SqliteDb), its
- * group commit and pragmas. Repositories are built on that connection here.
+ * group commit and pragmas. The repositories (src/store/repositories.ts) run on it synchronously.
  */
-import { SqliteBroadcasts } from '../broadcasts/sqlite';
-import { SqliteOutbox } from '../outbox/sqlite';
-import { SqliteExportsRepository } from '../exports/sqlite';
-import { SqliteImportsRepository } from '../imports/sqlite';
-import type { ReceiptPolicy } from '../receipts/repository';
-import type { Store } from '../store';
-import { SqliteCampaigns } from '../campaigns/sqlite';
-import { SqliteContacts } from '../contacts/sqlite';
-import { SqliteLive } from '../live/sqlite';
-import { SqliteSessions } from '../sessions/sqlite';
-import { SqlitePeople } from '../people/sqlite';
-import { SqliteAudit } from '../audit/sqlite';
-import { SqliteInbound } from '../inbound/sqlite';
-import { SqliteReceipts } from '../receipts/sqlite';
-import { SqliteRehearsal } from '../rehearsal/sqlite';
-import { SqliteInbox } from '../inbox/sqlite';
 import type { Logger } from 'pino';
+import { repositories, type RepositoryOptions } from '../repositories';
+import type { Store } from '../store';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
-import { openSqliteDb, type OpenOptions, type SqliteDb } from './db';
+import { openSqliteDb, SqliteRunner, type OpenOptions, type SqliteDb } from './db';
 
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
   private checkpointer: Checkpointer | null = null;
-  readonly exports: SqliteExportsRepository;
-  readonly imports: SqliteImportsRepository;
-  readonly broadcasts: SqliteBroadcasts;
-  readonly outbox: SqliteOutbox;
-  readonly campaigns: SqliteCampaigns;
-  readonly contacts: SqliteContacts;
-  readonly sessions: SqliteSessions;
-  readonly people: SqlitePeople;
-  readonly audit: SqliteAudit;
-  readonly live: SqliteLive;
-  readonly inbound: SqliteInbound;
-  readonly receipts: SqliteReceipts;
-  readonly rehearsal: SqliteRehearsal;
-  readonly inbox: SqliteInbox;
+  readonly broadcasts;
+  readonly outbox;
+  readonly inbound;
+  readonly receipts;
+  readonly rehearsal;
+  readonly exports;
+  readonly imports;
+  readonly campaigns;
+  readonly contacts;
+  readonly sessions;
+  readonly live;
+  readonly people;
+  readonly audit;
+  readonly inbox;
 
   constructor(
     readonly db: SqliteDb,
     options: SqliteStoreOptions,
   ) {
-    this.exports = new SqliteExportsRepository(db);
-    this.imports = new SqliteImportsRepository(db);
-    this.broadcasts = new SqliteBroadcasts(db);
-    this.outbox = new SqliteOutbox(db, options.receiptPolicy);
-    this.campaigns = new SqliteCampaigns(db);
-    this.contacts = new SqliteContacts(db);
-    this.sessions = new SqliteSessions(db);
-    this.people = new SqlitePeople(db);
-    this.audit = new SqliteAudit(db);
-    this.live = new SqliteLive(db);
-    this.inbound = new SqliteInbound(db);
-    this.receipts = new SqliteReceipts(db);
-    this.rehearsal = new SqliteRehearsal(db);
-    this.inbox = new SqliteInbox(db);
+    const r = repositories(new SqliteRunner(db), options);
+    this.broadcasts = r.broadcasts;
+    this.outbox = r.outbox;
+    this.inbound = r.inbound;
+    this.receipts = r.receipts;
+    this.rehearsal = r.rehearsal;
+    this.exports = r.exports;
+    this.imports = r.imports;
+    this.campaigns = r.campaigns;
+    this.contacts = r.contacts;
+    this.sessions = r.sessions;
+    this.live = r.live;
+    this.people = r.people;
+    this.audit = r.audit;
+    this.inbox = r.inbox;
   }
 
   async ping(): Promise<void> {
@@ -75,10 +62,7 @@ export class SqliteStore implements Store {
   }
 }
 
-export interface SqliteStoreOptions {
-  /** What the SMS provider's status words and error codes mean (wiring passes the Twilio adapter's). */
-  receiptPolicy: ReceiptPolicy;
-}
+export type SqliteStoreOptions = RepositoryOptions;
 
 export function openSqliteStore(url: string, options: OpenOptions & SqliteStoreOptions): SqliteStore {
   return new SqliteStore(openSqliteDb(url, options), options);

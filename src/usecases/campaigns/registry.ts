@@ -26,21 +26,31 @@ export class CampaignRegistry {
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    /** Loading waits for this first (the demo seed: on an engine with round trips it commits later). */
+    private readonly startAfter: Promise<unknown> | null = null,
   ) {}
 
   /**
    * Reads the campaigns again (after a change made through this process). A failure is logged
    * and the previous view kept: callers that change campaigns need not wait for it.
    */
-  async reload(): Promise<void> {
-    try {
-      await this.load();
-    } catch (err) {
-      this.logger.error({ err: (err as Error).message }, 'campaign registry: reload failed, previous campaigns kept');
-    }
+  reload(): Promise<void> {
+    const run = this.load()
+      .catch((err: unknown) => {
+        this.logger.error({ err: (err as Error).message }, 'campaign registry: reload failed, previous campaigns kept');
+      })
+      .finally(() => {
+        if (this.reloading === run) this.reloading = null;
+      });
+    this.reloading = run;
+    return run;
   }
 
+  /** A reload in flight: texts wait for it, so a change made through this process is seen by the next text. */
+  private reloading: Promise<void> | null = null;
+
   private async load(): Promise<void> {
+    if (this.startAfter) await this.startAfter.catch(() => undefined);
     const version = await this.store.campaigns.version();
     const campaigns = await loadRuntimeCampaigns(this.store, this.logger);
     const grouped = new Map<string, CampaignRuntime[]>();
@@ -58,6 +68,7 @@ export class CampaignRegistry {
    * per text: nothing to await unless a check is due (a database failure is thrown to the caller).
    */
   refreshIfStale(nowMs: number): Promise<void> | undefined {
+    if (this.reloading) return this.reloading;
     if (this.loaded && nowMs - this.checkedAt < 1000) return undefined;
     this.checkedAt = nowMs;
     return this.checkVersion();

@@ -1,7 +1,7 @@
 /**
  * What an import does with each contact, decided from the current state of its number (pure): the
  * report's outcome per row, and which rows are staged to be written. The store applies the same
- * rules in SQL when it writes the staged rows (src/store/imports/sqlite.ts), against the contacts
+ * rules in SQL when it writes the staged rows (src/store/imports/shared.ts), against the contacts
  * as they are at that moment. Rules:
  * - a new number becomes a contact: 'subscribed' when the organizer attested consent, else
  *   'pending' (kept for exports and phone banks, never sent a broadcast);

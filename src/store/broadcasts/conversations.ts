@@ -3,13 +3,13 @@
  * called in the transaction that records Twilio's acceptance (queued/sent), or that adopts a send
  * whose outcome was unknown. A recipient skipped, refused at the gate or failed gets none. The
  * recipient's previous waiting conversation on that sender is interrupted: the newest question
- * is the one a reply answers. Idempotent (one conversation per broadcast and recipient).
+ * is the one a reply answers. Idempotent (one conversation per broadcast and recipient). Both engines.
  */
 import { sql } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
 import { HOUR_MS } from '../../core/clock';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { exec, get, type Work } from '../work';
 
 const SENT = new Set(['queued', 'sent', 'delivered']);
 
@@ -48,18 +48,18 @@ export const ASK_QUERIES = {
 };
 
 /** Inside the caller's transaction. Returns the conversation's id, or null when none was opened. */
-export function openAskConversation(s: SqliteDb, broadcastId: string, contactId: string, newId: IdGenerator, now: string): string | null {
-  if (!s.get(ASK_QUERIES.asks, { bid: broadcastId })) return null;
+export function* openAskConversation(broadcastId: string, contactId: string, newId: IdGenerator, now: string): Work<string | null> {
+  if (!(yield* get(ASK_QUERIES.asks, { bid: broadcastId }))) return null;
   const key = { bid: broadcastId, contact: contactId };
-  if (s.get(ASK_QUERIES.opened, key)) return null;
-  const r = s.get(ASK_QUERIES.recipient, key);
+  if (yield* get(ASK_QUERIES.opened, key)) return null;
+  const r = yield* get(ASK_QUERIES.recipient, key);
   // Opted out (or gone) between the send and this record, or a receipt already said it failed:
   // no question is waiting for them.
   if (!r || r.status !== 'subscribed' || !SENT.has(r.recipient_status)) return null;
-  s.exec(ASK_QUERIES.interruptWaiting, { contact: contactId, sender: r.sender, now });
+  yield* exec(ASK_QUERIES.interruptWaiting, { contact: contactId, sender: r.sender, now });
   const id = newId();
-  const expires = new Date(Date.parse(now) + r.expiry_hours * HOUR_MS).toISOString();
-  s.exec(ASK_QUERIES.insertConversation, { id, contact: contactId, campaign: r.campaign_id, sender: r.sender, keyword: r.keyword ?? '', expires, now });
-  s.exec(ASK_QUERIES.link, { conversation: id, ...key, now });
+  const expires = new Date(Date.parse(now) + Number(r.expiry_hours) * HOUR_MS).toISOString();
+  yield* exec(ASK_QUERIES.insertConversation, { id, contact: contactId, campaign: r.campaign_id, sender: r.sender, keyword: r.keyword ?? '', expires, now });
+  yield* exec(ASK_QUERIES.link, { conversation: id, ...key, now });
   return id;
 }

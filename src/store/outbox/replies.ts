@@ -1,5 +1,5 @@
 /**
- * Priority work on SQLite: replies and system texts queued in the outbox for the REST API
+ * Priority work (both engines: src/store/work.ts): replies and system texts queued in the outbox for the REST API
  * (outbound_messages.status = 'queued', written by `enqueueOutbound` with delivery 'queued').
  * The dispatcher sends these before any bulk text, one at a time per number (so replies arrive in
  * the order they were written). Same guarantees as bulk: the opt-out gate is
@@ -12,11 +12,11 @@ import {
   addMs, leaseOrphaned, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
 } from '../../core/sending';
 import type { ReceiptPolicy } from '../receipts/repository';
-import { applyStoredReceipt } from '../receipts/sqlite';
+import { applyStoredReceipt } from '../receipts/shared';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
-import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
-import { admitQueued, OUTBOX_QUERIES, outboundStatusFromTwilio, recordOutboundResult } from './sqlite-gate';
+import { exec, get, list, type Runner, type Work } from '../work';
+import { markCarrierOptOut, markUndeliverable } from './contact-flags';
+import { admitQueued, OUTBOX_QUERIES, outboundStatusFromTwilio, recordOutboundResult } from './gate';
 import type { Lease } from './repository';
 
 interface Details {
@@ -40,7 +40,8 @@ export const REPLY_QUERIES = {
       .where((eb) =>
         eb.not(eb.exists(eb.selectFrom('outbound_messages as f').select(sql.lit(1).as('x')).whereRef('f.contact_id', '=', 'o.contact_id').where('f.status', '=', 'sending'))),
       )
-      .orderBy('o.created_at').limit(1),
+      // Ties (one clock instant) in the order written: the rowid (PostgreSQL: the identity column of that name).
+      .orderBy('o.created_at').orderBy(sql`o.rowid`).limit(1),
   ),
   details: query<Details, { id: string }>((k) =>
     k.selectFrom('outbound_messages as o')
@@ -94,120 +95,128 @@ export const REPLY_QUERIES = {
 };
 const Q = REPLY_QUERIES;
 
-export class SqliteReplyQueue {
+export class ReplyQueue {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly db: Runner,
     /** What the provider's status words and error codes mean (given by wiring: the Twilio adapter's). */
     private readonly policy: ReceiptPolicy,
   ) {}
 
-  peek(now: string): { id: string; segments: number } | null {
-    return this.db.get(Q.peek, { now }) ?? null;
+  async peek(now: string): Promise<{ id: string; segments: number } | null> {
+    return (await this.db.read(get(Q.peek, { now }))) ?? null;
   }
 
-  claim(id: string, lease: Lease, now: string): WorkItem | null {
-    const s = this.db;
-    return s.tx((): WorkItem | null => {
-      const admission = admitQueued(s, id, now);
-      if (!admission || admission.refusal !== null) return null;
-      const d = s.get(Q.details, { id })!;
-      if (!d.sender) {
-        s.exec(OUTBOX_QUERIES.setStatus, { id, status: 'failed', now });
-        return null;
-      }
-      s.exec(Q.lease, { id, owner: lease.owner, until: lease.until });
-      return {
-        kind: 'reply', outboundId: id, contactId: d.contact_id, broadcastId: null,
-        text: { to: d.phone, from: d.sender, body: d.body }, segments: d.segments,
-      };
-    });
+  claim(id: string, lease: Lease, now: string): Promise<WorkItem | null> {
+    return this.db.tx(claimWork(id, lease, now));
   }
 
   /** Record what the provider answered. Inside the caller's transaction (results are written in batches). */
-  record(item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): RecordEffect {
-    const s = this.db;
+  *record(item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): Work<RecordEffect> {
     const id = item.outboundId;
-    s.exec(Q.release, { id, notBefore: null });
+    yield* exec(Q.release, { id, notBefore: null });
     switch (outcome.kind) {
       case 'ok':
-        recordOutboundResult(s, id, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
-        applyStoredReceipt(s, outcome.sid, this.policy, newId, now);
+        yield* recordOutboundResult(id, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
+        yield* applyStoredReceipt(outcome.sid, this.policy, newId, now);
         return {};
       case 'opted_out': {
-        recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code }, now);
-        const d = s.get(Q.details, { id })!;
-        markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: d.campaign_id, messageSid: null }, newId, now);
+        yield* recordOutboundResult(id, { status: 'failed', errorCode: outcome.code }, now);
+        const d = (yield* get(Q.details, { id }))!;
+        yield* markCarrierOptOut({ contactId: item.contactId, sender: item.text.from, campaignId: d.campaign_id, messageSid: null }, newId, now);
         return {};
       }
       case 'undeliverable':
-        recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code }, now);
-        markUndeliverable(s, item.contactId, now);
+        yield* recordOutboundResult(id, { status: 'failed', errorCode: outcome.code }, now);
+        yield* markUndeliverable(item.contactId, now);
         return {};
       case 'retryable': {
-        const { attempts } = s.get(Q.attempts, { id })!;
+        const { attempts } = (yield* get(Q.attempts, { id }))!;
         if (attempts >= POLICY.maxRetryableAttempts) {
-          recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code ?? THROTTLED_CODE }, now);
+          yield* recordOutboundResult(id, { status: 'failed', errorCode: outcome.code ?? THROTTLED_CODE }, now);
           return {};
         }
-        recordOutboundResult(s, id, { status: 'queued' }, now);
-        s.exec(Q.release, { id, notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
+        yield* recordOutboundResult(id, { status: 'queued' }, now);
+        yield* exec(Q.release, { id, notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
         return { penalizeMs: POLICY.penalizeMs };
       }
       case 'rejected':
-        recordOutboundResult(s, id, { status: 'failed', errorCode: outcome.code }, now);
+        yield* recordOutboundResult(id, { status: 'failed', errorCode: outcome.code }, now);
         return {};
       case 'unknown':
-        recordOutboundResult(s, id, { status: 'unknown', errorCode: outcome.code }, now);
-        s.exec(Q.release, { id, notBefore: addMs(now, POLICY.reconcileDelayMs) });
+        yield* recordOutboundResult(id, { status: 'unknown', errorCode: outcome.code }, now);
+        yield* exec(Q.release, { id, notBefore: addMs(now, POLICY.reconcileDelayMs) });
         return {};
     }
   }
 
-  recoverOrphans(owner: string, gone: (owner: string) => boolean, now: string): number {
-    const s = this.db;
+  async recoverOrphans(owner: string, gone: (owner: string) => boolean, now: string): Promise<number> {
     let n = 0;
-    for (const r of s.list(Q.orphans, { owner })) {
+    for (const r of await this.db.read(list(Q.orphans, { owner }))) {
       if (!leaseOrphaned(r, now, gone)) continue;
-      s.tx(() => {
-        if (s.exec(Q.orphanToUnknown, { id: r.outbound_id, now }) === 0) return;
-        s.exec(Q.release, { id: r.outbound_id, notBefore: now });
-        n += 1;
-      });
+      n += await this.db.tx(orphanWork(r.outbound_id, now));
     }
     return n;
   }
 
-  dueUnknown(now: string, limit: number): UnknownWork[] {
-    return this.db.list(Q.dueUnknown, { now, limit }).flatMap(({ outbound_id }) => {
-      const d = this.db.get(Q.details, { id: outbound_id })!;
-      if (!d.sender) return [];
-      return [{
-        kind: 'reply' as const, outboundId: outbound_id, contactId: d.contact_id, broadcastId: null,
-        text: { to: d.phone, from: d.sender, body: d.body }, since: new Date(d.created_at),
-      }];
-    });
+  dueUnknown(now: string, limit: number): Promise<UnknownWork[]> {
+    return this.db.read(dueUnknownWork(now, limit));
   }
 
-  resolve(u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): ResolveResult {
-    const s = this.db;
+  resolve(u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): Promise<ResolveResult> {
+    return this.db.tx(this.resolveWork(u, lookup, newId, now));
+  }
+
+  private *resolveWork(u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): Work<ResolveResult> {
     const id = u.outboundId;
-    return s.tx((): ResolveResult => {
-      if (!s.get(Q.isUnknown, { id })) return 'gone';
-      if (lookup.kind === 'found') {
-        recordOutboundResult(s, id, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
-        s.exec(Q.release, { id, notBefore: null });
-        applyStoredReceipt(s, lookup.sid, this.policy, newId, now);
-        return 'adopted';
-      }
-      if (lookup.kind === 'absent') {
-        // Never reached the provider: queue it again; the gate runs again when it is taken.
-        recordOutboundResult(s, id, { status: 'queued' }, now);
-        s.exec(Q.release, { id, notBefore: null });
-        return 'requeued';
-      }
-      const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
-      s.exec(Q.release, { id, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs) });
-      return giveUp ? 'gave_up' : 'later';
+    if (!(yield* get(Q.isUnknown, { id }))) return 'gone';
+    if (lookup.kind === 'found') {
+      yield* recordOutboundResult(id, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
+      yield* exec(Q.release, { id, notBefore: null });
+      yield* applyStoredReceipt(lookup.sid, this.policy, newId, now);
+      return 'adopted';
+    }
+    if (lookup.kind === 'absent') {
+      // Never reached the provider: queue it again; the gate runs again when it is taken.
+      yield* recordOutboundResult(id, { status: 'queued' }, now);
+      yield* exec(Q.release, { id, notBefore: null });
+      return 'requeued';
+    }
+    const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
+    yield* exec(Q.release, { id, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs) });
+    return giveUp ? 'gave_up' : 'later';
+  }
+}
+
+function* claimWork(id: string, lease: Lease, now: string): Work<WorkItem | null> {
+  const admission = yield* admitQueued(id, now);
+  if (!admission || admission.refusal !== null) return null;
+  const d = (yield* get(Q.details, { id }))!;
+  if (!d.sender) {
+    yield* exec(OUTBOX_QUERIES.setStatus, { id, status: 'failed', now });
+    return null;
+  }
+  yield* exec(Q.lease, { id, owner: lease.owner, until: lease.until });
+  return {
+    kind: 'reply', outboundId: id, contactId: d.contact_id, broadcastId: null,
+    text: { to: d.phone, from: d.sender, body: d.body }, segments: d.segments,
+  };
+}
+
+function* orphanWork(id: string, now: string): Work<number> {
+  if ((yield* exec(Q.orphanToUnknown, { id, now })) === 0) return 0;
+  yield* exec(Q.release, { id, notBefore: now });
+  return 1;
+}
+
+function* dueUnknownWork(now: string, limit: number): Work<UnknownWork[]> {
+  const out: UnknownWork[] = [];
+  for (const { outbound_id } of yield* list(Q.dueUnknown, { now, limit })) {
+    const d = (yield* get(Q.details, { id: outbound_id }))!;
+    if (!d.sender) continue;
+    out.push({
+      kind: 'reply', outboundId: outbound_id, contactId: d.contact_id, broadcastId: null,
+      text: { to: d.phone, from: d.sender, body: d.body }, since: new Date(d.created_at),
     });
   }
+  return out;
 }

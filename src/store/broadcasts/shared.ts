@@ -1,9 +1,10 @@
-/** The broadcasts repository on SQLite: broadcast rows, guarded status moves, audience and snapshot, counts. */
-import { sql } from 'kysely';
+/** The broadcasts repository (both engines): broadcast rows, guarded status moves, audience and snapshot, counts. */
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../database';
 import type { Audience, AudienceMember } from '../../core/audience';
 import { AppError } from '../../shared/errors';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { all, exec, first, get, list, run, type Runner, type Work } from '../work';
 import { membershipQuery } from './audience-query';
 import type {
   AnswerCountRow, BroadcastChanges, BroadcastRepository, CampaignChoice, CampaignInfo, NewBroadcast, RecipientCountRows, RecipientListRow,
@@ -65,124 +66,135 @@ const Q = {
   ),
 };
 
-export class SqliteBroadcasts implements BroadcastRepository {
-  constructor(private readonly db: SqliteDb) {}
+function* row(id: string): Work<Broadcast> {
+  const r = yield* get(Q.byId, { id });
+  if (!r) throw new AppError('not_found', `broadcast ${id} not found`);
+  return r;
+}
 
-  private row(id: string): Broadcast {
-    const row = this.db.get(Q.byId, { id });
-    if (!row) throw new AppError('not_found', `broadcast ${id} not found`);
-    return row;
+function* move(k: Kysely<DB>, id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string): Work<Broadcast> {
+  const changed = yield* run(k.updateTable('broadcasts').set({ ...set, status: to, updated_at: now }).where('id', '=', id).where('status', 'in', [...from]));
+  if (changed === 0) {
+    const r = yield* row(id);
+    throw new AppError('conflict', `broadcast is ${r.status}; it must be ${from.join(' or ')} to become ${to}`);
   }
+  return yield* row(id);
+}
 
-  private move(id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string): Broadcast {
-    const k = this.db.db;
-    const changed = this.db.run(k.updateTable('broadcasts').set({ ...set, status: to, updated_at: now }).where('id', '=', id).where('status', 'in', [...from]));
-    if (changed === 0) {
-      const row = this.row(id);
-      throw new AppError('conflict', `broadcast is ${row.status}; it must be ${from.join(' or ')} to become ${to}`);
-    }
-    return this.row(id);
+function* writeFlow(k: Kysely<DB>, id: string, json: string | null, now: string): Work<void> {
+  yield* run(k.deleteFrom('broadcast_flows').where('broadcast_id', '=', id));
+  if (json !== null) yield* run(k.insertInto('broadcast_flows').values({ broadcast_id: id, flow: json, created_at: now, updated_at: now }));
+}
+
+export class BroadcastsStore implements BroadcastRepository {
+  constructor(private readonly db: Runner) {}
+
+  private get k(): Kysely<DB> {
+    return this.db.k;
   }
 
   async insert(b: NewBroadcast, now: string): Promise<Broadcast> {
-    return this.db.tx(() => {
-      this.db.run(
-        this.db.db.insertInto('broadcasts').values({
+    const k = this.k;
+    return this.db.tx(
+      (function* (): Work<Broadcast> {
+      yield* run(
+        k.insertInto('broadcasts').values({
           id: b.id, name: b.name, template: b.template, audience: b.audienceJson, footer: b.footer ? 1 : 0, send_at: b.sendAt,
           status: b.sendAt ? 'scheduled' : 'draft', created_at: now, updated_at: now,
         }),
       );
-      if (b.flowJson !== null) this.writeFlow(b.id, b.flowJson, now);
-      return this.row(b.id);
-    });
-  }
-
-  private writeFlow(id: string, json: string | null, now: string): void {
-    const k = this.db.db;
-    this.db.run(k.deleteFrom('broadcast_flows').where('broadcast_id', '=', id));
-    if (json !== null) this.db.run(k.insertInto('broadcast_flows').values({ broadcast_id: id, flow: json, created_at: now, updated_at: now }));
+      if (b.flowJson !== null) yield* writeFlow(k, b.id, b.flowJson, now);
+      return yield* row(b.id);
+      })(),
+    );
   }
 
   async flowOf(id: string): Promise<string | null> {
-    return this.db.get(Q.flow, { id })?.flow ?? null;
+    return (await this.db.read(get(Q.flow, { id })))?.flow ?? null;
   }
 
   async answerCounts(id: string): Promise<AnswerCountRow[]> {
-    return this.db.list(Q.answers, { id }).map((r) => ({ stepId: r.step_id, value: r.value, n: Number(r.n) }));
+    return (await this.db.read(list(Q.answers, { id }))).map((r) => ({ stepId: r.step_id, value: r.value, n: Number(r.n) }));
   }
 
-  async find(id: string): Promise<Broadcast | undefined> {
-    return this.db.get(Q.byId, { id });
+  find(id: string): Promise<Broadcast | undefined> {
+    return this.db.read(get(Q.byId, { id }));
   }
 
-  async get(id: string): Promise<Broadcast> {
-    return this.row(id);
+  get(id: string): Promise<Broadcast> {
+    return this.db.read(row(id));
   }
 
-  async list(limit = 200): Promise<Broadcast[]> {
-    return this.db.all(this.db.db.selectFrom('broadcasts').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit));
+  list(limit = 200): Promise<Broadcast[]> {
+    return this.db.read(all(this.k.selectFrom('broadcasts').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit)));
   }
 
-  async transition(
+  transition(
     id: string, from: readonly BroadcastStatus[], to: BroadcastStatus, set: BroadcastChanges, now: string, flow?: { json: string | null },
   ): Promise<Broadcast> {
-    return this.db.tx(() => {
-      const row = this.move(id, from, to, set, now);
-      if (flow) this.writeFlow(id, flow.json, now);
-      return row;
-    });
+    const k = this.k;
+    return this.db.tx(
+      (function* (): Work<Broadcast> {
+        const r = yield* move(k, id, from, to, set, now);
+        if (flow) yield* writeFlow(k, id, flow.json, now);
+        return r;
+      })(),
+    );
   }
 
-  async cancel(id: string, from: readonly BroadcastStatus[], now: string): Promise<Broadcast> {
-    return this.db.tx(() => {
-      const r = this.move(id, from, 'canceled', { finished_at: now }, now);
-      this.db.run(
-        this.db.db.updateTable('broadcast_recipients').set({ status: 'canceled', updated_at: now })
-          .where('broadcast_id', '=', id).where('status', '=', 'pending'),
-      );
-      return r;
-    });
+  cancel(id: string, from: readonly BroadcastStatus[], now: string): Promise<Broadcast> {
+    const k = this.k;
+    return this.db.tx(
+      (function* (): Work<Broadcast> {
+        const r = yield* move(k, id, from, 'canceled', { finished_at: now }, now);
+        yield* run(
+          k.updateTable('broadcast_recipients').set({ status: 'canceled', updated_at: now })
+            .where('broadcast_id', '=', id).where('status', '=', 'pending'),
+        );
+        return r;
+      })(),
+    );
   }
 
   async withStatus(status: BroadcastStatus): Promise<Broadcast[]> {
-    return this.db.list(Q.withStatus, { status });
+    return this.db.read(list(Q.withStatus, { status }));
   }
 
   async dueScheduled(now: string): Promise<Broadcast[]> {
-    return this.db.list(Q.due, { now });
+    return this.db.read(list(Q.due, { now }));
   }
 
   async markSnapshotted(id: string, recipients: number, now: string): Promise<void> {
-    this.db.exec(Q.markSnapshotted, { id, n: recipients, now });
+    await this.db.read(exec(Q.markSnapshotted, { id, n: recipients, now }));
   }
 
   async hasWorkLeft(id: string): Promise<boolean> {
-    return Number(this.db.get(Q.workLeft, { id })?.n ?? 0) > 0;
+    return Number((await this.db.read(get(Q.workLeft, { id })))?.n ?? 0) > 0;
   }
 
   async campaignStates(ids: readonly string[]): Promise<{ id: string; active: boolean }[]> {
     if (ids.length === 0) return [];
-    const rows = this.db.all(this.db.db.selectFrom('campaigns').select(['id', 'active']).where('id', 'in', [...ids]));
+    const rows = await this.db.read(all(this.k.selectFrom('campaigns').select(['id', 'active']).where('id', 'in', [...ids])));
     return rows.map((r) => ({ id: r.id, active: r.active === 1 }));
   }
 
   async keywordsOf(campaignIds: readonly string[], words: readonly string[]): Promise<{ word: string; primaryWord: string }[]> {
     if (campaignIds.length === 0 || words.length === 0) return [];
-    const rows = this.db.all(
-      this.db.db.selectFrom('keywords').select(['word', 'primary_word']).where('campaign_id', 'in', [...campaignIds]).where('word', 'in', [...words]),
+    const rows = await this.db.read(
+      all(this.k.selectFrom('keywords').select(['word', 'primary_word']).where('campaign_id', 'in', [...campaignIds]).where('word', 'in', [...words])),
     );
     return rows.map((r) => ({ word: r.word, primaryWord: r.primary_word }));
   }
 
   async campaignInfo(ids: readonly string[]): Promise<Map<string, CampaignInfo>> {
     if (ids.length === 0) return new Map();
-    const rows = this.db.all(this.db.db.selectFrom('campaigns').select(['id', 'program_name', 'sender']).where('id', 'in', [...ids]));
+    const rows = await this.db.read(all(this.k.selectFrom('campaigns').select(['id', 'program_name', 'sender']).where('id', 'in', [...ids])));
     return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender }]));
   }
 
   async campaignChoices(): Promise<CampaignChoice[]> {
-    const rows = this.db.all(
-      this.db.db
+    const rows = await this.db.read(all(
+      this.k
         .selectFrom('campaigns as c')
         .select((eb) => [
           'c.id', 'c.name',
@@ -191,26 +203,26 @@ export class SqliteBroadcasts implements BroadcastRepository {
         ])
         .where('c.active', '=', 1)
         .orderBy('c.created_at').orderBy('c.id'),
-    );
+    ));
     return rows.map((r) => ({ id: r.id, name: r.name, keyword: r.keyword ?? '' }));
   }
 
   async countAudience(a: Audience): Promise<number> {
-    const row = this.db.first(membershipQuery(this.db.db, a).select((eb) => eb.fn.count<number>('m.contact_id').distinct().as('n')));
+    const row = await this.db.read(first(membershipQuery(this.k, a).select((eb) => eb.fn.count<number>('m.contact_id').distinct().as('n'))));
     return Number(row?.n ?? 0);
   }
 
   async audiencePage(a: Audience, afterContactId: string, limit: number): Promise<AudienceMember[]> {
     // A contact in several matching campaigns gets ONE text, from the first campaign listed.
-    const priority = sql<number>`CASE m.campaign_id ${sql.join(a.campaigns.map((id, i) => sql`WHEN ${id} THEN ${i}`), sql` `)} END`;
-    const rows = this.db.all(
-      membershipQuery(this.db.db, a)
+    const priority = sql<number>`CASE m.campaign_id ${sql.join(a.campaigns.map((id, i) => sql`WHEN ${id} THEN ${sql.lit(i)}`), sql` `)} END`;
+    const rows = await this.db.read(all(
+      membershipQuery(this.k, a)
         .select(['m.contact_id', 'm.campaign_id', 'm.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state'])
         .where('m.contact_id', '>', afterContactId)
         .orderBy('m.contact_id')
         .orderBy(priority)
         .limit(limit),
-    );
+    ));
     const out: AudienceMember[] = [];
     for (const r of rows) {
       if (out.length > 0 && out[out.length - 1]!.contactId === r.contact_id) continue;
@@ -223,31 +235,33 @@ export class SqliteBroadcasts implements BroadcastRepository {
   }
 
   async maxSeq(broadcastId: string): Promise<number> {
-    return Number(this.db.get(Q.maxSeq, { id: broadcastId })?.s ?? 0);
+    return Number((await this.db.read(get(Q.maxSeq, { id: broadcastId })))?.s ?? 0);
   }
 
   async addRecipients(broadcastId: string, rows: readonly SnapshotRow[], firstSeq: number, now: string): Promise<void> {
-    this.db.tx(() => {
-      let seq = firstSeq;
-      for (const r of rows) {
-        this.db.exec(Q.addRecipient, { id: broadcastId, contact: r.contactId, campaign: r.campaignId, keyword: r.keyword, seq: seq++, zone: r.timeZone, now });
-      }
-    });
+    await this.db.tx(
+      (function* (): Work<void> {
+        let seq = firstSeq;
+        for (const r of rows) {
+          yield* exec(Q.addRecipient, { id: broadcastId, contact: r.contactId, campaign: r.campaignId, keyword: r.keyword, seq: seq++, zone: r.timeZone, now });
+        }
+      })(),
+    );
   }
 
   async countRecipients(broadcastId: string): Promise<number> {
-    return Number(this.db.get(Q.countRecipients, { id: broadcastId })?.n ?? 0);
+    return Number((await this.db.read(get(Q.countRecipients, { id: broadcastId })))?.n ?? 0);
   }
 
   async recipientCounts(broadcastId: string): Promise<RecipientCountRows> {
     return {
-      byStatus: this.db.list(Q.byStatus, { id: broadcastId }).map((r) => ({ status: r.status, timeZone: r.time_zone, n: r.n })),
-      errors: this.db.list(Q.errors, { id: broadcastId }).map((e) => ({ code: e.error_code, n: e.n })),
+      byStatus: (await this.db.read(list(Q.byStatus, { id: broadcastId }))).map((r) => ({ status: r.status, timeZone: r.time_zone, n: Number(r.n) })),
+      errors: (await this.db.read(list(Q.errors, { id: broadcastId }))).map((e) => ({ code: e.error_code, n: Number(e.n) })),
     };
   }
 
   async recipients(broadcastId: string, q: RecipientPageQuery): Promise<RecipientListRow[]> {
-    let b = this.db.db
+    let b = this.k
       .selectFrom('broadcast_recipients as r')
       .innerJoin('contacts as c', 'c.id', 'r.contact_id')
       .select(['r.seq', 'r.contact_id', 'c.phone', 'c.first_name', 'r.campaign_id', 'r.status', 'r.twilio_sid', 'r.error_code', 'r.segments', 'r.attempts', 'r.time_zone', 'r.sent_at', 'r.updated_at'])
@@ -256,7 +270,7 @@ export class SqliteBroadcasts implements BroadcastRepository {
       .orderBy('r.seq')
       .limit(q.limit);
     if (q.status) b = b.where('r.status', '=', q.status);
-    return this.db.all(b).map((x) => ({
+    return (await this.db.read(all(b))).map((x) => ({
       seq: x.seq, contactId: x.contact_id, phone: x.phone, firstName: x.first_name, campaignId: x.campaign_id, status: x.status,
       twilioSid: x.twilio_sid, errorCode: x.error_code, segments: x.segments, attempts: x.attempts, timeZone: x.time_zone,
       sentAt: x.sent_at, updatedAt: x.updated_at,

@@ -1,15 +1,15 @@
 /**
- * Delivery receipts on SQLite, and the broadcast recipients' view of them. A receipt that
+ * Delivery receipts (both engines: src/store/work.ts), and the broadcast recipients' view of them. A receipt that
  * arrives before the send result was recorded is kept in message_receipts and applied when the
  * SID is recorded (`applyStoredReceipt`, run by the sender inside its own transaction).
  */
 import type { Selectable } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
-import { markCarrierOptOut, markUndeliverable } from '../outbox/sqlite-contact-flags';
+import { markCarrierOptOut, markUndeliverable } from '../outbox/contact-flags';
 import type { BroadcastRecipientsTable, RecipientStatus } from '../database';
-import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from '../outbox/sqlite-gate';
+import { advanceOutboundBySid, outboundRank, outboundStatusFromTwilio } from '../outbox/gate';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { exec, get, type Runner, type Work } from '../work';
 import type { DeliveryReceipt, ReceiptEffect, ReceiptPolicy, ReceiptsRepository } from './repository';
 import type { MessageReceiptsTable } from './tables';
 
@@ -64,51 +64,51 @@ const Q = {
   ),
 };
 
-export class SqliteReceipts implements ReceiptsRepository {
-  constructor(private readonly db: SqliteDb) {}
+export class ReceiptsStore implements ReceiptsRepository {
+  constructor(private readonly db: Runner) {}
 
   async record(r: DeliveryReceipt, policy: ReceiptPolicy, run: { now: Date; newId: IdGenerator }): Promise<ReceiptEffect> {
-    const db = this.db;
-    const now = run.now.toISOString();
-    return db.tx(() => {
-      const prev = db.get(Q.get, { sid: r.sid });
-      let duplicate = false;
-      if (!prev) {
-        db.exec(Q.insert, { sid: r.sid, status: r.status, error_code: r.errorCode, at: now });
-      } else {
-        const fresh = outboundStatusFromTwilio(r.status);
-        const forward = (outboundRank(fresh) ?? -1) > (outboundRank(outboundStatusFromTwilio(prev.status)) ?? -1);
-        duplicate = !forward && (r.errorCode === null || r.errorCode === prev.error_code);
-        db.exec(Q.bump, { sid: r.sid, status: forward ? r.status : prev.status, error_code: r.errorCode, at: now });
-      }
-      if (duplicate) return { duplicate, matched: true, optedOut: false, undeliverable: false };
-      return { duplicate, ...applyStatus(db, r, policy, run.newId, now) };
-    });
+    return this.db.tx(recordWork(r, policy, run.newId, run.now.toISOString()));
   }
+}
+
+function* recordWork(r: DeliveryReceipt, policy: ReceiptPolicy, newId: IdGenerator, now: string): Work<ReceiptEffect> {
+  const prev = yield* get(Q.get, { sid: r.sid });
+  let duplicate = false;
+  if (!prev) {
+    yield* exec(Q.insert, { sid: r.sid, status: r.status, error_code: r.errorCode, at: now });
+  } else {
+    const fresh = outboundStatusFromTwilio(r.status);
+    const forward = (outboundRank(fresh) ?? -1) > (outboundRank(outboundStatusFromTwilio(prev.status)) ?? -1);
+    duplicate = !forward && (r.errorCode === null || r.errorCode === prev.error_code);
+    yield* exec(Q.bump, { sid: r.sid, status: forward ? r.status : prev.status, error_code: r.errorCode, at: now });
+  }
+  if (duplicate) return { duplicate, matched: true, optedOut: false, undeliverable: false };
+  return { duplicate, ...(yield* applyStatus(r, policy, newId, now)) };
 }
 
 /** Apply a receipt stored before the send result named its SID. Inside the caller's transaction. */
-export function applyStoredReceipt(db: SqliteDb, sid: string, policy: ReceiptPolicy, newId: IdGenerator, now: string): void {
-  const prev = db.get(Q.get, { sid });
-  if (prev) applyStatus(db, { sid, status: prev.status, errorCode: prev.error_code }, policy, newId, now);
+export function* applyStoredReceipt(sid: string, policy: ReceiptPolicy, newId: IdGenerator, now: string): Work<void> {
+  const prev = yield* get(Q.get, { sid });
+  if (prev) yield* applyStatus({ sid, status: prev.status, errorCode: prev.error_code }, policy, newId, now);
 }
 
-function applyStatus(db: SqliteDb, r: DeliveryReceipt, policy: ReceiptPolicy, newId: IdGenerator, now: string): Omit<ReceiptEffect, 'duplicate'> {
-  const outboundMoved = advanceOutboundBySid(db, r.sid, r.status, r.errorCode, now);
-  const recipient = db.get(Q.recipient, { sid: r.sid });
+function* applyStatus(r: DeliveryReceipt, policy: ReceiptPolicy, newId: IdGenerator, now: string): Work<Omit<ReceiptEffect, 'duplicate'>> {
+  const outboundMoved = yield* advanceOutboundBySid(r.sid, r.status, r.errorCode, now);
+  const recipient = yield* get(Q.recipient, { sid: r.sid });
   const next = policy.recipientStatus(r.status, r.errorCode);
   if (recipient && next && RECIPIENT_RANK[next] > RECIPIENT_RANK[recipient.status]) {
-    db.exec(Q.advanceRecipient, { sid: r.sid, status: next, error_code: r.errorCode, at: now });
+    yield* exec(Q.advanceRecipient, { sid: r.sid, status: next, error_code: r.errorCode, at: now });
   }
-  const owner = db.get(Q.owner, { sid: r.sid });
+  const owner = yield* get(Q.owner, { sid: r.sid });
   const matched = owner !== undefined || recipient !== undefined || outboundMoved;
   let optedOut = false;
   let undeliverable = false;
   if (owner && r.errorCode !== null && policy.optsOut(r.errorCode)) {
-    optedOut = markCarrierOptOut(db, { contactId: owner.contact_id, sender: owner.sender, campaignId: owner.campaign_id, messageSid: r.sid }, newId, now);
+    optedOut = yield* markCarrierOptOut({ contactId: owner.contact_id, sender: owner.sender, campaignId: owner.campaign_id, messageSid: r.sid }, newId, now);
   }
   if (owner && r.errorCode !== null && policy.stopsSending(r.errorCode)) {
-    undeliverable = markUndeliverable(db, owner.contact_id, now);
+    undeliverable = yield* markUndeliverable(owner.contact_id, now);
   }
   return { matched, optedOut, undeliverable };
 }

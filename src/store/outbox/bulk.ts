@@ -1,12 +1,13 @@
 /**
- * Bulk work on SQLite: broadcast_recipients rows. Each method is one short synchronous
+ * Bulk work (both engines: src/store/work.ts): broadcast_recipients rows. Each method is one short
  * transaction (or runs inside the caller's, where it says so).
  *
  * claim:   takes the next pending rows of a sending broadcast whose recipients are inside quiet
  *          hours, renders each text, passes it through the outbox gate (`admitForSend`: opt-out
  *          re-check), and marks the row 'sending' with the dispatcher's lease, all at once, just
- *          before the requests go out. Two dispatchers serialize on the write lock and never take
- *          one row twice.
+ *          before the requests go out. Two dispatchers never take one row twice: on SQLite they
+ *          serialize on the write lock; on PostgreSQL the rows are claimed FOR UPDATE SKIP LOCKED
+ *          (each dispatcher takes rows no other transaction holds) and re-checked 'pending'.
  * record:  writes what the provider answered.
  * recover: rows left 'sending' by a dead dispatcher (or an expired lease) become 'unknown'.
  * resolve: an 'unknown' row after looking it up: adopt the found message, or put the row back to
@@ -22,13 +23,14 @@ import {
 } from '../../core/sending';
 import type { RecipientStatus } from '../broadcasts/tables';
 import type { ReceiptPolicy } from '../receipts/repository';
-import { applyStoredReceipt } from '../receipts/sqlite';
+import { applyStoredReceipt } from '../receipts/shared';
 import { param, query, type Query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
-import { markCarrierOptOut, markUndeliverable } from './sqlite-contact-flags';
-import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './sqlite-gate';
+import { engineOf } from '../dialect';
+import { exec, get, list, type Runner, type Work } from '../work';
+import { markCarrierOptOut, markUndeliverable } from './contact-flags';
+import { admitForSend, outboundStatusFromTwilio, recordOutboundResult, type Refusal } from './gate';
 import type { BroadcastPlan, ClaimBatch, Lease } from './repository';
-import { openAskConversation } from '../broadcasts/sqlite-conversations';
+import { openAskConversation } from '../broadcasts/conversations';
 
 const REFUSAL_STATUS: Record<Refusal, RecipientStatus> = {
   opted_out: 'opted_out', not_subscribed: 'opted_out', undeliverable: 'undeliverable', no_contact: 'canceled',
@@ -62,7 +64,9 @@ function nextQuery(zones: number | null): Query<NextRow, Record<string, unknown>
         .where('r.status', '=', 'pending')
         .where((eb) => eb.or([eb('r.not_before', 'is', null), eb('r.not_before', '<=', param<string>('now'))]));
       if (zones !== null) b = b.where('r.time_zone', 'in', Array.from({ length: zones }, (_, i) => param<string>(`z${i}`)));
-      return b.orderBy('r.seq').limit(param<number>('limit'));
+      const ordered = b.orderBy('r.seq').limit(param<number>('limit'));
+      // PostgreSQL: dispatchers on several hosts each take rows no other one holds, without waiting.
+      return engineOf(k) === 'postgres' ? ordered.forUpdate('r').skipLocked() : ordered;
     });
     nextQueries.set(key, q);
   }
@@ -140,9 +144,9 @@ const Q = {
   ),
 };
 
-export class SqliteBulkQueue {
+export class BulkQueue {
   constructor(
-    private readonly db: SqliteDb,
+    private readonly db: Runner,
     /** What the provider's status words and error codes mean (given by wiring: the Twilio adapter's). */
     private readonly policy: ReceiptPolicy,
   ) {}
@@ -152,147 +156,148 @@ export class SqliteBulkQueue {
    * the caller starts every request right after it commits, in the same tick, so the opt-out
    * check still happens immediately before the send.
    */
-  claim(plan: BroadcastPlan, zones: readonly string[] | null, limit: number, lease: Lease, newId: IdGenerator, now: string): ClaimBatch {
+  async claim(plan: BroadcastPlan, zones: readonly string[] | null, limit: number, lease: Lease, newId: IdGenerator, now: string): Promise<ClaimBatch> {
     if (zones !== null && zones.length === 0) return { items: [], refused: 0, stopped: false, exhausted: true };
-    const s = this.db;
-    return s.tx((): ClaimBatch => {
-      const b = s.get(Q.broadcastStatus, { id: plan.id });
-      if (b?.status !== 'sending') return { items: [], refused: 0, stopped: true, exhausted: true };
-      const params: Record<string, unknown> = { bid: plan.id, now, limit };
-      (zones ?? []).forEach((z, i) => (params[`z${i}`] = z));
-      const rows = s.list(nextQuery(zones === null ? null : zones.length), params);
-      const batch: ClaimBatch = { items: [], refused: 0, stopped: false, exhausted: rows.length < limit };
-      for (const row of rows) {
-        const campaign = plan.campaigns.get(row.campaign_id);
-        const body = renderForRecipient(plan.template, plan.footer, {
-          firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
-          keyword: row.keyword, sender: campaign?.sender ?? '',
-        });
-        const admission = admitForSend(s, { contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
-        if (admission.refusal !== null) {
-          s.exec(Q.refuse, { bid: plan.id, contact: row.contact_id, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
-          batch.refused += 1;
-          continue;
-        }
-        const item: WorkItem = {
-          kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
-          text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
-        };
-        s.exec(Q.take, {
-          bid: plan.id, contact: row.contact_id, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now,
-        });
-        batch.items.push(item);
-      }
-      return batch;
-    });
+    return this.db.tx(claimWork(plan, zones, limit, lease, newId, now));
   }
 
   /** Record what the provider answered. Inside the caller's transaction (results are written in batches). */
-  record(item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): RecordEffect {
-    const s = this.db;
-    const key = { bid: item.broadcastId!, contact: item.contactId };
-    const set = (status: RecipientStatus, o: { sid?: string | null; code?: number | null; sent?: boolean; notBefore?: string | null } = {}) =>
-      s.exec(Q.result, {
-        bid: item.broadcastId!, contact: item.contactId, outbound: item.outboundId, status, sid: o.sid ?? null, code: o.code ?? null,
-        sent: o.sent ? 1 : 0, notBefore: o.notBefore ?? null, now,
-      });
-    switch (outcome.kind) {
-      case 'ok': {
-        recordOutboundResult(s, item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
-        set(this.policy.recipientStatus(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
-        applyStoredReceipt(s, outcome.sid, this.policy, newId, now);
-        openAskConversation(s, item.broadcastId!, item.contactId, newId, now);
-        return {};
-      }
-      case 'opted_out': {
-        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-        set('opted_out', { code: outcome.code });
-        const { campaign_id } = s.get(Q.attempts, key)!;
-        markCarrierOptOut(s, { contactId: item.contactId, sender: item.text.from, campaignId: campaign_id, messageSid: null }, newId, now);
-        return {};
-      }
-      case 'undeliverable': {
-        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-        set('undeliverable', { code: outcome.code });
-        markUndeliverable(s, item.contactId, now);
-        return {};
-      }
-      case 'retryable': {
-        const { attempts } = s.get(Q.attempts, key)!;
-        recordOutboundResult(s, item.outboundId, { status: 'canceled', errorCode: outcome.code ?? THROTTLED_CODE }, now);
-        if (attempts >= POLICY.maxRetryableAttempts) {
-          set('failed', { code: outcome.code ?? THROTTLED_CODE });
-          return {};
-        }
-        set('pending', { notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
-        return { penalizeMs: POLICY.penalizeMs };
-      }
-      case 'rejected': {
-        recordOutboundResult(s, item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
-        if (outcome.accountLevel) {
-          // Not this recipient's fault: put it back and stop the broadcast for a human to look at.
-          set('pending');
-          return { pauseBroadcast: `Twilio refused the send (${outcome.code ?? outcome.httpStatus}: ${outcome.message}); fix the account or sender, then resume` };
-        }
-        set('failed', { code: outcome.code });
-        return {};
-      }
-      case 'unknown': {
-        recordOutboundResult(s, item.outboundId, { status: 'unknown', errorCode: outcome.code }, now);
-        set('unknown', { code: outcome.code, notBefore: addMs(now, POLICY.reconcileDelayMs) });
-        return {};
-      }
-    }
+  *record(item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): Work<RecordEffect> {
+    return yield* recordWork(this.policy, item, outcome, newId, now);
   }
 
   /** Rows another dispatcher left in flight; returns how many became 'unknown' (to be looked up now). */
-  recoverOrphans(owner: string, gone: (owner: string) => boolean, now: string): number {
-    const s = this.db;
+  async recoverOrphans(owner: string, gone: (owner: string) => boolean, now: string): Promise<number> {
     let n = 0;
-    for (const r of s.list(Q.orphans, { owner })) {
+    for (const r of await this.db.read(list(Q.orphans, { owner }))) {
       if (!leaseOrphaned(r, now, gone)) continue;
-      s.tx(() => {
-        const changed = s.exec(Q.orphanToUnknown, { bid: r.broadcast_id, contact: r.contact_id, owner: r.lease_owner, now });
-        if (changed > 0 && r.outbound_id) s.exec(Q.outboundUnknown, { id: r.outbound_id, now });
-        n += changed;
-      });
+      n += await this.db.tx(orphanWork(r, now));
     }
     return n;
   }
 
-  dueUnknown(now: string, limit: number): UnknownWork[] {
-    return this.db.list(Q.dueUnknown, { now, limit }).map((r) => ({
+  async dueUnknown(now: string, limit: number): Promise<UnknownWork[]> {
+    return (await this.db.read(list(Q.dueUnknown, { now, limit }))).map((r) => ({
       kind: 'bulk', outboundId: r.outbound_id!, contactId: r.contact_id, broadcastId: r.broadcast_id,
       text: { to: r.phone, from: r.sender, body: r.body }, since: new Date(r.created_at),
     }));
   }
 
-  resolve(u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): ResolveResult {
-    const s = this.db;
-    const key = { bid: u.broadcastId!, contact: u.contactId, outbound: u.outboundId };
-    return s.tx((): ResolveResult => {
-      const cur = s.get(Q.unknownRow, key);
-      if (!cur) return 'gone';
-      if (lookup.kind === 'found') {
-        recordOutboundResult(s, u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
-        s.exec(Q.result, {
-          bid: key.bid, contact: key.contact, outbound: key.outbound, status: this.policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued',
-          sid: lookup.sid, code: lookup.errorCode, sent: 1, notBefore: null, now,
-        });
-        applyStoredReceipt(s, lookup.sid, this.policy, newId, now);
-        openAskConversation(s, u.broadcastId!, u.contactId, newId, now);
-        return 'adopted';
-      }
-      if (lookup.kind === 'absent') {
-        // The provider has no such message: it was never sent. Send it again unless the broadcast was canceled.
-        recordOutboundResult(s, u.outboundId, { status: 'canceled' }, now);
-        const again = cur.status === 'sending' || cur.status === 'paused' || cur.status === 'scheduled';
-        s.exec(Q.requeue, { bid: key.bid, contact: key.contact, outbound: key.outbound, status: again ? 'pending' : 'canceled', now });
-        return 'requeued';
-      }
-      const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
-      s.exec(Q.lookupLater, { bid: key.bid, contact: key.contact, outbound: key.outbound, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
-      return giveUp ? 'gave_up' : 'later';
-    });
+  resolve(u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): Promise<ResolveResult> {
+    return this.db.tx(resolveWork(this.policy, u, lookup, newId, now));
   }
+}
+
+function* claimWork(plan: BroadcastPlan, zones: readonly string[] | null, limit: number, lease: Lease, newId: IdGenerator, now: string): Work<ClaimBatch> {
+  const b = yield* get(Q.broadcastStatus, { id: plan.id });
+  if (b?.status !== 'sending') return { items: [], refused: 0, stopped: true, exhausted: true };
+  const params: Record<string, unknown> = { bid: plan.id, now, limit };
+  (zones ?? []).forEach((z, i) => (params[`z${i}`] = z));
+  const rows = yield* list(nextQuery(zones === null ? null : zones.length), params);
+  const batch: ClaimBatch = { items: [], refused: 0, stopped: false, exhausted: rows.length < limit };
+  for (const row of rows) {
+    const campaign = plan.campaigns.get(row.campaign_id);
+    const body = renderForRecipient(plan.template, plan.footer, {
+      firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
+      keyword: row.keyword, sender: campaign?.sender ?? '',
+    });
+    const admission = yield* admitForSend({ contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
+    if (admission.refusal !== null) {
+      yield* exec(Q.refuse, { bid: plan.id, contact: row.contact_id, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
+      batch.refused += 1;
+      continue;
+    }
+    const item: WorkItem = {
+      kind: 'bulk', outboundId: admission.outboundId, contactId: row.contact_id, broadcastId: plan.id,
+      text: { to: row.phone, from: campaign?.sender ?? '', body }, segments: segmentCount(body),
+    };
+    yield* exec(Q.take, { bid: plan.id, contact: row.contact_id, outbound: admission.outboundId, segments: item.segments, owner: lease.owner, until: lease.until, now });
+    batch.items.push(item);
+  }
+  return batch;
+}
+
+function* recordWork(policy: ReceiptPolicy, item: WorkItem, outcome: SendOutcome, newId: IdGenerator, now: string): Work<RecordEffect> {
+    const key = { bid: item.broadcastId!, contact: item.contactId };
+    const set = (status: RecipientStatus, o: { sid?: string | null; code?: number | null; sent?: boolean; notBefore?: string | null } = {}) =>
+      exec(Q.result, { bid: item.broadcastId!, contact: item.contactId, outbound: item.outboundId, status, sid: o.sid ?? null, code: o.code ?? null, sent: o.sent ? 1 : 0, notBefore: o.notBefore ?? null, now });
+    switch (outcome.kind) {
+      case 'ok': {
+        yield* recordOutboundResult(item.outboundId, { status: outboundStatusFromTwilio(outcome.status), sid: outcome.sid }, now);
+        yield* set(policy.recipientStatus(outcome.status, null) ?? 'queued', { sid: outcome.sid, sent: true });
+        yield* applyStoredReceipt(outcome.sid, policy, newId, now);
+        yield* openAskConversation(item.broadcastId!, item.contactId, newId, now);
+        return {};
+      }
+      case 'opted_out': {
+        yield* recordOutboundResult(item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        yield* set('opted_out', { code: outcome.code });
+        const { campaign_id } = (yield* get(Q.attempts, key))!;
+        yield* markCarrierOptOut({ contactId: item.contactId, sender: item.text.from, campaignId: campaign_id, messageSid: null }, newId, now);
+        return {};
+      }
+      case 'undeliverable': {
+        yield* recordOutboundResult(item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        yield* set('undeliverable', { code: outcome.code });
+        yield* markUndeliverable(item.contactId, now);
+        return {};
+      }
+      case 'retryable': {
+        const { attempts } = (yield* get(Q.attempts, key))!;
+        yield* recordOutboundResult(item.outboundId, { status: 'canceled', errorCode: outcome.code ?? THROTTLED_CODE }, now);
+        if (attempts >= POLICY.maxRetryableAttempts) {
+          yield* set('failed', { code: outcome.code ?? THROTTLED_CODE });
+          return {};
+        }
+        yield* set('pending', { notBefore: addMs(now, POLICY.retryBackoffMs(attempts)) });
+        return { penalizeMs: POLICY.penalizeMs };
+      }
+      case 'rejected': {
+        yield* recordOutboundResult(item.outboundId, { status: 'failed', errorCode: outcome.code }, now);
+        if (outcome.accountLevel) {
+          // Not this recipient's fault: put it back and stop the broadcast for a human to look at.
+          yield* set('pending');
+          return { pauseBroadcast: `Twilio refused the send (${outcome.code ?? outcome.httpStatus}: ${outcome.message}); fix the account or sender, then resume` };
+        }
+        yield* set('failed', { code: outcome.code });
+        return {};
+      }
+      case 'unknown': {
+        yield* recordOutboundResult(item.outboundId, { status: 'unknown', errorCode: outcome.code }, now);
+        yield* set('unknown', { code: outcome.code, notBefore: addMs(now, POLICY.reconcileDelayMs) });
+        return {};
+      }
+    }
+}
+
+function* orphanWork(r: { broadcast_id: string; contact_id: string; outbound_id: string | null; lease_owner: string | null }, now: string): Work<number> {
+  const changed = yield* exec(Q.orphanToUnknown, { bid: r.broadcast_id, contact: r.contact_id, owner: r.lease_owner, now });
+  if (changed > 0 && r.outbound_id) yield* exec(Q.outboundUnknown, { id: r.outbound_id, now });
+  return changed;
+}
+
+function* resolveWork(policy: ReceiptPolicy, u: UnknownWork, lookup: LookupOutcome, newId: IdGenerator, now: string): Work<ResolveResult> {
+    const key = { bid: u.broadcastId!, contact: u.contactId, outbound: u.outboundId };
+    const cur = yield* get(Q.unknownRow, key);
+    if (!cur) return 'gone';
+    if (lookup.kind === 'found') {
+      yield* recordOutboundResult(u.outboundId, { status: outboundStatusFromTwilio(lookup.status), sid: lookup.sid, errorCode: lookup.errorCode }, now);
+      yield* exec(Q.result, {
+        bid: key.bid, contact: key.contact, outbound: key.outbound, status: policy.recipientStatus(lookup.status, lookup.errorCode) ?? 'queued', sid: lookup.sid, code: lookup.errorCode,
+        sent: 1, notBefore: null, now,
+      });
+      yield* applyStoredReceipt(lookup.sid, policy, newId, now);
+      yield* openAskConversation(u.broadcastId!, u.contactId, newId, now);
+      return 'adopted';
+    }
+    if (lookup.kind === 'absent') {
+      // The provider has no such message: it was never sent. Send it again unless the broadcast was canceled.
+      yield* recordOutboundResult(u.outboundId, { status: 'canceled' }, now);
+      const again = cur.status === 'sending' || cur.status === 'paused' || cur.status === 'scheduled';
+      yield* exec(Q.requeue, { bid: key.bid, contact: key.contact, outbound: key.outbound, status: again ? 'pending' : 'canceled', now });
+      return 'requeued';
+    }
+    const giveUp = Date.parse(now) - u.since.getTime() > POLICY.giveUpAfterMs;
+    yield* exec(Q.lookupLater, { bid: key.bid, contact: key.contact, outbound: key.outbound, notBefore: giveUp ? null : addMs(now, POLICY.lookupRetryMs), now });
+    return giveUp ? 'gave_up' : 'later';
 }

@@ -1,22 +1,23 @@
 /**
- * The imports repository on SQLite (the steps and their guarantees are in repository.ts). Each
- * step is one short transaction on the shared connection, so webhooks are committed between
- * them. A chunk is applied by set-based statements over the staged rows (INSERT … SELECT,
- * UPDATE … FROM), written in Kysely so the same statements compile for PostgreSQL; their
- * WHERE clauses carry the import's rules, so they read the contacts as they are inside the
- * chunk's transaction:
+ * The imports repository (both engines; the steps and their guarantees are in repository.ts).
+ * Each step is one short transaction, so webhooks are committed between them. A chunk is applied
+ * by set-based statements over the staged rows (INSERT … SELECT, UPDATE … FROM), written in
+ * Kysely so the same statements run on SQLite and PostgreSQL; their WHERE clauses carry the
+ * import's rules, so they read the contacts as they are inside the chunk's transaction:
  *   - a number not in contacts becomes a contact ('subscribed' with attested consent, else 'pending');
  *   - an opted-out number is never touched;
  *   - an existing contact only gets blank fields filled; attested consent subscribes a 'pending' one;
  *   - every subscription writes a consent event (opt_in via import) naming the campaign and its sender;
  *   - every imported number that is not opted out joins the campaign (keyword IMPORT) if it is not a member.
+ * Staging runs one prepared statement per row (on PostgreSQL one round trip each: batching them
+ * is a follow-up); the chunks are a handful of statements whatever their size.
  */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { CampaignRef } from '../campaign-ref';
+import { campaignRefs } from '../campaign-refs-work';
 import type { DB } from '../database';
-import { campaignRefs } from '../sqlite/campaign-refs';
-import { bind, param, query, type Query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { param, query } from '../query';
+import { all, engine, exec, get, run, type Runner, type Work } from '../work';
 import type { ApplyProgress, ExistingContact, ImportRunTarget, ImportsRepository, StageRow } from './repository';
 import type { ContactImport, ImportRun } from './tables';
 
@@ -185,106 +186,139 @@ export const IMPORT_QUERIES = {
   advance: SQL.advance, unstage: SQL.unstage, record: SQL.record, close: SQL.close, discardSome: SQL.discardSome, anyStaged: SQL.anyStaged,
 };
 
-export class SqliteImportsRepository implements ImportsRepository {
-  constructor(private readonly db: SqliteDb) {}
+export class ImportsStore implements ImportsRepository {
+  constructor(private readonly db: Runner) {}
 
-  async findCampaigns(given: string): Promise<CampaignRef[]> {
-    return campaignRefs(this.db, given);
+  findCampaigns(given: string): Promise<CampaignRef[]> {
+    return this.db.read(campaignRefs(this.db.k, given));
   }
 
-  async lookup(phones: readonly string[], campaignId: string | null): Promise<(ExistingContact | null)[]> {
-    const find = this.statement(SQL.find);
-    const isMember = this.statement(SQL.isMember);
-    return phones.map((phone) => {
-      const found = find.get({ phone });
-      if (!found) return null;
-      const member = campaignId !== null && isMember.get({ campaign: campaignId, contact: found.id }) !== undefined;
-      return { id: found.id, status: found.status, first_name: found.first_name, zip: found.zip, email: found.email, member };
-    });
+  lookup(phones: readonly string[], campaignId: string | null): Promise<(ExistingContact | null)[]> {
+    const k = this.db.k;
+    return this.db.read(
+      (function* (): Work<(ExistingContact | null)[]> {
+        const out: (ExistingContact | null)[] = [];
+        if ((yield* engine()) === 'postgres') {
+          // One round trip per 1,000 numbers for each of the two reads, instead of two per number.
+          for (let at = 0; at < phones.length; at += 1000) {
+            const some = phones.slice(at, at + 1000);
+            const found = new Map((yield* all(k.selectFrom('contacts').select(['id', 'phone', 'status', 'first_name', 'zip', 'email']).where('phone', 'in', some)))
+              .map((c) => [c.phone, c]));
+            const ids = [...found.values()].map((c) => c.id);
+            const members = new Set(campaignId === null || ids.length === 0 ? [] : (yield* all(
+              k.selectFrom('campaign_members').select('contact_id').where('campaign_id', '=', campaignId).where('contact_id', 'in', ids),
+            )).map((m) => m.contact_id));
+            for (const phone of some) {
+              const c = found.get(phone);
+              out.push(c ? { id: c.id, status: c.status, first_name: c.first_name, zip: c.zip, email: c.email, member: members.has(c.id) } : null);
+            }
+          }
+          return out;
+        }
+        for (const phone of phones) {
+          const found = yield* get(SQL.find, { phone });
+          if (!found) {
+            out.push(null);
+            continue;
+          }
+          const member = campaignId !== null && (yield* get(SQL.isMember, { campaign: campaignId, contact: found.id })) !== undefined;
+          out.push({ id: found.id, status: found.status, first_name: found.first_name, zip: found.zip, email: found.email, member });
+        }
+        return out;
+      })(),
+    );
   }
 
   async open(t: ImportRunTarget): Promise<void> {
-    this.db.run(this.db.db.insertInto('contact_import_runs').values({
+    await this.db.read(run(this.db.k.insertInto('contact_import_runs').values({
       import_id: t.importId, state: 'staging', staged: 0, next_seq: 0, campaign_id: t.campaign?.id ?? null, sender: t.campaign?.sender ?? null,
       new_status: t.consent === 'attested' ? 'subscribed' : 'pending', source: t.source, filename: t.filename, consent: t.consent, totals: '{}', at: t.at,
-    }));
+    })));
   }
 
   async stage(importId: string, rows: readonly StageRow[]): Promise<void> {
     if (rows.length === 0) return;
-    this.db.tx(() => {
-      const run = this.statement(SQL.run).get({ imp: importId });
-      if (!run || run.state !== 'staging') throw new Error(`import ${importId} is not being staged any more`);
-      this.statement(SQL.grow).run({ imp: importId, n: rows.length });
-      const insert = this.statement(SQL.stageRow);
-      rows.forEach((r, i) => insert.run({ ...r, imp: importId, seq: run.staged + i }));
-    });
+    const k = this.db.k;
+    await this.db.tx(
+      (function* (): Work<void> {
+        const r = yield* get(SQL.run, { imp: importId });
+        if (!r || r.state !== 'staging') throw new Error(`import ${importId} is not being staged any more`);
+        yield* exec(SQL.grow, { imp: importId, n: rows.length });
+        const staged = Number(r.staged);
+        if ((yield* engine()) === 'postgres') {
+          // One round trip per 1,000 rows (8 values each, well under PostgreSQL's 65,535 bound values).
+          for (let at = 0; at < rows.length; at += 1000) {
+            yield* run(k.insertInto('contact_import_staging').values(rows.slice(at, at + 1000).map((row, i) => ({
+              import_id: importId, seq: staged + at + i, phone: row.phone, first_name: row.first_name, zip: row.zip, email: row.email,
+              new_id: row.new_id, consent_id: row.consent_id,
+            }))));
+          }
+          return;
+        }
+        // SQLite: one prepared statement per row costs less than building a statement per batch.
+        for (const [i, row] of rows.entries()) yield* exec(SQL.stageRow, { ...row, imp: importId, seq: staged + i });
+      })(),
+    );
   }
 
   async commit(importId: string, expected: number, totals: string): Promise<void> {
-    this.db.tx(() => {
-      const run = this.statement(SQL.run).get({ imp: importId });
-      if (!run || run.state !== 'staging') throw new Error(`import ${importId} is not being staged any more`);
-      if (run.staged !== expected) throw new Error(`import ${importId} has ${run.staged} staged rows, expected ${expected}`);
-      this.db.run(this.db.db.updateTable('contact_import_runs').set({ state: 'applying', totals }).where('import_id', '=', importId));
-    });
+    const k = this.db.k;
+    await this.db.tx(
+      (function* (): Work<void> {
+        const r = yield* get(SQL.run, { imp: importId });
+        if (!r || r.state !== 'staging') throw new Error(`import ${importId} is not being staged any more`);
+        if (Number(r.staged) !== expected) throw new Error(`import ${importId} has ${r.staged} staged rows, expected ${expected}`);
+        yield* run(k.updateTable('contact_import_runs').set({ state: 'applying', totals }).where('import_id', '=', importId));
+      })(),
+    );
   }
 
-  async applyNext(importId: string, maxRows: number): Promise<ApplyProgress> {
-    return this.db.tx(() => {
-      const run = this.statement(SQL.run).get({ imp: importId });
-      if (!run) return { applied: 0, remaining: 0, done: true };
-      if (run.state !== 'applying') throw new Error(`import ${importId} is not committed`);
-      const lo = run.next_seq;
-      const hi = Math.min(run.staged, lo + Math.max(1, Math.floor(maxRows)));
-      const chunk: Chunk = { imp: importId, lo, hi, campaign: run.campaign_id, sender: run.sender, status: run.new_status, at: run.at };
-      const attested = run.consent === 'attested' && run.campaign_id !== null;
-      if (attested) this.statement(SQL.consentsOfPending).run(chunk);
-      this.statement(attested ? UPDATE_AND_SUBSCRIBE : UPDATE_ONLY).run(chunk);
-      this.statement(SQL.create).run(chunk);
-      if (attested) this.statement(SQL.consentsOfCreated).run(chunk);
-      if (run.campaign_id !== null) this.statement(SQL.join).run(chunk);
-      this.statement(SQL.unstage).run({ imp: importId, lo, hi });
-      if (hi < run.staged) {
-        this.statement(SQL.advance).run({ imp: importId, hi });
-        return { applied: hi - lo, remaining: run.staged - hi, done: false };
-      }
-      this.statement(SQL.record).run({ imp: importId });
-      this.statement(SQL.close).run({ imp: importId });
-      return { applied: hi - lo, remaining: 0, done: true };
-    });
+  applyNext(importId: string, maxRows: number): Promise<ApplyProgress> {
+    return this.db.tx(
+      (function* (): Work<ApplyProgress> {
+        const r = yield* get(SQL.run, { imp: importId });
+        if (!r) return { applied: 0, remaining: 0, done: true };
+        if (r.state !== 'applying') throw new Error(`import ${importId} is not committed`);
+        const staged = Number(r.staged);
+        const lo = Number(r.next_seq);
+        const hi = Math.min(staged, lo + Math.max(1, Math.floor(maxRows)));
+        const chunk: Chunk = { imp: importId, lo, hi, campaign: r.campaign_id, sender: r.sender, status: r.new_status, at: r.at };
+        const attested = r.consent === 'attested' && r.campaign_id !== null;
+        if (attested) yield* exec(SQL.consentsOfPending, chunk);
+        yield* exec(attested ? UPDATE_AND_SUBSCRIBE : UPDATE_ONLY, chunk);
+        yield* exec(SQL.create, chunk);
+        if (attested) yield* exec(SQL.consentsOfCreated, chunk);
+        if (r.campaign_id !== null) yield* exec(SQL.join, chunk);
+        yield* exec(SQL.unstage, { imp: importId, lo, hi });
+        if (hi < staged) {
+          yield* exec(SQL.advance, { imp: importId, hi });
+          return { applied: hi - lo, remaining: staged - hi, done: false };
+        }
+        yield* exec(SQL.record, { imp: importId });
+        yield* exec(SQL.close, { imp: importId });
+        return { applied: hi - lo, remaining: 0, done: true };
+      })(),
+    );
   }
 
-  async discard(importId: string, maxRows: number): Promise<{ done: boolean }> {
-    return this.db.tx(() => {
-      const run = this.statement(SQL.run).get({ imp: importId });
-      if (run && run.state !== 'staging') throw new Error(`import ${importId} is committed; it can only be applied`);
-      this.statement(SQL.discardSome).run({ imp: importId, n: Math.max(1, Math.floor(maxRows)) });
-      if (this.statement(SQL.anyStaged).get({ imp: importId })) return { done: false };
-      if (run) this.statement(SQL.close).run({ imp: importId });
-      return { done: true };
-    });
+  discard(importId: string, maxRows: number): Promise<{ done: boolean }> {
+    return this.db.tx(
+      (function* (): Work<{ done: boolean }> {
+        const r = yield* get(SQL.run, { imp: importId });
+        if (r && r.state !== 'staging') throw new Error(`import ${importId} is committed; it can only be applied`);
+        yield* exec(SQL.discardSome, { imp: importId, n: Math.max(1, Math.floor(maxRows)) });
+        if (yield* get(SQL.anyStaged, { imp: importId })) return { done: false };
+        if (r) yield* exec(SQL.close, { imp: importId });
+        return { done: true };
+      })(),
+    );
   }
 
-  async runs(): Promise<ImportRun[]> {
-    return this.db.all(this.db.db.selectFrom('contact_import_runs').selectAll().orderBy('at').orderBy('import_id'));
+  runs(): Promise<ImportRun[]> {
+    return this.db.read(all(this.db.k.selectFrom('contact_import_runs').selectAll().orderBy('at').orderBy('import_id')));
   }
 
-  async list(limit: number): Promise<ContactImport[]> {
-    const k = this.db.db;
-    return this.db.all(k.selectFrom('contact_imports').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit));
-  }
-
-  /**
-   * A query's statement, looked up once for a loop of thousands of rows (the per-call path of
-   * SqliteDb.get/exec would settle the group commit and find the statement again for each row).
-   */
-  private statement<R, P extends object>(q: Query<R, P>) {
-    const c = q.compileFor(this.db.db);
-    const stmt = this.db.prepare(c.sql);
-    return {
-      get: (params: P) => stmt.get(...bind(c, params)) as R | undefined,
-      run: (params: P) => void stmt.run(...bind(c, params)),
-    };
+  list(limit: number): Promise<ContactImport[]> {
+    return this.db.read(all(this.db.k.selectFrom('contact_imports').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit)));
   }
 }

@@ -1,30 +1,24 @@
 /**
- * The exports repository on SQLite. Each export is one Kysely statement, built once per export
- * from its scope with `after`/`limit` slots, compiled and prepared in raw mode (arrays, not
- * objects: a million rows cost no per-row key lookups). The paging key is the rowid, selected
- * after the export's fields; every page is a short read of its own on the engine's read-only scan
- * connection (SqliteDb.scanner: same file, a small page cache of its own).
+ * The exports repository (both engines). Each export is one Kysely statement, built once per
+ * export from its scope with `after`/`limit` slots, compiled and run by the engine in raw mode
+ * (arrays, not objects: a million rows cost no per-row key lookups; `Runner.pages`). The paging
+ * key is the rowid (PostgreSQL: the identity column of that name), selected after the export's
+ * fields; every page is a short read of its own (SQLite: on the engine's read-only scan
+ * connection, SqliteDb.scanner: same file, a small page cache of its own).
  */
 import { sql, type Expression, type Kysely } from 'kysely';
 import type { CampaignRef } from '../campaign-ref';
-import { campaignRefs } from '../sqlite/campaign-refs';
+import { campaignRefs } from '../campaign-refs-work';
 import type { Broadcast, DB } from '../database';
-import { bind, param, query, type Query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { amountText, joined } from '../dialect';
+import { param, query, type Query } from '../query';
+import { all, exec, first, run, type Keyset, type Runner } from '../work';
 import {
   BROADCAST_EXPORT_FIELDS, CONTACT_EXPORT_FIELDS, PLEDGE_EXPORT_FIELDS,
   type BroadcastExportField, type BroadcastScope, type CampaignChoice, type ContactExportField, type ContactScope,
   type ExportOutcome, type ExportRow, type ExportsRepository, type PageSize, type PledgeExportField, type PledgeScope,
 } from './repository';
 import type { ExportAudit, NewExportAudit } from './tables';
-
-interface Keyset {
-  after: number;
-  limit: number;
-}
-
-/** Pages start after this key (below any rowid). */
-const FIRST_KEY = Number.MIN_SAFE_INTEGER;
 
 type Fields<F extends string> = Record<F, Expression<unknown>>;
 
@@ -33,13 +27,14 @@ function selection<F extends string>(order: readonly F[], fields: Fields<F>, key
   return [...order.map((f) => sql`${fields[f]}`.as(f)), sql`${key}`.as('k')];
 }
 
-const amount = (cents: string) => sql<string>`printf('%d.%02d', ${sql.ref(cents)} / 100, ${sql.ref(cents)} % 100)`;
 
 export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
   return query<unknown, Keyset>((k) => {
     // Correlated subqueries name the outer row by reference (c.id), as the SQL does.
     const member = () =>
       k.selectFrom('campaign_members as m').where('m.contact_id', '=', sql.ref<string>('c.id')).$if(s.campaignId !== undefined, (q) => q.where('m.campaign_id', '=', s.campaignId!));
+    // Repeated in WHERE rather than named by its alias: PostgreSQL does not see select aliases there.
+    const joinedAt = sql<string>`coalesce(${member().select((m) => m.fn.min('m.joined_at').as('j'))}, c.created_at)`;
     let q = k
       .selectFrom('contacts as c')
       .leftJoin('pledges as lp', (j) =>
@@ -64,11 +59,11 @@ export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
           first_name: sql.ref('c.first_name'),
           zip: sql.ref('c.zip'),
           email: sql.ref('c.email'),
-          campaigns: eb.selectFrom(memberships).select(sql`group_concat(name, '; ')`.as('names')),
+          campaigns: eb.selectFrom(memberships).select(joined(k, 'name', '; ').as('names')),
           status: sql.ref('c.status'),
-          joined_at: sql`coalesce(${member().select((m) => m.fn.min('m.joined_at').as('j'))}, c.created_at)`,
+          joined_at: joinedAt,
           opted_out_at: sql.ref('c.opted_out_at'),
-          pledge_amount: sql`CASE WHEN lp.amount_cents IS NULL THEN NULL ELSE ${amount('lp.amount_cents')} END`,
+          pledge_amount: sql`CASE WHEN lp.amount_cents IS NULL THEN NULL ELSE ${amountText(k, 'lp.amount_cents')} END`,
           pledge_frequency: sql.ref('lp.frequency'),
           flow_completed: sql`CASE WHEN ${eb.exists(member().select(sql`1`.as('one')).where('m.completed_at', 'is not', null))} THEN 'yes' ELSE 'no' END`,
         };
@@ -80,8 +75,8 @@ export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
     if (s.subscribed) q = q.where('c.status', '=', 'subscribed');
     if (s.campaignId !== undefined) q = q.where((eb) => eb.exists(member().select(sql`1`.as('one'))));
     if (s.pledged) q = q.where('lp.amount_cents', 'is not', null);
-    if (s.since !== undefined) q = q.where(sql.ref('joined_at'), '>=', s.since);
-    if (s.until !== undefined) q = q.where(sql.ref('joined_at'), '<', s.until);
+    if (s.since !== undefined) q = q.where(joinedAt, '>=', s.since);
+    if (s.until !== undefined) q = q.where(joinedAt, '<', s.until);
     return q.orderBy(sql`c.rowid`).limit(param<number>('limit'));
   });
 }
@@ -94,7 +89,7 @@ export function pledgesStatement(s: PledgeScope): Query<unknown, Keyset> {
       zip: sql.ref('c.zip'),
       email: sql.ref('c.email'),
       campaign: sql.ref('ca.name'),
-      pledge_amount: amount('p.amount_cents'),
+      pledge_amount: amountText(k, 'p.amount_cents'),
       pledge_frequency: sql.ref('p.frequency'),
       pledged_at: sql.ref('p.at'),
       status: sql.ref('c.status'),
@@ -154,67 +149,49 @@ const audit = {
   ),
 };
 
-export class SqliteExportsRepository implements ExportsRepository {
-  constructor(private readonly db: SqliteDb) {}
+export class ExportsStore implements ExportsRepository {
+  constructor(private readonly db: Runner) {}
 
   private get k(): Kysely<DB> {
-    return this.db.db;
+    return this.db.k;
   }
 
-  async findCampaigns(given: string): Promise<CampaignRef[]> {
-    return campaignRefs(this.db, given);
+  findCampaigns(given: string): Promise<CampaignRef[]> {
+    return this.db.read(campaignRefs(this.k, given));
   }
 
   async campaignChoices(): Promise<CampaignChoice[]> {
-    const rows = this.db.all(this.k.selectFrom('campaigns').select(['id', 'name', 'active']).orderBy('created_at').orderBy('id'));
+    const rows = await this.db.read(all(this.k.selectFrom('campaigns').select(['id', 'name', 'active']).orderBy('created_at').orderBy('id')));
     return rows.map((c) => ({ id: c.id, name: c.name, active: c.active === 1 }));
   }
 
-  async findBroadcast(id: string): Promise<Pick<Broadcast, 'id' | 'name'> | undefined> {
-    return this.db.first(this.k.selectFrom('broadcasts').select(['id', 'name']).where('id', '=', id));
+  findBroadcast(id: string): Promise<Pick<Broadcast, 'id' | 'name'> | undefined> {
+    return this.db.read(first(this.k.selectFrom('broadcasts').select(['id', 'name']).where('id', '=', id)));
   }
 
   contacts(scope: ContactScope, size: PageSize): AsyncIterable<ExportRow[]> {
-    return this.pages(contactsStatement(scope), size);
+    return this.db.pages(contactsStatement(scope), size);
   }
 
   pledges(scope: PledgeScope, size: PageSize): AsyncIterable<ExportRow[]> {
-    return this.pages(pledgesStatement(scope), size);
+    return this.db.pages(pledgesStatement(scope), size);
   }
 
   broadcastRecipients(scope: BroadcastScope, size: PageSize): AsyncIterable<ExportRow[]> {
-    return this.pages(broadcastStatement(scope), size);
-  }
-
-  /** Keyset pages: the key is the last value of each raw row. */
-  private async *pages(statement: Query<unknown, Keyset>, size: PageSize): AsyncGenerator<ExportRow[]> {
-    const compiled = statement.compileFor(this.k);
-    // Raw mode on a statement of our own, on the scan connection (its own small page cache, so a
-    // million-row export neither grows the process nor pushes the webhooks' pages out of the main cache).
-    const stmt = this.db.scanner().prepare(compiled.sql).raw(true);
-    let after = FIRST_KEY;
-    for (;;) {
-      const limit = size();
-      const rows = stmt.all(...bind(compiled, { after, limit })) as unknown[][];
-      if (rows.length === 0) return;
-      yield rows;
-      if (rows.length < limit) return;
-      const last = rows[rows.length - 1]!;
-      after = Number(last[last.length - 1]);
-    }
+    return this.db.pages(broadcastStatement(scope), size);
   }
 
   async openAudit(row: Omit<NewExportAudit, 'outcome' | 'row_count' | 'finished_at'>): Promise<void> {
-    this.db.run(this.k.insertInto('export_audit').values({ ...row, outcome: 'running', row_count: 0, finished_at: null }));
+    await this.db.read(run(this.k.insertInto('export_audit').values({ ...row, outcome: 'running', row_count: 0, finished_at: null })));
   }
 
   async closeAudit(id: string, outcome: ExportOutcome, rowCount: number, at: string): Promise<void> {
-    this.db.exec(audit.close, { id, outcome, rows: rowCount, at });
+    await this.db.read(exec(audit.close, { id, outcome, rows: rowCount, at }));
   }
 
-  async listAudit(limit: number, before?: string): Promise<ExportAudit[]> {
+  listAudit(limit: number, before?: string): Promise<ExportAudit[]> {
     let q = this.k.selectFrom('export_audit').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit);
     if (before !== undefined) q = q.where('started_at', '<', before);
-    return this.db.all(q);
+    return this.db.read(all(q));
   }
 }

@@ -1,13 +1,13 @@
 /**
- * Thread upkeep on the inbound hot path (SQLite): called by the inbound repository inside the
- * text's savepoint, and only for a text the router made an inbox item, so JOINs and flow answers
- * never touch these statements. One read (the thread's assignee and last auto-reply) and one
- * upsert: unread + 1, last text, reopened if it was done, the auto-reply time when one goes.
+ * Thread upkeep on the inbound hot path (both engines): called by the inbound repository inside
+ * the text's transaction, and only for a text the router made an inbox item, so JOINs and flow
+ * answers never touch these statements. One read (the thread's assignee and last auto-reply) and
+ * one upsert: unread + 1, last text, reopened if it was done, the auto-reply time when one goes.
  */
 import { sql } from 'kysely';
 import { autoReplyDue } from '../../core/inbox';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { exec, get, type Work } from '../work';
 import type { InboxThread } from './tables';
 
 export const THREAD_QUERIES = {
@@ -44,11 +44,11 @@ export interface InboxItemApplied {
 }
 
 /** Records an unclaimed text on its contact's thread (inside the caller's transaction). */
-export function recordInboxItem(
-  db: SqliteDb, contactId: string, item: { campaignId: string; autoReply: string | null }, text: string, at: string,
-): InboxItemApplied {
-  const before = db.get(THREAD_QUERIES.current, { contactId });
+export function* recordInboxItem(
+  contactId: string, item: { campaignId: string; autoReply: string | null }, text: string, at: string,
+): Work<InboxItemApplied> {
+  const before = yield* get(THREAD_QUERIES.current, { contactId });
   const autoReply = item.autoReply !== null && autoReplyDue(before?.last_auto_reply_at ?? null, at) ? item.autoReply : null;
-  db.exec(THREAD_QUERIES.incoming, { contactId, campaignId: item.campaignId, text, at, autoReplyAt: autoReply === null ? null : at });
+  yield* exec(THREAD_QUERIES.incoming, { contactId, campaignId: item.campaignId, text, at, autoReplyAt: autoReply === null ? null : at });
   return { autoReply, assignee: before?.assignee ?? null };
 }

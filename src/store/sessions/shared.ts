@@ -1,6 +1,6 @@
-/** The console sessions repository on SQLite; the lookup runs on every console request, so it is prepared once. */
+/** The console sessions repository (both engines); the lookup runs on every console request, so it is prepared once. */
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { get, run, type Runner, type Work } from '../work';
 import type { UserRole, UserStatus } from '../people/tables';
 import type { FoundSession, SessionsRepository, StoredSession } from './repository';
 
@@ -18,20 +18,22 @@ const FIND = query<Row, { idHash: string }>((k) =>
     .where('s.id_hash', '=', param<string>('idHash')),
 );
 
-export class SqliteSessions implements SessionsRepository {
-  constructor(private readonly db: SqliteDb) {}
+export class SessionsStore implements SessionsRepository {
+  constructor(private readonly db: Runner) {}
 
   async start(session: StoredSession, now: Date, userId?: string): Promise<void> {
-    const { db } = this;
-    db.tx(() => {
-      db.run(db.db.deleteFrom('console_sessions').where('expires_at', '<=', now.toISOString()));
-      db.run(db.db.insertInto('console_sessions').values(session));
-      if (userId !== undefined) db.run(db.db.insertInto('session_users').values({ session_id_hash: session.id_hash, user_id: userId }));
-    });
+    const k = this.db.k;
+    await this.db.tx(
+      (function* (): Work<void> {
+        yield* run(k.deleteFrom('console_sessions').where('expires_at', '<=', now.toISOString()));
+        yield* run(k.insertInto('console_sessions').values(session));
+        if (userId !== undefined) yield* run(k.insertInto('session_users').values({ session_id_hash: session.id_hash, user_id: userId }));
+      })(),
+    );
   }
 
   async find(idHash: string): Promise<FoundSession | undefined> {
-    const row = this.db.get(FIND, { idHash });
+    const row = await this.db.read(get(FIND, { idHash }));
     if (!row) return undefined;
     const { user_id, user_email, user_name, user_role, user_status, ...session } = row;
     const user = user_id !== null && user_email !== null && user_role !== null && user_status !== null
@@ -41,6 +43,6 @@ export class SqliteSessions implements SessionsRepository {
   }
 
   async end(idHash: string): Promise<void> {
-    this.db.run(this.db.db.deleteFrom('console_sessions').where('id_hash', '=', idHash));
+    await this.db.read(run(this.db.k.deleteFrom('console_sessions').where('id_hash', '=', idHash)));
   }
 }

@@ -1,10 +1,10 @@
 /**
- * The live screen's repository on SQLite. The numbers are recomputed for every connected screen
+ * The live screen's repository (both engines). The numbers are recomputed for every connected screen
  * after each burst of texts, so those statements are prepared once.
  */
 import { sql, type SqlBool } from 'kysely';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { get, run, type Runner, type Work } from '../work';
 import type { LiveDisplay, LiveRepository, LiveStats } from './repository';
 import type { LiveDisplaysTable } from './tables';
 
@@ -57,30 +57,30 @@ function toDisplay(r: Pick<LiveDisplaysTable, 'campaign_id' | 'token' | 'countin
   return { campaignId: r.campaign_id, token: r.token, countingFrom: r.counting_from };
 }
 
-export class SqliteLive implements LiveRepository {
-  constructor(private readonly db: SqliteDb) {}
-
-  private displayNow(campaignId: string): LiveDisplay | undefined {
-    const r = this.db.get(BY_CAMPAIGN, { campaignId });
-    return r ? toDisplay(r) : undefined;
-  }
+export class LiveStore implements LiveRepository {
+  constructor(private readonly db: Runner) {}
 
   /** Insert the display, or on an existing one apply `onExisting`; then read it back. */
-  private upsert(row: LiveDisplaysTable, onExisting: Partial<Pick<LiveDisplaysTable, 'token' | 'counting_from' | 'updated_at'>> | null): LiveDisplay {
-    const { db } = this;
-    db.run(
-      db.db.insertInto('live_displays').values(row)
-        .onConflict((oc) => (onExisting ? oc.column('campaign_id').doUpdateSet(onExisting) : oc.column('campaign_id').doNothing())),
+  private upsert(row: LiveDisplaysTable, onExisting: Partial<Pick<LiveDisplaysTable, 'token' | 'counting_from' | 'updated_at'>> | null): Promise<LiveDisplay> {
+    const k = this.db.k;
+    return this.db.tx(
+      (function* (): Work<LiveDisplay> {
+        yield* run(
+          k.insertInto('live_displays').values(row)
+            .onConflict((oc) => (onExisting ? oc.column('campaign_id').doUpdateSet(onExisting) : oc.column('campaign_id').doNothing())),
+        );
+        return toDisplay((yield* get(BY_CAMPAIGN, { campaignId: row.campaign_id }))!);
+      })(),
     );
-    return this.displayNow(row.campaign_id)!;
   }
 
   async display(campaignId: string): Promise<LiveDisplay | undefined> {
-    return this.displayNow(campaignId);
+    const r = await this.db.read(get(BY_CAMPAIGN, { campaignId }));
+    return r ? toDisplay(r) : undefined;
   }
 
   async displayByToken(token: string): Promise<LiveDisplay | undefined> {
-    const r = this.db.get(BY_TOKEN, { token });
+    const r = await this.db.read(get(BY_TOKEN, { token }));
     return r ? toDisplay(r) : undefined;
   }
 
@@ -100,16 +100,19 @@ export class SqliteLive implements LiveRepository {
   }
 
   async stats(campaignId: string, since: string): Promise<LiveStats | null> {
-    const { db } = this;
-    const goal = db.get(GOAL, { campaignId });
-    if (!goal) return null;
-    const w = { campaignId, since };
-    return {
-      joined: Number(db.get(JOINED, w)!.n),
-      completed: Number(db.get(COMPLETED, w)!.n),
-      pledgedCents: Number(db.get(PLEDGED, w)!.n),
-      goalCents: goal.goal_cents,
-      since,
-    };
+    return this.db.read(
+      (function* (): Work<LiveStats | null> {
+        const goal = yield* get(GOAL, { campaignId });
+        if (!goal) return null;
+        const w = { campaignId, since };
+        return {
+          joined: Number((yield* get(JOINED, w))!.n),
+          completed: Number((yield* get(COMPLETED, w))!.n),
+          pledgedCents: Number((yield* get(PLEDGED, w))!.n),
+          goalCents: goal.goal_cents,
+          since,
+        };
+      })(),
+    );
   }
 }

@@ -1,25 +1,25 @@
-/** The outbox repository on SQLite: the reply and bulk queues behind one door, results in batches. */
+/** The outbox repository (both engines): the reply and bulk queues behind one door, results in batches. */
 import type { IdGenerator } from '../../core/clock';
 import type { LookupOutcome, RecordEffect, ResolveResult, UnknownWork, WorkItem } from '../../core/sending';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { get, type Runner, type Work } from '../work';
 import type { BroadcastPlan, ClaimBatch, Lease, OutboxRepository, Recorded, SendResult } from './repository';
 import type { ReceiptPolicy } from '../receipts/repository';
-import { SqliteBulkQueue } from './sqlite-bulk';
-import { SqliteReplyQueue } from './sqlite-replies';
+import { BulkQueue } from './bulk';
+import { ReplyQueue } from './replies';
 
 const knownSid = query<{ id: string }, { sid: string }>((k) => k.selectFrom('outbound_messages').select('id').where('twilio_sid', '=', param<string>('sid')));
 
-export class SqliteOutbox implements OutboxRepository {
-  private readonly bulk: SqliteBulkQueue;
-  private readonly replies: SqliteReplyQueue;
+export class OutboxStore implements OutboxRepository {
+  private readonly bulk: BulkQueue;
+  private readonly replies: ReplyQueue;
 
   constructor(
-    private readonly db: SqliteDb,
+    private readonly db: Runner,
     policy: ReceiptPolicy,
   ) {
-    this.bulk = new SqliteBulkQueue(db, policy);
-    this.replies = new SqliteReplyQueue(db, policy);
+    this.bulk = new BulkQueue(db, policy);
+    this.replies = new ReplyQueue(db, policy);
   }
 
   async nextReply(now: string): Promise<{ id: string; segments: number } | null> {
@@ -39,26 +39,33 @@ export class SqliteOutbox implements OutboxRepository {
    * one bad row must not cost the others their result: they are written one by one.
    */
   async recordResults(results: readonly SendResult[], ids: IdGenerator, now: string): Promise<Recorded[]> {
-    const record = (r: SendResult): RecordEffect => (r.item.kind === 'reply' ? this.replies : this.bulk).record(r.item, r.outcome, ids, now);
+    const record = (r: SendResult): Work<RecordEffect> => (r.item.kind === 'reply' ? this.replies : this.bulk).record(r.item, r.outcome, ids, now);
+    const all = function* (): Work<Recorded[]> {
+      const out: Recorded[] = [];
+      for (const r of results) out.push({ ok: true, effect: yield* record(r) });
+      return out;
+    };
     try {
-      return this.db.tx(() => results.map((r): Recorded => ({ ok: true, effect: record(r) })));
+      return await this.db.tx(all());
     } catch {
-      return results.map((r): Recorded => {
+      const out: Recorded[] = [];
+      for (const r of results) {
         try {
-          return { ok: true, effect: this.db.tx(() => record(r)) };
+          out.push({ ok: true, effect: await this.db.tx(record(r)) });
         } catch (err) {
-          return { ok: false, error: (err as Error).message };
+          out.push({ ok: false, error: (err as Error).message });
         }
-      });
+      }
+      return out;
     }
   }
 
   async recoverOrphans(owner: string, gone: (owner: string) => boolean, now: string): Promise<number> {
-    return this.bulk.recoverOrphans(owner, gone, now) + this.replies.recoverOrphans(owner, gone, now);
+    return (await this.bulk.recoverOrphans(owner, gone, now)) + (await this.replies.recoverOrphans(owner, gone, now));
   }
 
   async dueUnknown(now: string, limit: number): Promise<UnknownWork[]> {
-    return [...this.bulk.dueUnknown(now, limit), ...this.replies.dueUnknown(now, limit)];
+    return [...(await this.bulk.dueUnknown(now, limit)), ...(await this.replies.dueUnknown(now, limit))];
   }
 
   async resolveUnknown(u: UnknownWork, lookup: LookupOutcome, ids: IdGenerator, now: string): Promise<ResolveResult> {
@@ -66,6 +73,6 @@ export class SqliteOutbox implements OutboxRepository {
   }
 
   async isKnownSid(sid: string): Promise<boolean> {
-    return this.db.get(knownSid, { sid }) !== undefined;
+    return (await this.db.read(get(knownSid, { sid }))) !== undefined;
   }
 }

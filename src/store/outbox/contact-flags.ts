@@ -2,11 +2,11 @@
  * What Twilio and the carriers tell us about a number, written onto the contact:
  * a carrier-level opt-out (error 21610) is an opt-out like any STOP, recorded in the consent
  * ledger (via 'carrier'); an invalid or unreachable number is flagged undeliverable so bulk texts
- * skip it. Run inside the caller's transaction.
+ * skip it. Units of work for either engine, run inside the caller's transaction.
  */
 import type { IdGenerator } from '../../core/clock';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { exec, get, type Work } from '../work';
 
 const Q = {
   optOut: query<{ phone: string }, { id: string; now: string }>((k) =>
@@ -35,13 +35,13 @@ export interface CarrierOptOut {
 }
 
 /** Returns true when the contact was subscribed (or pending) and is now opted out. */
-export function markCarrierOptOut(store: SqliteDb, o: CarrierOptOut, newId: IdGenerator, now: string): boolean {
-  const row = store.get(Q.optOut, { id: o.contactId, now });
+export function* markCarrierOptOut(o: CarrierOptOut, newId: IdGenerator, now: string): Work<boolean> {
+  const row = yield* get(Q.optOut, { id: o.contactId, now });
   if (!row) return false;
-  store.exec(Q.consent, { id: newId(), contact: o.contactId, phone: row.phone, sender: o.sender, campaign: o.campaignId, sid: o.messageSid, now });
+  yield* exec(Q.consent, { id: newId(), contact: o.contactId, phone: row.phone, sender: o.sender, campaign: o.campaignId, sid: o.messageSid, now });
   return true;
 }
 
-export function markUndeliverable(store: SqliteDb, contactId: string, now: string): boolean {
-  return store.exec(Q.undeliverable, { id: contactId, now }) > 0;
+export function* markUndeliverable(contactId: string, now: string): Work<boolean> {
+  return (yield* exec(Q.undeliverable, { id: contactId, now })) > 0;
 }

@@ -1,19 +1,22 @@
 /**
- * The inbound hot path on SQLite: one webhook, one short synchronous run of prepared statements
- * in its own savepoint of the group commit (src/store/sqlite/group-commit.ts).
+ * The inbound hot path, written once for both engines (src/store/work.ts): one webhook, one
+ * transaction. SQLite runs it synchronously in its own savepoint of the group commit
+ * (src/store/sqlite/group-commit.ts); PostgreSQL in its own transaction, where the contact's row
+ * is locked (SELECT … FOR UPDATE) so two texts from one number, in two processes, take turns.
  * Dedupe on MessageSid → contact → open conversation → decide (pure core) → apply its events:
  * the contact (inserted on its first text, already decided), inbound row, conversations, consent
- * events, pledge, membership and replies. Statements are `query()`s, compiled once.
+ * events, pledge, membership and replies. Statements are `query()`s, compiled once per engine.
  */
 import { sql, type Selectable } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
 import type { Captured } from '../../core/engine';
 import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/inbound-events';
 import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
-import { recordInboxItem } from '../inbox/sqlite-threads';
-import { enqueueOutbound } from '../outbox/sqlite-gate';
+import { engineOf } from '../dialect';
+import { recordInboxItem } from '../inbox/threads';
+import { enqueueOutboundWork } from '../outbox/gate';
 import { param, query } from '../query';
-import type { SqliteDb } from '../sqlite/db';
+import { exec, get, list, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
 import type { ConversationsTable, InboundMessagesTable } from './tables';
 import type { BroadcastAnswersTable } from '../broadcasts/tables';
@@ -35,9 +38,11 @@ export const INBOUND_QUERIES = {
   replies: query<{ body: string }, { inboundId: string }>((k) =>
     k.selectFrom('outbound_messages').select('body').where('inbound_id', '=', param<string>('inboundId')).where('status', '=', sql.lit('twiml')).orderBy('position'),
   ),
-  findContact: query<ContactRow, { phone: string }>((k) =>
-    k.selectFrom('contacts').select(['id', 'status', 'first_name', 'zip', 'email', 'fields']).where('phone', '=', param<string>('phone')),
-  ),
+  /** On PostgreSQL the row stays locked until commit: a second text from this number waits its turn. */
+  findContact: query<ContactRow, { phone: string }>((k) => {
+    const q = k.selectFrom('contacts').select(['id', 'status', 'first_name', 'zip', 'email', 'fields']).where('phone', '=', param<string>('phone'));
+    return engineOf(k) === 'postgres' ? q.forUpdate() : q;
+  }),
   insertContact: query<unknown, Pick<Contact, 'id' | 'phone' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'from_state' | 'opted_out_at'> & { at: string }>(
     (k) =>
       k.insertInto('contacts').values({
@@ -151,32 +156,31 @@ export const INBOUND_QUERIES = {
   ),
 };
 
-export class SqliteInbound implements InboundRepository {
-  constructor(private readonly db: SqliteDb) {}
+export class InboundStore implements InboundRepository {
+  constructor(private readonly db: Runner) {}
 
-  /** Runs now, in a savepoint of the shared group-commit transaction; resolves once committed. */
+  /** One hot-path transaction (see Runner.hot); resolves once committed. */
   handle(
     text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome,
     run: { now: Date; newId: IdGenerator },
   ): Promise<InboundResult> {
-    return this.db.batched(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId));
+    return this.db.hot(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId));
   }
 
-  private handleInTx(
+  private *handleInTx(
     msg: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, at: string,
     newId: IdGenerator,
-  ): InboundResult {
-    const s = this.db;
-    const seen = s.get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
+  ): Work<InboundResult> {
+    const seen = yield* get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
     if (seen) {
-      const replies = s.list(INBOUND_QUERIES.replies, { inboundId: seen.id }).map((r) => r.body);
+      const replies = (yield* list(INBOUND_QUERIES.replies, { inboundId: seen.id })).map((r) => r.body);
       return { duplicate: true, contactId: seen.contact_id, handledAs: 'duplicate', campaignId: null, replies, suppressed: 0, inbox: null };
     }
 
     // A first text creates the contact below, once its status and fields are decided: one INSERT.
-    const found = s.get(INBOUND_QUERIES.findContact, { phone: msg.from });
+    const found = yield* get(INBOUND_QUERIES.findContact, { phone: msg.from });
     const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
-    const convRow = s.get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
+    const convRow = yield* get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
     const outcome = decide({
       contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: found !== undefined },
       conversation: convRow
@@ -190,27 +194,27 @@ export class SqliteInbound implements InboundRepository {
     });
     const d = changesOf(outcome, contact.status);
 
-    this.writeContact(contact, found ? null : msg, d, at);
+    yield* this.writeContact(contact, found ? null : msg, d, at);
     const inboundId = newId();
-    s.exec(INBOUND_QUERIES.insertInbound, {
+    yield* exec(INBOUND_QUERIES.insertInbound, {
       id: inboundId, message_sid: msg.messageSid, contact_id: contact.id, campaign_id: d.campaignId, sender: msg.to, body: msg.body,
       num_media: msg.numMedia, handled_as: d.handledAs, received_at: at,
     });
-    this.writeConversations(contact.id, msg.to, d, at);
+    yield* this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
-      s.exec(INBOUND_QUERIES.insertConsent, {
+      yield* exec(INBOUND_QUERIES.insertConsent, {
         id: newId(), contact_id: contact.id, phone: msg.from, sender: msg.to, campaign_id: c.campaignId, kind: c.kind, via: c.via,
         keyword: c.keyword, message_sid: msg.messageSid, at,
       });
     }
     if (d.pledge) {
-      s.exec(INBOUND_QUERIES.insertPledge, {
+      yield* exec(INBOUND_QUERIES.insertPledge, {
         id: newId(), contact_id: contact.id, campaign_id: d.pledge.campaignId, amount_cents: d.pledge.amountCents,
         frequency: d.pledge.frequency, message_sid: msg.messageSid, at,
       });
     }
     if (d.membership) {
-      s.exec(INBOUND_QUERIES.upsertMember, {
+      yield* exec(INBOUND_QUERIES.upsertMember, {
         campaign_id: d.membership.campaignId, contact_id: contact.id, keyword: d.membership.keyword, at,
         completed_at: d.membership.completed ? at : null,
       });
@@ -219,33 +223,32 @@ export class SqliteInbound implements InboundRepository {
     // Only an unclaimed text reaches the inbox's tables; its auto-reply obeys the 24-hour rule.
     let inbox: InboundResult['inbox'] = null;
     if (d.inbox) {
-      const applied = recordInboxItem(s, contact.id, d.inbox, msg.body, at);
+      const applied = yield* recordInboxItem(contact.id, d.inbox, msg.body, at);
       inbox = { assignee: applied.assignee };
       if (applied.autoReply !== null) d.replies.push({ body: applied.autoReply, purpose: 'reply' });
     }
     for (const a of d.answers) {
-      s.exec(INBOUND_QUERIES.upsertAnswer, {
+      yield* exec(INBOUND_QUERIES.upsertAnswer, {
         broadcast_id: a.broadcastId, contact_id: contact.id, step_id: a.stepId, value: a.value, message_sid: msg.messageSid, answered_at: at,
       });
     }
 
     const replies: string[] = [];
     let suppressed = 0;
-    d.replies.forEach((r, position) => {
-      const out = enqueueOutbound(
-        s,
+    for (const [position, r] of d.replies.entries()) {
+      const out = yield* enqueueOutboundWork(
         { contactId: contact.id, campaignId: d.campaignId, inboundId, position, kind: 'reply', purpose: r.purpose, body: r.body, delivery: 'twiml' },
         newId,
         at,
       );
       if (out.accepted) replies.push(r.body);
       else suppressed++;
-    });
+    }
     return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed, inbox };
   }
 
   /** Inserts a new contact (`first` is its first text) or updates one; updated_at moves on every text. */
-  private writeContact(contact: ContactRow, first: ReceivedText | null, d: InboundChanges, at: string): void {
+  private *writeContact(contact: ContactRow, first: ReceivedText | null, d: InboundChanges, at: string): Work<void> {
     const changedFields = d.fields.firstName !== undefined || d.fields.zip !== undefined || d.fields.email !== undefined;
     const hasCustom = Object.keys(d.custom).length > 0;
     const fields = hasCustom ? JSON.stringify({ ...(JSON.parse(contact.fields) as Captured), ...d.custom }) : contact.fields;
@@ -254,33 +257,33 @@ export class SqliteInbound implements InboundRepository {
     const email = d.fields.email ?? null;
     // Parameters written out, no spreads: one hidden class per statement (hot-path-shapes test).
     if (first) {
-      this.db.exec(INBOUND_QUERIES.insertContact, {
+      yield* exec(INBOUND_QUERIES.insertContact, {
         id: contact.id, phone: first.from, status: d.status, first_name: firstName, zip, email, fields, from_state: first.fromState,
         opted_out_at: d.status === 'opted_out' ? at : null, at,
       });
       return;
     }
     if (d.status === contact.status && !changedFields && !hasCustom) {
-      this.db.exec(INBOUND_QUERIES.touchContact, { id: contact.id, at });
+      yield* exec(INBOUND_QUERIES.touchContact, { id: contact.id, at });
       return;
     }
-    this.db.exec(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, at });
+    yield* exec(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, at });
   }
 
-  private writeConversations(contactId: string, sender: string, d: InboundChanges, at: string): void {
-    for (const c of d.closed) this.db.exec(INBOUND_QUERIES.closeConversation, { id: c.id, status: c.status, at });
+  private *writeConversations(contactId: string, sender: string, d: InboundChanges, at: string): Work<void> {
+    for (const c of d.closed) yield* exec(INBOUND_QUERIES.closeConversation, { id: c.id, status: c.status, at });
     const c = d.conversation;
     if (!c) return;
     const data = JSON.stringify(c.captured);
     const endedAt = c.status === 'waiting' ? null : at;
     // Written out, not `{ ...row, more }`: see test/architecture/hot-path-shapes.test.ts.
     if (c.isNew) {
-      this.db.exec(INBOUND_QUERIES.insertConversation, {
+      yield* exec(INBOUND_QUERIES.insertConversation, {
         id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data, expires_at: c.expiresAt, ended_at: endedAt, at,
         contact_id: contactId, campaign_id: c.campaignId, sender, keyword: c.keyword,
       });
     } else {
-      this.db.exec(INBOUND_QUERIES.updateConversation, {
+      yield* exec(INBOUND_QUERIES.updateConversation, {
         id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data, expires_at: c.expiresAt, ended_at: endedAt, at,
       });
     }

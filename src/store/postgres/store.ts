@@ -1,0 +1,85 @@
+/**
+ * The PostgreSQL engine behind the Store interface: a `pg` pool (PgDb) with the same repositories
+ * as SQLite (src/store/repositories.ts), run asynchronously. Opening applies pending migrations
+ * (Kysely's Migrator, under its advisory lock: gateways starting together apply each once).
+ */
+import type { Logger } from 'pino';
+import { migrateToLatest } from '../migrations';
+import { repositories, type RepositoryOptions } from '../repositories';
+import type { Store } from '../store';
+import { PgDb, type PgOptions } from './db';
+
+export class PgStore implements Store {
+  readonly engine = 'postgres' as const;
+  readonly broadcasts;
+  readonly outbox;
+  readonly inbound;
+  readonly receipts;
+  readonly rehearsal;
+  readonly exports;
+  readonly imports;
+  readonly campaigns;
+  readonly contacts;
+  readonly sessions;
+  readonly live;
+  readonly people;
+  readonly audit;
+  readonly inbox;
+
+  constructor(
+    readonly db: PgDb,
+    options: RepositoryOptions,
+  ) {
+    const r = repositories(db, options);
+    this.broadcasts = r.broadcasts;
+    this.outbox = r.outbox;
+    this.inbound = r.inbound;
+    this.receipts = r.receipts;
+    this.rehearsal = r.rehearsal;
+    this.exports = r.exports;
+    this.imports = r.imports;
+    this.campaigns = r.campaigns;
+    this.contacts = r.contacts;
+    this.sessions = r.sessions;
+    this.live = r.live;
+    this.people = r.people;
+    this.audit = r.audit;
+    this.inbox = r.inbox;
+  }
+
+  async ping(): Promise<void> {
+    await this.db.pool.query('SELECT 1 AS ok');
+  }
+
+  /** The server does its own upkeep (autovacuum, checkpoints): nothing to start here. */
+  startUpkeep(_logger: Logger): void {}
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/**
+ * Connects, applies pending migrations, and records the start (a committed write, like SQLite's
+ * start-up probe). Rejects (pool closed) when the server cannot be reached or written.
+ */
+export async function openPgStore(url: string, options: RepositoryOptions & PgOptions): Promise<PgStore> {
+  const db = new PgDb(url, options);
+  try {
+    await migrateToLatest(db.db, 'postgres');
+    await db.pool.query(
+      "INSERT INTO settings (key, value) VALUES ('last_started_at', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [new Date().toISOString()],
+    );
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return new PgStore(db, options);
+}
+
+/** The pool behind a PostgreSQL store: for tests and engine tools, never for use cases. */
+export function pgOf(store: Store): PgDb {
+  if (!(store instanceof PgStore)) throw new Error(`the ${store.engine} engine has no PostgreSQL pool`);
+  return store.db;
+}

@@ -1,0 +1,47 @@
+/**
+ * Every repository of the Store, built on one engine's Runner (src/store/work.ts): the code is
+ * the same for SQLite and PostgreSQL, only the runner differs.
+ */
+import { AuditStore } from './audit/shared';
+import { BroadcastsStore } from './broadcasts/shared';
+import { CampaignsStore } from './campaigns/shared';
+import { ContactsStore } from './contacts/shared';
+import { ExportsStore } from './exports/shared';
+import { ImportsStore } from './imports/shared';
+import { InboundStore } from './inbound/shared';
+import { InboxStore } from './inbox/shared';
+import { LiveStore } from './live/shared';
+import { OutboxStore } from './outbox/shared';
+import { PeopleStore } from './people/shared';
+import type { ReceiptPolicy } from './receipts/repository';
+import { ReceiptsStore } from './receipts/shared';
+import { RehearsalStore } from './rehearsal/shared';
+import { SessionsStore } from './sessions/shared';
+import type { Store } from './store';
+import type { Runner } from './work';
+
+export type Repositories = Omit<Store, 'engine' | 'ping' | 'startUpkeep' | 'close'>;
+
+export interface RepositoryOptions {
+  /** What the SMS provider's status words and error codes mean (wiring passes the Twilio adapter's). */
+  receiptPolicy: ReceiptPolicy;
+}
+
+export function repositories(r: Runner, options: RepositoryOptions): Repositories {
+  return {
+    broadcasts: new BroadcastsStore(r),
+    outbox: new OutboxStore(r, options.receiptPolicy),
+    inbound: new InboundStore(r),
+    receipts: new ReceiptsStore(r),
+    rehearsal: new RehearsalStore(r),
+    exports: new ExportsStore(r),
+    imports: new ImportsStore(r),
+    campaigns: new CampaignsStore(r),
+    contacts: new ContactsStore(r),
+    sessions: new SessionsStore(r),
+    live: new LiveStore(r),
+    people: new PeopleStore(r),
+    audit: new AuditStore(r),
+    inbox: new InboxStore(r),
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * After a TEST_ENGINE=postgres run: drop the schemas its testApp() calls made (rt_<run>_…).
+ */
+module.exports = async () => {
+  const run = process.env.RALLYTEXT_PG_RUN;
+  if (process.env.TEST_ENGINE !== 'postgres' || !run) return;
+  const { Client } = require('pg');
+  const url = process.env.TEST_DATABASE_URL || `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/test`;
+  const c = new Client({ connectionString: url });
+  try {
+    await c.connect();
+    const { rows } = await c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1", [`rt\\_${run}\\_%`]);
+    for (const r of rows) await c.query(`DROP SCHEMA IF EXISTS ${r.nspname} CASCADE`);
+  } catch {
+    // nothing to clean, or no server: the run itself reported that
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+};
