@@ -45,3 +45,42 @@ export function repositories(r: Runner, options: RepositoryOptions): Repositorie
     inbox: new InboxStore(r),
   };
 }
+
+/**
+ * What every engine's Store holds: the repositories, built once on the engine's runner. Engines
+ * extend it and add only their own mechanics (ping, upkeep, close).
+ */
+export abstract class RepositoriesOf implements Repositories {
+  readonly broadcasts: Repositories['broadcasts'];
+  readonly outbox: Repositories['outbox'];
+  readonly inbound: Repositories['inbound'];
+  readonly receipts: Repositories['receipts'];
+  readonly rehearsal: Repositories['rehearsal'];
+  readonly exports: Repositories['exports'];
+  readonly imports: Repositories['imports'];
+  readonly campaigns: Repositories['campaigns'];
+  readonly contacts: Repositories['contacts'];
+  readonly sessions: Repositories['sessions'];
+  readonly live: Repositories['live'];
+  readonly people: Repositories['people'];
+  readonly audit: Repositories['audit'];
+  readonly inbox: Repositories['inbox'];
+
+  constructor(runner: Runner, options: RepositoryOptions) {
+    const r = repositories(runner, options);
+    this.broadcasts = r.broadcasts;
+    this.outbox = r.outbox;
+    this.inbound = r.inbound;
+    this.receipts = r.receipts;
+    this.rehearsal = r.rehearsal;
+    this.exports = r.exports;
+    this.imports = r.imports;
+    this.campaigns = r.campaigns;
+    this.contacts = r.contacts;
+    this.sessions = r.sessions;
+    this.live = r.live;
+    this.people = r.people;
+    this.audit = r.audit;
+    this.inbox = r.inbox;
+  }
+}

@@ -5,46 +5,18 @@
  */
 import type { Logger } from 'pino';
 import { migrateToLatest } from '../migrations';
-import { repositories, type RepositoryOptions } from '../repositories';
+import { RepositoriesOf, type RepositoryOptions } from '../repositories';
 import type { Store } from '../store';
 import { PgDb, type PgOptions } from './db';
 
-export class PgStore implements Store {
+export class PgStore extends RepositoriesOf implements Store {
   readonly engine = 'postgres' as const;
-  readonly broadcasts;
-  readonly outbox;
-  readonly inbound;
-  readonly receipts;
-  readonly rehearsal;
-  readonly exports;
-  readonly imports;
-  readonly campaigns;
-  readonly contacts;
-  readonly sessions;
-  readonly live;
-  readonly people;
-  readonly audit;
-  readonly inbox;
 
   constructor(
     readonly db: PgDb,
     options: RepositoryOptions,
   ) {
-    const r = repositories(db, options);
-    this.broadcasts = r.broadcasts;
-    this.outbox = r.outbox;
-    this.inbound = r.inbound;
-    this.receipts = r.receipts;
-    this.rehearsal = r.rehearsal;
-    this.exports = r.exports;
-    this.imports = r.imports;
-    this.campaigns = r.campaigns;
-    this.contacts = r.contacts;
-    this.sessions = r.sessions;
-    this.live = r.live;
-    this.people = r.people;
-    this.audit = r.audit;
-    this.inbox = r.inbox;
+    super(db, options);
   }
 
   async ping(): Promise<void> {

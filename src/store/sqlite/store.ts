@@ -3,48 +3,20 @@
  * group commit and pragmas. The repositories (src/store/repositories.ts) run on it synchronously.
  */
 import type { Logger } from 'pino';
-import { repositories, type RepositoryOptions } from '../repositories';
+import { RepositoriesOf, type RepositoryOptions } from '../repositories';
 import type { Store } from '../store';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { openSqliteDb, SqliteRunner, type OpenOptions, type SqliteDb } from './db';
 
-export class SqliteStore implements Store {
+export class SqliteStore extends RepositoriesOf implements Store {
   readonly engine = 'sqlite' as const;
   private checkpointer: Checkpointer | null = null;
-  readonly broadcasts;
-  readonly outbox;
-  readonly inbound;
-  readonly receipts;
-  readonly rehearsal;
-  readonly exports;
-  readonly imports;
-  readonly campaigns;
-  readonly contacts;
-  readonly sessions;
-  readonly live;
-  readonly people;
-  readonly audit;
-  readonly inbox;
 
   constructor(
     readonly db: SqliteDb,
     options: SqliteStoreOptions,
   ) {
-    const r = repositories(new SqliteRunner(db), options);
-    this.broadcasts = r.broadcasts;
-    this.outbox = r.outbox;
-    this.inbound = r.inbound;
-    this.receipts = r.receipts;
-    this.rehearsal = r.rehearsal;
-    this.exports = r.exports;
-    this.imports = r.imports;
-    this.campaigns = r.campaigns;
-    this.contacts = r.contacts;
-    this.sessions = r.sessions;
-    this.live = r.live;
-    this.people = r.people;
-    this.audit = r.audit;
-    this.inbox = r.inbox;
+    super(new SqliteRunner(db), options);
   }
 
   async ping(): Promise<void> {
