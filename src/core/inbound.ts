@@ -1,11 +1,12 @@
 /**
- * The router: decides what one inbound text means for one contact.
- * Order: carrier-handled opt-out (Advanced Opt-Out) → compliance words (YES is an answer while a
- * yes/no question, or a broadcast's question, is open) → expiry of a stale conversation → a
- * keyword (first word) starts or restarts its flow, unless the text answers the waiting question
- * (`answerBeatsKeyword`) → a waiting conversation resumes, on its broadcast's flow when a
- * broadcast opened it (answers counted as `broadcast_answered`) → from a known number, an inbox
- * item for people (with the campaign's auto-reply) → from an unknown number, how to join.
+ * The router: decides what one inbound text means for one contact. The order in which meanings
+ * win is one table, RULES, below (docs/conversation.md mirrors it): carrier-handled opt-out →
+ * compliance words (YES is an answer while a yes/no question, or a broadcast's question, is
+ * open) → a keyword (first word) starts or restarts its flow, unless the text answers the waiting
+ * question (`answerBeatsKeyword`) → an opted-out number is ignored → a waiting conversation
+ * resumes, on its broadcast's flow when a broadcast opened it → from a known number, an inbox
+ * item for people → from an unknown number, how to join. A conversation that expired is closed
+ * before any rule below the compliance words runs.
  * Pure: the caller loads the snapshot; the router returns events
  * (src/core/inbound-events.ts), which the store applies in one place.
  */
@@ -14,6 +15,7 @@ import {
 } from './campaign';
 import { classifyCompliance, isConditionalOptIn, type ContactStatus, type OutboundPurpose } from './compliance';
 import { resumeFlow, startFlow, validateAnswer, type Captured, type FlowOutcome } from './engine';
+import { isSkip } from './validators';
 import type { Flow, Step } from './flow';
 import { answerKey } from './flow-routes';
 import { formatCents } from './money';
@@ -126,67 +128,100 @@ const consent = (kind: ConsentKind, via: ConsentVia, keyword: string, campaignId
   type: 'consent_changed', kind, via, keyword, campaignId,
 });
 
-function route(input: InboundInput): InboundOutcome {
-  const { contact, senderCampaign } = input;
-  let conversation = input.conversation;
-  const speaker = input.conversationCampaign ?? senderCampaign;
-  const interrupt = (o: InboundOutcome, id: string) => o.events.push({ type: 'flow_ended', conversationId: id, status: 'interrupted' });
+/**
+ * What every rule sees: the input, and what the router works out once before the rules run (the
+ * compliance word, the live waiting conversation and its step, conversations closed by expiry).
+ */
+export interface RouteContext {
+  input: InboundInput;
+  contact: ContactSnapshot;
+  /** The campaign that answers compliance words: the waiting conversation's, else the sender's. */
+  speaker: CampaignRuntime;
+  /** The waiting conversation as the text found it (before expiry), for the carrier and compliance rules. */
+  openConversation: ConversationSnapshot | null;
+  /** The live waiting conversation (null when there is none, or it expired or lost its flow). */
+  conversation: ConversationSnapshot | null;
+  /** The live conversation's flow: the broadcast's when a broadcast opened it, else its campaign's. */
+  conversationFlow: Flow | null;
+  /** The step the live conversation waits on. */
+  waitingStep: Step | undefined;
+  compliance: ReturnType<typeof classifyCompliance>;
+  /** flow_ended events for a conversation that expired or lost its flow (every outcome after compliance carries them). */
+  closed: InboundEvent[];
+}
 
-  if (input.optOutType) {
+/** One row of the precedence table: an outcome if this rule claims the text, else null. */
+export interface RouteRule {
+  name: string;
+  decide(ctx: RouteContext): InboundOutcome | null;
+}
+
+/**
+ * True when the live waiting step accepts the text as a valid answer (SKIP on a skippable step
+ * included). Rules below the keyword that claim ordinary words (votes, commands) yield to it:
+ * the supporter's own open question is answered first.
+ */
+export function answersWaitingStep(ctx: RouteContext, text = ctx.input.text): boolean {
+  const step = ctx.waitingStep;
+  if (!ctx.conversation || !step) return false;
+  if (step.skippable && isSkip(text)) return true;
+  return validateAnswer(step, text).ok;
+}
+
+const interrupt = (o: InboundOutcome, id: string) => o.events.push({ type: 'flow_ended', conversationId: id, status: 'interrupted' });
+
+/** Twilio Advanced Opt-Out already handled a compliance word and replied itself. */
+const carrierOptOut: RouteRule = {
+  name: 'carrier_opt_out',
+  decide({ input, speaker, openConversation }) {
+    if (!input.optOutType) return null;
     const o = blank('advanced_opt_out', speaker);
     const kind = input.optOutType === 'STOP' ? 'opt_out' : input.optOutType === 'START' ? 'opt_in' : 'help';
     o.events.push(consent(kind, 'twilio', input.text.trim().toUpperCase().slice(0, 40) || input.optOutType, speaker.id));
-    if (kind === 'opt_out' && conversation) interrupt(o, conversation.id);
+    if (kind === 'opt_out' && openConversation) interrupt(o, openConversation.id);
     return o;
-  }
+  },
+};
 
-  // The waiting conversation's flow: the broadcast's when a broadcast opened it, else its campaign's.
-  const conversationFlow: Flow | null = conversation?.broadcastId ? (input.broadcastFlow ?? null) : (input.conversationCampaign?.flow ?? null);
-  const live = !!conversation && !!input.conversationCampaign && !!conversationFlow && conversation.expiresAt > input.now.toISOString();
-  const waitingStep = conversation && conversationFlow ? conversationFlow.steps[conversation.stepIndex] : undefined;
-  let compliance = classifyCompliance(input.text);
-  // YES is an opt-in word, except as an answer: to a yes/no question, or to any open question a
-  // broadcast asked a subscribed supporter (who would otherwise get the opt-in confirmation again).
-  // An expired question is not open: YES after it is an opt-in word again.
-  const yesIsAnAnswer = live && (waitingStep?.validate.type === 'yesno' || (!!conversation?.broadcastId && contact.status === 'subscribed'));
-  if (!compliance && !yesIsAnAnswer) {
-    const yes = isConditionalOptIn(input.text);
-    if (yes) compliance = { kind: 'opt_in', keyword: yes };
-  }
+/** STOP / HELP / START (and YES where it is not an answer), at any moment. */
+const complianceWords: RouteRule = {
+  name: 'compliance_words',
+  decide({ contact, speaker, openConversation, compliance }) {
+    if (compliance?.kind === 'opt_out') {
+      const o = blank('opt_out', speaker);
+      o.events.push(consent('opt_out', 'keyword', compliance.keyword, speaker.id));
+      if (openConversation) interrupt(o, openConversation.id);
+      // One confirmation, only on the transition: a second STOP gets silence.
+      if (contact.status !== 'opted_out') o.events.push({ type: 'reply', body: optOutConfirmation(speaker), purpose: 'opt_out_confirmation' });
+      return o;
+    }
+    if (compliance?.kind === 'help') {
+      const o = blank('help', speaker);
+      o.events.push(consent('help', 'keyword', compliance.keyword, speaker.id));
+      o.events.push({ type: 'reply', body: helpReply(speaker), purpose: 'help' });
+      return o;
+    }
+    if (compliance?.kind === 'opt_in') {
+      const o = blank('opt_in', speaker);
+      o.events.push(consent('opt_in', 'keyword', compliance.keyword, speaker.id));
+      o.events.push({ type: 'reply', body: optInConfirmation(speaker), purpose: 'reply' });
+      return o;
+    }
+    return null;
+  },
+};
 
-  if (compliance?.kind === 'opt_out') {
-    const o = blank('opt_out', speaker);
-    o.events.push(consent('opt_out', 'keyword', compliance.keyword, speaker.id));
-    if (conversation) interrupt(o, conversation.id);
-    // One confirmation, only on the transition: a second STOP gets silence.
-    if (contact.status !== 'opted_out') o.events.push({ type: 'reply', body: optOutConfirmation(speaker), purpose: 'opt_out_confirmation' });
-    return o;
-  }
-  if (compliance?.kind === 'help') {
-    const o = blank('help', speaker);
-    o.events.push(consent('help', 'keyword', compliance.keyword, speaker.id));
-    o.events.push({ type: 'reply', body: helpReply(speaker), purpose: 'help' });
-    return o;
-  }
-  if (compliance?.kind === 'opt_in') {
-    const o = blank('opt_in', speaker);
-    o.events.push(consent('opt_in', 'keyword', compliance.keyword, speaker.id));
-    o.events.push({ type: 'reply', body: optInConfirmation(speaker), purpose: 'reply' });
-    return o;
-  }
-
-  const closed: InboundEvent[] = [];
-  if (conversation && (conversation.expiresAt <= input.now.toISOString() || !input.conversationCampaign || !conversationFlow)) {
-    const status = conversation.expiresAt <= input.now.toISOString() ? 'expired' : 'interrupted';
-    closed.push({ type: 'flow_ended', conversationId: conversation.id, status });
-    conversation = null;
-  }
-
-  // A keyword as the first word (re)starts its flow, even mid-conversation: nobody's first name
-  // or ZIP begins with JOIN, and a confused person re-texting JOIN should start over. Except when
-  // the text answers the waiting yes/no, choice or free-text question (answerBeatsKeyword).
-  const hit = input.keywords.match(input.text);
-  if (hit && !(conversation && waitingStep && answerBeatsKeyword(waitingStep, input.text, hit.alone))) {
+/**
+ * A keyword as the first word (re)starts its flow, even mid-conversation: nobody's first name
+ * or ZIP begins with JOIN, and a confused person re-texting JOIN should start over. Except when
+ * the text answers the waiting yes/no, choice or free-text question (answerBeatsKeyword).
+ */
+const keyword: RouteRule = {
+  name: 'keyword',
+  decide(ctx) {
+    const { input, contact, conversation, waitingStep, closed } = ctx;
+    const hit = input.keywords.match(input.text);
+    if (!hit || (conversation && waitingStep && answerBeatsKeyword(waitingStep, input.text, hit.alone))) return null;
     const campaign = hit.campaign;
     const o = blank('flow_start', campaign);
     o.events.push(...closed);
@@ -198,18 +233,27 @@ function route(input: InboundInput): InboundOutcome {
     o.events.push({ type: 'flow_started', conversationId: id, campaignId: campaign.id, keyword: hit.keyword });
     flowEvents(o, input, campaign, hit.keyword, outcome, id);
     return o;
-  }
+  },
+};
 
-  if (contact.status === 'opted_out') {
-    // Not a keyword, not START: an opted-out number gets nothing back, but people may read it.
+/** Not a keyword, not START: an opted-out number gets nothing back, but people may read it. */
+const optedOutIgnored: RouteRule = {
+  name: 'opted_out_ignored',
+  decide({ contact, speaker, closed }) {
+    if (contact.status !== 'opted_out') return null;
     const o = blank('opted_out_ignored', speaker);
     o.events.push(...closed);
     if (contact.known) o.events.push({ type: 'inbox_item', campaignId: speaker.id, autoReply: null });
     return o;
-  }
+  },
+};
 
-  if (conversation && input.conversationCampaign && conversationFlow) {
+/** The answer (valid or not) to the waiting step, on its broadcast's flow when a broadcast opened it. */
+const waitingConversation: RouteRule = {
+  name: 'waiting_conversation',
+  decide({ input, contact, conversation, conversationFlow, closed }) {
     const campaign = input.conversationCampaign;
+    if (!conversation || !campaign || !conversationFlow) return null;
     const o = blank('flow_resume', campaign);
     o.events.push(...closed);
     const vars = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword) };
@@ -227,22 +271,96 @@ function route(input: InboundInput): InboundOutcome {
     }
     flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id);
     return o;
-  }
+  },
+};
 
-  if (contact.known) {
-    // Nothing claimed it and we know this number: a person should read it (the inbox), and the
-    // campaign's auto-reply (if on) says so, at most once a day (applied by the store).
-    const o = blank('inbox', senderCampaign);
+/**
+ * Nothing claimed it and we know this number: a person should read it (the inbox), and the
+ * campaign's auto-reply (if on) says so, at most once a day (applied by the store).
+ */
+const inboxItem: RouteRule = {
+  name: 'inbox_item',
+  decide({ input, contact, closed }) {
+    if (!contact.known) return null;
+    const o = blank('inbox', input.senderCampaign);
     o.events.push(...closed);
-    o.events.push({ type: 'inbox_item', campaignId: senderCampaign.id, autoReply: autoReplyFor(senderCampaign) });
+    o.events.push({ type: 'inbox_item', campaignId: input.senderCampaign.id, autoReply: autoReplyFor(input.senderCampaign) });
     return o;
-  }
+  },
+};
 
-  // A number we have never seen: tell it how to join.
-  const o = blank('default', senderCampaign);
-  o.events.push(...closed);
-  o.events.push({ type: 'reply', body: defaultReply(senderCampaign), purpose: 'reply' });
-  return o;
+/** A number we have never seen: tell it how to join. */
+const joinInstructions: RouteRule = {
+  name: 'join_instructions',
+  decide({ input, closed }) {
+    const o = blank('default', input.senderCampaign);
+    o.events.push(...closed);
+    o.events.push({ type: 'reply', body: defaultReply(input.senderCampaign), purpose: 'reply' });
+    return o;
+  },
+};
+
+/**
+ * THE PRECEDENCE TABLE: the one place that decides which meaning of a text wins when several
+ * features could claim it (docs/conversation.md, "Rules the router follows, in order"). The
+ * first rule that returns an outcome decides. Slots for features marked below keep their place
+ * in this order; a rule below the keyword that claims ordinary words (an option, a number, a
+ * command word) yields to a valid answer to the supporter's own waiting question
+ * (answersWaitingStep), so "2" answers "Which group? 1 Nurses 2 Students" before it votes.
+ */
+export const RULES: readonly RouteRule[] = [
+  carrierOptOut,
+  complianceWords,
+  // slot: language switch (ESPAÑOL / ENGLISH), answered in the new language, flow kept.
+  keyword,
+  // slot: live votes — an open poll's option on this sender, then a bare idea number while idea
+  //       voting is open; counted for an opted-out number too, without a reply.
+  optedOutIgnored,
+  // slot: supporter commands — PAGE, GOAL n, SHOW (referrals); PAUSE / SKIP (reminders);
+  //       IDEA <text>, VOTE n (ideas window).
+  waitingConversation,
+  inboxItem,
+  joinInstructions,
+];
+
+function contextOf(input: InboundInput): RouteContext {
+  const { contact } = input;
+  const openConversation = input.conversation;
+  const speaker = input.conversationCampaign ?? input.senderCampaign;
+  const flow: Flow | null = openConversation?.broadcastId ? (input.broadcastFlow ?? null) : (input.conversationCampaign?.flow ?? null);
+  const nowIso = input.now.toISOString();
+  const live = !!openConversation && !!input.conversationCampaign && !!flow && openConversation.expiresAt > nowIso;
+  const step = openConversation && flow ? flow.steps[openConversation.stepIndex] : undefined;
+  let compliance = classifyCompliance(input.text);
+  // YES is an opt-in word, except as an answer: to a yes/no question, or to any open question a
+  // broadcast asked a subscribed supporter (who would otherwise get the opt-in confirmation again).
+  // An expired question is not open: YES after it is an opt-in word again.
+  const yesIsAnAnswer = live && (step?.validate.type === 'yesno' || (!!openConversation?.broadcastId && contact.status === 'subscribed'));
+  if (!compliance && !yesIsAnAnswer) {
+    const yes = isConditionalOptIn(input.text);
+    if (yes) compliance = { kind: 'opt_in', keyword: yes };
+  }
+  const closed: InboundEvent[] = [];
+  if (openConversation && !live) {
+    const status = openConversation.expiresAt <= nowIso ? 'expired' : 'interrupted';
+    closed.push({ type: 'flow_ended', conversationId: openConversation.id, status });
+  }
+  return {
+    input, contact, speaker, openConversation, compliance, closed,
+    conversation: live ? openConversation : null,
+    conversationFlow: live ? flow : null,
+    waitingStep: live ? step : undefined,
+  };
+}
+
+function route(input: InboundInput): InboundOutcome {
+  const ctx = contextOf(input);
+  for (const rule of RULES) {
+    const o = rule.decide(ctx);
+    if (o) return o;
+  }
+  // joinInstructions always answers; this is unreachable.
+  throw new Error('no routing rule claimed the text');
 }
 
 /**
