@@ -17,13 +17,15 @@ import { Writable } from 'node:stream';
 import twilio from 'twilio';
 import { BroadcastService } from '../src/usecases/broadcasts/service';
 import { createDispatcher } from '../src/wiring/broadcasts';
+import { tuneDispatcherProcess } from '../src/wiring/dispatcher-process';
 import { loadConfig } from '../src/wiring/config';
 import { systemClock } from '../src/core/clock';
 import { uuid } from '../src/shared/ids';
 import { createLogger } from '../src/shared/logger';
-import { createContext } from '../src/wiring/create-context';
+import { createContext, openContext } from '../src/wiring/create-context';
 import { sqliteOf } from '../src/store/sqlite/store';
 import http from 'node:http';
+import v8 from 'node:v8';
 import RequestClient from 'twilio/lib/base/RequestClient';
 import { FakeTwilio } from '../test/helpers/fake-twilio';
 
@@ -34,6 +36,7 @@ const N = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
 const N_SMALL = Math.max(1000, Math.round(N / 10));
 const CAPPED_RATE = 500;
 const N_CAPPED = Number(process.env.BENCH_CAPPED_RECIPIENTS ?? 10_000);
+const DISPATCH_NODE_ARGS = (process.env.BENCH_DISPATCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 interface FakeStats {
   created: number;
@@ -71,6 +74,23 @@ function cpuPercent(since: NodeJS.CpuUsage, seconds: number): number {
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/**
+ * BENCH_TRACE_MEMORY=1: one line per stage of a dispatch phase on stderr: RSS, V8 heap (used /
+ * committed), code space, external/array buffers, and the peak so far. What the peak is made of.
+ */
+const TRACE = process.env.BENCH_TRACE_MEMORY === '1';
+function traceMemory(stage: string): void {
+  if (!TRACE) return;
+  const m = process.memoryUsage();
+  const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((sp) => [sp.space_name, sp]));
+  const mb = (x: number) => (x / 1048576).toFixed(1);
+  process.stderr.write(
+    `  [mem] ${stage.padEnd(28)} rss ${mb(m.rss)} peak ${peakRssMb()} | heap used ${mb(m.heapUsed)} committed ${mb(m.heapTotal)}` +
+      ` (new ${mb(spaces.new_space!.space_size)}, old ${mb(spaces.old_space!.space_size)}, code ${mb(spaces.code_space!.space_size)})` +
+      ` | external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)} | modules ${Object.keys(require.cache).length}\n`,
+  );
 }
 
 // ---------------------------------------------------------------- child: the fake Twilio API
@@ -132,16 +152,27 @@ async function runRaw(url: string, n: number): Promise<void> {
   process.send!({ result });
 }
 
-// ---------------------------------------------------------------- child: the dispatcher
-async function runDispatch(url: string, n: number, rate: number | null): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-bench-broadcast-'));
-  const config = loadConfig({
-    NODE_ENV: 'production', DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`, PUBLIC_BASE_URL: 'https://sms.example.org',
+// ---------------------------------------------------------------- child: the audience (seeded)
+function benchConfig(dbFile: string, url: string, rate: number | null, seedDemo: boolean) {
+  return loadConfig({
+    NODE_ENV: 'production', DATABASE_URL: `sqlite:${dbFile}`, PUBLIC_BASE_URL: 'https://sms.example.org',
     TWILIO_ACCOUNT_SID: ACCOUNT_SID, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_API_BASE_URL: url, ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    SEND_RATE_MPS: String(rate ?? 100), QUIET_HOURS: 'off', SEED_DEMO: 'true', LOG_LEVEL: 'warn',
+    SEND_RATE_MPS: String(rate ?? 100), QUIET_HOURS: 'off', SEED_DEMO: seedDemo ? 'true' : 'false', LOG_LEVEL: 'warn',
   });
-  const logger = createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
-  const ctx = createContext(config, logger, { clock: systemClock, newId: uuid });
+}
+
+const quietLogger = () => createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() }));
+
+/**
+ * The database a broadcast is sent from: n subscribed members of the demo campaign and one
+ * broadcast to all of them, queued (sending, not yet snapshotted). Its own process: in production
+ * the contacts arrive through the gateway or an import, not in the process that sends, so the
+ * dispatcher is measured from a cold start as dispatch-main.ts starts (its page cache and heap
+ * not filled by the seeding).
+ */
+async function runSeed(dbFile: string, n: number, rate: number | null): Promise<void> {
+  const config = benchConfig(dbFile, 'http://127.0.0.1:9', rate, true);
+  const ctx = createContext(config, quietLogger(), { clock: systemClock, newId: uuid });
   const s = sqliteOf(ctx.store);
   const campaignId = s.first(s.db.selectFrom('campaigns').select('id'))!.id;
   const now = new Date().toISOString();
@@ -157,21 +188,38 @@ async function runDispatch(url: string, n: number, rate: number | null): Promise
   const svc = new BroadcastService({ store: ctx.store, clock: systemClock, newId: uuid, sendRateMps: rate ?? 100, quietHours: null, footerText: config.broadcastFooter });
   const b = await svc.create({ name: 'bench', template: 'Thanks for coming, {{first_name|friend}}! Canvass Saturday 10am.', audience: { campaigns: [campaignId] } });
   await svc.send(b.id);
+  await ctx.store.close();
+  process.send!({ seeded: b.id });
+}
+
+// ---------------------------------------------------------------- child: the dispatcher
+async function runDispatch(dbFile: string, broadcastId: string, url: string, n: number, rate: number | null): Promise<void> {
+  // As dispatch-main.ts sets itself up and opens the database: the gateway's configuration, no
+  // demo seeding, the dispatcher process's tuning (BENCH_UNTUNED=1: the gateway's settings).
+  const runtime = process.env.BENCH_UNTUNED === '1' ? {} : tuneDispatcherProcess();
+  traceMemory('start (bench code loaded)');
+  const config = benchConfig(dbFile, url, rate, false);
+  const ctx = await openContext(config, quietLogger(), { ...runtime, clock: systemClock, newId: uuid });
+  traceMemory('context open');
   const dispatcher = createDispatcher(ctx, { rateMps: rate, concurrency: IN_FLIGHT });
+  const tick = TRACE ? setInterval(() => traceMemory('sending'), 2000) : null;
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   await dispatcher.runUntilIdle();
+  if (tick) clearInterval(tick);
+  traceMemory('done');
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuPercent(cpu0, seconds);
-  const view = await svc.get(b.id);
+  const peak = peakRssMb();
+  const svc = new BroadcastService({ store: ctx.store, clock: systemClock, newId: uuid, sendRateMps: rate ?? 100, quietHours: null, footerText: config.broadcastFooter });
+  const view = await svc.get(broadcastId);
   if (view.status !== 'done' || view.counts.queued !== n) throw new Error(`broadcast not complete: ${JSON.stringify(view.counts)}`);
-  const snap = s.first(s.db.selectFrom('broadcasts').select(['started_at', 'snapshot_at']).where('id', '=', b.id))!;
+  const b = await ctx.store.broadcasts.get(broadcastId);
   const result: PhaseResult = {
-    phase: rate === null ? 'dispatch' : `dispatch@${rate}`, messages: n, seconds, peakRssMb: peakRssMb(), cpuPercent: cpu,
-    snapshotSeconds: (Date.parse(snap.snapshot_at!) - Date.parse(snap.started_at!)) / 1000,
+    phase: rate === null ? 'dispatch' : `dispatch@${rate}`, messages: n, seconds, peakRssMb: peak, cpuPercent: cpu,
+    snapshotSeconds: (Date.parse(b.snapshot_at!) - Date.parse(b.started_at!)) / 1000,
   };
-  sqliteOf(ctx.store).close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await ctx.store.close();
   process.send!({ result });
 }
 
@@ -189,9 +237,39 @@ function ask<T>(child: ChildProcess, msg: object, key: string): Promise<T> {
   });
 }
 
+/** A child process of this file; resolves to its answer under `key`, rejects if it exits without one. */
+async function child<T>(args: string[], key: string): Promise<T> {
+  const c = fork(__filename, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => c.on('exit', resolve));
+  const answer = await Promise.race([
+    ask<T>(c, {}, key),
+    exited.then((code) => { throw new Error(`${args[0]} ${args.slice(1).join(' ')} exited with ${code}`); }),
+  ]);
+  await exited;
+  return answer;
+}
+
 async function phase(fake: ChildProcess, url: string, args: string[]): Promise<PhaseResult & { fake: FakeStats }> {
+  let dir: string | null = null;
+  if (args[0] === 'dispatch') {
+    // dispatch <n> <rate>: the audience is seeded by its own process first.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rallytext-bench-broadcast-'));
+    const dbFile = path.join(dir, 'bench.db');
+    const broadcastId = await child<string>(['seed', dbFile, args[1]!, args[2]!], 'seeded');
+    args = [...args, dbFile, broadcastId];
+  }
+  try {
+    return await runPhase(fake, url, args);
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runPhase(fake: ChildProcess, url: string, args: string[]): Promise<PhaseResult & { fake: FakeStats }> {
   await ask(fake, { cmd: 'reset' }, 'reset');
-  const child = fork(__filename, args.concat(url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, args.concat(url), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: args[0] === 'dispatch' ? DISPATCH_NODE_ARGS : [],
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const result = await Promise.race([
     ask<PhaseResult>(child, {}, 'result'),
@@ -205,9 +283,45 @@ async function phase(fake: ChildProcess, url: string, args: string[]): Promise<P
   return { ...result, fake: stats };
 }
 
+/**
+ * `--rss-runs=K`: only the dispatcher's peak RSS, K runs each at N and N/10 recipients (cap off),
+ * min / median / max; writes bench/results/broadcast-rss.json. Extra node flags for the
+ * dispatcher's process: BENCH_DISPATCH_NODE_ARGS.
+ */
+async function rssRuns(fake: ChildProcess, url: string, k: number): Promise<void> {
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return { min: s[0]!, median: s[Math.floor((s.length - 1) / 2)]!, max: s[s.length - 1]!, runs: xs };
+  };
+  const out: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, nodeArgs: DISPATCH_NODE_ARGS, loadAverage: os.loadavg() };
+  for (const n of [N, N_SMALL]) {
+    const peaks: number[] = [];
+    for (let i = 0; i < k; i++) {
+      const r = await phase(fake, url, ['dispatch', String(n), 'off']);
+      peaks.push(r.peakRssMb);
+      console.log(`  dispatcher, ${n.toLocaleString('en-US')} recipients, run ${i + 1}: peak RSS ${r.peakRssMb} MB (${Math.round(r.fake.rate)} msg/s)`);
+    }
+    const st = stats(peaks);
+    out[String(n)] = st;
+    console.log(`dispatcher peak RSS, ${n.toLocaleString('en-US')} recipients: min ${st.min} / median ${st.median} / max ${st.max} MB`);
+  }
+  const outDir = path.join(__dirname, '..', '..', 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'broadcast-rss.json'), `${JSON.stringify(out, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const fake = fork(__filename, ['fake'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const url = await ask<string>(fake, {}, 'url');
+  const rssK = process.argv.find((x) => x.startsWith('--rss-runs='));
+  if (rssK) {
+    try {
+      await rssRuns(fake, url, Number(rssK.split('=')[1]));
+    } finally {
+      fake.send({ cmd: 'exit' });
+    }
+    return;
+  }
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
   try {
     console.log(`broadcast benchmark: ${N.toLocaleString('en-US')} recipients, loopback fake Twilio API, ${IN_FLIGHT} requests in flight, node ${process.version}, ${os.cpus().length} CPUs`);
@@ -246,11 +360,14 @@ async function main(): Promise<void> {
   }
 }
 
-const [cmd, a, b, c] = process.argv.slice(2);
+const [cmd, a, b, c, d, e] = process.argv.slice(2).filter((x) => !x.startsWith('--'));
+const rateArg = (x: string | undefined) => (x === 'off' ? null : Number(x));
 const run =
   cmd === 'fake' ? runFake()
   : cmd === 'raw' ? runRaw(b!, Number(a))
-  : cmd === 'dispatch' ? runDispatch(c!, Number(a), b === 'off' ? null : Number(b))
+  : cmd === 'seed' ? runSeed(a!, Number(b), rateArg(c))
+  // dispatch <n> <rate> <db file> <broadcast id> <fake url>
+  : cmd === 'dispatch' ? runDispatch(c!, d!, e!, Number(a), rateArg(b))
   : main();
 run.catch((err: unknown) => {
   console.error(err);

@@ -7,13 +7,17 @@ import { createDispatcher } from './wiring/broadcasts';
 import { createLogger } from './shared/logger';
 import { openContext } from './wiring/create-context';
 import { configOrExit } from './wiring/startup';
+import { tuneDispatcherProcess } from './wiring/dispatcher-process';
+
+// Before anything is allocated: this process sends, it does not answer webhooks (see the module).
+const runtime = tuneDispatcherProcess();
 
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
   let ctx;
   try {
-    ctx = await openContext({ ...config, seedDemo: false }, logger);
+    ctx = await openContext({ ...config, seedDemo: false }, logger, runtime);
   } catch (err) {
     logger.fatal({ err: (err as Error).message, code: (err as { code?: string }).code }, 'cannot open the database');
     process.stderr.write(`rallytext dispatcher: cannot open the database: ${(err as Error).message}\n`);

@@ -9,7 +9,6 @@ import { uuid } from '../shared/ids';
 import { LiveHub, type LiveHubOptions } from '../usecases/live/hub';
 import { statsNow } from '../usecases/live/stats';
 import { seedDemo } from '../usecases/campaigns/seed';
-import { openPgStore } from '../store/postgres/store';
 import { openSqliteStore } from '../store/sqlite/store';
 import type { Store } from '../store/store';
 import { twilioReceiptPolicy } from '../twilio/receipt-codes';
@@ -29,6 +28,8 @@ export interface RuntimeOptions {
   newId?: IdGenerator;
   /** Live-hub limits (benchmarks connect 1,000 screens to one link from one address). */
   live?: LiveHubOptions;
+  /** SQLite's page cache for the main connection, KiB (default 64 MB; the dispatcher's own process asks for less). */
+  sqliteCacheKib?: number;
 }
 
 /**
@@ -37,6 +38,9 @@ export interface RuntimeOptions {
  */
 export async function openContext(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<AppContext> {
   if (!isPostgresUrl(config.databaseUrl)) return createContext(config, logger, options);
+  // Loaded only for a PostgreSQL URL: the pg driver and its engine are ~4 MB of code and heap that
+  // a SQLite gateway or dispatcher never runs (measured in docs/performance.md, issue 9).
+  const { openPgStore } = await import('../store/postgres/store');
   const store = await openPgStore(config.databaseUrl, { receiptPolicy: twilioReceiptPolicy });
   return contextOn(store, config, logger, options);
 }
@@ -48,7 +52,9 @@ export function isPostgresUrl(url: string): boolean {
 /** The SQLite context, opened synchronously (tests, benches and tools build it without awaiting). */
 export function createContext(config: Config, logger: Logger, options: RuntimeOptions = {}): AppContext {
   if (isPostgresUrl(config.databaseUrl)) throw new Error('PostgreSQL opens asynchronously: use openContext');
-  return contextOn(openSqliteStore(config.databaseUrl, { receiptPolicy: twilioReceiptPolicy }), config, logger, options);
+  return contextOn(
+    openSqliteStore(config.databaseUrl, { receiptPolicy: twilioReceiptPolicy, cacheKib: options.sqliteCacheKib }), config, logger, options,
+  );
 }
 
 /** The use cases on an opened store; the context owns the store from here (closed if this throws). */

@@ -22,9 +22,14 @@ interface Ready {
 /** The page cache of the export scan connection (KiB). */
 export const SCAN_CACHE_KIB = 4096;
 
+/** The main connection's page cache (KiB) unless the opener asks for another size. */
+export const DEFAULT_CACHE_KIB = 65536;
+
 export interface OpenOptions {
   /** Open without writing (for tools); migrations are not applied. */
   readonly?: boolean;
+  /** The page cache of the main connection, KiB (default DEFAULT_CACHE_KIB, 64 MB). */
+  cacheKib?: number;
 }
 
 export class SqliteDb {
@@ -205,7 +210,8 @@ export function openSqliteDb(url: string, options: OpenOptions = {}): SqliteDb {
     sqlite.pragma('synchronous = NORMAL');
     // A 64 MB page cache (default 2 MB) keeps a rally's indexes in memory instead of re-reading
     // them from the OS on every webhook; savepoint journals stay in memory instead of a temp file.
-    sqlite.pragma('cache_size = -65536');
+    // A process that only sends (dispatch-main) asks for less: see wiring/dispatcher-process.ts.
+    sqlite.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheKib ?? DEFAULT_CACHE_KIB))}`);
     sqlite.pragma('temp_store = MEMORY');
     sqlite.pragma('foreign_keys = ON');
     try {
