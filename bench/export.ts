@@ -225,7 +225,9 @@ async function startServer(file: string, probeFile: string): Promise<{ child: Ch
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  for (let i = 0; i < 200; i++) {
+  // Up to 2 minutes: on a loaded shared box a gateway opening a million-contact file can take
+  // longer than the 10 s this used to allow.
+  for (let i = 0; i < 2400; i++) {
     try {
       if ((await fetch(port, 'GET', '/healthz', null)).status === 200) return { child, port };
     } catch {
