@@ -26,6 +26,8 @@ type Queryable = pg.Pool | pg.PoolClient;
 export class PgDb implements Runner {
   readonly engine = 'postgres' as const;
   readonly pool: pg.Pool;
+  /** How each connection is made (a dedicated client, such as the LISTEN connection, uses it too). */
+  readonly clientConfig: pg.ClientConfig;
   readonly db: Kysely<DB>;
   get k(): Kysely<DB> {
     return this.db;
@@ -36,10 +38,11 @@ export class PgDb implements Runner {
     const types = new pg.TypeOverrides();
     types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
     types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
-    this.pool = new pg.Pool({
-      connectionString: url, max: options.max ?? 10, types, connectionTimeoutMillis: 5_000,
+    this.clientConfig = {
+      connectionString: url, types, connectionTimeoutMillis: 5_000,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-    });
+    };
+    this.pool = new pg.Pool({ ...this.clientConfig, max: options.max ?? 10 });
     // An idle connection that dies (server restart) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
     this.db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
