@@ -45,6 +45,10 @@ export class PgDb implements Runner {
     this.pool = new pg.Pool({ ...this.clientConfig, max: options.max ?? 10 });
     // An idle connection that dies (server restart) must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
+    // Nor one that dies while checked out between two statements (a terminated backend, a cut
+    // network): node-postgres then emits 'error' on the client, fatal without a listener. The next
+    // statement on it fails instead (503), and the transaction releases it as broken.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     this.db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
   }
 
