@@ -14,7 +14,7 @@ import type { VersionedMigration } from './migration';
 export const m0010: VersionedMigration = {
   name: '0010-flood-buckets',
   ddl: (engine: StoreEngine) => `
-CREATE ${engine === 'postgres' ? 'UNLOGGED ' : ''}TABLE flood_buckets (
+CREATE ${engine === 'postgres' ? 'UNLOGGED ' : ''}TABLE IF NOT EXISTS flood_buckets (
   phone TEXT PRIMARY KEY,              -- E.164
   tokens BIGINT NOT NULL,              -- scaled by 60,000: one text costs 60,000
   at_ms BIGINT NOT NULL,               -- when tokens was computed (ms since the epoch, the gateway's clock)
