@@ -19,16 +19,22 @@
  * --skip-baseline (iterate on the gateway alone), --compare=<dir> (a before/after comparison in
  * one run: <dir> holds another build of rallytext, e.g. a worktree of an older commit with its
  * dist/ built; both gateways run the main burst and conversations alternately, --rounds=N times
- * each (default 3), fresh databases each time, so load on the machine falls on both alike).
+ * each (default 3), fresh databases each time, so load on the machine falls on both alike),
+ * --engine postgres [--gateways 2] (the main burst and conversations on SQLite, one gateway, and
+ * on PostgreSQL with N gateway processes on one fresh schema, connections split between them as a
+ * load balancer would, in one table; the PostgreSQL server is BENCH_DATABASE_URL, else
+ * TEST_DATABASE_URL, else 127.0.0.1:5432/test; --gateways=1,2 runs both; also counts the
+ * statements (round trips) each webhook of a conversation makes; writes rally-postgres.json).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { answers, crowd, joins, perConnection, type Phone, type Signer, type Webhook } from './rally/crowd';
-import { drive, type PhaseResult } from './rally/load';
+import { drive, driveMany, type PhaseResult } from './rally/load';
+import { countRoundTrips, dropSchema, freshSchema, type RoundTrips } from './rally/postgres';
 import { ROOT, startServer, type Server } from './rally/processes';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './rally/profile-summary';
-import { verifyDatabase, type Verification } from './rally/verify';
+import { verifyDatabase, verifyPostgres, type Verification } from './rally/verify';
 
 const AUTH_TOKEN = 'rally-bench-auth-token-4f1c9a7e2b';
 const ACCOUNT_SID = 'AC7b3f9e1d2c4a5b6c7d8e9f0a1b2c3d4e';
@@ -44,10 +50,14 @@ const BASELINES = [
 ];
 const BARE = BASELINES[0]!.name;
 
+/** `--name=value`, `--name value`, or a bare `--name` (true). */
 function arg(name: string): string | undefined {
-  const hit = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (!hit) return undefined;
-  return hit.includes('=') ? hit.slice(hit.indexOf('=') + 1) : 'true';
+  const at = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return undefined;
+  const hit = process.argv[at]!;
+  if (hit.includes('=')) return hit.slice(hit.indexOf('=') + 1);
+  const next = process.argv[at + 1];
+  return next !== undefined && !next.startsWith('--') ? next : 'true';
 }
 
 const phonesN = Number(arg('phones') ?? 20_000);
@@ -59,7 +69,7 @@ const profile = arg('profile') === 'true';
 const skipBaseline = arg('skip-baseline') === 'true';
 const resultsDir = path.join(ROOT, 'bench', 'results');
 
-async function startGateway(dir: string, cpuProfName?: string, root = ROOT, name = 'gateway'): Promise<Server> {
+async function startGateway(dir: string, cpuProfName?: string, root = ROOT, name = 'gateway', databaseUrl?: string): Promise<Server> {
   const nodeArgs = cpuProfName
     ? ['--cpu-prof', `--cpu-prof-dir=${path.join(resultsDir, 'profiles')}`, `--cpu-prof-name=${cpuProfName}`]
     : [];
@@ -69,7 +79,7 @@ async function startGateway(dir: string, cpuProfName?: string, root = ROOT, name
     {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: `sqlite:${path.join(dir, 'rallytext.db')}`,
+      DATABASE_URL: databaseUrl ?? `sqlite:${path.join(dir, 'rallytext.db')}`,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       TWILIO_ACCOUNT_SID: ACCOUNT_SID,
       PUBLIC_BASE_URL,
@@ -106,8 +116,12 @@ function table(results: PhaseResult[]): string {
 const compareDir = arg('compare');
 const rounds = Number(arg('rounds') ?? 3);
 
+const engine = arg('engine') ?? 'sqlite';
+
 async function main(): Promise<void> {
   if (compareDir !== undefined) return compare(path.resolve(compareDir));
+  if (engine === 'postgres') return engines();
+  if (engine !== 'sqlite') throw new Error(`--engine ${engine}: sqlite or postgres`);
   fs.mkdirSync(resultsDir, { recursive: true });
   const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
 
@@ -285,6 +299,96 @@ async function compare(otherRoot: string): Promise<void> {
   const errors = results.reduce((n, x) => n + x.errors, 0);
   if (errors > 0 || problems.length) {
     console.error(`FAILED: ${errors} errors; ${problems.join(' | ') || 'databases ok'}`);
+    process.exit(1);
+  }
+}
+
+/**
+ * SQLite (one gateway) and PostgreSQL (N gateway processes on one schema) in one run and one
+ * table: the main burst at 100 connections, then the conversations, each database verified.
+ */
+async function engines(): Promise<void> {
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const gatewayCounts = (arg('gateways') ?? '2').split(',').map(Number);
+  const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/test`;
+  const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
+  const phones: Phone[] = crowd(phonesN);
+  const joinHooks = joins(signer, phones);
+  const burst = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]);
+  const conversation = perConnection(phones, MAIN_CONNECTIONS, (p) => answers(signer, p));
+  const burstLabel = `burst: ${fmt(phonesN)} JOIN`;
+  const convLabel = `conversations: ${fmt(phonesN * 4)} answers`;
+  console.log(`rally bench, engines: SQLite (1 gateway) and PostgreSQL (${gatewayCounts.join(', ')} gateways) at ${pgUrl.replace(/:[^:@/]*@/, ':***@')}`);
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start; the database server and the load generator share it\n`);
+  const results: PhaseResult[] = [];
+  const verifications: Record<string, Verification> = {};
+  const report = (r: PhaseResult) => {
+    results.push(r);
+    console.log(`  ${r.server.padEnd(14)} ${r.phase} @${r.connections}: ${fmt(r.reqPerSec)} req/s in ${fmt(r.durationS, 2)} s, p99 ${fmt(r.p99Ms)} ms, CPU ${fmt(r.serverCpuMsPerReq, 3)} ms/req, errors ${r.errors}`);
+  };
+
+  // SQLite, one gateway: the reference in the same run.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rally-bench-engines-'));
+  const lite = await startGateway(dir, undefined, ROOT, 'sqlite');
+  report(await drive(lite, burstLabel, burst, { checkReplies: true }));
+  verifications['sqlite burst'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'joined');
+  report(await drive(lite, convLabel, conversation, { checkReplies: true }));
+  await stopChecked(lite);
+  verifications['sqlite conversations'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed');
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  // PostgreSQL: N gateway processes on one fresh schema; the first migrates and seeds.
+  for (const n of gatewayCounts) {
+    const { schema, url } = await freshSchema(pgUrl, `rally_bench_${n}`);
+    const name = `postgres x${n}`;
+    const gws: Server[] = [];
+    try {
+      for (let i = 0; i < n; i++) gws.push(await startGateway('', undefined, ROOT, `${name}#${i + 1}`, url));
+      report(await driveMany(gws, name, burstLabel, burst, { checkReplies: true }));
+      verifications[`${name} burst`] = await verifyPostgres(url, phones, 'joined');
+      report(await driveMany(gws, name, convLabel, conversation, { checkReplies: true }));
+      for (const gw of gws.splice(0)) await stopChecked(gw);
+      verifications[`${name} conversations`] = await verifyPostgres(url, phones, 'completed');
+    } finally {
+      for (const gw of gws) await gw.stop();
+      await dropSchema(pgUrl, schema);
+    }
+  }
+
+  // Statements (each a network round trip) per webhook of one conversation, counted in-process.
+  const trips: RoundTrips = await countRoundTrips(pgUrl, { AUTH_TOKEN, ACCOUNT_SID, PUBLIC_BASE_URL, ADMIN_TOKEN });
+
+  const find = (server: string, phase: string) => results.find((r) => r.server === server && r.phase === phase);
+  const targets = gatewayCounts.flatMap((n) => {
+    const b = find(`postgres x${n}`, burstLabel)!;
+    const c = find(`postgres x${n}`, convLabel)!;
+    return [
+      { target: `postgres x${n}: ${fmt(phonesN)} JOINs absorbed in < 10 s (100 conns)`, value: `${fmt(b.durationS, 2)} s`, met: b.durationS < 10 },
+      { target: `postgres x${n}: p99 < 250 ms at 100 connections (burst)`, value: `${fmt(b.p99Ms)} ms`, met: b.p99Ms < 250 },
+      { target: `postgres x${n}: p99 < 250 ms at 100 connections (conversations)`, value: `${fmt(c.p99Ms)} ms`, met: c.p99Ms < 250 },
+    ];
+  });
+  const errors = results.reduce((n, r) => n + r.errors, 0);
+  const dbOk = Object.values(verifications).every((v) => v.ok);
+  console.log(`\n${table(results)}\n`);
+  console.log('statements (round trips) per webhook on PostgreSQL, counted in-process:');
+  for (const t of trips.steps) console.log(`  ${t.text.padEnd(10)} ${t.statements} (${t.detail})`);
+  console.log('\ntargets:');
+  for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.target}: ${t.value}`);
+  console.log('\ndatabase checks:');
+  for (const [k, v] of Object.entries(verifications)) {
+    console.log(`  ${v.ok ? 'OK  ' : 'FAIL'} ${k}: ${Object.entries(v.counts).map(([a, b]) => `${a}=${b}`).join(' ')}`);
+    for (const p of v.problems) console.log(`       ${p}`);
+  }
+  const out = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg(), database: 'PostgreSQL on the same machine' },
+    phones: phonesN, gateways: gatewayCounts, results, roundTrips: trips, targets, verifications,
+  };
+  fs.writeFileSync(path.join(resultsDir, 'rally-postgres.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(ROOT, path.join(resultsDir, 'rally-postgres.json'))}`);
+  if (errors > 0 || !dbOk) {
+    console.error(`FAILED: ${errors} errors, database ${dbOk ? 'ok' : 'NOT as expected'}`);
     process.exit(1);
   }
 }

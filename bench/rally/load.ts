@@ -92,3 +92,85 @@ export async function drive(
     mainThreadCpuMsPerReq: mainUsed / completed,
   };
 }
+
+/** The latency percentile `p` (0-100) of sorted times, nearest rank. */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/**
+ * Several gateways at once (as behind a load balancer): connection i goes to gateway i % N, one
+ * autocannon per gateway, all started together; latencies are recorded per response and merged,
+ * so p50/p99 are over every request of the phase. CPU is the sum over the gateways, peak RSS the
+ * largest; `name` labels the row.
+ */
+export async function driveMany(
+  servers: Server[], name: string, phase: string, lists: Webhook[][], options: { checkReplies: boolean },
+): Promise<PhaseResult> {
+  let wrongReplies = 0;
+  const times: number[] = [];
+  const shares = servers.map((_, s) => lists.filter((_l, i) => i % servers.length === s));
+  let lastResponse = 0;
+  const started = performance.now();
+  const cpuBefore = servers.map((s) => s.cpuMs());
+  const mainBefore = servers.map((s) => s.mainThreadCpuMs());
+  const results = await Promise.all(
+    servers.map((server, s) => {
+      const perConnection = shares[s]!.map((list) =>
+        list.map((w) => ({
+          method: 'POST',
+          path: '/twilio/sms',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': w.signature },
+          body: w.body,
+          ...(options.checkReplies
+            ? {
+                onResponse: (status: number, body: string) => {
+                  if (status === 200 && !body.includes(w.expect.replace(/&/g, '&amp;'))) wrongReplies++;
+                },
+              }
+            : {}),
+        })),
+      );
+      let next = 0;
+      return autocannon({
+        url: `http://127.0.0.1:${server.port}`,
+        connections: perConnection.length,
+        pipelining: 1,
+        amount: perConnection.reduce((n, l) => n + l.length, 0),
+        timeout: 15,
+        setupClient: (client) => {
+          const list = perConnection[next++]!;
+          client.setRequests(list);
+          client.responseMax = list.length;
+          client.on('response', (...args: unknown[]) => {
+            lastResponse = performance.now();
+            times.push(Number(args[2]));
+          });
+        },
+      });
+    }),
+  );
+  const cpuUsed = servers.reduce((n, s, i) => n + s.cpuMs() - cpuBefore[i]!, 0);
+  const mainUsed = servers.reduce((n, s, i) => n + s.mainThreadCpuMs() - mainBefore[i]!, 0);
+  const durationS = (lastResponse - started) / 1000;
+  const completed = results.reduce((n, r) => n + r.requests.total, 0);
+  times.sort((a, b) => a - b);
+  return {
+    phase,
+    server: name,
+    connections: lists.length,
+    requests: completed,
+    durationS,
+    reqPerSec: completed / durationS,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    maxMs: times[times.length - 1] ?? Number.NaN,
+    errors: results.reduce((n, r) => n + r.errors + r.timeouts + r.non2xx, 0) + wrongReplies,
+    non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+    wrongReplies,
+    peakRssMb: Math.max(...servers.map((s) => s.peakRssMb())),
+    serverCpuMsPerReq: cpuUsed / completed,
+    mainThreadCpuMsPerReq: mainUsed / completed,
+  };
+}

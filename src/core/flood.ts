@@ -23,9 +23,18 @@ export interface FloodVerdict {
   floodStarted: boolean;
 }
 
+/**
+ * A per-number limit as the inbound use case sees it: this in-memory guard (one process per
+ * database, SQLite), or buckets every gateway process takes from (PostgreSQL,
+ * src/store/postgres/flood.ts), which answer asynchronously.
+ */
+export interface FloodCheck {
+  take(key: string, nowMs: number): FloodVerdict | Promise<FloodVerdict>;
+}
+
 const COST = 60_000;
 
-export class FloodGuard {
+export class FloodGuard implements FloodCheck {
   private readonly buckets = new Map<string, Bucket>();
   private readonly capacity: number;
 

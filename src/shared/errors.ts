@@ -59,7 +59,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && UNAVAILABLE_SQLITE.test(code)) return true;
   if (typeof code === 'string' && UNAVAILABLE_POSTGRES.test(code)) return true;
-  if (err instanceof Error && /^(Connection terminated|timeout exceeded when trying to connect)/.test(err.message)) return true;
+  if (err instanceof Error && /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed)/.test(err.message)) return true;
   return err instanceof TypeError && /database connection is not open/.test(err.message);
 }
 

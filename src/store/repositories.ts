@@ -20,7 +20,7 @@ import { SessionsStore } from './sessions/shared';
 import type { Store } from './store';
 import type { Runner } from './work';
 
-export type Repositories = Omit<Store, 'engine' | 'ping' | 'startUpkeep' | 'close'>;
+export type Repositories = Omit<Store, 'engine' | 'crossProcess' | 'ping' | 'startUpkeep' | 'close'>;
 
 export interface RepositoryOptions {
   /** What the SMS provider's status words and error codes mean (wiring passes the Twilio adapter's). */

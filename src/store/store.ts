@@ -24,6 +24,7 @@ import type { PeopleRepository } from './people/repository';
 import type { AuditRepository } from './audit/repository';
 import type { InboxRepository } from './inbox/repository';
 import type { Logger } from 'pino';
+import type { CrossProcess } from './cross-process';
 
 export type StoreEngine = 'sqlite' | 'postgres';
 
@@ -43,6 +44,11 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly live: LiveRepository;
   readonly inbox: InboxRepository;
+  /**
+   * Only on an engine several gateway processes share (PostgreSQL): signals between them and the
+   * per-number flood buckets they all take from. Absent on SQLite (one process per file).
+   */
+  readonly crossProcess?: CrossProcess;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

@@ -12,7 +12,7 @@ import type { Query } from './query';
 import type { StoreEngine } from './store';
 
 export type Step =
-  | { readonly op: 'get' | 'list' | 'exec'; readonly q: Query<unknown, object>; readonly p: object }
+  | { readonly op: 'get' | 'list' | 'exec'; readonly q: Query<unknown, object>; readonly p: object; readonly later?: boolean }
   | { readonly op: 'all' | 'first' | 'run'; readonly c: Compilable<unknown> }
   | { readonly op: 'engine' };
 
@@ -32,6 +32,15 @@ export function* list<R, P extends object>(q: Query<R, P>, p: P): Work<R[]> {
 /** Runs a prepared write; the number of rows it changed. */
 export function* exec<P extends object>(q: Query<unknown, P>, p: P): Work<number> {
   return (yield { op: 'exec', q: q as Query<unknown, object>, p }) as number;
+}
+
+/**
+ * A write whose outcome the work does not need (no row count): an engine may send it later, with
+ * the next statement or the commit, in one round trip (PostgreSQL's hot path does; SQLite runs it
+ * at once). Its failure then surfaces at that later statement, still inside the transaction.
+ */
+export function* write<P extends object>(q: Query<unknown, P>, p: P): Work<void> {
+  yield { op: 'exec', q: q as Query<unknown, object>, p, later: true };
 }
 
 /** Every row of a statement built now (ad-hoc filters) with the runner's Kysely (`Runner.k`). */

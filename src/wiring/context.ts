@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../core/clock';
 import type { CredentialThrottle } from '../core/attempts';
-import type { FloodGuard } from '../core/flood';
+import type { FloodCheck } from '../core/flood';
 import type { Config } from './config';
 import type { LiveHub } from '../usecases/live/hub';
 import type { Store } from '../store/store';
@@ -29,8 +29,8 @@ export interface AppContext {
   receipts: DeliveryReceipts;
   /** The console's phone simulator. */
   rehearsal: Rehearsal;
-  /** Per-number inbound limit (INBOUND_PER_NUMBER_PER_MINUTE), in memory. */
-  flood: FloodGuard;
+  /** Per-number inbound limit (INBOUND_PER_NUMBER_PER_MINUTE): in memory, or shared by every process on PostgreSQL. */
+  flood: FloodCheck;
   /** Wrong tokens per client address and per token fingerprint (console sign-in and API), in memory. */
   credentialThrottle: CredentialThrottle;
   /** Browsers and addresses that signed in to an account before (exempt from its lockout), in memory. */

@@ -72,9 +72,22 @@ export function contextOn(store: Store, config: Config, logger: Logger, options:
       })
       .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'demo campaign could not be created'));
     const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger, options.live);
-    const flood = new FloodGuard(config.inboundPerNumberPerMinute);
+    // Several gateway processes on one database (PostgreSQL) share the flood buckets, tell each
+    // other's live screens about their texts and reload campaigns when another changed them.
+    const cross = store.crossProcess;
+    const flood = cross?.flood(config.inboundPerNumberPerMinute) ?? new FloodGuard(config.inboundPerNumberPerMinute);
     // Live screens are reached through the context, so a test that swaps ctx.live is heard.
-    const notifier = { notify: (campaignId: string | null) => context.live.notify(campaignId) };
+    const notifier = {
+      notify: (campaignId: string | null) => {
+        context.live.notify(campaignId);
+        if (campaignId) cross?.signals.publish('live', campaignId);
+      },
+    };
+    cross?.signals.on('live', (campaignId) => {
+      if (campaignId) context.live.notify(campaignId);
+      else context.live.refreshAll();
+    });
+    cross?.signals.on('campaigns', () => void registry.reload());
     const inboxEvents = new InboxEvents();
     const inbound = new InboundTexts({
       store, registry, flood, live: notifier, inbox: inboxEvents, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,

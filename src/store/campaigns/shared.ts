@@ -1,11 +1,12 @@
 /** The campaigns repository (both engines): campaigns, their keywords, the registry's version stamp. */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../database';
 import type { CampaignRuntime, CampaignSpec, KeywordSpec } from '../../core/campaign';
 import { parseFlow } from '../../core/flow';
 import { AppError } from '../../shared/errors';
 import { param, query } from '../query';
-import { all, first, get, list, run, type Runner, type Work } from '../work';
+import { all, engine, first, get, list, run, type Runner, type Work } from '../work';
+import { channelSql } from '../cross-process';
 import type {
   CampaignCounts, CampaignsRepository, CampaignView, NewCampaign, RuntimeCampaigns,
 } from './repository';
@@ -82,12 +83,17 @@ function columns(spec: CampaignSpec) {
   };
 }
 
-/** Bumped on every campaign change so other processes reload their keyword index. */
+/**
+ * Bumped on every campaign change so other processes reload their keyword index. On PostgreSQL
+ * the bump also notifies them (delivered when this transaction commits; src/store/postgres/signals.ts),
+ * so they reload at once instead of at their next version check.
+ */
 export function* bumpVersion(k: Kysely<DB>, now: string): Work<void> {
   yield* run(
     k.insertInto('settings').values({ key: 'campaigns_version', value: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: now })),
   );
+  if ((yield* engine()) === 'postgres') yield* first(k.selectNoFrom(sql<string>`pg_notify(${sql.raw(channelSql('campaigns'))}, ${now})::text`.as('n')));
 }
 
 function* mustFind(k: Kysely<DB>, id: string): Work<CampaignView> {

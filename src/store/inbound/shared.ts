@@ -16,7 +16,7 @@ import { engineOf } from '../dialect';
 import { recordInboxItem } from '../inbox/threads';
 import { enqueueOutboundWork } from '../outbox/gate';
 import { param, query } from '../query';
-import { exec, get, list, type Runner, type Work } from '../work';
+import { get, list, write, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
 import type { ConversationsTable, InboundMessagesTable } from './tables';
 import type { BroadcastAnswersTable } from '../broadcasts/tables';
@@ -196,25 +196,25 @@ export class InboundStore implements InboundRepository {
 
     yield* this.writeContact(contact, found ? null : msg, d, at);
     const inboundId = newId();
-    yield* exec(INBOUND_QUERIES.insertInbound, {
+    yield* write(INBOUND_QUERIES.insertInbound, {
       id: inboundId, message_sid: msg.messageSid, contact_id: contact.id, campaign_id: d.campaignId, sender: msg.to, body: msg.body,
       num_media: msg.numMedia, handled_as: d.handledAs, received_at: at,
     });
     yield* this.writeConversations(contact.id, msg.to, d, at);
     for (const c of d.consent) {
-      yield* exec(INBOUND_QUERIES.insertConsent, {
+      yield* write(INBOUND_QUERIES.insertConsent, {
         id: newId(), contact_id: contact.id, phone: msg.from, sender: msg.to, campaign_id: c.campaignId, kind: c.kind, via: c.via,
         keyword: c.keyword, message_sid: msg.messageSid, at,
       });
     }
     if (d.pledge) {
-      yield* exec(INBOUND_QUERIES.insertPledge, {
+      yield* write(INBOUND_QUERIES.insertPledge, {
         id: newId(), contact_id: contact.id, campaign_id: d.pledge.campaignId, amount_cents: d.pledge.amountCents,
         frequency: d.pledge.frequency, message_sid: msg.messageSid, at,
       });
     }
     if (d.membership) {
-      yield* exec(INBOUND_QUERIES.upsertMember, {
+      yield* write(INBOUND_QUERIES.upsertMember, {
         campaign_id: d.membership.campaignId, contact_id: contact.id, keyword: d.membership.keyword, at,
         completed_at: d.membership.completed ? at : null,
       });
@@ -228,7 +228,7 @@ export class InboundStore implements InboundRepository {
       if (applied.autoReply !== null) d.replies.push({ body: applied.autoReply, purpose: 'reply' });
     }
     for (const a of d.answers) {
-      yield* exec(INBOUND_QUERIES.upsertAnswer, {
+      yield* write(INBOUND_QUERIES.upsertAnswer, {
         broadcast_id: a.broadcastId, contact_id: contact.id, step_id: a.stepId, value: a.value, message_sid: msg.messageSid, answered_at: at,
       });
     }
@@ -257,33 +257,33 @@ export class InboundStore implements InboundRepository {
     const email = d.fields.email ?? null;
     // Parameters written out, no spreads: one hidden class per statement (hot-path-shapes test).
     if (first) {
-      yield* exec(INBOUND_QUERIES.insertContact, {
+      yield* write(INBOUND_QUERIES.insertContact, {
         id: contact.id, phone: first.from, status: d.status, first_name: firstName, zip, email, fields, from_state: first.fromState,
         opted_out_at: d.status === 'opted_out' ? at : null, at,
       });
       return;
     }
     if (d.status === contact.status && !changedFields && !hasCustom) {
-      yield* exec(INBOUND_QUERIES.touchContact, { id: contact.id, at });
+      yield* write(INBOUND_QUERIES.touchContact, { id: contact.id, at });
       return;
     }
-    yield* exec(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, at });
+    yield* write(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, at });
   }
 
   private *writeConversations(contactId: string, sender: string, d: InboundChanges, at: string): Work<void> {
-    for (const c of d.closed) yield* exec(INBOUND_QUERIES.closeConversation, { id: c.id, status: c.status, at });
+    for (const c of d.closed) yield* write(INBOUND_QUERIES.closeConversation, { id: c.id, status: c.status, at });
     const c = d.conversation;
     if (!c) return;
     const data = JSON.stringify(c.captured);
     const endedAt = c.status === 'waiting' ? null : at;
     // Written out, not `{ ...row, more }`: see test/architecture/hot-path-shapes.test.ts.
     if (c.isNew) {
-      yield* exec(INBOUND_QUERIES.insertConversation, {
+      yield* write(INBOUND_QUERIES.insertConversation, {
         id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data, expires_at: c.expiresAt, ended_at: endedAt, at,
         contact_id: contactId, campaign_id: c.campaignId, sender, keyword: c.keyword,
       });
     } else {
-      yield* exec(INBOUND_QUERIES.updateConversation, {
+      yield* write(INBOUND_QUERIES.updateConversation, {
         id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data, expires_at: c.expiresAt, ended_at: endedAt, at,
       });
     }

@@ -18,7 +18,7 @@ import { mayText, type ContactStatus, type OutboundPurpose } from '../../core/co
 import type { IdGenerator } from '../../core/clock';
 import { segmentCount } from '../../core/segments';
 import { param, query } from '../query';
-import { exec, get, type Work } from '../work';
+import { exec, get, write, type Work } from '../work';
 
 export interface OutboundDraft {
   contactId: string;
@@ -102,7 +102,8 @@ export function* enqueueOutboundWork(draft: OutboundDraft, newId: IdGenerator, n
   const row = yield* get(OUTBOX_QUERIES.status, { id: draft.contactId });
   const accepted = row !== undefined && mayText(row.status, draft.purpose);
   const id = newId();
-  yield* exec(OUTBOX_QUERIES.insert, {
+  // Its outcome is not needed: on PostgreSQL's hot path it goes out with the commit (postgres/batch.ts).
+  yield* write(OUTBOX_QUERIES.insert, {
     id, contactId: draft.contactId, campaignId: draft.campaignId, inboundId: draft.inboundId, position: draft.position, kind: draft.kind,
     purpose: draft.purpose, body: draft.body, segments: segmentCount(draft.body), status: accepted ? draft.delivery : 'suppressed', now,
   });

@@ -4,29 +4,53 @@
  * (Kysely's Migrator, under its advisory lock: gateways starting together apply each once).
  */
 import type { Logger } from 'pino';
+import type { CrossProcess } from '../cross-process';
 import { migrateToLatest } from '../migrations';
 import { RepositoriesOf, type RepositoryOptions } from '../repositories';
 import type { Store } from '../store';
 import { PgDb, type PgOptions } from './db';
+import { PgFloodBuckets, sweepFloodBuckets } from './flood';
+import { PgSignals } from './signals';
 
 export class PgStore extends RepositoriesOf implements Store {
   readonly engine = 'postgres' as const;
+
+  /** Several gateway processes share this database: signals between them and the flood buckets. */
+  readonly crossProcess: CrossProcess & { signals: PgSignals };
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     readonly db: PgDb,
     options: RepositoryOptions,
   ) {
     super(db, options);
+    const signals = new PgSignals(db.pool, db.clientConfig);
+    this.crossProcess = { signals, flood: (perMinute) => new PgFloodBuckets(db.pool, perMinute) };
   }
 
   async ping(): Promise<void> {
     await this.db.pool.query('SELECT 1 AS ok');
   }
 
-  /** The server does its own upkeep (autovacuum, checkpoints): nothing to start here. */
-  startUpkeep(_logger: Logger): void {}
+  /**
+   * The server does its own upkeep (autovacuum, checkpoints). A long-running process listens for
+   * the other processes' signals and, once a minute, drops the flood buckets that have refilled.
+   */
+  startUpkeep(logger: Logger): void {
+    void this.crossProcess.signals.start(logger);
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      sweepFloodBuckets(this.db.pool, Date.now()).catch((err: unknown) =>
+        logger.warn({ err: (err as Error).message }, 'could not drop the idle flood buckets'),
+      );
+    }, 60_000);
+    this.sweeper.unref();
+  }
 
   async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    await this.crossProcess.signals.stop();
     await this.db.close();
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../../core/clock';
-import type { FloodGuard } from '../../core/flood';
+import type { FloodCheck } from '../../core/flood';
 import { decideInbound } from '../../core/inbound';
 import { normalizeSender, toE164 } from '../../core/phone';
 import { maskPhone } from '../../shared/logger';
@@ -25,7 +25,8 @@ export type IncomingText = ReceivedText;
 export interface InboundDeps {
   store: Pick<Store, 'inbound'>;
   registry: CampaignRegistry;
-  flood: FloodGuard;
+  /** In memory (SQLite), or shared by every process on the database (PostgreSQL: one statement). */
+  flood: FloodCheck;
   /** Live rally screens, told after each committed text (O(1), no query). */
   live: { notify(campaignId: string | null): void };
   /** The inbox's live stream, told when a text became a thread message (O(listeners), no query). */
@@ -66,7 +67,9 @@ export class InboundTexts {
       logger.warn({ messageSid: msg.messageSid, to: msg.to.slice(0, 20) }, 'inbound to a number with no active campaign');
       return { replies: [], result: null };
     }
-    const flood = this.deps.flood.take(from, now.getTime());
+    const taken = this.deps.flood.take(from, now.getTime());
+    // The in-memory guard answers at once: no extra hop unless the buckets are in the database.
+    const flood = taken instanceof Promise ? await taken : taken;
     if (flood.floodStarted) {
       logger.warn(
         { from: maskPhone(from), to, perMinute: this.deps.perNumberPerMinute },

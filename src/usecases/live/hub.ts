@@ -139,6 +139,11 @@ export class LiveHub {
     ch.timer = setTimeout(() => void this.flush(campaignId), this.debounceMs);
   }
 
+  /** Every watched campaign may have changed (signals from other processes were missed): recompute each, debounced. */
+  refreshAll(): void {
+    for (const id of this.channels.keys()) this.notify(id);
+  }
+
   /** Ends every screen of a campaign (its display link changed); they reconnect or give up. */
   disconnect(campaignId: string): void {
     const ch = this.channels.get(campaignId);
