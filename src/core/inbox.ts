@@ -12,6 +12,8 @@ import { HOUR_MS } from './clock';
 import { checkTemplate, renderTemplate } from './template';
 import { textField } from './text';
 import { zodProblems, type ParseResult } from './validation';
+import { languagesOf, type Lang } from './language';
+import { systemText } from './system-texts';
 
 /** An auto-reply goes to a number at most once in this window. */
 export const AUTO_REPLY_WINDOW_MS = 24 * HOUR_MS;
@@ -33,11 +35,16 @@ function campaignValues(c: Pick<CampaignRuntime, 'programName' | 'sender' | 'key
   return { program: c.programName, program_name: c.programName, keyword: c.keywords[0]?.word ?? '', sender: c.sender };
 }
 
-/** The auto-reply text for an unclaimed text on this campaign, or null when the campaign turned it off. */
-export function autoReplyFor(c: CampaignRuntime): string | null {
+/**
+ * The auto-reply text for an unclaimed text on this campaign, in `lang`, or null when the campaign
+ * turned it off. The organizer's own text is in the campaign's default language; other languages
+ * get their override or the built-in text (src/core/system-texts.ts).
+ */
+export function autoReplyFor(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!): string | null {
   const s = c.autoReply ?? { enabled: true, text: null };
   if (!s.enabled) return null;
-  return renderTemplate(s.text ?? DEFAULT_AUTO_REPLY, campaignValues(c));
+  if (s.text !== null && lang === languagesOf(c)[0]) return renderTemplate(s.text, campaignValues(c));
+  return systemText(c, 'autoReply', lang);
 }
 
 /** True when no auto-reply went to this number within the window. */

@@ -18,6 +18,7 @@ import { instantSchema } from '../../core/dates';
 import { textField } from '../../core/text';
 import { zodProblems, type FieldProblem } from '../../core/validation';
 import type { SendWindow } from '../../core/quiet-hours';
+import { textIn } from '../../core/language';
 import { AppError } from '../../shared/errors';
 import { maskPhone } from '../../shared/logger';
 import type { Broadcast, CampaignChoice, RecipientPageQuery } from '../../store/broadcasts/repository';
@@ -146,7 +147,7 @@ export class BroadcastService {
     if (hasFlow) {
       const parsed = parseBroadcastFlow(body.flow, this.footerFor(footer));
       if (!parsed.ok) invalid(parsed.problems);
-      return { template: parsed.value.steps[0]!.prompt, flow: parsed.value };
+      return { template: textIn(parsed.value.steps[0]!.prompt, 'en'), flow: parsed.value };
     }
     if (body.template === undefined) invalid([{ path: 'template', message: 'give a template (the text to send) or a flow (a question to ask)' }]);
     this.checkTemplate(body.template, footer);
