@@ -70,6 +70,8 @@ export interface AudienceMember {
   firstName: string | null;
   zip: string | null;
   fromState: string | null;
+  /** The supporter's language (null: unknown). */
+  language?: string | null;
 }
 
 /** The state a contact is in: from the ZIP, else what Twilio reported (FromState). */
