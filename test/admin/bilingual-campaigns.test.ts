@@ -4,7 +4,9 @@
  * overrides (read back in a shape that can be saved again), and the gateway answers with the
  * organizer's override in the contact's language.
  */
+import request from 'supertest';
 import { DEMO_FLOW } from '../../src/core/flow';
+import { ensureDisplay } from '../../src/usecases/live/screens';
 import { admin, testApp, text, type TestApp } from '../helpers/app';
 
 let t: TestApp;
@@ -56,4 +58,13 @@ test('a campaign from before languages reads as English only and answers as befo
   const res = await admin(t.app).get('/api/campaigns');
   expect(res.body.campaigns[0]).toMatchObject({ languages: ['en'], texts: {} });
   expect((await text(t.app, '+13125550100', 'ESPAÑOL'))[0]).toMatch(/^Rally Alerts: Text JOIN to 62262 to join/);
+});
+
+test('the live screen shows the call to action in both languages', async () => {
+  const created = await admin(t.app).post('/api/campaigns', bilingual());
+  expect(created.status).toBe(201);
+  const token = (await ensureDisplay(t.ctx.store, created.body.id, t.clock.now())).token;
+  const screen = await request(t.app).get(`/live/${token}`);
+  expect(screen.status).toBe(200);
+  expect(screen.text).toContain('Text <strong>JOIN</strong> / <strong>UNETE</strong> to <strong>62264</strong>');
 });
