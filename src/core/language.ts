@@ -96,6 +96,8 @@ export const LANGUAGE_SWITCH_KEYWORDS = ['ESPANOL', 'SPANISH', 'CASTELLANO', 'EN
 
 /** The language a whole text asks for ("ESPAÑOL", "spanish!", "English"), or null. */
 export function languageSwitch(text: string): Lang | null {
+  // Most texts are longer than any switch word: skip normalising them (this runs on every text).
+  if (text.length > 24) return null;
   const n = normalizeText(text);
   if (n.length > 12) return null;
   return SWITCH_WORDS.get(n) ?? null;
