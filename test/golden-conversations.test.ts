@@ -5,7 +5,8 @@
  * Each turn is {in, expect} (exact reply bodies) or {advance: "25h"}; `final` checks what landed.
  * A golden may bring its own `campaign` (a campaign body, e.g. a branching flow on keyword
  * CANVASS), created next to the demo campaign; its `final` then also checks the contact's
- * captured `fields`.
+ * captured `fields`, and when it lists `languages` the contact's `language`. A golden's campaign
+ * may have its own sender (`to`): it then speaks for it (HELP, STOP, the default reply).
  * UPDATE_GOLDEN=1 rewrites the expectations from the listener's behaviour (review the diff!).
  */
 import fs from 'node:fs';
@@ -28,6 +29,8 @@ interface Final {
   pledgesCents?: number[];
   conversations?: string[];
   consent?: string[];
+  /** The contact's language (checked for goldens whose campaign lists languages). */
+  language?: string | null;
 }
 
 interface Golden {
@@ -74,7 +77,8 @@ async function play(file: string, driver: Driver, rewrite: boolean): Promise<voi
   }
   const full = driver.final(golden.from);
   const { fields, ...rest } = full;
-  const actual = golden.campaign ? full : rest;
+  const actual: Final = golden.campaign ? full : rest;
+  if (!golden.campaign?.languages) delete actual.language;
   if (rewrite) {
     golden.final = actual;
     fs.writeFileSync(path.join(DIR, file), `${JSON.stringify(golden, null, 2)}\n`);
@@ -114,6 +118,7 @@ describe('golden conversations through the real listener', () => {
       pledgesCents: (db.prepare('SELECT amount_cents FROM pledges WHERE contact_id = ? ORDER BY at').all(contact.id) as { amount_cents: number }[]).map((p) => p.amount_cents),
       conversations: (db.prepare('SELECT status FROM conversations WHERE contact_id = ? ORDER BY started_at, rowid').all(contact.id) as { status: string }[]).map((c) => c.status),
       consent: (db.prepare('SELECT kind, keyword FROM consent_events WHERE contact_id = ? ORDER BY at, rowid').all(contact.id) as { kind: string; keyword: string }[]).map((c) => `${c.kind}:${c.keyword}`),
+      language: contact.language as string | null,
     };
   }
 

@@ -9,6 +9,7 @@ import { instantSchema } from './dates';
 import { zodProblems, type ParseResult } from './validation';
 import { keywordForm } from './text';
 import { US_STATES, stateForZip } from './time-zones';
+import { langSchema } from './language';
 
 /** A UTC day or an instant with a zone; impossible dates (2026-02-31) are refused, not rolled over. */
 const isoInstant = instantSchema(true).transform((p) => p.iso);
@@ -34,6 +35,14 @@ export const audienceSchema = z
     joinedAfter: isoInstant.optional(),
     joinedBefore: isoInstant.optional(),
     completed: z.boolean().optional(),
+    /**
+     * The language each recipient would be texted in on the campaign they are reached through:
+     * theirs when that campaign lists it, else its default (an unknown language included).
+     */
+    language: z
+      .union([langSchema, z.array(langSchema).min(1).max(10)])
+      .transform((v) => [...new Set(Array.isArray(v) ? v : [v])])
+      .optional(),
   })
   // Strict: a misspelt filter ("zip_prefix") must be a 400, not a broadcast to everyone.
   .strict()
@@ -61,6 +70,8 @@ export interface AudienceMember {
   firstName: string | null;
   zip: string | null;
   fromState: string | null;
+  /** The supporter's language (null: unknown). */
+  language?: string | null;
 }
 
 /** The state a contact is in: from the ZIP, else what Twilio reported (FromState). */

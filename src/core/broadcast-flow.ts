@@ -7,6 +7,8 @@ import { BROADCAST_FIELDS, composeBody, MAX_BODY_CHARS } from './broadcast-templ
 import { makeFlowSchema, type Flow } from './flow';
 import { renderTemplate } from './template';
 import { zodProblems, type ParseResult } from './validation';
+import { flowMessages } from './flow-messages';
+import { isTranslated, textIn } from './language';
 
 export const broadcastFlowSchema = makeFlowSchema({ firstPromptFields: BROADCAST_FIELDS, minSteps: 1 });
 
@@ -14,8 +16,13 @@ export const broadcastFlowSchema = makeFlowSchema({ firstPromptFields: BROADCAST
 export function parseBroadcastFlow(input: unknown, footer: string | null): ParseResult<Flow> {
   const r = broadcastFlowSchema.safeParse(input);
   if (!r.success) return { ok: false, problems: zodProblems(r.error, ['flow']) };
+  // A broadcast's question is asked in one language (its messages are plain strings).
+  const translated = flowMessages(r.data).filter((m) => isTranslated(m.message));
+  if (translated.length > 0) {
+    return { ok: false, problems: translated.map((m) => ({ path: ['flow', ...m.path].join('.'), message: "a broadcast's question is in one language: give a plain string" })) };
+  }
   const first = r.data.steps[0]!;
-  if ([...composeBody(renderTemplate(first.prompt, {}), footer)].length > MAX_BODY_CHARS) {
+  if ([...composeBody(renderTemplate(textIn(first.prompt, 'en'), {}), footer)].length > MAX_BODY_CHARS) {
     return {
       ok: false,
       problems: [{ path: 'flow.steps.0.prompt', message: `is longer than ${MAX_BODY_CHARS} characters with the footer (Twilio refuses it)` }],

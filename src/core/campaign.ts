@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { flowSchema, type Flow } from './flow';
 import { zodProblems, type ParseResult } from './validation';
 import { keywordForm, textField } from './text';
+import { LANGUAGE_SWITCH_KEYWORDS, langSchema, languagesOf, translationProblems, type Lang } from './language';
+import { flowMessages } from './flow-messages';
+import { frequencyTranslates, overrideProblems, systemText, TEXT_KEYS, type TextOverrides } from './system-texts';
 
 export interface CampaignRuntime {
   id: string;
@@ -25,6 +28,10 @@ export interface CampaignRuntime {
   flow: Flow;
   /** The auto-reply to unclaimed texts (the inbox); absent: on, with the default text. */
   autoReply?: AutoReplySetting;
+  /** The campaign's languages, default first (absent: English only). */
+  languages?: Lang[];
+  /** Overrides of the built-in system texts, per language (src/core/system-texts.ts). */
+  texts?: TextOverrides;
 }
 
 /** A campaign's auto-reply to texts nothing claims (src/core/inbox.ts applies it). */
@@ -37,6 +44,10 @@ export interface AutoReplySetting {
 export interface KeywordSpec {
   word: string;
   aliases: string[];
+  /** The language of the word (and of its aliases that name none): a supporter who texts it is spoken to in it. */
+  language?: Lang | undefined;
+  /** Aliases with a language of their own (`{ "word": "UNETE", "language": "es" }` in the input). */
+  aliasLanguages?: Partial<Record<string, Lang>> | undefined;
 }
 
 const KEYWORD = z
@@ -50,10 +61,45 @@ export const RESERVED_KEYWORDS = new Set([
   'DETENER', 'BASTA', 'START', 'UNSTOP', 'YES', 'HELP', 'INFO', 'AYUDA',
 ]);
 
-const keywordSpec = z.object({
-  word: KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword'),
-  aliases: z.array(KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword')).max(20).default([]),
+/** Words the language switch owns (ESPAÑOL, ENGLISH …): no campaign may claim them either. */
+export const RESERVED_LANGUAGE_WORDS: ReadonlySet<string> = new Set(LANGUAGE_SWITCH_KEYWORDS);
+
+const FREE_WORD = KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword').refine(
+  (w) => !RESERVED_LANGUAGE_WORDS.has(w),
+  'is a reserved word: texting it switches the supporter\'s language',
+);
+
+/** An alias: a word, or a word with its own language (`{ "word": "UNETE", "language": "es" }`). */
+const aliasSpec = z.union([FREE_WORD, z.object({ word: FREE_WORD, language: langSchema.optional() }).strict()], {
+  message: 'must be a word or { "word": "…", "language": "es" }',
 });
+
+const keywordSpec = z
+  .object({
+    word: FREE_WORD,
+    language: langSchema.optional(),
+    aliases: z.array(aliasSpec).max(20).default([]),
+    /** As the API shows it (aliases with their own language), so a campaign read back can be saved again. */
+    aliasLanguages: z.record(z.string(), langSchema).optional(),
+  })
+  .transform((k): KeywordSpec => {
+    const aliasLanguages: Partial<Record<string, Lang>> = {};
+    for (const [w, l] of Object.entries(k.aliasLanguages ?? {})) aliasLanguages[keywordForm(w)] = l;
+    const aliases = k.aliases.map((a) => {
+      if (typeof a === 'string') return a;
+      if (a.language) aliasLanguages[a.word] = a.language;
+      return a.word;
+    });
+    const out: KeywordSpec = { word: k.word, aliases };
+    if (k.language) out.language = k.language;
+    if (Object.keys(aliasLanguages).length > 0) out.aliasLanguages = aliasLanguages;
+    return out;
+  });
+
+/** One language's overrides of the built-in system texts (src/core/texts/en.ts lists the keys). */
+const overridesSchema = z
+  .object(Object.fromEntries([...TEXT_KEYS, 'frequency'].map((k) => [k, textField().trim().min(1, 'must not be empty').max(480).optional()])))
+  .strict();
 
 /** A sender: a 5-6 digit short code, or an E.164 long code / toll-free number. */
 export const senderSchema = z
@@ -105,8 +151,44 @@ export const campaignInputSchema = z
     /** Tonight's monthly pledge goal; left as it is when a replace omits it. */
     goalCents: goalCentsSchema.optional(),
     flow: flowSchema,
+    /** The campaign's languages, default first. */
+    languages: z
+      .array(langSchema)
+      .min(1, 'list at least one language')
+      .refine((l) => new Set(l).size === l.length, 'must not list a language twice')
+      .default(['en']),
+    /** Per language, overrides of the built-in system texts: `{ "es": { "help": "…" } }`. */
+    texts: z.partialRecord(langSchema, overridesSchema).default({}),
   })
   .superRefine((c, ctx) => {
+    const languages = c.languages;
+    for (const m of flowMessages(c.flow)) {
+      for (const p of translationProblems(m.message, languages, ['flow', ...m.path])) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    }
+    c.keywords.forEach((k, i) => {
+      if (k.language && !languages.includes(k.language)) {
+        ctx.addIssue({ code: 'custom', path: ['keywords', i, 'language'], message: `"${k.language}" is not one of the campaign's languages (${languages.join(', ')})` });
+      }
+      k.aliases.forEach((a, j) => {
+        const l = k.aliasLanguages?.[a];
+        if (l && !languages.includes(l)) ctx.addIssue({ code: 'custom', path: ['keywords', i, 'aliases', j, 'language'], message: `"${l}" is not one of the campaign's languages (${languages.join(', ')})` });
+      });
+    });
+    for (const [lang, overrides] of Object.entries(c.texts) as [Lang, Record<string, string | undefined>][]) {
+      if (!languages.includes(lang)) ctx.addIssue({ code: 'custom', path: ['texts', lang], message: `"${lang}" is not one of the campaign's languages (${languages.join(', ')})` });
+      for (const [key, template] of Object.entries(overrides)) {
+        if (template === undefined) continue;
+        for (const message of overrideProblems(key as never, template)) ctx.addIssue({ code: 'custom', path: ['texts', lang, key], message });
+      }
+    }
+    for (const lang of languages) {
+      if (lang !== languages[0] && !c.texts[lang]?.frequency && !frequencyTranslates(c.frequency, lang)) {
+        ctx.addIssue({
+          code: 'custom', path: ['texts', lang, 'frequency'],
+          message: `give the message frequency in ${lang} (carriers require it in every confirmation): "${c.frequency}" has no automatic translation`,
+        });
+      }
+    }
     const seen = new Map<string, string>();
     c.keywords.forEach((k, i) => {
       [k.word, ...k.aliases].forEach((w, j) => {
@@ -130,26 +212,39 @@ export function primaryKeyword(c: Pick<CampaignRuntime, 'keywords'>): string {
   return c.keywords[0]?.word ?? '';
 }
 
-export function optInConfirmation(c: CampaignRuntime): string {
-  return `${c.programName}: Thanks for joining! ${c.frequency}. Msg & data rates may apply. Reply HELP for help, STOP to cancel.`;
+/** The system texts, in `lang` (default: the campaign's default language); src/core/system-texts.ts. */
+export function optInConfirmation(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!): string {
+  return systemText(c, 'optIn', lang);
 }
 
-export function helpReply(c: CampaignRuntime): string {
-  return (
-    c.helpText ??
-    `${c.programName}: Help at ${c.supportContact}. ${c.frequency}. Msg & data rates may apply. Reply STOP to cancel.`
-  );
+export function startConfirmation(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!): string {
+  return systemText(c, 'start', lang);
 }
 
-export function optOutConfirmation(c: CampaignRuntime): string {
-  return `${c.programName}: You're unsubscribed and will get no more messages. Reply START to resubscribe.`;
+export function helpReply(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!): string {
+  return systemText(c, 'help', lang);
 }
 
-export function defaultReply(c: CampaignRuntime): string {
-  return `${c.programName}: Text ${primaryKeyword(c)} to ${c.sender} to join. Reply HELP for help, STOP to cancel.`;
+export function optOutConfirmation(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!): string {
+  return systemText(c, 'stop', lang);
 }
 
-/** Merge values every campaign message can use. */
-export function campaignVars(c: CampaignRuntime, keyword: string): Record<string, string> {
-  return { program: c.programName, keyword, sender: c.sender };
+export function defaultReply(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!): string {
+  return systemText(c, 'defaultReply', lang);
+}
+
+/**
+ * Merge values every campaign message can use. In `lang`, {{keyword}} is the keyword's word in
+ * that language (JOIN's alias UNETE for Spanish) when it has one, so a Spanish share line says
+ * "manda UNETE al 62262".
+ */
+export function campaignVars(c: CampaignRuntime, keyword: string, lang?: Lang): Record<string, string> {
+  return { program: c.programName, keyword: lang ? keywordInLanguage(c, keyword, lang) : keyword, sender: c.sender };
+}
+
+/** The word of keyword `primary` (it or one of its aliases) in `lang`; the primary word when none is. */
+export function keywordInLanguage(c: Pick<CampaignRuntime, 'keywords'>, primary: string, lang: Lang): string {
+  const k = c.keywords.find((x) => x.word === primary);
+  if (!k || !k.language || k.language === lang) return primary;
+  return k.aliases.find((a) => (k.aliasLanguages?.[a] ?? k.language) === lang) ?? primary;
 }

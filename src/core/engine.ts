@@ -10,6 +10,7 @@ import {
 } from './validators';
 import { formatCents } from './money';
 import { defaultDestination, destinationOf, type Destination } from './flow-routes';
+import { textIn, type Lang, type Localized } from './language';
 
 export type Captured = Record<string, string | number | boolean>;
 
@@ -45,8 +46,25 @@ function mergeValues(flow: Flow, state: FlowState, vars: MergeValues): MergeValu
   return values;
 }
 
-function say(flow: Flow, state: FlowState, vars: MergeValues, template: string): FlowEffect {
-  return { type: 'reply', body: renderTemplate(template, mergeValues(flow, state, vars)) };
+/**
+ * The language messages are said in, and the campaign default a missing translation falls back to
+ * (a flow stored before the campaign listed the language). Absent: the message's first language.
+ */
+export interface FlowLanguage {
+  lang: Lang;
+  fallback: Lang;
+}
+
+function say(flow: Flow, state: FlowState, vars: MergeValues, template: Localized, language: FlowLanguage | undefined): FlowEffect {
+  const text = language ? textIn(template, language.lang, language.fallback) : textIn(template, 'en');
+  return { type: 'reply', body: renderTemplate(text, mergeValues(flow, state, vars)) };
+}
+
+/** The waiting step's question again, in `language` (the language switch re-sends it). */
+export function currentPrompt(flow: Flow, state: FlowState, vars: MergeValues, language: FlowLanguage): string | null {
+  const step = flow.steps[state.stepIndex];
+  if (!step) return null;
+  return (say(flow, state, vars, step.prompt, language) as { type: 'reply'; body: string }).body;
 }
 
 /** The step's validator on one answer (the router asks whether a text answers the waiting step). */
@@ -68,19 +86,19 @@ export function validateAnswer(step: Step, text: string): Validation<string | nu
  * following step, or the end): the next prompt, or the closing message.
  */
 function advance(
-  flow: Flow, state: FlowState, vars: MergeValues, effects: FlowEffect[], intro?: string,
+  flow: Flow, state: FlowState, vars: MergeValues, effects: FlowEffect[], language: FlowLanguage | undefined, intro?: string,
   to: Destination = state.stepIndex < 0 ? { kind: 'step', index: 0 } : defaultDestination(flow.steps, state.stepIndex),
 ): FlowOutcome {
   const prefix = intro ? `${intro}\n\n` : '';
   const step = to.kind === 'step' ? flow.steps[to.index] : undefined;
   if (to.kind === 'end' || !step) {
     const next: FlowState = { stepIndex: flow.steps.length, attempts: 0, captured: state.captured };
-    const done = say(flow, next, vars, (to.kind === 'end' ? to.message : null) ?? flow.completion) as { type: 'reply'; body: string };
+    const done = say(flow, next, vars, (to.kind === 'end' ? to.message : null) ?? flow.completion, language) as { type: 'reply'; body: string };
     effects.push({ type: 'reply', body: prefix + done.body }, { type: 'completed', reason: 'finished' });
     return { status: 'completed', state: next, effects };
   }
   const next: FlowState = { stepIndex: to.index, attempts: 0, captured: state.captured };
-  const prompt = say(flow, next, vars, step.prompt) as { type: 'reply'; body: string };
+  const prompt = say(flow, next, vars, step.prompt, language) as { type: 'reply'; body: string };
   effects.push({ type: 'reply', body: prefix + prompt.body });
   return { status: 'waiting', state: next, effects };
 }
@@ -89,18 +107,18 @@ function advance(
  * Start a flow. `intro` (the opt-in confirmation) is sent in the same message as the first
  * prompt so the two can never arrive out of order on the handset.
  */
-export function startFlow(flow: Flow, vars: MergeValues, intro?: string): FlowOutcome {
-  return advance(flow, { stepIndex: -1, attempts: 0, captured: {} }, vars, [], intro);
+export function startFlow(flow: Flow, vars: MergeValues, intro?: string, language?: FlowLanguage): FlowOutcome {
+  return advance(flow, { stepIndex: -1, attempts: 0, captured: {} }, vars, [], language, intro);
 }
 
 /** Resume a waiting flow with the contact's answer. */
-export function resumeFlow(flow: Flow, state: FlowState, text: string, vars: MergeValues): FlowOutcome {
+export function resumeFlow(flow: Flow, state: FlowState, text: string, vars: MergeValues, language?: FlowLanguage): FlowOutcome {
   const step = flow.steps[state.stepIndex];
   // The flow was edited under a waiting conversation and this step no longer exists: finish politely.
-  if (!step) return advance(flow, state, vars, [], undefined, { kind: 'end', message: null });
+  if (!step) return advance(flow, state, vars, [], language, undefined, { kind: 'end', message: null });
 
   const choiceLike = step.validate.type === 'yesno' || step.validate.type === 'choice';
-  if (step.skippable && !choiceLike && isSkip(text)) return advance(flow, state, vars, []);
+  if (step.skippable && !choiceLike && isSkip(text)) return advance(flow, state, vars, [], language);
 
   const result = validateAnswer(step, text);
   if (result.ok) {
@@ -111,16 +129,16 @@ export function resumeFlow(flow: Flow, state: FlowState, text: string, vars: Mer
     if (step.validate.type === 'money' && typeof result.value === 'number') {
       effects.push({ type: 'pledge', amountCents: result.value, frequency: step.validate.frequency });
     }
-    return advance(flow, { stepIndex: state.stepIndex, attempts: state.attempts, captured }, vars, effects, undefined, destinationOf(flow.steps, state.stepIndex, result.value));
+    return advance(flow, { stepIndex: state.stepIndex, attempts: state.attempts, captured }, vars, effects, language, undefined, destinationOf(flow.steps, state.stepIndex, result.value));
   }
-  if (step.skippable && isSkip(text)) return advance(flow, state, vars, []);
+  if (step.skippable && isSkip(text)) return advance(flow, state, vars, [], language);
 
   const attempts = state.attempts + 1;
   if (attempts >= flow.maxAttempts) {
-    if (step.onGiveUp === 'next') return advance(flow, state, vars, []);
-    const bye = say(flow, state, vars, flow.giveUp);
+    if (step.onGiveUp === 'next') return advance(flow, state, vars, [], language);
+    const bye = say(flow, state, vars, flow.giveUp, language);
     return { status: 'completed', state: { stepIndex: state.stepIndex, attempts, captured: state.captured }, effects: [bye, { type: 'completed', reason: 'gave_up' }] };
   }
   const template = result.reason === 'out_of_range' && step.outOfRange ? step.outOfRange : step.reprompt;
-  return { status: 'waiting', state: { stepIndex: state.stepIndex, attempts, captured: state.captured }, effects: [say(flow, state, vars, template)] };
+  return { status: 'waiting', state: { stepIndex: state.stepIndex, attempts, captured: state.captured }, effects: [say(flow, state, vars, template, language)] };
 }

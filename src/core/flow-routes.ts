@@ -4,10 +4,11 @@
  * every step can still reach an end (a loop is fine only if some answer leads out of it). One
  * module for the engine and the validator, so what is checked is exactly what runs. Pure.
  */
+import type { Localized } from './language';
 /** A route: another step, or the end with a closing message. */
 export interface Route {
   goto?: string | undefined;
-  end?: string | undefined;
+  end?: Localized | undefined;
 }
 
 /** What routing needs of a step (structurally a flow Step). */
@@ -20,7 +21,7 @@ export interface RoutedStep {
 }
 
 /** Where to go: a step by index, or the end (`message` null: the flow's own completion message). */
-export type Destination = { kind: 'step'; index: number } | { kind: 'end'; message: string | null };
+export type Destination = { kind: 'step'; index: number } | { kind: 'end'; message: Localized | null };
 
 /** An answer as branches and counts name it: yes/no answers are "yes" and "no". */
 export function answerKey(value: string | number | boolean): string {

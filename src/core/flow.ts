@@ -8,12 +8,15 @@ import { checkTemplate } from './template';
 import { textField } from './text';
 import { routeProblems } from './flow-routes';
 import { zodProblems, type ParseResult } from './validation';
+import { isTranslated, localized, type Localized } from './language';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 /** Merge fields every flow message may use. */
 export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max'] as const;
 
-const message = textField().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
+const oneMessage = textField().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
+/** A message: one text for everyone, or one per language (`{ "en": "…", "es": "…" }`, src/core/language.ts). */
+const message = localized(oneMessage);
 /** Pledge bounds: whole cents, $0 to $10,000,000 (finite: JSON's 1e400 parses as Infinity). */
 const cents = z.number().int('must be a whole number of cents').min(0, 'must not be negative').max(1_000_000_000, 'must be at most 1000000000 cents ($10,000,000)');
 
@@ -113,9 +116,13 @@ export function makeFlowSchema(options: FlowSchemaOptions = {}) {
         }
       });
       const allowed = [...FLOW_MERGE_FIELDS, ...captures];
-      const check = (text: string | undefined, path: (string | number)[], fields: readonly string[] = allowed) => {
+      const check = (text: Localized | undefined, path: (string | number)[], fields: readonly string[] = allowed) => {
         if (text === undefined) return;
-        for (const p of checkTemplate(text, fields)) ctx.addIssue({ code: 'custom', path, message: p.message });
+        // A translated message is checked per language, at its own path (`steps.0.prompt.es`).
+        const each: [string, (string | number)[]][] = isTranslated(text)
+          ? Object.entries(text).map(([l, t]) => [t ?? '', [...path, l]])
+          : [[text, path]];
+        for (const [t, at] of each) for (const p of checkTemplate(t, fields)) ctx.addIssue({ code: 'custom', path: at, message: p.message });
       };
       flow.steps.forEach((s, i) => {
         check(s.prompt, ['steps', i, 'prompt'], i === 0 && options.firstPromptFields ? options.firstPromptFields : allowed);

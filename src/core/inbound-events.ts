@@ -5,6 +5,7 @@
  */
 import type { ContactStatus, OutboundPurpose } from './compliance';
 import type { Captured } from './engine';
+import type { Lang } from './language';
 
 export type ConsentKind = 'opt_in' | 'opt_out' | 'help';
 export type ConsentVia = 'keyword' | 'twilio';
@@ -25,6 +26,8 @@ export type InboundEvent =
   | { type: 'field_captured'; field: string; value: string | number | boolean }
   | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once' }
   | { type: 'reply'; body: string; purpose: OutboundPurpose }
+  /** The contact's language changes (a keyword in a language, or ESPAÑOL / ENGLISH). */
+  | { type: 'language_set'; language: Lang }
   /**
    * Nothing claimed the text and the contact is known: it is a conversation item for people (a
    * thread in the inbox). `autoReply` is the campaign's auto-reply (null: off, or opted out); the
@@ -36,7 +39,7 @@ export type InboundEvent =
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'inbox' | 'throttled';
+  | 'inbox' | 'throttled' | 'language';
 
 /** The router's answer for one text. */
 export interface InboundOutcome {
@@ -82,13 +85,15 @@ export interface InboundChanges {
   inbox: { campaignId: string; autoReply: string | null } | null;
   /** Answers to broadcasts' questions (one per text at most). */
   answers: { broadcastId: string; stepId: string; value: string }[];
+  /** The contact's new language (null: unchanged). */
+  language: Lang | null;
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [],
+    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [], language: null,
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -128,6 +133,9 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         break;
       case 'broadcast_answered':
         c.answers.push({ broadcastId: e.broadcastId, stepId: e.stepId, value: e.value });
+        break;
+      case 'language_set':
+        c.language = e.language;
         break;
     }
   }

@@ -11,8 +11,10 @@
  * (src/core/inbound-events.ts), which the store applies in one place.
  */
 import {
-  campaignVars, defaultReply, helpReply, optInConfirmation, optOutConfirmation, type CampaignRuntime,
+  campaignVars, defaultReply, helpReply, optInConfirmation, optOutConfirmation, startConfirmation, type CampaignRuntime,
 } from './campaign';
+import { languageFor, languageOfComplianceWord, languagesOf, type Lang } from './language';
+import { languageSwitchRule } from './rules/language-switch';
 import { classifyCompliance, isConditionalOptIn, type ContactStatus, type OutboundPurpose } from './compliance';
 import { resumeFlow, startFlow, validateAnswer, type Captured, type FlowOutcome } from './engine';
 import { isSkip } from './validators';
@@ -32,6 +34,8 @@ export interface ContactSnapshot {
   email: string | null;
   /** The number texted before (its contact row exists): an unclaimed text from it goes to the inbox. */
   known?: boolean;
+  /** The supporter's language (null: unknown; the campaign default is used). Read with the contact row. */
+  language?: string | null;
 }
 
 export interface ConversationSnapshot {
@@ -146,6 +150,8 @@ export interface RouteContext {
   /** The step the live conversation waits on. */
   waitingStep: Step | undefined;
   compliance: ReturnType<typeof classifyCompliance>;
+  /** The language to answer this contact in on the speaker's campaign (theirs if listed, else its default). */
+  lang: Lang;
   /** flow_ended events for a conversation that expired or lost its flow (every outcome after compliance carries them). */
   closed: InboundEvent[];
 }
@@ -183,28 +189,40 @@ const carrierOptOut: RouteRule = {
   },
 };
 
+/**
+ * The language of a compliance reply: AYUDA is answered in Spanish, HELP in English unless the
+ * contact chose a language; STOP/START in the contact's language, else in the word's (ALTO:
+ * Spanish), else the campaign default. Only languages the campaign lists are spoken.
+ */
+function complianceLanguage(contact: ContactSnapshot, speaker: CampaignRuntime, keyword: string, kind: string): Lang {
+  const word = languageOfComplianceWord(keyword);
+  if (kind === 'help' && word === 'es') return languageFor('es', speaker);
+  return languageFor(contact.language ?? word, speaker);
+}
+
 /** STOP / HELP / START (and YES where it is not an answer), at any moment. */
 const complianceWords: RouteRule = {
   name: 'compliance_words',
   decide({ contact, speaker, openConversation, compliance }) {
+    const lang = compliance ? complianceLanguage(contact, speaker, compliance.keyword, compliance.kind) : languagesOf(speaker)[0]!;
     if (compliance?.kind === 'opt_out') {
       const o = blank('opt_out', speaker);
       o.events.push(consent('opt_out', 'keyword', compliance.keyword, speaker.id));
       if (openConversation) interrupt(o, openConversation.id);
       // One confirmation, only on the transition: a second STOP gets silence.
-      if (contact.status !== 'opted_out') o.events.push({ type: 'reply', body: optOutConfirmation(speaker), purpose: 'opt_out_confirmation' });
+      if (contact.status !== 'opted_out') o.events.push({ type: 'reply', body: optOutConfirmation(speaker, lang), purpose: 'opt_out_confirmation' });
       return o;
     }
     if (compliance?.kind === 'help') {
       const o = blank('help', speaker);
       o.events.push(consent('help', 'keyword', compliance.keyword, speaker.id));
-      o.events.push({ type: 'reply', body: helpReply(speaker), purpose: 'help' });
+      o.events.push({ type: 'reply', body: helpReply(speaker, lang), purpose: 'help' });
       return o;
     }
     if (compliance?.kind === 'opt_in') {
       const o = blank('opt_in', speaker);
       o.events.push(consent('opt_in', 'keyword', compliance.keyword, speaker.id));
-      o.events.push({ type: 'reply', body: optInConfirmation(speaker), purpose: 'reply' });
+      o.events.push({ type: 'reply', body: startConfirmation(speaker, lang), purpose: 'reply' });
       return o;
     }
     return null;
@@ -227,8 +245,11 @@ const keyword: RouteRule = {
     o.events.push(...closed);
     if (conversation) interrupt(o, conversation.id);
     o.events.push(consent('opt_in', 'keyword', hit.matched, campaign.id));
-    const vars = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword) };
-    const outcome = startFlow(campaign.flow, vars, optInConfirmation(campaign));
+    // The word texted sets the supporter's language (ÚNETE: Spanish); a word without one keeps theirs.
+    if (hit.language && hit.language !== contact.language) o.events.push({ type: 'language_set', language: hit.language });
+    const lang = languageFor(hit.language ?? contact.language, campaign);
+    const vars = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword, lang) };
+    const outcome = startFlow(campaign.flow, vars, optInConfirmation(campaign, lang), { lang, fallback: languagesOf(campaign)[0]! });
     const id = input.newId();
     o.events.push({ type: 'flow_started', conversationId: id, campaignId: campaign.id, keyword: hit.keyword });
     flowEvents(o, input, campaign, hit.keyword, outcome, id);
@@ -256,9 +277,10 @@ const waitingConversation: RouteRule = {
     if (!conversation || !campaign || !conversationFlow) return null;
     const o = blank('flow_resume', campaign);
     o.events.push(...closed);
-    const vars = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword) };
+    const lang = languageFor(contact.language, campaign);
+    const vars = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword, lang) };
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
-    const outcome = resumeFlow(conversationFlow, state, input.text, vars);
+    const outcome = resumeFlow(conversationFlow, state, input.text, vars, { lang, fallback: languagesOf(campaign)[0]! });
     const broadcastId = conversation.broadcastId;
     const step = conversationFlow.steps[conversation.stepIndex];
     if (broadcastId && step) {
@@ -284,7 +306,8 @@ const inboxItem: RouteRule = {
     if (!contact.known) return null;
     const o = blank('inbox', input.senderCampaign);
     o.events.push(...closed);
-    o.events.push({ type: 'inbox_item', campaignId: input.senderCampaign.id, autoReply: autoReplyFor(input.senderCampaign) });
+    const lang = languageFor(contact.language, input.senderCampaign);
+    o.events.push({ type: 'inbox_item', campaignId: input.senderCampaign.id, autoReply: autoReplyFor(input.senderCampaign, lang) });
     return o;
   },
 };
@@ -292,10 +315,10 @@ const inboxItem: RouteRule = {
 /** A number we have never seen: tell it how to join. */
 const joinInstructions: RouteRule = {
   name: 'join_instructions',
-  decide({ input, closed }) {
+  decide({ input, contact, closed }) {
     const o = blank('default', input.senderCampaign);
     o.events.push(...closed);
-    o.events.push({ type: 'reply', body: defaultReply(input.senderCampaign), purpose: 'reply' });
+    o.events.push({ type: 'reply', body: defaultReply(input.senderCampaign, languageFor(contact.language, input.senderCampaign)), purpose: 'reply' });
     return o;
   },
 };
@@ -311,7 +334,8 @@ const joinInstructions: RouteRule = {
 export const RULES: readonly RouteRule[] = [
   carrierOptOut,
   complianceWords,
-  // slot: language switch (ESPAÑOL / ENGLISH), answered in the new language, flow kept.
+  // ESPAÑOL / ENGLISH: answered in the new language, the flow kept where it was (src/core/rules/language-switch.ts).
+  languageSwitchRule,
   keyword,
   // slot: live votes — an open poll's option on this sender, then a bare idea number while idea
   //       voting is open; counted for an opted-out number too, without a reply.
@@ -346,7 +370,7 @@ function contextOf(input: InboundInput): RouteContext {
     closed.push({ type: 'flow_ended', conversationId: openConversation.id, status });
   }
   return {
-    input, contact, speaker, openConversation, compliance, closed,
+    input, contact, speaker, openConversation, compliance, closed, lang: languageFor(contact.language, speaker),
     conversation: live ? openConversation : null,
     conversationFlow: live ? flow : null,
     waitingStep: live ? step : undefined,

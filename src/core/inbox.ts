@@ -12,6 +12,8 @@ import { HOUR_MS } from './clock';
 import { checkTemplate, renderTemplate } from './template';
 import { textField } from './text';
 import { zodProblems, type ParseResult } from './validation';
+import { isTranslated, languagesOf, localized, textIn, type Lang } from './language';
+import { systemText } from './system-texts';
 
 /** An auto-reply goes to a number at most once in this window. */
 export const AUTO_REPLY_WINDOW_MS = 24 * HOUR_MS;
@@ -33,11 +35,16 @@ function campaignValues(c: Pick<CampaignRuntime, 'programName' | 'sender' | 'key
   return { program: c.programName, program_name: c.programName, keyword: c.keywords[0]?.word ?? '', sender: c.sender };
 }
 
-/** The auto-reply text for an unclaimed text on this campaign, or null when the campaign turned it off. */
-export function autoReplyFor(c: CampaignRuntime): string | null {
+/**
+ * The auto-reply text for an unclaimed text on this campaign, in `lang`, or null when the campaign
+ * turned it off. The organizer's own text is in the campaign's default language; other languages
+ * get their override or the built-in text (src/core/system-texts.ts).
+ */
+export function autoReplyFor(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!): string | null {
   const s = c.autoReply ?? { enabled: true, text: null };
   if (!s.enabled) return null;
-  return renderTemplate(s.text ?? DEFAULT_AUTO_REPLY, campaignValues(c));
+  if (s.text !== null && lang === languagesOf(c)[0]) return renderTemplate(s.text, campaignValues(c));
+  return systemText(c, 'autoReply', lang);
 }
 
 /** True when no auto-reply went to this number within the window. */
@@ -108,16 +115,26 @@ export function dealThreads(threads: readonly string[], assignees: readonly stri
 export const cannedSchema = z
   .object({
     title: textField().trim().min(1, 'must not be empty').max(60),
-    body: body(MAX_REPLY_CHARS),
+    /** One body, or one per language (`{ "en": "…", "es": "…" }`, issue 16): the thread shows the contact's. */
+    body: localized(body(MAX_REPLY_CHARS)),
   })
   .strict()
   .superRefine((c, ctx) => {
-    for (const p of checkTemplate(c.body, CANNED_FIELDS)) ctx.addIssue({ code: 'custom', path: ['body'], message: p.message });
+    const each: [string, (string | number)[]][] = isTranslated(c.body)
+      ? Object.entries(c.body).map(([l, t]) => [t ?? '', ['body', l]])
+      : [[c.body, ['body']]];
+    for (const [t, path] of each) for (const p of checkTemplate(t, CANNED_FIELDS)) ctx.addIssue({ code: 'custom', path, message: p.message });
   });
 
-export function parseCanned(input: unknown): ParseResult<{ title: string; body: string }> {
+/** A canned response: `body` is the one body (or English, else the first language); `bodies` per language, null for one. */
+export function parseCanned(input: unknown): ParseResult<{ title: string; body: string; bodies: Partial<Record<Lang, string>> | null }> {
   const r = cannedSchema.safeParse(input);
-  return r.success ? { ok: true, value: { title: r.data.title, body: r.data.body.trim() } } : { ok: false, problems: zodProblems(r.error) };
+  if (!r.success) return { ok: false, problems: zodProblems(r.error) };
+  const b = r.data.body;
+  if (!isTranslated(b)) return { ok: true, value: { title: r.data.title, body: b.trim(), bodies: null } };
+  const bodies: Partial<Record<Lang, string>> = {};
+  for (const [l, t] of Object.entries(b) as [Lang, string][]) bodies[l] = t.trim();
+  return { ok: true, value: { title: r.data.title, body: textIn(bodies, 'en'), bodies } };
 }
 
 export const autoReplySchema = z

@@ -1,9 +1,11 @@
 /**
  * Keyword matching for one sender: case-insensitive, surrounding whitespace and punctuation
- * ignored, the first word counts ("JOIN chicago"), aliases map to their primary keyword.
+ * ignored, the first word counts ("JOIN chicago"), aliases map to their primary keyword. Accents
+ * are ignored too (ÚNETE, unete → UNETE); a word may carry a language (issue 16).
  */
 import type { CampaignRuntime } from './campaign';
 import { keywordForm } from './text';
+import type { Lang } from './language';
 
 export interface KeywordHit {
   campaign: CampaignRuntime;
@@ -13,16 +15,19 @@ export interface KeywordHit {
   matched: string;
   /** True when the keyword was the whole message. */
   alone: boolean;
+  /** The language of the word texted (`UNETE` → es), null when the organizer named none. */
+  language: Lang | null;
 }
 
 export class KeywordIndex {
-  private readonly byWord = new Map<string, { campaign: CampaignRuntime; keyword: string }>();
+  private readonly byWord = new Map<string, { campaign: CampaignRuntime; keyword: string; language: Lang | null }>();
 
   constructor(campaigns: readonly CampaignRuntime[]) {
     for (const campaign of campaigns) {
       for (const k of campaign.keywords) {
-        for (const w of [k.word, ...k.aliases]) {
-          if (!this.byWord.has(w)) this.byWord.set(w, { campaign, keyword: k.word });
+        if (!this.byWord.has(k.word)) this.byWord.set(k.word, { campaign, keyword: k.word, language: k.language ?? null });
+        for (const w of k.aliases) {
+          if (!this.byWord.has(w)) this.byWord.set(w, { campaign, keyword: k.word, language: k.aliasLanguages?.[w] ?? k.language ?? null });
         }
       }
     }
@@ -37,6 +42,6 @@ export class KeywordIndex {
     const hit = this.byWord.get(word);
     if (!hit) return null;
     const rest = firstSpace === -1 ? '' : keywordForm(trimmed.slice(firstSpace));
-    return { campaign: hit.campaign, keyword: hit.keyword, matched: word, alone: rest === '' };
+    return { campaign: hit.campaign, keyword: hit.keyword, matched: word, alone: rest === '', language: hit.language };
   }
 }

@@ -55,9 +55,12 @@ export function validateEmail(input: string): Validation<string> {
 }
 
 const MONEY =
-  /^(?:i\s*(?:will|ll|can)\s*(?:give|do|pledge)\s*)?\$?\s*(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:\$|dollars?|bucks|usd)?\s*(?:(?:\/|a|per|each|every)\s*(?:mo|mth|month)\.?|monthly|a\s*mo\.?)?$/iu;
+  /^(?:i\s*(?:will|ll|can)\s*(?:give|do|pledge)\s*|(?:puedo\s*(?:dar|donar)|doy|dono)\s*)?\$?\s*(\d{1,3}(?:,\d{3})+|\d{1,7})(?:\.(\d{1,2}))?\s*(?:\$|dollars?|bucks|usd|d[oó]lar(?:es)?)?\s*(?:(?:\/|a|per|each|every)\s*(?:mo|mth|month)\.?|monthly|a\s*mo\.?|(?:al|por|cada)\s*mes|mensual(?:es|mente)?|x\s*mes)?$/iu;
 
-/** Money: "10", "$10", "10.50", "$25/mo", "$1,000", "25 a month" -> integer cents within [min, max]. */
+/**
+ * Money: "10", "$10", "10.50", "$25/mo", "$1,000", "25 a month", and in Spanish "10 al mes",
+ * "$10 mensual", "10 dólares por mes" -> integer cents within [min, max].
+ */
 export function validateMoney(input: string, minCents: number, maxCents: number): Validation<number> {
   const m = MONEY.exec(input.trim().replace(/['’]/gu, ''));
   if (!m) return invalid;
@@ -68,10 +71,17 @@ export function validateMoney(input: string, minCents: number, maxCents: number)
   return ok(cents);
 }
 
-const YES = new Set(['yes', 'y', 'yeah', 'yea', 'yep', 'yup', 'sure', 'ok', 'okay', 'si', 'absolutely', 'of course', 'definitely', 'count me in', 'im in']);
-const NO = new Set(['no', 'n', 'nope', 'nah', 'no thanks', 'not now', 'no thank you']);
+const YES = new Set([
+  'yes', 'y', 'yeah', 'yea', 'yep', 'yup', 'sure', 'ok', 'okay', 'absolutely', 'of course', 'definitely', 'count me in', 'im in',
+  // Spanish (accents are dropped before the lookup: "sí" is "si").
+  'si', 'claro', 'claro que si', 'si claro', 'por supuesto', 'dale', 'va', 'de acuerdo', 'cuenta conmigo', 'si puedo', 'con gusto',
+]);
+const NO = new Set([
+  'no', 'n', 'nope', 'nah', 'no thanks', 'not now', 'no thank you',
+  'no gracias', 'ahora no', 'no puedo', 'nel', 'para nada',
+]);
 
-/** Yes/no: common English and Spanish forms. */
+/** Yes/no: common English and Spanish forms (sí, si, claro, no, no gracias), whatever the campaign's languages. */
 export function validateYesNo(input: string): Validation<boolean> {
   const n = normalizeText(input);
   if (YES.has(n)) return ok(true);
@@ -104,9 +114,12 @@ export function validateText(input: string, maxLength: number): Validation<strin
   return ok(s);
 }
 
-const SKIP = new Set(['skip', 'no', 'none', 'pass', 'nope', 'n a', 'na', 'no thanks', 'no thank you', 'not now', 'nah', 'next', 'later', 'saltar', 'omitir']);
+const SKIP = new Set([
+  'skip', 'no', 'none', 'pass', 'nope', 'n a', 'na', 'no thanks', 'no thank you', 'not now', 'nah', 'next', 'later',
+  'saltar', 'omitir', 'paso', 'siguiente', 'no gracias', 'ahora no', 'ninguno', 'despues', 'luego',
+]);
 
-/** True when the answer declines an optional step ("SKIP", "no", "no thanks"). */
+/** True when the answer declines an optional step ("SKIP", "no", "no thanks"; "SALTAR", "omitir", "no gracias"). */
 export function isSkip(input: string): boolean {
   return SKIP.has(normalizeText(input));
 }

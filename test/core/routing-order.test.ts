@@ -9,6 +9,7 @@ test('the router tries its rules in the documented order', () => {
   expect(RULES.map((r) => r.name)).toEqual([
     'carrier_opt_out',
     'compliance_words',
+    'language_switch',
     'keyword',
     'opted_out_ignored',
     'waiting_conversation',

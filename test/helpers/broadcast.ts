@@ -32,6 +32,8 @@ export interface ContactSpec {
   campaigns?: (string | Membership)[];
   /** Campaign ids this contact pledged in. */
   pledgedIn?: string[];
+  /** The supporter's language (null/absent: unknown). */
+  language?: string | null;
 }
 
 export interface BroadcastHarness extends TestApp {
@@ -77,6 +79,7 @@ export async function broadcastHarness(env: Record<string, string> = {}, start?:
           id, phone: spec.phone, first_name: spec.firstName ?? null, zip: spec.zip ?? null, fields: '{}',
           status: spec.status ?? 'subscribed', undeliverable: spec.undeliverable ? 1 : 0, is_test: spec.isTest ? 1 : 0,
           from_state: spec.fromState ?? null, opted_out_at: spec.status === 'opted_out' ? now : null, created_at: now, updated_at: now,
+          language: spec.language ?? null,
         }),
       );
       for (const m of spec.campaigns ?? [demoCampaignId]) {

@@ -15,7 +15,9 @@ import { KeywordIndex } from '../../src/core/keywords';
 import { normalizeSender, toE164 } from '../../src/core/phone';
 import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 
-interface Contact { id: string; status: ContactStatus; first_name: string | null; zip: string | null; email: string | null; fields: Captured }
+interface Contact {
+  id: string; status: ContactStatus; first_name: string | null; zip: string | null; email: string | null; fields: Captured; language: string | null;
+}
 interface Conversation {
   id: string; contactId: string; campaignId: string; sender: string; keyword: string; status: ConversationStatus;
   stepIndex: number; attempts: number; captured: Captured; expiresAt: string;
@@ -24,7 +26,8 @@ interface Conversation {
 export class MemoryRouter {
   private readonly campaign: CampaignRuntime;
   private readonly campaigns: CampaignRuntime[];
-  private keywords: KeywordIndex;
+  /** Per sender: its campaigns' keywords (the oldest campaign on a sender speaks for it). */
+  private keywords = new Map<string, KeywordIndex>();
   private readonly flood = new FloodGuard(20);
   private readonly contacts = new Map<string, Contact>();
   /** In insertion order, like rowid. */
@@ -40,15 +43,20 @@ export class MemoryRouter {
     if (!parsed.ok) throw new Error('demo campaign invalid');
     this.campaign = { id: 'campaign-demo', ...parsed.value };
     this.campaigns = [this.campaign];
-    this.keywords = new KeywordIndex(this.campaigns);
+    this.index();
   }
 
-  /** Another campaign on the demo's sender (a golden's own flow); the demo stays the speaker. */
+  private index(): void {
+    const senders = new Set(this.campaigns.map((c) => c.sender));
+    this.keywords = new Map([...senders].map((s) => [s, new KeywordIndex(this.campaigns.filter((c) => c.sender === s))]));
+  }
+
+  /** Another campaign (a golden's own flow): on the demo's sender the demo stays the speaker; on its own sender it speaks. */
   addCampaign(input: unknown): void {
     const parsed = parseCampaign(input);
     if (!parsed.ok) throw new Error(`campaign invalid: ${JSON.stringify(parsed.problems)}`);
     this.campaigns.push({ id: `campaign-${this.campaigns.length + 1}`, ...parsed.value });
-    this.keywords = new KeywordIndex(this.campaigns);
+    this.index();
   }
 
   private readonly newId = () => `m${++this.n}`;
@@ -57,14 +65,19 @@ export class MemoryRouter {
   text(rawFrom: string, body: string, rawTo = '62262'): string[] {
     const from = toE164(rawFrom);
     const to = normalizeSender(rawTo);
-    if (!from || to !== this.campaign.sender) return [];
+    const speaker = this.campaigns.find((c) => c.sender === to);
+    const keywords = to ? this.keywords.get(to) : undefined;
+    if (!from || !to || !speaker || !keywords) return [];
     const now = this.clock.now();
     const known = this.contacts.get(from);
-    const contact = known ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: {} };
+    const contact: Contact = known ?? { id: this.newId(), status: 'pending', first_name: null, zip: null, email: null, fields: {}, language: null };
     const waiting = this.conversations.find((c) => c.contactId === contact.id && c.sender === to && c.status === 'waiting') ?? null;
     const outcome = decideInbound({
-      text: body, now, senderCampaign: this.campaign, keywords: this.keywords,
-      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: known !== undefined },
+      text: body, now, senderCampaign: speaker, keywords,
+      contact: {
+        id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: known !== undefined,
+        language: contact.language,
+      },
       conversation: waiting,
       conversationCampaign: this.campaigns.find((c) => c.id === waiting?.campaignId) ?? null,
       optOutType: null, throttled: !this.flood.take(from, now.getTime()).allowed, newId: this.newId,
@@ -75,6 +88,7 @@ export class MemoryRouter {
     contact.zip = d.fields.zip ?? contact.zip;
     contact.email = d.fields.email ?? contact.email;
     contact.fields = { ...contact.fields, ...d.custom };
+    contact.language = d.language ?? contact.language;
     this.contacts.set(from, contact);
     for (const c of d.closed) this.conversations.find((x) => x.id === c.id)!.status = c.status;
     const w = d.conversation;
@@ -103,6 +117,7 @@ export class MemoryRouter {
     return {
       contact: { status: c.status, first_name: c.first_name, zip: c.zip, email: c.email },
       fields: c.fields,
+      language: c.language,
       pledgesCents: this.pledges.filter((p) => p.contactId === c.id).map((p) => p.amountCents),
       conversations: this.conversations.filter((x) => x.contactId === c.id).map((x) => x.status as string),
       consent: this.consent.filter((x) => x.contactId === c.id).map((x) => `${x.kind}:${x.keyword}`),

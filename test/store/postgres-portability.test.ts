@@ -77,12 +77,12 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
     const now = new Date().toISOString();
     const row = (id: string) =>
       onPostgres(INBOUND_QUERIES.insertContact, {
-        id, phone: '+13125550100', status: 'pending', first_name: null, zip: null, email: null, fields: '{}', from_state: null, opted_out_at: null, at: now,
+        id, phone: '+13125550100', status: 'pending', first_name: null, zip: null, email: null, fields: '{}', from_state: null, opted_out_at: null, at: now, language: 'es',
       });
     await pg.query(...row('c1'));
     await expect(pg.query(...row('c2'))).rejects.toThrow(/contacts_phone_key/);
     const found = await pg.query(...onPostgres(INBOUND_QUERIES.findContact, { phone: '+13125550100' }));
-    expect(found.rows).toEqual([{ id: 'c1', status: 'pending', first_name: null, zip: null, email: null, fields: '{}' }]);
+    expect(found.rows).toEqual([{ id: 'c1', status: 'pending', first_name: null, zip: null, email: null, fields: '{}', language: 'es' }]);
   });
 
   it('the partial unique index allows one waiting conversation per contact and sender', async () => {

@@ -3,7 +3,8 @@ import { FLOW_MERGE_FIELDS } from '../../core/flow';
 import type { FieldProblem } from '../../core/validation';
 import type { CampaignView } from '../../usecases/campaigns/campaigns';
 import type { ConsoleSession } from '../session';
-import { VALIDATOR_TYPES, type CampaignForm, type StepRow } from './campaign-form';
+import { formLanguages, VALIDATOR_TYPES, type CampaignForm, type MessageValue, type StepRow } from './campaign-form';
+import { LANGUAGE_NAMES, type Lang } from '../../core/language';
 import { checkboxField, containerErrors, errorSummary, field, FieldErrors, fieldId, selectField } from './fields';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
@@ -17,7 +18,34 @@ const MERGE_HINT = `Merge fields: {{first_name|friend}} (with a fallback), ${FLO
   .map((f) => `{{${f}}}`)
   .join(', ')}, and any earlier step's capture. Counts are before merge fields are filled in.`;
 
-function stepBox(fe: FieldErrors, s: StepRow, i: number, total: number): Html {
+/**
+ * A message: one box, or in a campaign with several languages one box per language (each with
+ * its own segment counter, named by the translation's path so problems land on it), and a warning
+ * where a translation is missing.
+ */
+function messageField(
+  fe: FieldErrors, languages: readonly Lang[], o: { name: string; label: string; value: MessageValue; rows?: number; hint?: string },
+): Html {
+  if (languages.length <= 1 && typeof o.value === 'string') return field(fe, { ...o, value: o.value, message: true });
+  const value = o.value;
+  const textOf = (l: Lang) => (typeof value === 'string' ? (l === languages[0] ? value : '') : (value[l] ?? ''));
+  const missing = languages.filter((l) => textOf(l).trim() === '');
+  const anyText = languages.some((l) => textOf(l).trim() !== '');
+  const warning = anyText && missing.length > 0
+    ? html`<p class="warning" role="status">Missing translation: ${missing.map((l) => LANGUAGE_NAMES[l]).join(', ')}${
+        typeof value === 'string' ? ' — everyone gets this text as written until it is translated' : ''}.</p>`
+    : '';
+  // Each box takes its translation's problems first; what is left (the message as a whole) shows on the group.
+  const boxes = languages.map((l) => field(fe, { name: `${o.name}.${l}`, label: `${o.label} — ${LANGUAGE_NAMES[l]}`, value: textOf(l), message: true, ...(o.rows ? { rows: o.rows } : {}), ...(o.hint && l === languages[0] ? { hint: o.hint } : {}) }));
+  const groupId = fieldId(o.name);
+  return html`<div class="lang-tabs" role="group" id="${groupId}" aria-label="${o.label}: one box per language">
+${containerErrors(fe, o.name, groupId, o.label)}
+${warning}
+${boxes}
+</div>`;
+}
+
+function stepBox(fe: FieldErrors, s: StepRow, i: number, total: number, languages: readonly Lang[]): Html {
   const p = `flow.steps.${i}`;
   const legendId = `step-${i}-legend`;
   const fields = html`
@@ -26,15 +54,15 @@ ${field(fe, { name: `${p}.id`, label: 'Step id', value: s.id, hint: 'lower-case 
 ${selectField(fe, { name: `${p}.validate.type`, label: 'Answer type', value: s.type, options: VALIDATOR_TYPES.map((t) => [t, TYPE_LABELS[t]]) })}
 ${field(fe, { name: `${p}.capture`, label: 'Save the answer as', value: s.capture, list: 'capture-fields', hint: 'first_name, zip, email, pledge, or a field name of your own' })}
 </div>
-${field(fe, { name: `${p}.prompt`, label: 'Question', value: s.prompt, message: true })}
-${field(fe, { name: `${p}.reprompt`, label: 'Re-prompt after an answer that does not fit', value: s.reprompt, message: true, rows: 2 })}
+${messageField(fe, languages, { name: `${p}.prompt`, label: 'Question', value: s.prompt })}
+${messageField(fe, languages, { name: `${p}.reprompt`, label: 'Re-prompt after an answer that does not fit', value: s.reprompt, rows: 2 })}
 <div class="type-params grid-3" data-for-type="money">
 ${field(fe, { name: `${p}.validate.minCents`, label: 'Smallest amount ($)', value: s.minCents, inputmode: 'decimal' })}
 ${field(fe, { name: `${p}.validate.maxCents`, label: 'Largest amount ($)', value: s.maxCents, inputmode: 'decimal' })}
 ${selectField(fe, { name: `${p}.validate.frequency`, label: 'Pledge frequency', value: s.frequency, options: [['monthly', 'Monthly'], ['once', 'One time']] })}
 </div>
 <div class="type-params" data-for-type="money">
-${field(fe, { name: `${p}.outOfRange`, label: 'Message when the amount is out of range (optional)', value: s.outOfRange, message: true, rows: 2, hint: '{{min}} and {{max}} are the range' })}
+${messageField(fe, languages, { name: `${p}.outOfRange`, label: 'Message when the amount is out of range (optional)', value: s.outOfRange, rows: 2, hint: '{{min}} and {{max}} are the range' })}
 </div>
 <div class="type-params" data-for-type="choice">
 ${field(fe, { name: `${p}.validate.options`, label: 'Choices, one a line', value: s.options, message: false, multiline: true, hint: 'value | label | alias, alias — e.g. "vol | Volunteer | v, help"', className: 'options' })}
@@ -67,7 +95,8 @@ function keywordRows(fe: FieldErrors, form: CampaignForm): Html {
   return html`${rows.map(
     (k, i) => html`<div class="keyword-row grid-3">
 ${field(fe, { name: `keywords.${i}.word`, label: `Keyword ${i + 1}`, value: k.word, hint: '2-20 letters or digits, e.g. JOIN' })}
-${field(fe, { name: `keywords.${i}.aliases`, label: `Aliases of keyword ${i + 1}`, value: k.aliases, hint: 'separated by commas, e.g. RALLY, UNETE' })}
+${field(fe, { name: `keywords.${i}.aliases`, label: `Aliases of keyword ${i + 1}`, value: k.aliases, hint: 'separated by commas, e.g. RALLY, UNETE:es (an alias in another language)' })}
+${field(fe, { name: `keywords.${i}.language`, label: `Language of keyword ${i + 1}`, value: k.language ?? '', hint: 'en or es: people who text it are answered in it; blank for none' })}
 <div class="field"><button type="submit" class="secondary danger" name="op" value="remove-keyword:${i}">Remove keyword ${i + 1}</button></div>
 </div>`,
   )}`;
@@ -89,7 +118,8 @@ export function renderCampaignEditor(o: EditorOptions): string {
   const f = o.form;
   const action = o.campaign ? `/campaigns/${o.campaign.id}` : '/campaigns/new';
   const keywords = keywordRows(fe, f);
-  const steps = f.steps.map((s, i) => stepBox(fe, s, i, f.steps.length));
+  const languages = formLanguages(f);
+  const steps = f.steps.map((s, i) => stepBox(fe, s, i, f.steps.length, languages));
   const basics = html`
 <div class="grid-2">
 ${field(fe, { name: 'name', label: 'Campaign name', value: f.name, hint: 'For organizers only, e.g. "Chicago rally, Nov 21"' })}
@@ -99,7 +129,9 @@ ${field(fe, { name: 'supportContact', label: 'Support contact', value: f.support
 ${field(fe, { name: 'frequency', label: 'Message frequency', value: f.frequency, hint: 'e.g. "Up to 6 msgs/mo" or "Recurring msgs"' })}
 ${field(fe, { name: 'expiryHours', label: 'Conversation expires after (hours)', value: f.expiryHours, inputmode: 'decimal' })}
 ${field(fe, { name: 'goalCents', label: "Tonight's monthly pledge goal ($)", value: f.goalCents, inputmode: 'decimal', hint: 'Shown as a thermometer on the live screen; blank for none' })}
+${field(fe, { name: 'languages', label: 'Languages', value: f.languages ?? 'en', hint: 'en, es — the first is the default. With more than one, every message gets a box per language (save to see them).' })}
 </div>
+${field(fe, { name: 'texts', label: 'Your own wording of the system texts, per language (optional, JSON)', value: f.texts ?? '', multiline: true, rows: 2, hint: html`e.g. <code>{ "es": { "help": "{{program}}: escríbenos a {{support}}. Responde STOP para cancelar." } }</code> — see the bilingual guide` })}
 ${field(fe, { name: 'helpText', label: 'HELP reply (optional)', value: f.helpText, message: true, rows: 2, hint: 'Leave blank to generate one from the program name, frequency and support contact. Must mention STOP.' })}`;
   const keywordSet = html`<fieldset id="keywords" aria-labelledby="keywords-legend">
 <legend id="keywords-legend">Keywords</legend>
@@ -114,8 +146,8 @@ ${keywords}
 ${containerErrors(fe, 'flow.steps', 'flow', 'Steps')}
 ${steps}
 <button type="submit" class="secondary" name="op" value="add-step" id="add-step">Add a step</button>
-${field(fe, { name: 'flow.completion', label: 'Thank-you message when all steps are answered', value: f.completion, message: true })}
-${field(fe, { name: 'flow.giveUp', label: 'Message when the conversation ends early (optional)', value: f.giveUp, message: true, rows: 2 })}
+${messageField(fe, languages, { name: 'flow.completion', label: 'Thank-you message when all steps are answered', value: f.completion })}
+${messageField(fe, languages, { name: 'flow.giveUp', label: 'Message when the conversation ends early (optional)', value: f.giveUp, rows: 2 })}
 ${field(fe, { name: 'flow.maxAttempts', label: 'Answers that do not fit before giving up on a step', value: f.maxAttempts, inputmode: 'numeric' })}
 </section>`;
   const summary = errorSummary(fe);

@@ -3,12 +3,19 @@
  * problems at (`flow.steps.1.prompt`), so a problem lands next to its field. Money is typed in
  * dollars and sent in cents; blank keyword rows are dropped. `applyEdit` handles the editor's
  * add / remove / move buttons (plain form posts: the editor works without JavaScript).
+ * In a campaign with several languages (issue 16) each message has one box per language, named
+ * by the API's path of that translation (`flow.steps.1.prompt.es`); an alias may carry its
+ * language as `UNETE:es`; the system-text overrides ride along unchanged.
  */
 import type { CampaignInput } from '../../core/campaign';
 import { DEMO_FLOW, type FlowInput } from '../../core/flow';
 import type { FieldProblem } from '../../core/validation';
 import { centsToDecimal } from '../../core/money';
 import type { CampaignView } from '../../usecases/campaigns/campaigns';
+import { isLang, LANGUAGES, type Lang, type Localized } from '../../core/language';
+
+/** A message as the form holds it: one text, or one per language. */
+export type MessageValue = Localized;
 
 export const VALIDATOR_TYPES = ['name', 'zip', 'email', 'money', 'yesno', 'choice', 'text'] as const;
 export type ValidatorType = (typeof VALIDATOR_TYPES)[number];
@@ -17,17 +24,19 @@ export const MAX_KEYWORD_ROWS = 20;
 
 export interface KeywordRow {
   word: string;
-  /** Comma- or space-separated. */
+  /** Comma- or space-separated; `UNETE:es` gives an alias its own language. */
   aliases: string;
+  /** The keyword's language (blank: none). */
+  language?: string;
 }
 
 export interface StepRow {
   id: string;
-  prompt: string;
+  prompt: MessageValue;
   capture: string;
   type: string;
-  reprompt: string;
-  outOfRange: string;
+  reprompt: MessageValue;
+  outOfRange: MessageValue;
   skippable: boolean;
   onGiveUp: string;
   /** Money steps, in dollars as typed. */
@@ -56,9 +65,33 @@ export interface CampaignForm {
   goalCents: string;
   keywords: KeywordRow[];
   steps: StepRow[];
-  completion: string;
-  giveUp: string;
+  completion: MessageValue;
+  giveUp: MessageValue;
   maxAttempts: string;
+  /** The campaign's languages as typed ("en, es"; blank: English only). */
+  languages?: string;
+  /** The system-text overrides (JSON as stored; kept as they are by the editor). */
+  texts?: string;
+}
+
+/** The languages a form's campaign lists (valid codes only, in order). */
+export function formLanguages(form: Pick<CampaignForm, 'languages'>): Lang[] {
+  const list = (form.languages ?? '').split(/[\s,]+/).map((l) => l.trim().toLowerCase()).filter(isLang);
+  return list.length > 0 ? [...new Set(list)] : ['en'];
+}
+
+const msg = (v: unknown): MessageValue => {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const out: Partial<Record<Lang, string>> = {};
+    for (const [k, t] of Object.entries(v)) if (isLang(k)) out[k] = str(t);
+    return out;
+  }
+  return str(v);
+};
+
+/** True when the message has no text at all. */
+export function messageBlank(m: MessageValue): boolean {
+  return typeof m === 'string' ? m.trim() === '' : Object.values(m).every((t) => (t ?? '').trim() === '');
 }
 
 const dollars = (cents: unknown) => (typeof cents === 'number' ? centsToDecimal(cents).replace(/\.00$/, '') : '');
@@ -108,8 +141,8 @@ function stepFromFlow(s: Record<string, unknown>, i: number): StepRow {
     : '';
   return {
     ...blankStep(i + 1),
-    id: str(s.id), prompt: str(s.prompt), capture: str(s.capture), type: str(v.type) || 'text', reprompt: str(s.reprompt),
-    outOfRange: str(s.outOfRange), skippable: s.skippable === true, onGiveUp: str(s.onGiveUp) || 'next',
+    id: str(s.id), prompt: msg(s.prompt), capture: str(s.capture), type: str(v.type) || 'text', reprompt: msg(s.reprompt),
+    outOfRange: msg(s.outOfRange), skippable: s.skippable === true, onGiveUp: str(s.onGiveUp) || 'next',
     minCents: v.minCents === undefined ? '1' : dollars(v.minCents), maxCents: v.maxCents === undefined ? '2700' : dollars(v.maxCents),
     frequency: str(v.frequency) || 'monthly', options, maxLength: v.maxLength === undefined ? '160' : str(v.maxLength),
     branches: Array.isArray(s.branches)
@@ -122,7 +155,7 @@ function stepFromFlow(s: Record<string, unknown>, i: number): StepRow {
 function flowFields(flow: unknown): Pick<CampaignForm, 'steps' | 'completion' | 'giveUp' | 'maxAttempts'> {
   const f = (flow && typeof flow === 'object' ? flow : {}) as Record<string, unknown>;
   const steps = Array.isArray(f.steps) ? (f.steps as Record<string, unknown>[]).map(stepFromFlow) : [];
-  return { steps, completion: str(f.completion), giveUp: str(f.giveUp), maxAttempts: f.maxAttempts === undefined ? '3' : str(f.maxAttempts) };
+  return { steps, completion: msg(f.completion), giveUp: msg(f.giveUp), maxAttempts: f.maxAttempts === undefined ? '3' : str(f.maxAttempts) };
 }
 
 /** A new campaign starts from the demo conversation (name, ZIP, monthly pledge, email). */
@@ -137,7 +170,13 @@ export function formFromCampaign(c: CampaignView): CampaignForm {
   return {
     name: c.name, programName: c.programName, sender: c.sender, frequency: c.frequency, supportContact: c.supportContact,
     helpText: c.helpText ?? '', expiryHours: String(c.expiryHours), goalCents: c.goalCents > 0 ? dollars(c.goalCents) : '',
-    keywords: c.keywords.map((k) => ({ word: k.word, aliases: k.aliases.join(', ') })), ...flowFields(c.flow),
+    keywords: c.keywords.map((k) => ({
+      word: k.word, language: k.language ?? '',
+      aliases: k.aliases.map((a) => (k.aliasLanguages?.[a] && k.aliasLanguages[a] !== k.language ? `${a}:${k.aliasLanguages[a]}` : a)).join(', '),
+    })),
+    ...flowFields(c.flow),
+    languages: (c.languages ?? ['en']).join(', '),
+    texts: c.texts && Object.keys(c.texts).length > 0 ? JSON.stringify(c.texts) : '',
   };
 }
 
@@ -157,14 +196,25 @@ export function formFromBody(body: Record<string, unknown>): CampaignForm {
     const v = body[name];
     return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
   };
+  // A message posted per language (`….prompt.en`, `….prompt.es`) is one per language; else one text.
+  const getMsg = (name: string): MessageValue => {
+    const langs = LANGUAGES.filter((l) => body[`${name}.${l}`] !== undefined);
+    if (langs.length === 0) return get(name);
+    // Boxes left blank mean "not translated": with one text filled in, it is everyone's text.
+    const filled = langs.filter((l) => get(`${name}.${l}`).trim() !== '');
+    if (filled.length <= 1) return filled.length === 1 ? get(`${name}.${filled[0]}`) : '';
+    const out: Partial<Record<Lang, string>> = {};
+    for (const l of filled) out[l] = get(`${name}.${l}`);
+    return out;
+  };
   const keywords = indexes(body, 'keywords', MAX_KEYWORD_ROWS)
-    .map((i) => ({ word: get(`keywords.${i}.word`), aliases: get(`keywords.${i}.aliases`) }))
+    .map((i) => ({ word: get(`keywords.${i}.word`), aliases: get(`keywords.${i}.aliases`), language: get(`keywords.${i}.language`) }))
     .filter((k) => k.word.trim() !== '' || k.aliases.trim() !== '');
   const steps = indexes(body, 'flow.steps', MAX_STEPS).map((i): StepRow => {
     const p = `flow.steps.${i}`;
     return {
-      id: get(`${p}.id`), prompt: get(`${p}.prompt`), capture: get(`${p}.capture`), type: get(`${p}.validate.type`),
-      reprompt: get(`${p}.reprompt`), outOfRange: get(`${p}.outOfRange`), skippable: get(`${p}.skippable`) !== '',
+      id: get(`${p}.id`), prompt: getMsg(`${p}.prompt`), capture: get(`${p}.capture`), type: get(`${p}.validate.type`),
+      reprompt: getMsg(`${p}.reprompt`), outOfRange: getMsg(`${p}.outOfRange`), skippable: get(`${p}.skippable`) !== '',
       onGiveUp: get(`${p}.onGiveUp`), minCents: get(`${p}.validate.minCents`), maxCents: get(`${p}.validate.maxCents`),
       frequency: get(`${p}.validate.frequency`), options: get(`${p}.validate.options`), maxLength: get(`${p}.validate.maxLength`),
       branches: get(`${p}.branches`), next: get(`${p}.next`),
@@ -173,7 +223,8 @@ export function formFromBody(body: Record<string, unknown>): CampaignForm {
   return {
     name: get('name'), programName: get('programName'), sender: get('sender'), frequency: get('frequency'),
     supportContact: get('supportContact'), helpText: get('helpText'), expiryHours: get('expiryHours'), goalCents: get('goalCents'),
-    keywords, steps, completion: get('flow.completion'), giveUp: get('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
+    keywords, steps, completion: getMsg('flow.completion'), giveUp: getMsg('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
+    languages: get('languages'), texts: get('texts'),
   };
 }
 
@@ -207,7 +258,7 @@ export function applyEdit(form: CampaignForm, op: string): { form: CampaignForm;
     case 'step-down':
       return { form: { ...f, steps: move(f.steps, i, i + 1) }, focus: `flow.steps.${Math.min(f.steps.length - 1, i + 1)}.id` };
     case 'add-keyword':
-      if (f.keywords.length < MAX_KEYWORD_ROWS) f.keywords.push({ word: '', aliases: '' });
+      if (f.keywords.length < MAX_KEYWORD_ROWS) f.keywords.push({ word: '', aliases: '', language: '' });
       return { form: f, focus: `keywords.${f.keywords.length - 1}.word` };
     case 'remove-keyword':
       f.keywords.splice(i, 1);
@@ -281,7 +332,7 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
     }
     return {
       id: s.id.trim(), prompt: s.prompt, capture: s.capture.trim(), validate, reprompt: s.reprompt,
-      ...(type === 'money' && s.outOfRange.trim() !== '' ? { outOfRange: s.outOfRange } : {}),
+      ...(type === 'money' && !messageBlank(s.outOfRange) ? { outOfRange: s.outOfRange } : {}),
       skippable: s.skippable, onGiveUp: s.onGiveUp || 'next',
       ...(s.branches.trim() !== '' ? { branches: parseBranches(s.branches, `${p}.branches`, problems) } : {}),
       ...(s.next.trim() !== '' ? { next: parseRoute(s.next) } : {}),
@@ -290,9 +341,26 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
   const expiryHours = number(form.expiryHours, 'expiryHours');
   const maxAttempts = number(form.maxAttempts, 'flow.maxAttempts');
   const goalCents = amount(form.goalCents, 'goalCents', 0);
+  let texts: unknown;
+  if ((form.texts ?? '').trim() !== '') {
+    try {
+      texts = JSON.parse(form.texts!);
+    } catch {
+      problems.push({ path: 'texts', message: 'must be JSON like { "es": { "help": "…" } }' });
+    }
+  }
   const input = {
     name: form.name, programName: form.programName, sender: form.sender,
-    keywords: form.keywords.map((k) => ({ word: k.word, aliases: k.aliases.split(/[\s,]+/).filter((a) => a !== '') })),
+    keywords: form.keywords.map((k) => ({
+      word: k.word,
+      ...(isLang(k.language?.trim().toLowerCase()) ? { language: k.language!.trim().toLowerCase() } : {}),
+      aliases: k.aliases.split(/[\s,]+/).filter((a) => a !== '').map((a) => {
+        const m = /^(.+):([a-z]{2})$/i.exec(a);
+        return m ? { word: m[1]!, language: m[2]!.toLowerCase() } : a;
+      }),
+    })),
+    languages: formLanguages(form),
+    ...(texts !== undefined ? { texts } : {}),
     ...(form.frequency.trim() !== '' ? { frequency: form.frequency } : {}),
     supportContact: form.supportContact,
     helpText: form.helpText.trim() === '' ? null : form.helpText,
@@ -301,7 +369,7 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
     flow: {
       steps,
       completion: form.completion,
-      ...(form.giveUp.trim() !== '' ? { giveUp: form.giveUp } : {}),
+      ...(!messageBlank(form.giveUp) ? { giveUp: form.giveUp } : {}),
       ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     },
   } as CampaignInput;

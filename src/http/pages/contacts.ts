@@ -3,6 +3,7 @@
  * consent history and recent texts; and the manual opt-out (recorded as a consent event via
  * 'admin', after which the outbox's opt-out rule refuses every text to the number).
  */
+import { LANGUAGE_NAMES } from '../../core/language';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { formatCents } from '../../core/money';
@@ -65,6 +66,7 @@ async function detailPage(ctx: AppContext, session: ConsoleSession, id: string, 
 <dt>ZIP</dt><dd>${c.zip ?? '—'}</dd>
 <dt>Email</dt><dd>${c.email ?? '—'}</dd>
 <dt>State (from carrier)</dt><dd>${c.fromState ?? '—'}</dd>
+<dt>Language</dt><dd>${c.language ? (LANGUAGE_NAMES as Record<string, string>)[c.language] ?? c.language : 'not known (the campaign default)'}</dd>
 <dt>First seen</dt><dd>${when(c.createdAt)}</dd>
 <dt>Opted out</dt><dd>${when(c.optedOutAt)}</dd>
 ${fields.map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'string' ? v : JSON.stringify(v)}</dd>`)}

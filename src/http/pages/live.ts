@@ -4,9 +4,11 @@
  * public call to action (keyword and sender, as printed on the posters), people joined tonight,
  * completed sign-ups, monthly pledges and the goal. Never a supporter's name, number or email.
  */
+import { keywordIn } from '../../core/system-texts';
+import { languagesOf } from '../../core/language';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
-import { primaryKeyword } from '../../core/campaign';
+import { primaryKeyword, type CampaignRuntime } from '../../core/campaign';
 import { formatCents } from '../../core/money';
 import { AppError } from '../../shared/errors';
 import { LIVE_LIMITS, type LiveRefusal } from '../../usecases/live/hub';
@@ -31,7 +33,16 @@ export function senderForPeople(sender: string): string {
   return us ? `${us[1]}-${us[2]}-${us[3]}` : sender;
 }
 
-function livePage(token: string, c: { programName: string; keyword: string; sender: string }, s: LiveStats): string {
+/**
+ * The words on the call to action: the primary keyword, and in a campaign with several languages
+ * each language's own keyword too ("Text JOIN / UNETE to 62262", issue 16).
+ */
+function ctaKeywords(c: Pick<CampaignRuntime, 'keywords' | 'languages'>): string[] {
+  const words = languagesOf(c).map((l) => keywordIn(c, l));
+  return [...new Set([primaryKeyword(c), ...words])].filter((w) => w !== '');
+}
+
+function livePage(token: string, c: { programName: string; keywords: string[]; sender: string }, s: LiveStats): string {
   const f = goalFraction(s);
   const pct = Math.floor(f * 100);
   // SVG geometry is set with attributes (no inline styles: the CSP forbids them).
@@ -52,7 +63,7 @@ function livePage(token: string, c: { programName: string; keyword: string; send
 <main>
   <header class="live-head">
     <h1>${c.programName}</h1>
-    <p class="cta">Text <strong>${c.keyword}</strong> to <strong>${senderForPeople(c.sender)}</strong></p>
+    <p class="cta">Text ${c.keywords.map((k, i) => html`${i > 0 ? ' / ' : ''}<strong>${k}</strong>`)} to <strong>${senderForPeople(c.sender)}</strong></p>
   </header>
   <div class="live-body">
     <section class="stats" aria-label="Tonight so far">
@@ -97,7 +108,7 @@ export function liveRoutes(ctx: AppContext): Router {
 
   r.get('/live/:token', async (req: Request, res: Response) => {
     const { display: d, campaign: c, stats } = await screens.screen(String(req.params.token));
-    res.type('html').send(livePage(d.token, { programName: c.programName, keyword: primaryKeyword(c), sender: c.sender }, stats));
+    res.type('html').send(livePage(d.token, { programName: c.programName, keywords: ctaKeywords(c), sender: c.sender }, stats));
   });
 
   r.get('/live/:token/events', async (req: Request, res: Response) => {

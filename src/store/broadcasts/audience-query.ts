@@ -3,7 +3,7 @@
  * contacts never match); membership filters (keyword, joined between, completed) apply to one
  * campaign membership. Built per call: the filters vary.
  */
-import type { Expression, Kysely, SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Audience } from '../../core/audience';
 import { zip3sForState } from '../../core/time-zones';
 import type { DB } from '../database';
@@ -29,6 +29,23 @@ export function membershipQuery(db: Kysely<DB>, a: Audience) {
       const byZip: Expression<SqlBool> = zip3s.length > 0 ? eb(eb.fn<string>('substr', ['c.zip', eb.val(1), eb.val(3)]), 'in', zip3s) : eb.val(false);
       return eb.or([eb.and([eb.not(noZip), byZip]), eb.and([noZip, eb(eb.fn<string>('upper', ['c.from_state']), '=', state)])]);
     });
+  }
+  if (a.language) {
+    const languages = a.language;
+    // The language the recipient gets on this membership's campaign: theirs when the campaign
+    // lists it, else the campaign default (its stored JSON list starts `["xx"`). Portable SQL.
+    q = q.where((eb) =>
+      eb(
+        eb
+          .selectFrom('campaigns as lc')
+          .select(
+            sql<string>`CASE WHEN c.language IS NOT NULL AND lc.languages LIKE ${sql.lit('%"')} || c.language || ${sql.lit('"%')} THEN c.language ELSE substr(lc.languages, 3, 2) END`.as('lang'),
+          )
+          .whereRef('lc.id', '=', 'm.campaign_id'),
+        'in',
+        languages,
+      ),
+    );
   }
   if (a.pledged !== undefined) {
     q = q.where((eb) => {

@@ -3,6 +3,7 @@
  * the store. Every method is one unit of work and asynchronous, so a PostgreSQL engine can
  * implement it; the SQLite engine is src/store/broadcasts/sqlite.ts.
  */
+import type { Lang } from '../../core/language';
 import type { Updateable } from 'kysely';
 import type { Audience, AudienceMember } from '../../core/audience';
 import type { Broadcast, BroadcastStatus, BroadcastsTable, RecipientStatus } from './tables';
@@ -18,6 +19,8 @@ export interface NewBroadcast {
   sendAt: string | null;
   /** A broadcast that asks: its flow (JSON); null for a plain text. */
   flowJson: string | null;
+  /** The text per language (JSON); null or absent: `template` for everyone. */
+  templatesJson?: string | null;
 }
 
 /** How many recipients gave each answer to each step of a broadcast's flow. */
@@ -33,6 +36,8 @@ export type BroadcastChanges = Updateable<BroadcastsTable>;
 export interface CampaignInfo {
   programName: string;
   sender: string;
+  /** The campaign's languages, default first (issue 16). */
+  languages?: Lang[];
 }
 
 /** A campaign an audience may name, for the composer's checkboxes. */

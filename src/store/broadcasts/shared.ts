@@ -1,4 +1,5 @@
 /** The broadcasts repository (both engines): broadcast rows, guarded status moves, audience and snapshot, counts. */
+import { isLang, type Lang } from '../../core/language';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../database';
 import type { Audience, AudienceMember } from '../../core/audience';
@@ -99,7 +100,7 @@ export class BroadcastsStore implements BroadcastRepository {
       (function* (): Work<Broadcast> {
       yield* run(
         k.insertInto('broadcasts').values({
-          id: b.id, name: b.name, template: b.template, audience: b.audienceJson, footer: b.footer ? 1 : 0, send_at: b.sendAt,
+          id: b.id, name: b.name, template: b.template, templates: b.templatesJson ?? null, audience: b.audienceJson, footer: b.footer ? 1 : 0, send_at: b.sendAt,
           status: b.sendAt ? 'scheduled' : 'draft', created_at: now, updated_at: now,
         }),
       );
@@ -188,8 +189,8 @@ export class BroadcastsStore implements BroadcastRepository {
 
   async campaignInfo(ids: readonly string[]): Promise<Map<string, CampaignInfo>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.read(all(this.k.selectFrom('campaigns').select(['id', 'program_name', 'sender']).where('id', 'in', [...ids])));
-    return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender }]));
+    const rows = await this.db.read(all(this.k.selectFrom('campaigns').select(['id', 'program_name', 'sender', 'languages']).where('id', 'in', [...ids])));
+    return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender, languages: languagesOfJson(r.languages) }]));
   }
 
   async campaignChoices(): Promise<CampaignChoice[]> {
@@ -217,7 +218,7 @@ export class BroadcastsStore implements BroadcastRepository {
     const priority = sql<number>`CASE m.campaign_id ${sql.join(a.campaigns.map((id, i) => sql`WHEN ${id} THEN ${sql.lit(i)}`), sql` `)} END`;
     const rows = await this.db.read(all(
       membershipQuery(this.k, a)
-        .select(['m.contact_id', 'm.campaign_id', 'm.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state'])
+        .select(['m.contact_id', 'm.campaign_id', 'm.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state', 'c.language'])
         .where('m.contact_id', '>', afterContactId)
         .orderBy('m.contact_id')
         .orderBy(priority)
@@ -228,7 +229,7 @@ export class BroadcastsStore implements BroadcastRepository {
       if (out.length > 0 && out[out.length - 1]!.contactId === r.contact_id) continue;
       out.push({
         contactId: r.contact_id, campaignId: r.campaign_id, keyword: r.keyword, phone: r.phone,
-        firstName: r.first_name, zip: r.zip, fromState: r.from_state,
+        firstName: r.first_name, zip: r.zip, fromState: r.from_state, language: r.language,
       });
     }
     return out;
@@ -275,5 +276,16 @@ export class BroadcastsStore implements BroadcastRepository {
       twilioSid: x.twilio_sid, errorCode: x.error_code, segments: x.segments, attempts: x.attempts, timeZone: x.time_zone,
       sentAt: x.sent_at, updatedAt: x.updated_at,
     }));
+  }
+}
+
+/** A campaign's stored languages (JSON list, default first); English for a damaged value. */
+function languagesOfJson(json: string): Lang[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    const list = Array.isArray(v) ? v.filter(isLang) : [];
+    return list.length > 0 ? list : ['en'];
+  } catch {
+    return ['en'];
   }
 }

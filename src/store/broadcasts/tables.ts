@@ -7,6 +7,8 @@ export interface BroadcastsTable {
   id: string;
   name: string;
   template: string;
+  /** JSON: the text per language (issue 16); null: `template` for everyone. */
+  templates: string | null;
   audience: string;
   status: BroadcastStatus;
   send_at: string | null;

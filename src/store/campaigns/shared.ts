@@ -3,6 +3,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../database';
 import type { CampaignRuntime, CampaignSpec, KeywordSpec } from '../../core/campaign';
 import { parseFlow } from '../../core/flow';
+import { isLang, type Lang } from '../../core/language';
+import type { TextOverrides } from '../../core/system-texts';
 import { AppError } from '../../shared/errors';
 import { param, query } from '../query';
 import { all, engine, first, get, list, run, type Runner, type Work } from '../work';
@@ -14,8 +16,8 @@ import type { CampaignsTable, KeywordsTable } from './tables';
 
 type CampaignRow = Selectable<CampaignsTable>;
 
-const KEYWORDS = query<Pick<KeywordsTable, 'word' | 'primary_word'>, { campaignId: string }>((k) =>
-  k.selectFrom('keywords').select(['word', 'primary_word']).where('campaign_id', '=', param<string>('campaignId')).orderBy('position'),
+const KEYWORDS = query<Pick<KeywordsTable, 'word' | 'primary_word' | 'language'>, { campaignId: string }>((k) =>
+  k.selectFrom('keywords').select(['word', 'primary_word', 'language']).where('campaign_id', '=', param<string>('campaignId')).orderBy('position'),
 );
 
 const VERSION = query<{ value: string }>((k) => k.selectFrom('settings').select('value').where('key', '=', 'campaigns_version'));
@@ -23,10 +25,32 @@ const VERSION = query<{ value: string }>((k) => k.selectFrom('settings').select(
 function* keywordsOf(campaignId: string): Work<KeywordSpec[]> {
   const specs: KeywordSpec[] = [];
   for (const r of yield* list(KEYWORDS, { campaignId })) {
-    if (r.word === r.primary_word) specs.push({ word: r.word, aliases: [] });
-    else specs.find((s) => s.word === r.primary_word)?.aliases.push(r.word);
+    const language = isLang(r.language) ? r.language : undefined;
+    if (r.word === r.primary_word) {
+      const spec: KeywordSpec = { word: r.word, aliases: [] };
+      if (language) spec.language = language;
+      specs.push(spec);
+      continue;
+    }
+    const spec = specs.find((s) => s.word === r.primary_word);
+    if (!spec) continue;
+    spec.aliases.push(r.word);
+    // An alias stored with its keyword's language inherited it; only its own is kept apart.
+    if (language && language !== spec.language) (spec.aliasLanguages ??= {})[r.word] = language;
   }
   return specs;
+}
+
+/** The stored languages (a row from before 0009 has the column default, ["en"]). */
+function languagesOfRow(c: Pick<CampaignRow, 'languages'>): Lang[] {
+  const parsed = safeJson(c.languages);
+  const list = Array.isArray(parsed) ? parsed.filter(isLang) : [];
+  return list.length > 0 ? list : ['en'];
+}
+
+function textsOfRow(c: Pick<CampaignRow, 'texts'>): TextOverrides {
+  const parsed = safeJson(c.texts);
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as TextOverrides) : {};
 }
 
 function safeJson(text: string): unknown {
@@ -42,6 +66,7 @@ function* view(c: CampaignRow): Work<CampaignView> {
     id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
     frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours,
     goalCents: c.goal_cents, flow: safeJson(c.flow), active: c.active === 1, createdAt: c.created_at, updatedAt: c.updated_at,
+    languages: languagesOfRow(c), texts: textsOfRow(c),
   };
 }
 
@@ -70,7 +95,8 @@ function* writeKeywords(k: Kysely<DB>, campaignId: string, sender: string, spec:
   let position = 0;
   for (const w of spec.keywords) {
     for (const word of [w.word, ...w.aliases]) {
-      yield* run(k.insertInto('keywords').values({ campaign_id: campaignId, sender, word, primary_word: w.word, position: position++, active: 1 }));
+      const language = (word === w.word ? w.language : (w.aliasLanguages?.[word] ?? w.language)) ?? null;
+      yield* run(k.insertInto('keywords').values({ campaign_id: campaignId, sender, word, primary_word: w.word, position: position++, active: 1, language }));
     }
   }
 }
@@ -79,7 +105,7 @@ function columns(spec: CampaignSpec) {
   return {
     name: spec.name, program_name: spec.programName, sender: spec.sender, frequency: spec.frequency,
     support_contact: spec.supportContact, help_text: spec.helpText, expiry_hours: spec.expiryHours,
-    flow: JSON.stringify(spec.flow),
+    flow: JSON.stringify(spec.flow), languages: JSON.stringify(spec.languages), texts: JSON.stringify(spec.texts),
   };
 }
 
@@ -139,6 +165,7 @@ function* runtimeWork(k: Kysely<DB>): Work<RuntimeCampaigns> {
     const runtime: CampaignRuntime = {
       id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
       frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours, flow: parsed.value,
+      languages: languagesOfRow(c), texts: textsOfRow(c),
     };
     const auto = autoReplies.get(c.id);
     if (auto) runtime.autoReply = { enabled: auto.enabled === 1, text: auto.body };

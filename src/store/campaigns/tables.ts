@@ -11,6 +11,10 @@ export interface CampaignsTable {
   expiry_hours: number;
   flow: string;
   goal_cents: number;
+  /** JSON list of languages, default first (issue 16). */
+  languages: string;
+  /** JSON: overrides of the built-in system texts per language. */
+  texts: string;
   active: number;
   created_at: string;
   updated_at: string;
@@ -23,6 +27,8 @@ export interface KeywordsTable {
   primary_word: string;
   position: number;
   active: number;
+  /** The word's language (null: none named). */
+  language: string | null;
 }
 
 export interface CampaignMembersTable {

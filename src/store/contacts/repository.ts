@@ -18,7 +18,8 @@ export interface ContactSummary {
 }
 
 export interface ContactRecord {
-  contact: ContactSummary & { fromState: string | null; optedOutAt: string | null };
+  /** `language`: the supporter's language (issue 16), null when unknown. */
+  contact: ContactSummary & { fromState: string | null; optedOutAt: string | null; language: string | null };
   fields: Record<string, unknown>;
   memberships: { campaignId: string; campaignName: string; keyword: string; joinedAt: string; completedAt: string | null }[];
   pledges: { campaignName: string; amountCents: number; frequency: string; at: string }[];

@@ -89,7 +89,7 @@ function* recordWork(k: Kysely<DB>, id: string): Work<ContactRecord | undefined>
     ))
     .reverse();
   return {
-    contact: { ...summary(r), fromState: r.from_state, optedOutAt: r.opted_out_at },
+    contact: { ...summary(r), fromState: r.from_state, optedOutAt: r.opted_out_at, language: r.language },
     fields: parseFields(r.fields), memberships, pledges, consent, messages,
   };
 }

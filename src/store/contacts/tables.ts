@@ -12,6 +12,8 @@ export interface ContactsTable {
   is_test: number;
   from_state: string | null;
   opted_out_at: string | null;
+  /** The supporter's language (issue 16); null: unknown. */
+  language: string | null;
   created_at: string;
   updated_at: string;
 }

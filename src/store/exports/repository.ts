@@ -10,6 +10,8 @@ import type { ExportAudit, ExportAuditTable, NewExportAudit } from './tables';
 /** contacts.csv, one row per contact: the values of these fields, in this order. */
 export const CONTACT_EXPORT_FIELDS = [
   'phone', 'first_name', 'zip', 'email', 'campaigns', 'status', 'joined_at', 'opted_out_at', 'pledge_amount', 'pledge_frequency', 'flow_completed',
+  // The supporter's language (issue 16): en, es, or empty when unknown (they get the campaign default).
+  'language',
 ] as const;
 /** pledges.csv, one row per pledge, oldest first. */
 export const PLEDGE_EXPORT_FIELDS = [

@@ -66,6 +66,7 @@ export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
           pledge_amount: sql`CASE WHEN lp.amount_cents IS NULL THEN NULL ELSE ${amountText(k, 'lp.amount_cents')} END`,
           pledge_frequency: sql.ref('lp.frequency'),
           flow_completed: sql`CASE WHEN ${eb.exists(member().select(sql`1`.as('one')).where('m.completed_at', 'is not', null))} THEN 'yes' ELSE 'no' END`,
+          language: sql.ref('c.language'),
         };
         return selection(CONTACT_EXPORT_FIELDS, fields, sql`c.rowid`);
       })

@@ -21,7 +21,7 @@ import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } 
 import type { ConversationsTable, InboundMessagesTable } from './tables';
 import type { BroadcastAnswersTable } from '../broadcasts/tables';
 
-type ContactRow = Pick<Selectable<ContactsTable>, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields'>;
+type ContactRow = Pick<Selectable<ContactsTable>, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'language'>;
 type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id' | 'keyword' | 'step_index' | 'attempts' | 'data' | 'expires_at'> & {
   /** Set when a broadcast opened the conversation, with that broadcast's flow (JSON). */
   broadcast_id: string | null;
@@ -40,22 +40,22 @@ export const INBOUND_QUERIES = {
   ),
   /** On PostgreSQL the row stays locked until commit: a second text from this number waits its turn. */
   findContact: query<ContactRow, { phone: string }>((k) => {
-    const q = k.selectFrom('contacts').select(['id', 'status', 'first_name', 'zip', 'email', 'fields']).where('phone', '=', param<string>('phone'));
+    const q = k.selectFrom('contacts').select(['id', 'status', 'first_name', 'zip', 'email', 'fields', 'language']).where('phone', '=', param<string>('phone'));
     return engineOf(k) === 'postgres' ? q.forUpdate() : q;
   }),
-  insertContact: query<unknown, Pick<Contact, 'id' | 'phone' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'from_state' | 'opted_out_at'> & { at: string }>(
+  insertContact: query<unknown, Pick<Contact, 'id' | 'phone' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'from_state' | 'opted_out_at' | 'language'> & { at: string }>(
     (k) =>
       k.insertInto('contacts').values({
         id: param('id'), phone: param('phone'), status: param('status'), first_name: param('first_name'), zip: param('zip'),
         email: param('email'), fields: param('fields'), undeliverable: sql.lit(0), is_test: sql.lit(0), from_state: param('from_state'),
-        opted_out_at: param('opted_out_at'), created_at: param('at'), updated_at: param('at'),
+        opted_out_at: param('opted_out_at'), created_at: param('at'), updated_at: param('at'), language: param('language'),
       }),
   ),
   touchContact: query<unknown, { id: string; at: string }>((k) =>
     k.updateTable('contacts').set({ updated_at: param('at') }).where('id', '=', param<string>('id')),
   ),
   /** Fields given as null keep their value; opted_out_at is kept while opted out, set on the way in, cleared on the way out. */
-  updateContact: query<unknown, Pick<Contact, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields'> & { at: string }>((k) =>
+  updateContact: query<unknown, Pick<Contact, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'language'> & { at: string }>((k) =>
     k
       .updateTable('contacts')
       .set((eb) => ({
@@ -63,6 +63,7 @@ export const INBOUND_QUERIES = {
         first_name: eb.fn.coalesce(eb.val(param<string | null>('first_name')), 'first_name'),
         zip: eb.fn.coalesce(eb.val(param<string | null>('zip')), 'zip'),
         email: eb.fn.coalesce(eb.val(param<string | null>('email')), 'email'),
+        language: eb.fn.coalesce(eb.val(param<string | null>('language')), 'language'),
         fields: param('fields'),
         opted_out_at: eb
           .case()
@@ -179,10 +180,13 @@ export class InboundStore implements InboundRepository {
 
     // A first text creates the contact below, once its status and fields are decided: one INSERT.
     const found = yield* get(INBOUND_QUERIES.findContact, { phone: msg.from });
-    const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}' };
+    const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}', language: null };
     const convRow = yield* get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
     const outcome = decide({
-      contact: { id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: found !== undefined },
+      contact: {
+        id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: found !== undefined,
+        language: contact.language,
+      },
       conversation: convRow
         ? {
             id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
@@ -255,19 +259,20 @@ export class InboundStore implements InboundRepository {
     const firstName = d.fields.firstName ?? null;
     const zip = d.fields.zip ?? null;
     const email = d.fields.email ?? null;
+    const language = d.language !== null && d.language !== contact.language ? d.language : null;
     // Parameters written out, no spreads: one hidden class per statement (hot-path-shapes test).
     if (first) {
       yield* write(INBOUND_QUERIES.insertContact, {
         id: contact.id, phone: first.from, status: d.status, first_name: firstName, zip, email, fields, from_state: first.fromState,
-        opted_out_at: d.status === 'opted_out' ? at : null, at,
+        opted_out_at: d.status === 'opted_out' ? at : null, at, language,
       });
       return;
     }
-    if (d.status === contact.status && !changedFields && !hasCustom) {
+    if (d.status === contact.status && !changedFields && !hasCustom && language === null) {
       yield* write(INBOUND_QUERIES.touchContact, { id: contact.id, at });
       return;
     }
-    yield* write(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, at });
+    yield* write(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, language, at });
   }
 
   private *writeConversations(contactId: string, sender: string, d: InboundChanges, at: string): Work<void> {

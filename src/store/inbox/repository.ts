@@ -85,7 +85,8 @@ export interface InboxRepository {
   ): Promise<{ ok: true; reply: QueuedReply } | { ok: false; refusal: ReplyRefusal }>;
 
   cannedList(): Promise<CannedResponse[]>;
-  cannedCreate(c: { id: string; title: string; body: string }, now: string): Promise<CannedResponse>;
+  /** `bodies`: the body per language (JSON), null for one body. */
+  cannedCreate(c: { id: string; title: string; body: string; bodies?: string | null }, now: string): Promise<CannedResponse>;
   cannedDelete(id: string): Promise<boolean>;
 
   autoReply(campaignId: string): Promise<AutoReplySetting | null>;

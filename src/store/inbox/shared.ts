@@ -175,8 +175,8 @@ export class InboxStore implements InboxRepository {
     return this.db.read(all(this.db.k.selectFrom('canned_responses').selectAll().orderBy('title').orderBy('id')));
   }
 
-  async cannedCreate(c: { id: string; title: string; body: string }, now: string): Promise<CannedResponse> {
-    const row = { ...c, created_at: now, updated_at: now };
+  async cannedCreate(c: { id: string; title: string; body: string; bodies?: string | null }, now: string): Promise<CannedResponse> {
+    const row: CannedResponse = { id: c.id, title: c.title, body: c.body, bodies: c.bodies ?? null, created_at: now, updated_at: now };
     await this.db.tx(run(this.db.k.insertInto('canned_responses').values(row)));
     return row;
   }

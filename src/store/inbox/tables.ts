@@ -26,6 +26,8 @@ export interface CannedResponsesTable {
   id: string;
   title: string;
   body: string;
+  /** JSON: the body per language (issue 16); null: `body` for everyone. */
+  bodies: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -13,6 +13,7 @@
  * resolve: an 'unknown' row after looking it up: adopt the found message, or put the row back to
  *          pending (the message provably does not exist, so sending it is not a duplicate).
  */
+import { templateFor } from '../../core/broadcast-languages';
 import { sql } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
 import { stateOf } from '../../core/audience';
@@ -38,6 +39,8 @@ const REFUSAL_STATUS: Record<Refusal, RecipientStatus> = {
 
 interface NextRow {
   contact_id: string;
+  /** The supporter's language (issue 16), for a broadcast in several languages. */
+  language: string | null;
   campaign_id: string;
   keyword: string | null;
   phone: string;
@@ -59,7 +62,7 @@ function nextQuery(zones: number | null): Query<NextRow, Record<string, unknown>
       let b = k
         .selectFrom('broadcast_recipients as r')
         .innerJoin('contacts as c', 'c.id', 'r.contact_id')
-        .select(['r.contact_id', 'r.campaign_id', 'r.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state'])
+        .select(['r.contact_id', 'r.campaign_id', 'r.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state', 'c.language'])
         .where('r.broadcast_id', '=', param<string>('bid'))
         .where('r.status', '=', 'pending')
         .where((eb) => eb.or([eb('r.not_before', 'is', null), eb('r.not_before', '<=', param<string>('now'))]));
@@ -197,7 +200,9 @@ function* claimWork(plan: BroadcastPlan, zones: readonly string[] | null, limit:
   const batch: ClaimBatch = { items: [], refused: 0, stopped: false, exhausted: rows.length < limit };
   for (const row of rows) {
     const campaign = plan.campaigns.get(row.campaign_id);
-    const body = renderForRecipient(plan.template, plan.footer, {
+    // Their language's text (a broadcast in one language: its template), chosen once per recipient.
+    const template = plan.templates ? templateFor(plan.template, plan.templates, row.language, campaign?.languages) : plan.template;
+    const body = renderForRecipient(template, plan.footer, {
       firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
       keyword: row.keyword, sender: campaign?.sender ?? '',
     });

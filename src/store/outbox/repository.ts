@@ -6,11 +6,14 @@
 import type { IdGenerator } from '../../core/clock';
 import type { LookupOutcome, RecordEffect, ResolveResult, SendOutcome, UnknownWork, WorkItem } from '../../core/sending';
 import type { CampaignInfo } from '../broadcasts/repository';
+import type { BroadcastTemplates } from '../../core/broadcast-languages';
 
 /** A sending broadcast as the dispatcher claims it. */
 export interface BroadcastPlan {
   id: string;
   template: string;
+  /** The text per language (issue 16); null or absent: `template` for everyone. */
+  templates?: BroadcastTemplates | null;
   footer: string | null;
   campaigns: Map<string, CampaignInfo>;
 }

@@ -16,6 +16,7 @@
 import type { Logger } from 'pino';
 import type { Audience } from '../../core/audience';
 import { composeBody } from '../../core/broadcast-template';
+import { parseTemplates } from '../../core/broadcast-languages';
 import type { Clock, IdGenerator } from '../../core/clock';
 import { allZones, openZones, type SendWindow } from '../../core/quiet-hours';
 import { segmentCount } from '../../core/segments';
@@ -346,7 +347,10 @@ export class Dispatcher {
     let p = this.planCache.get(b.id);
     if (!p) {
       const audience = JSON.parse(b.audience) as Audience;
-      p = { id: b.id, template: b.template, footer: b.footer === 1 ? this.d.footerText : null, campaigns: await this.broadcasts.campaignInfo(audience.campaigns) };
+      p = {
+        id: b.id, template: b.template, templates: parseTemplates(b.templates), footer: b.footer === 1 ? this.d.footerText : null,
+        campaigns: await this.broadcasts.campaignInfo(audience.campaigns),
+      };
       this.planCache.set(b.id, p);
       this.estimates.set(b.id, segmentCount(composeBody(renderTemplate(b.template, {}), p.footer)));
     }

@@ -8,7 +8,10 @@ import { segmentInfo, type Encoding } from '../../core/segments';
 import { maskPhone } from '../../shared/logger';
 import { stateOf, type Audience, type AudienceMember } from '../../core/audience';
 import { isOpen, zoneForContact, type SendWindow } from '../../core/quiet-hours';
-import { emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from '../../core/broadcast-template';
+import { composeBody, emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from '../../core/broadcast-template';
+import { languageOfRecipient, type BroadcastTemplates } from '../../core/broadcast-languages';
+import type { Lang } from '../../core/language';
+import { renderTemplate } from '../../core/template';
 import type { CampaignInfo } from '../../store/broadcasts/repository';
 import type { Store } from '../../store/store';
 import { forEachAudiencePage } from './audience';
@@ -41,10 +44,28 @@ export interface BroadcastPreview {
   footer: string | null;
   nonGsmCharacters: NonGsmCharacter[];
   warnings: string[];
+  /**
+   * A broadcast in several languages (issue 16): per language, how many recipients get it and a
+   * sample (the first such recipient's text, else the text with empty merge fields) with its
+   * encoding and segments (Spanish is often UCS-2: shown here). Absent for one text for everyone.
+   */
+  languages?: LanguagePreview[];
+}
+
+export interface LanguagePreview {
+  language: Lang;
+  recipients: number;
+  sample: string;
+  encoding: Encoding;
+  characters: number;
+  segments: number;
+  totalSegments: number;
 }
 
 export interface PreviewInput {
   template: string;
+  /** The text per language; null or absent: `template` for everyone. */
+  templates?: BroadcastTemplates | null;
   footer: string | null;
   audience: Audience;
 }
@@ -64,9 +85,25 @@ export async function previewBroadcast(
   const samples: PreviewSample[] = [];
   const zoneOpen = new Map<string, boolean>();
   let waiting = 0;
+  const templates = input.templates ?? null;
+  const byLanguage = new Map<Lang, { recipients: number; sample: string | null; segments: number }>();
   await forEachAudiencePage(store, input.audience, 2000, (page) => {
     for (const m of page) {
-      const body = renderMember(input.template, input.footer, m, campaigns.get(m.campaignId));
+      const campaign = campaigns.get(m.campaignId);
+      let template = input.template;
+      let lang: Lang | null = null;
+      if (templates) {
+        lang = languageOfRecipient(templates, m.language, campaign?.languages);
+        template = templates[lang] ?? input.template;
+      }
+      const body = renderMember(template, input.footer, m, campaign);
+      if (lang) {
+        const l = byLanguage.get(lang) ?? { recipients: 0, sample: null, segments: 0 };
+        l.recipients += 1;
+        l.segments += segmentInfo(body).segments;
+        l.sample ??= body;
+        byLanguage.set(lang, l);
+      }
       tallyBody(tally, body);
       const zone = zoneForContact({ zip: m.zip, phone: m.phone });
       let open = zoneOpen.get(zone);
@@ -81,7 +118,7 @@ export async function previewBroadcast(
       }
     }
   });
-  const nonGsm = nonGsmCharacters(input.template);
+  const nonGsm = templates ? nonGsmCharacters(Object.values(templates).join('\n')) : nonGsmCharacters(input.template);
   const warnings: string[] = [];
   if (nonGsm.length > 0) {
     warnings.push(
@@ -93,7 +130,19 @@ export async function previewBroadcast(
   if (tally.maxSegments > 1) warnings.push(`some texts are ${tally.maxSegments} segments long; each segment is billed and counts against the send rate`);
   if (tally.messages === 0) warnings.push('no contact matches this audience');
   if (!input.footer) warnings.push('no opt-out footer: make sure the text itself says how to opt out (Reply STOP)');
+  const languages = templates
+    ? (Object.keys(templates) as Lang[]).map((language): LanguagePreview => {
+        const l = byLanguage.get(language);
+        const sample = l?.sample ?? composeBody(renderTemplate(templates[language]!, {}), input.footer);
+        const info = segmentInfo(sample);
+        return {
+          language, recipients: l?.recipients ?? 0, sample, encoding: info.encoding, characters: info.characters, segments: info.segments,
+          totalSegments: l?.segments ?? 0,
+        };
+      })
+    : undefined;
   return {
+    ...(languages ? { languages } : {}),
     recipients: tally.messages,
     samples,
     encoding: tally.byEncoding['UCS-2'] > 0 || (tally.messages === 0 && nonGsm.length > 0) ? 'UCS-2' : 'GSM-7',

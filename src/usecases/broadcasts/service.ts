@@ -18,6 +18,8 @@ import { instantSchema } from '../../core/dates';
 import { textField } from '../../core/text';
 import { zodProblems, type FieldProblem } from '../../core/validation';
 import type { SendWindow } from '../../core/quiet-hours';
+import { isTranslated, localized, textIn, type Localized } from '../../core/language';
+import { firstLanguage, parseTemplates, type BroadcastTemplates } from '../../core/broadcast-languages';
 import { AppError } from '../../shared/errors';
 import { maskPhone } from '../../shared/logger';
 import type { Broadcast, CampaignChoice, RecipientPageQuery } from '../../store/broadcasts/repository';
@@ -42,7 +44,8 @@ const instant = instantSchema(false).transform((p) => p.iso);
 
 const fields = {
   name: textField().trim().min(1).max(120),
-  template: textField().max(1600).optional(),
+  /** One text, or one per language (`{ "en": "…", "es": "…" }`, issue 16). */
+  template: localized(textField().max(1600)).optional(),
   /** A broadcast that asks: a flow in place of the template (validated by parseBroadcastFlow). */
   flow: z.unknown().optional(),
   audience: z.unknown().optional(),
@@ -57,6 +60,8 @@ const updateSchema = z
 /** What a broadcast says: its text, and its flow when it asks (the flow's first prompt is the text). */
 interface Message {
   template: string;
+  /** The text per language; null: `template` for everyone. */
+  templates: BroadcastTemplates | null;
   flow: Flow | null;
 }
 const scheduleSchema = z.object({ sendAt: instant }).strict();
@@ -65,6 +70,8 @@ export interface BroadcastView {
   id: string;
   name: string;
   template: string;
+  /** The text per language (issue 16); null: `template` for everyone. */
+  templates: BroadcastTemplates | null;
   /** The flow of a broadcast that asks (its first step's prompt is `template`); null for a plain text. */
   flow: Flow | null;
   /** Answers to the broadcast's question (its first step), by value: { "yes": 12, "no": 3 }; {} for a plain text. */
@@ -140,17 +147,27 @@ export class BroadcastService {
    * The message of a create (or preview): exactly one of `template` (a plain text) and `flow` (a
    * question); a flow is validated like a campaign's, its problems at `flow.…` paths.
    */
-  private checkMessage(body: { template?: string | undefined; flow?: unknown }, footer: boolean): Message {
+  private checkMessage(body: { template?: Localized | undefined; flow?: unknown }, footer: boolean): Message {
     const hasFlow = body.flow !== undefined && body.flow !== null;
     if (hasFlow && body.template !== undefined) invalid([{ path: 'flow', message: 'give either template (a plain text) or flow (a question), not both' }]);
     if (hasFlow) {
       const parsed = parseBroadcastFlow(body.flow, this.footerFor(footer));
       if (!parsed.ok) invalid(parsed.problems);
-      return { template: parsed.value.steps[0]!.prompt, flow: parsed.value };
+      return { template: textIn(parsed.value.steps[0]!.prompt, 'en'), templates: null, flow: parsed.value };
     }
     if (body.template === undefined) invalid([{ path: 'template', message: 'give a template (the text to send) or a flow (a question to ask)' }]);
+    if (isTranslated(body.template)) {
+      // Each language's text is checked like a plain template, at its own path (template.es).
+      const templates = body.template;
+      const problems: FieldProblem[] = [];
+      for (const [lang, t] of Object.entries(templates)) {
+        for (const p of broadcastTemplateProblems(t ?? '', this.footerFor(footer))) problems.push({ path: `template.${lang}`, message: p.message });
+      }
+      if (problems.length > 0) invalid(problems);
+      return { template: templates[firstLanguage(templates)]!, templates, flow: null };
+    }
     this.checkTemplate(body.template, footer);
-    return { template: body.template, flow: null };
+    return { template: body.template, templates: null, flow: null };
   }
 
   private checkSendAt(sendAt: string | null | undefined): void {
@@ -167,7 +184,7 @@ export class BroadcastService {
     const row = await this.repo.insert(
       {
         id: this.d.newId(), name: p.data.name, template: message.template, audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null,
-        flowJson: message.flow ? JSON.stringify(message.flow) : null,
+        flowJson: message.flow ? JSON.stringify(message.flow) : null, templatesJson: message.templates ? JSON.stringify(message.templates) : null,
       },
       this.now(),
     );
@@ -184,7 +201,7 @@ export class BroadcastService {
     const curFlow = await this.repo.flowOf(id);
     let message: Message;
     if (p.data.flow !== undefined && p.data.flow !== null) message = this.checkMessage({ template: p.data.template, flow: p.data.flow }, footer);
-    else if (p.data.flow === null || curFlow === null) message = this.checkMessage({ template: p.data.template ?? cur.template }, footer);
+    else if (p.data.flow === null || curFlow === null) message = this.checkMessage({ template: p.data.template ?? parseTemplates(cur.templates) ?? cur.template }, footer);
     else if (p.data.template !== undefined) {
       invalid([{ path: 'template', message: 'this broadcast asks a question: change flow (its first step is the text), or send flow: null to make it a plain text' }]);
     } else message = this.checkMessage({ flow: JSON.parse(curFlow) as unknown }, footer);
@@ -193,7 +210,10 @@ export class BroadcastService {
     const sendAt = p.data.sendAt === undefined ? cur.send_at : p.data.sendAt;
     const row = await this.repo.transition(
       id, ['draft', 'scheduled'], sendAt ? 'scheduled' : 'draft',
-      { name: p.data.name ?? cur.name, template: message.template, audience: JSON.stringify(audience), footer: footer ? 1 : 0, send_at: sendAt },
+      {
+        name: p.data.name ?? cur.name, template: message.template, templates: message.templates ? JSON.stringify(message.templates) : null,
+        audience: JSON.stringify(audience), footer: footer ? 1 : 0, send_at: sendAt,
+      },
       this.now(),
       { json: message.flow ? JSON.stringify(message.flow) : null },
     );
@@ -211,7 +231,7 @@ export class BroadcastService {
 
   async preview(id: string): Promise<BroadcastPreview> {
     const row = await this.repo.get(id);
-    return this.previewOf(row.template, row.footer === 1, JSON.parse(row.audience) as Audience);
+    return this.previewOf({ template: row.template, templates: parseTemplates(row.templates), flow: null }, row.footer === 1, JSON.parse(row.audience) as Audience);
   }
 
   /** Preview before saving: the same checks as create, nothing written. */
@@ -221,12 +241,12 @@ export class BroadcastService {
     const footer = p.data.footer ?? true;
     const message = this.checkMessage(p.data, footer);
     const audience = await this.checkAudience(p.data.audience);
-    return this.previewOf(message.template, footer, audience);
+    return this.previewOf(message, footer, audience);
   }
 
-  private previewOf(template: string, footer: boolean, audience: Audience): Promise<BroadcastPreview> {
+  private previewOf(message: Message, footer: boolean, audience: Audience): Promise<BroadcastPreview> {
     return previewBroadcast(
-      this.d.store, { template, footer: this.footerFor(footer), audience },
+      this.d.store, { template: message.template, templates: message.templates, footer: this.footerFor(footer), audience },
       { sendRateMps: this.d.sendRateMps, window: this.d.quietHours, now: this.d.clock.now() },
     );
   }
@@ -299,7 +319,7 @@ export class BroadcastService {
     }
     const answers = (flow && answersByStep[flow.steps[0]?.id ?? '']) ?? (Object.create(null) as Record<string, number>);
     return {
-      id: row.id, name: row.name, template: row.template, flow, answers, answersByStep, audience: JSON.parse(row.audience) as unknown, footer: row.footer === 1,
+      id: row.id, name: row.name, template: row.template, templates: parseTemplates(row.templates), flow, answers, answersByStep, audience: JSON.parse(row.audience) as unknown, footer: row.footer === 1,
       footerText: this.footerFor(row.footer === 1), status: row.status, sendAt: row.send_at, recipients: row.recipients,
       snapshotComplete: row.snapshot_at !== null, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
       startedAt: row.started_at, finishedAt: row.finished_at,

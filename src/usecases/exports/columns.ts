@@ -16,7 +16,7 @@ function columns<F extends string>(fields: readonly F[], kinds: Record<F, CellKi
 /** contacts.csv: one row per contact (test contacts never; opted-out ones only when an organizer asks). */
 export const CONTACT_COLUMNS = columns<ContactExportField>(CONTACT_EXPORT_FIELDS, {
   phone: 'phone', first_name: 'text', zip: 'text', email: 'text', campaigns: 'text', status: 'data', joined_at: 'data',
-  opted_out_at: 'data', pledge_amount: 'data', pledge_frequency: 'data', flow_completed: 'data',
+  opted_out_at: 'data', pledge_amount: 'data', pledge_frequency: 'data', flow_completed: 'data', language: 'data',
 });
 
 /** pledges.csv: one row per pledge, oldest first, with the contact and campaign it belongs to. */

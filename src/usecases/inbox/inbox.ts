@@ -6,6 +6,8 @@
  * Scope: an organizer sees and acts on every thread; a volunteer only on threads assigned to them
  * or to nobody (another's → 403; a contact without a thread → 404). Volunteers see phones masked.
  */
+import { isLang, languageFor } from '../../core/language';
+import { parseTemplates, templateFor } from '../../core/broadcast-languages';
 import type { Clock, IdGenerator } from '../../core/clock';
 import {
   dealThreads, parseAssign, parseReply, parseSplit, renderCanned, SIGNED_IN,
@@ -147,9 +149,11 @@ export class Inbox {
           contactId, phone: actor.role === 'admin' ? c.phone : maskPhone(c.phone), firstName: c.firstName, lastText: '', lastAt: c.updatedAt,
           unread: 0, assignee: null, status: 'open', campaignId: null, campaignName: null, optedOut: c.status === 'opted_out',
         };
+    // A canned reply given per language is shown in the contact's (their campaign's default when unknown).
+    const lang = campaign ? languageFor(c.language, campaign) : isLang(c.language) ? c.language : 'en';
     const canned = (await this.d.store.inbox.cannedList()).map((r) => ({
       id: r.id, title: r.title,
-      text: renderCanned(r.body, { firstName: c.firstName, zip: c.zip, email: c.email, programName: campaign?.programName ?? null, sender: campaign?.sender ?? null }),
+      text: renderCanned(templateFor(r.body, parseTemplates(r.bodies), lang, campaign?.languages ?? [lang]), { firstName: c.firstName, zip: c.zip, email: c.email, programName: campaign?.programName ?? null, sender: campaign?.sender ?? null }),
     }));
     return {
       ...summary,

@@ -3,6 +3,8 @@
  * each campaign's auto-reply to unclaimed texts (on by default; at most once per 24 h per number).
  * Saving an auto-reply reloads the campaigns, so the router uses it from the next text.
  */
+import type { Lang } from '../../core/language';
+import { parseTemplates } from '../../core/broadcast-languages';
 import type { Clock, IdGenerator } from '../../core/clock';
 import { autoReplyFor, DEFAULT_AUTO_REPLY, parseAutoReply, parseCanned, type AutoReplySetting } from '../../core/inbox';
 import { AppError } from '../../shared/errors';
@@ -14,6 +16,8 @@ export interface CannedView {
   id: string;
   title: string;
   body: string;
+  /** The body per language (issue 16); null: `body` for everyone. */
+  bodies: Partial<Record<Lang, string>> | null;
   createdAt: string;
 }
 
@@ -31,7 +35,7 @@ export interface InboxSettingsDeps {
   newId: IdGenerator;
 }
 
-const view = (c: CannedResponse): CannedView => ({ id: c.id, title: c.title, body: c.body, createdAt: c.created_at });
+const view = (c: CannedResponse): CannedView => ({ id: c.id, title: c.title, body: c.body, bodies: parseTemplates(c.bodies), createdAt: c.created_at });
 
 export class InboxSettings {
   constructor(private readonly d: InboxSettingsDeps) {}
@@ -43,7 +47,9 @@ export class InboxSettings {
   async createCanned(input: unknown): Promise<CannedView> {
     const p = parseCanned(input);
     if (!p.ok) throw new AppError('validation_failed', 'invalid canned response', p.problems);
-    return view(await this.d.store.inbox.cannedCreate({ id: this.d.newId(), ...p.value }, this.d.clock.now().toISOString()));
+    const { title, body, bodies } = p.value;
+    const row = { id: this.d.newId(), title, body, bodies: bodies ? JSON.stringify(bodies) : null };
+    return view(await this.d.store.inbox.cannedCreate(row, this.d.clock.now().toISOString()));
   }
 
   async deleteCanned(id: string): Promise<void> {
