@@ -5,6 +5,7 @@
  */
 import type { ContactStatus, OutboundPurpose } from './compliance';
 import type { Captured } from './engine';
+import type { VotingEvent, VotingHandledAs } from './voting';
 
 export type ConsentKind = 'opt_in' | 'opt_out' | 'help';
 export type ConsentVia = 'keyword' | 'twilio';
@@ -32,11 +33,13 @@ export type InboundEvent =
    */
   | { type: 'inbox_item'; campaignId: string; autoReply: string | null }
   /** An answer to a step of a broadcast's flow, counted on the broadcast (value as branches name it: "yes", "doors"). */
-  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string };
+  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string }
+  /** Live votes, ideas and idea votes (src/core/voting.ts). */
+  | VotingEvent;
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'inbox' | 'throttled';
+  | 'inbox' | 'throttled' | VotingHandledAs;
 
 /** The router's answer for one text. */
 export interface InboundOutcome {
@@ -82,13 +85,15 @@ export interface InboundChanges {
   inbox: { campaignId: string; autoReply: string | null } | null;
   /** Answers to broadcasts' questions (one per text at most). */
   answers: { broadcastId: string; stepId: string; value: string }[];
+  /** Poll votes, hints, ideas and idea votes (src/store/polls/inbound.ts writes them). */
+  voting: VotingEvent[];
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [],
+    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [], voting: [],
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -128,6 +133,12 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         break;
       case 'broadcast_answered':
         c.answers.push({ broadcastId: e.broadcastId, stepId: e.stepId, value: e.value });
+        break;
+      case 'poll_voted':
+      case 'poll_hinted':
+      case 'idea_submitted':
+      case 'idea_voted':
+        c.voting.push(e);
         break;
     }
   }

@@ -15,6 +15,7 @@ import type { BroadcastAnswersTable, BroadcastConversationsTable, BroadcastFlows
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
 import type { AuditLogTable } from './audit/tables';
+import type { IdeasTable, IdeaVotesTable, IdeaWindowsTable, PollsTable, PollVotesTable } from './polls/tables';
 import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
@@ -81,6 +82,11 @@ export interface DB {
   inbox_replies: InboxRepliesTable;
   canned_responses: CannedResponsesTable;
   campaign_auto_replies: CampaignAutoRepliesTable;
+  polls: PollsTable;
+  poll_votes: PollVotesTable;
+  idea_windows: IdeaWindowsTable;
+  ideas: IdeasTable;
+  idea_votes: IdeaVotesTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

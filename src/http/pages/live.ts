@@ -13,10 +13,16 @@ import { LIVE_LIMITS, type LiveRefusal } from '../../usecases/live/hub';
 import { LiveScreens, type LiveStats } from '../../usecases/live/screens';
 import { clientOf } from '../client-address';
 import { html } from './html';
+import type { ScreenNumbers } from '../../usecases/polls/screen';
+import { votingSection } from './live-votes';
 
 /** The only fields that ever leave the server for a screen. */
-export function publicStats(s: LiveStats): LiveStats {
-  return { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, goalCents: s.goalCents, since: s.since };
+export function publicStats(s: ScreenNumbers): ScreenNumbers {
+  const out: ScreenNumbers = { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, goalCents: s.goalCents, since: s.since };
+  // The voting views only while there is something to show (an absent key hides them).
+  if (s.poll) out.poll = { question: s.poll.question, status: s.poll.status, total: s.poll.total, results: s.poll.results.map((r) => ({ label: r.label, votes: r.votes, percent: r.percent })) };
+  if (s.ideas && s.ideas.length > 0) out.ideas = s.ideas.map((i) => ({ number: i.number, text: i.text, votes: i.votes }));
+  return out;
 }
 
 export function goalFraction(s: Pick<LiveStats, 'pledgedCents' | 'goalCents'>): number {
@@ -31,7 +37,7 @@ export function senderForPeople(sender: string): string {
   return us ? `${us[1]}-${us[2]}-${us[3]}` : sender;
 }
 
-function livePage(token: string, c: { programName: string; keyword: string; sender: string }, s: LiveStats): string {
+function livePage(token: string, c: { programName: string; keyword: string; sender: string }, s: ScreenNumbers): string {
   const f = goalFraction(s);
   const pct = Math.floor(f * 100);
   // SVG geometry is set with attributes (no inline styles: the CSP forbids them).
@@ -46,7 +52,9 @@ function livePage(token: string, c: { programName: string; keyword: string; send
 <meta name="robots" content="noindex">
 <title>${c.programName} · live</title>
 <link rel="stylesheet" href="/assets/live.css">
+<link rel="stylesheet" href="/assets/live-votes.css">
 <script src="/assets/live.js" defer></script>
+<script src="/assets/live-votes.js" defer></script>
 </head>
 <body class="live" data-events="/live/${token}/events">
 <main>
@@ -73,6 +81,7 @@ function livePage(token: string, c: { programName: string; keyword: string; send
         <span id="goal">${formatCents(s.goalCents)}</span> monthly goal</p>
     </section>
   </div>
+  ${votingSection(s)}
   <p class="conn" id="conn" role="status" aria-live="polite"></p>
 </main>
 </body>
@@ -105,7 +114,7 @@ export function liveRoutes(ctx: AppContext): Router {
     // The screen may hang up while its first numbers are read: then it is never registered.
     let gone = false;
     res.once('close', () => (gone = true));
-    const send = (s: LiveStats) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
+    const send = (s: ScreenNumbers) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
     const sub = await ctx.live.subscribe(
       d.campaignId,
       { stats: send, ping: () => res.write(': ping\n\n'), close: () => res.end() },
