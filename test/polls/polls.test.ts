@@ -126,3 +126,20 @@ test('bad polls are refused with 400 by path; a second open poll on the sender i
   expect((await admin(t.app).post('/api/polls/nope/close')).status).toBe(404);
   expect((await request(t.app).get(`/api/polls/${second}`)).status).toBe(401);
 });
+
+test('a broadcast audience can target "voted for Jobs": subscribers whose vote stands on that option', async () => {
+  const id = await openPoll();
+  for (const [p, v] of [['+13125550301', 'jobs'], ['+13125550302', 'jobs'], ['+13125550303', 'health'], ['+13125550304', 'jobs']] as const) {
+    await text(t.app, p, 'JOIN');
+    t.clock.advance(25 * 3_600_000); // the name question expires: "jobs" is then a vote, not a name
+    await text(t.app, p, v);
+  }
+  await text(t.app, '+13125550302', 'health'); // changed their mind
+  await text(t.app, '+13125550305', 'jobs'); // voted, never joined: not in any broadcast
+  const preview = (audience: object) => admin(t.app).post('/api/broadcasts/preview', { template: 'Jobs rally Saturday!', audience });
+  expect((await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 2 } })).body.recipients).toBe(2);
+  expect((await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 1 } })).body.recipients).toBe(2);
+  const bad = await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 0 } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details[0].path).toBe('audience.votedFor.option');
+});
