@@ -13,7 +13,7 @@ import type { CampaignRegistry } from '../campaigns/registry';
 
 export interface PollDeps {
   store: Pick<Store, 'polls' | 'campaigns'>;
-  registry: Pick<CampaignRegistry, 'forSender'>;
+  registry: Pick<CampaignRegistry, 'forSender' | 'refreshIfStale'>;
   voting: { reload(): Promise<void> };
   live: { notify(campaignId: string): void };
   clock: Clock;
@@ -48,6 +48,8 @@ export class Polls {
     const { store, registry, clock, newId } = this.deps;
     const campaign = await store.campaigns.find(spec.campaignId);
     if (!campaign) throw new AppError('validation_failed', 'request body is invalid', [{ path: 'campaignId', message: `campaign ${spec.campaignId} not found` }]);
+    // The registry loads on first use (the first text); a poll may come first.
+    await registry.refreshIfStale(clock.now().getTime());
     const keywords = registry.forSender(campaign.sender)?.keywords;
     const problems = keywordCollisions(spec.options, (w) => keywords?.match(w) != null);
     if (problems.length > 0) throw new AppError('validation_failed', 'request body is invalid', problems);
