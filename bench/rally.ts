@@ -35,6 +35,7 @@ import { countRoundTrips, dropSchema, freshSchema, type RoundTrips } from './ral
 import { ROOT, startServer, type Server } from './rally/processes';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './rally/profile-summary';
 import { verifyDatabase, verifyPostgres, type Verification } from './rally/verify';
+import { openPoll, pollTotal, ScreenWatch, screenDelay, votes, type ScreenDelay } from './rally/poll';
 
 const AUTH_TOKEN = 'rally-bench-auth-token-4f1c9a7e2b';
 const ACCOUNT_SID = 'AC7b3f9e1d2c4a5b6c7d8e9f0a1b2c3d4e';
@@ -67,6 +68,8 @@ connectionCounts.sort((a, b) => a - b);
 const profile = arg('profile') === 'true';
 /** For iterating on the gateway alone: no baseline, no ratios. */
 const skipBaseline = arg('skip-baseline') === 'true';
+/** The live poll (issue 15): after the JOIN burst every phone votes, with a live screen listening. */
+const withPoll = arg('poll') === 'true';
 const resultsDir = path.join(ROOT, 'bench', 'results');
 
 async function startGateway(dir: string, cpuProfName?: string, root = ROOT, name = 'gateway', databaseUrl?: string): Promise<Server> {
@@ -134,6 +137,11 @@ async function main(): Promise<void> {
     connectionCounts.map((c) => [c, perConnection(phones, c, (_p, i) => [joinHooks[i]!])]),
   );
   const conversationLists = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => answerHooks[i]!);
+  const voteHooks = withPoll ? votes(signer, phones) : [];
+  const voteLists = withPoll ? perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [voteHooks[i]!]) : [];
+  const voteLabel = `poll: ${fmt(phonesN)} votes`;
+  let screen: ScreenDelay | null = null;
+  let pollCounted: number | null = null;
   const burstLabel = `burst: ${fmt(phonesN)} JOIN`;
   const convLabel = `conversations: ${fmt(phonesN * 4)} answers`;
   console.log(`rally bench: ${fmt(phonesN)} phones, ${fmt(phonesN * 5)} webhooks signed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -176,6 +184,18 @@ async function main(): Promise<void> {
   report(await drive(gw, burstLabel, burstLists.get(MAIN_CONNECTIONS)!, { checkReplies: true }));
   const joined = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'joined'); // read-only, while it runs: WAL readers are fine
   verifications[`burst@${MAIN_CONNECTIONS}`] = joined;
+  if (withPoll) {
+    const { pollId, displayToken } = await openPoll(gw.port, ADMIN_TOKEN, path.join(dir, 'rallytext.db'));
+    const watch = new ScreenWatch();
+    await watch.open(gw.port, displayToken);
+    const v = await drive(gw, voteLabel, voteLists, { checkReplies: true });
+    report(v);
+    const finalAt = await watch.waitForTotal(phonesN);
+    watch.close();
+    screen = screenDelay(watch.updates, v.startedAt!, v.lastResponseAt!, finalAt);
+    pollCounted = await pollTotal(gw.port, ADMIN_TOKEN, pollId);
+    console.log(`  screen    ${screen.updates} poll updates during the votes, gap median ${fmt(screen.medianGapMs)} ms, max ${fmt(screen.maxGapMs)} ms; final total shown ${screen.finalDelayMs === null ? 'NEVER' : `${fmt(screen.finalDelayMs)} ms`} after the last vote was answered; poll total ${fmt(pollCounted)}`);
+  }
   report(await drive(gw, convLabel, conversationLists, { checkReplies: true }));
   await stopChecked(gw);
   verifications['conversations'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed');
@@ -211,6 +231,9 @@ async function main(): Promise<void> {
   for (const r of ratios) console.log(`  ${r.phase.padEnd(30)} @${String(r.connections).padEnd(4)} / ${r.baseline.padEnd(13)} ${r.ratio.toFixed(2)}`);
   console.log('\ntargets:');
   for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'} ${t.target}: ${t.value}`);
+  if (screen) {
+    console.log(`\nlive screen during the poll: ${screen.updates} updates, gap median ${fmt(screen.medianGapMs)} ms, max ${fmt(screen.maxGapMs)} ms, final total ${screen.finalDelayMs === null ? 'never shown' : `shown ${fmt(screen.finalDelayMs)} ms after the last vote was answered`}; votes counted ${fmt(pollCounted ?? 0)} of ${fmt(phonesN)}`);
+  }
   console.log('\ndatabase checks:');
   for (const [k, v] of Object.entries(verifications)) {
     console.log(`  ${v.ok ? 'OK  ' : 'FAIL'} ${k}: ${Object.entries(v.counts).map(([a, b]) => `${a}=${b}`).join(' ')}`);
@@ -225,7 +248,7 @@ async function main(): Promise<void> {
       platform: `${os.platform()} ${os.release()}`, loadGenerator: 'autocannon in the same process as this script, same machine',
     },
     phones: phonesN,
-    results, ratios, targets, verifications,
+    results, ratios, targets, verifications, ...(screen ? { pollScreen: screen, pollCounted } : {}),
     profile: profileSummary,
   };
   fs.writeFileSync(path.join(resultsDir, 'rally.json'), `${JSON.stringify(out, null, 2)}\n`);

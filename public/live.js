@@ -28,6 +28,8 @@
     setText('pct', Math.floor(f * 100) + '%');
     setText('goal', money(s.goalCents));
     document.body.setAttribute('data-updated', String(Date.now()));
+    // The voting views (live-votes.js) take their part of the same event.
+    document.dispatchEvent(new CustomEvent('live:stats', { detail: s }));
   }
 
   var conn = document.getElementById('conn');

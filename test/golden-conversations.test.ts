@@ -7,6 +7,9 @@
  * CANVASS), created next to the demo campaign; its `final` then also checks the contact's
  * captured `fields`, and when it lists `languages` the contact's `language`. A golden's campaign
  * may have its own sender (`to`): it then speaks for it (HELP, STOP, the default reply).
+ * A golden may also bring a `poll` (opened before the first turn, on the demo campaign) and
+ * turns that act as an organizer would (`{"do": "close_poll"}`, `open_ideas`, `approve_ideas`,
+ * `close_ideas`); its `final` then also checks the phone's current `vote` and the campaign's `ideas`.
  * UPDATE_GOLDEN=1 rewrites the expectations from the listener's behaviour (review the diff!).
  */
 import fs from 'node:fs';
@@ -18,6 +21,7 @@ import { MemoryRouter } from './helpers/memory-router';
 
 interface Turn {
   in?: string;
+  do?: 'close_poll' | 'open_ideas' | 'approve_ideas' | 'close_ideas';
   expect?: string[];
   advance?: string;
   note?: string;
@@ -31,6 +35,8 @@ interface Final {
   consent?: string[];
   /** The contact's language (checked for goldens whose campaign lists languages). */
   language?: string | null;
+  vote?: string | null;
+  ideas?: { number: number | null; text: string; status: string; votes: number }[];
 }
 
 interface Golden {
@@ -38,6 +44,7 @@ interface Golden {
   from: string;
   to?: string;
   campaign?: Record<string, unknown>;
+  poll?: Record<string, unknown>;
   turns: Turn[];
   final?: Final;
 }
@@ -49,6 +56,8 @@ interface Driver {
   final(phone: string): Final;
   /** Create the golden's own campaign before the first turn. */
   setUp?(campaign: Record<string, unknown>): Promise<void>;
+  /** An organizer's action: open the golden's poll, close it, the ideas window and its queue. */
+  act(action: 'open_poll' | NonNullable<Turn['do']>, poll?: Record<string, unknown>): Promise<void>;
 }
 
 const DIR = path.join(FIXTURES, 'conversations');
@@ -65,7 +74,12 @@ function ms(duration: string): number {
 async function play(file: string, driver: Driver, rewrite: boolean): Promise<void> {
   const golden = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as Golden;
   if (golden.campaign) await driver.setUp?.(golden.campaign);
+  if (golden.poll) await driver.act('open_poll', golden.poll);
   for (const turn of golden.turns) {
+    if (turn.do) {
+      await driver.act(turn.do);
+      continue;
+    }
     if (turn.advance) {
       driver.advance(ms(turn.advance));
       continue;
@@ -96,6 +110,13 @@ describe('golden conversations against the pure router', () => {
       {
         text: async (from, body, to) => router.text(from, body, to), advance: (d) => clock.advance(d), final: (p) => router.final(p),
         setUp: async (campaign) => router.addCampaign(campaign),
+        act: async (action, poll) => {
+          if (action === 'open_poll') router.openPoll(poll!);
+          else if (action === 'close_poll') router.closePoll();
+          else if (action === 'open_ideas') router.openIdeas();
+          else if (action === 'close_ideas') router.closeIdeas();
+          else router.approveIdeas();
+        },
       },
       false,
     );
@@ -119,7 +140,46 @@ describe('golden conversations through the real listener', () => {
       conversations: (db.prepare('SELECT status FROM conversations WHERE contact_id = ? ORDER BY started_at, rowid').all(contact.id) as { status: string }[]).map((c) => c.status),
       consent: (db.prepare('SELECT kind, keyword FROM consent_events WHERE contact_id = ? ORDER BY at, rowid').all(contact.id) as { kind: string; keyword: string }[]).map((c) => `${c.kind}:${c.keyword}`),
       language: contact.language as string | null,
+      ...votingFinal(contact.id as string),
     };
+  }
+
+  /** The phone's current vote (when a poll exists) and the campaign's ideas (when a window was opened). */
+  function votingFinal(contactId: string): Pick<Final, 'vote' | 'ideas'> {
+    const db = t.ctx.db.sqlite;
+    const out: Pick<Final, 'vote' | 'ideas'> = {};
+    const poll = db.prepare('SELECT id, options FROM polls ORDER BY created_at DESC LIMIT 1').get() as { id: string; options: string } | undefined;
+    if (poll) {
+      const v = db.prepare('SELECT option_index FROM poll_votes WHERE poll_id = ? AND contact_id = ?').get(poll.id, contactId) as { option_index: number | null } | undefined;
+      out.vote = v?.option_index === null || v === undefined ? null : (JSON.parse(poll.options) as { label: string }[])[v.option_index]!.label;
+    }
+    if (db.prepare('SELECT id FROM idea_windows LIMIT 1').get()) {
+      out.ideas = (db.prepare(
+        'SELECT number, text, status, (SELECT count(*) FROM idea_votes v WHERE v.idea_id = i.id) AS votes FROM ideas i ORDER BY created_at, id',
+      ).all() as { number: number | null; text: string; status: string; votes: number }[]).map((i) => ({ number: i.number, text: i.text, status: i.status, votes: Number(i.votes) }));
+    }
+    return out;
+  }
+
+  async function organizer(action: 'open_poll' | NonNullable<Turn['do']>, poll?: Record<string, unknown>): Promise<void> {
+    const api = admin(t.app);
+    const campaignId = (await api.get('/api/campaigns')).body.campaigns[0].id as string;
+    const ok = (res: { status: number; body: unknown }) => {
+      if (res.status >= 300) throw new Error(`${action} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res;
+    };
+    const lastPoll = () => (t.ctx.db.sqlite.prepare('SELECT id FROM polls ORDER BY created_at DESC LIMIT 1').get() as { id: string }).id;
+    if (action === 'open_poll') {
+      const id = ok(await api.post('/api/polls', { ...poll, campaignId })).body as { id: string };
+      ok(await api.post(`/api/polls/${id.id}/open`));
+    } else if (action === 'close_poll') ok(await api.post(`/api/polls/${lastPoll()}/close`));
+    else if (action === 'open_ideas') ok(await api.post(`/api/campaigns/${campaignId}/ideas/open`));
+    else if (action === 'close_ideas') ok(await api.post(`/api/campaigns/${campaignId}/ideas/close`));
+    else {
+      const queue = ok(await api.get(`/api/campaigns/${campaignId}/ideas`)).body as { id: string; status: string }[];
+      const waiting = queue.filter((i) => i.status === 'pending' || i.status === 'flagged');
+      for (const i of waiting) ok(await api.post(`/api/ideas/${i.id}/approve`));
+    }
   }
 
   test.each(files)('%s', async (file) => {
@@ -131,6 +191,7 @@ describe('golden conversations through the real listener', () => {
           const res = await admin(t.app).post('/api/campaigns', campaign);
           if (res.status !== 201) throw new Error(`campaign answered ${res.status}: ${JSON.stringify(res.body)}`);
         },
+        act: organizer,
       },
       update,
     );

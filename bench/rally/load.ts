@@ -22,6 +22,9 @@ export interface PhaseResult {
   non2xx: number;
   wrongReplies: number;
   peakRssMb: number;
+  /** performance.now() of the first request and of the last response (the screen-delay measure of --poll). */
+  startedAt?: number;
+  lastResponseAt?: number;
   /** Server CPU time (user + system) per request: the hot path's cost, independent of the load generator. */
   serverCpuMsPerReq: number;
   /** The same for the server's main thread alone (its event loop). */
@@ -90,6 +93,8 @@ export async function drive(
     peakRssMb: server.peakRssMb(),
     serverCpuMsPerReq: cpuUsed / completed,
     mainThreadCpuMsPerReq: mainUsed / completed,
+    startedAt: started,
+    lastResponseAt: lastResponse,
   };
 }
 

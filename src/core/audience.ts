@@ -43,6 +43,8 @@ export const audienceSchema = z
       .union([langSchema, z.array(langSchema).min(1).max(10)])
       .transform((v) => [...new Set(Array.isArray(v) ? v : [v])])
       .optional(),
+    /** Voted for this option (1-based) in this poll (issue 15: "voted for Jobs"); the vote as it stands. */
+    votedFor: z.strictObject({ poll: z.string().trim().min(1).max(100), option: z.number().int().min(1).max(9) }).optional(),
   })
   // Strict: a misspelt filter ("zip_prefix") must be a 400, not a broadcast to everyone.
   .strict()

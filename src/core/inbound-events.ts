@@ -6,6 +6,7 @@
 import type { ContactStatus, OutboundPurpose } from './compliance';
 import type { Captured } from './engine';
 import type { Lang } from './language';
+import type { VotingEvent, VotingHandledAs } from './voting';
 
 export type ConsentKind = 'opt_in' | 'opt_out' | 'help';
 export type ConsentVia = 'keyword' | 'twilio';
@@ -35,11 +36,13 @@ export type InboundEvent =
    */
   | { type: 'inbox_item'; campaignId: string; autoReply: string | null }
   /** An answer to a step of a broadcast's flow, counted on the broadcast (value as branches name it: "yes", "doors"). */
-  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string };
+  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string }
+  /** Live votes, ideas and idea votes (src/core/voting.ts). */
+  | VotingEvent;
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'inbox' | 'throttled' | 'language';
+  | 'inbox' | 'throttled' | 'language' | VotingHandledAs;
 
 /** The router's answer for one text. */
 export interface InboundOutcome {
@@ -87,13 +90,15 @@ export interface InboundChanges {
   answers: { broadcastId: string; stepId: string; value: string }[];
   /** The contact's new language (null: unchanged). */
   language: Lang | null;
+  /** Poll votes, hints, ideas and idea votes (src/store/polls/inbound.ts writes them). */
+  voting: VotingEvent[];
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [], language: null,
+    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [], language: null, voting: [],
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -136,6 +141,12 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         break;
       case 'language_set':
         c.language = e.language;
+        break;
+      case 'poll_voted':
+      case 'poll_hinted':
+      case 'idea_submitted':
+      case 'idea_voted':
+        c.voting.push(e);
         break;
     }
   }

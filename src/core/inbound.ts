@@ -17,7 +17,6 @@ import { languageFor, languageOfComplianceWord, languagesOf, type Lang } from '.
 import { languageSwitchRule } from './rules/language-switch';
 import { classifyCompliance, isConditionalOptIn, type ContactStatus, type OutboundPurpose } from './compliance';
 import { resumeFlow, startFlow, validateAnswer, type Captured, type FlowOutcome } from './engine';
-import { isSkip } from './validators';
 import type { Flow, Step } from './flow';
 import { answerKey } from './flow-routes';
 import { formatCents } from './money';
@@ -25,6 +24,9 @@ import type { IdGenerator } from './clock';
 import type { KeywordIndex } from './keywords';
 import { HOUR_MS } from './clock';
 import { autoReplyFor } from './inbox';
+import type { VotingSnapshot } from './voting';
+import { liveVotes } from './rules/live-votes';
+import { ideaCommands } from './rules/idea-commands';
 
 export interface ContactSnapshot {
   id: string;
@@ -66,6 +68,8 @@ export interface InboundInput {
   optOutType: 'STOP' | 'START' | 'HELP' | null;
   /** The number is over its inbound flood limit (INBOUND_PER_NUMBER_PER_MINUTE). */
   throttled?: boolean;
+  /** Live voting on this sender (an open or just-closed poll, the ideas window) and this phone's votes; absent: none. */
+  voting?: VotingSnapshot | null;
   newId: IdGenerator;
 }
 
@@ -162,17 +166,9 @@ export interface RouteRule {
   decide(ctx: RouteContext): InboundOutcome | null;
 }
 
-/**
- * True when the live waiting step accepts the text as a valid answer (SKIP on a skippable step
- * included). Rules below the keyword that claim ordinary words (votes, commands) yield to it:
- * the supporter's own open question is answered first.
- */
-export function answersWaitingStep(ctx: RouteContext, text = ctx.input.text): boolean {
-  const step = ctx.waitingStep;
-  if (!ctx.conversation || !step) return false;
-  if (step.skippable && isSkip(text)) return true;
-  return validateAnswer(step, text).ok;
-}
+// answersWaitingStep lives in its own module so rule files can import it without an import cycle
+// through this one (a rule module loaded first would otherwise see RULES built from undefined).
+export { answersWaitingStep } from './answers-waiting';
 
 const interrupt = (o: InboundOutcome, id: string) => o.events.push({ type: 'flow_ended', conversationId: id, status: 'interrupted' });
 
@@ -339,9 +335,11 @@ export const RULES: readonly RouteRule[] = [
   keyword,
   // slot: live votes — an open poll's option on this sender, then a bare idea number while idea
   //       voting is open; counted for an opted-out number too, without a reply.
+  liveVotes,
   optedOutIgnored,
   // slot: supporter commands — PAGE, GOAL n, SHOW (referrals); PAUSE / SKIP (reminders);
   //       IDEA <text>, VOTE n (ideas window).
+  ideaCommands,
   waitingConversation,
   inboxItem,
   joinInstructions,

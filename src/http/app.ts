@@ -17,6 +17,8 @@ import { auditApi } from './audit-api';
 import { peopleApi } from './people-api';
 import { autoReplyApi, cannedResponsesApi, inboxApi } from './inbox-api';
 import { errorAnswer } from './error-response';
+import { campaignIdeasApi, ideasApi, pollsApi } from './polls-api';
+import { votingExportsApi } from './polls-exports';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -46,11 +48,15 @@ export function buildApp(ctx: AppContext): express.Express {
   // it) and nothing else: those routers are mounted before the organizer gate, and every other
   // /api route (present or future) sits behind it.
   api.use('/exports', exportsApi(ctx));
+  api.use('/exports', votingExportsApi(ctx));
   api.use('/inbox', inboxApi(ctx));
   api.use('/canned-responses', cannedResponsesApi(ctx));
   api.use(requireRole('admin'));
   api.use('/campaigns', autoReplyApi(ctx));
   api.use('/campaigns', campaignsApi(ctx));
+  api.use('/campaigns', campaignIdeasApi(ctx));
+  api.use('/polls', pollsApi(ctx));
+  api.use('/ideas', ideasApi(ctx));
   api.use('/imports', importsApi(ctx));
   api.use('/broadcasts', broadcastsApi(ctx));
   api.use('/audit', auditApi(ctx));

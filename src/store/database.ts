@@ -16,6 +16,7 @@ import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
 import type { AuditLogTable } from './audit/tables';
 import type { FloodBucketsTable } from './flood/tables';
+import type { IdeasTable, IdeaVotesTable, IdeaWindowsTable, PollsTable, PollVotesTable } from './polls/tables';
 import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
@@ -83,6 +84,11 @@ export interface DB {
   canned_responses: CannedResponsesTable;
   campaign_auto_replies: CampaignAutoRepliesTable;
   flood_buckets: FloodBucketsTable;
+  polls: PollsTable;
+  poll_votes: PollVotesTable;
+  idea_windows: IdeaWindowsTable;
+  ideas: IdeasTable;
+  idea_votes: IdeaVotesTable;
 }
 
 export type Contact = Selectable<ContactsTable>;

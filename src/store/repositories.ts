@@ -13,6 +13,7 @@ import { InboxStore } from './inbox/shared';
 import { LiveStore } from './live/shared';
 import { OutboxStore } from './outbox/shared';
 import { PeopleStore } from './people/shared';
+import { IdeasStore, PollsStore } from './polls/shared';
 import type { ReceiptPolicy } from './receipts/repository';
 import { ReceiptsStore } from './receipts/shared';
 import { RehearsalStore } from './rehearsal/shared';
@@ -43,6 +44,8 @@ export function repositories(r: Runner, options: RepositoryOptions): Repositorie
     people: new PeopleStore(r),
     audit: new AuditStore(r),
     inbox: new InboxStore(r),
+    polls: new PollsStore(r),
+    ideas: new IdeasStore(r),
   };
 }
 
@@ -65,6 +68,8 @@ export abstract class RepositoriesOf implements Repositories {
   readonly people: Repositories['people'];
   readonly audit: Repositories['audit'];
   readonly inbox: Repositories['inbox'];
+  readonly polls: Repositories['polls'];
+  readonly ideas: Repositories['ideas'];
 
   constructor(runner: Runner, options: RepositoryOptions) {
     const r = repositories(runner, options);
@@ -82,5 +87,7 @@ export abstract class RepositoriesOf implements Repositories {
     this.people = r.people;
     this.audit = r.audit;
     this.inbox = r.inbox;
+    this.polls = r.polls;
+    this.ideas = r.ideas;
   }
 }

@@ -23,6 +23,7 @@ import type { SessionsRepository } from './sessions/repository';
 import type { PeopleRepository } from './people/repository';
 import type { AuditRepository } from './audit/repository';
 import type { InboxRepository } from './inbox/repository';
+import type { IdeasRepository, PollsRepository } from './polls/repository';
 import type { Logger } from 'pino';
 import type { CrossProcess } from './cross-process';
 
@@ -49,6 +50,8 @@ export interface Store {
    * per-number flood buckets they all take from. Absent on SQLite (one process per file).
    */
   readonly crossProcess?: CrossProcess;
+  readonly polls: PollsRepository;
+  readonly ideas: IdeasRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

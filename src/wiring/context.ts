@@ -16,6 +16,9 @@ import type { People } from '../usecases/people/people';
 import type { Inbox } from '../usecases/inbox/inbox';
 import type { InboxEvents } from '../usecases/inbox/events';
 import type { InboxSettings } from '../usecases/inbox/settings';
+import type { VotingRegistry } from '../usecases/polls/voting-registry';
+import type { Polls } from '../usecases/polls/polls';
+import type { Ideas } from '../usecases/polls/ideas';
 
 export interface AppContext {
   config: Config;
@@ -52,4 +55,8 @@ export interface AppContext {
   inboxSettings: InboxSettings;
   /** The inbox's live stream (SSE in the console). */
   inboxEvents: InboxEvents;
+  /** Live polls and ideas windows by sender, in memory (the inbound hot path reads it). */
+  voting: VotingRegistry;
+  polls: Polls;
+  ideas: Ideas;
 }

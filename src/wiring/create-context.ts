@@ -22,6 +22,10 @@ import { People } from '../usecases/people/people';
 import { Inbox } from '../usecases/inbox/inbox';
 import { InboxEvents } from '../usecases/inbox/events';
 import { InboxSettings } from '../usecases/inbox/settings';
+import { VotingRegistry } from '../usecases/polls/voting-registry';
+import { Polls } from '../usecases/polls/polls';
+import { Ideas } from '../usecases/polls/ideas';
+import { liveScreenNumbers } from '../usecases/polls/screen';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -71,7 +75,7 @@ export function contextOn(store: Store, config: Config, logger: Logger, options:
         if (c && !registry.campaign(c.id)) void registry.reload();
       })
       .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'demo campaign could not be created'));
-    const live = new LiveHub((campaignId) => statsNow(store, campaignId, clock.now()), logger, options.live);
+    const live = new LiveHub((campaignId) => liveScreenNumbers(store, campaignId, clock.now(), statsNow), logger, options.live);
     // Several gateway processes on one database (PostgreSQL) share the flood buckets, tell each
     // other's live screens about their texts and reload campaigns when another changed them.
     const cross = store.crossProcess;
@@ -89,8 +93,9 @@ export function contextOn(store: Store, config: Config, logger: Logger, options:
     });
     cross?.signals.on('campaigns', () => void registry.reload());
     const inboxEvents = new InboxEvents();
+    const voting = new VotingRegistry(store, registry, clock, logger);
     const inbound = new InboundTexts({
-      store, registry, flood, live: notifier, inbox: inboxEvents, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
+      store, registry, voting, flood, live: notifier, inbox: inboxEvents, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
     });
     const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
     const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });
@@ -101,9 +106,11 @@ export function contextOn(store: Store, config: Config, logger: Logger, options:
     // A reply wakes the dispatcher of this process, if one runs here (set on the context later).
     const inbox = new Inbox({ store, registry, events: inboxEvents, clock, newId, audit, wake: () => context.dispatcher?.wake() });
     const inboxSettings = new InboxSettings({ store, registry, clock, newId });
+    const polls = new Polls({ store, registry, voting, live: notifier, clock, newId });
+    const ideas = new Ideas({ store, voting, live: notifier, clock, newId });
     const context: AppContext = {
       config, store, registry, inbound, receipts, rehearsal, flood, credentialThrottle, trustedClients, people, audit, logger, clock, newId, live,
-      inbox, inboxSettings, inboxEvents,
+      inbox, inboxSettings, inboxEvents, voting, polls, ideas,
     };
     return context;
   } catch (err) {

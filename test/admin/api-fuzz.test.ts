@@ -47,9 +47,19 @@ const WRITES: [string, (id: string) => string][] = [
   ['post', () => '/api/canned-responses'],
   ['delete', (id) => `/api/canned-responses/${id}`],
   ['put', (id) => `/api/campaigns/${id}/auto-reply`],
+  ['post', () => '/api/polls'],
+  ['post', (id) => `/api/polls/${id}/open`],
+  ['post', (id) => `/api/polls/${id}/close`],
+  ['post', (id) => `/api/campaigns/${id}/ideas/open`],
+  ['post', (id) => `/api/campaigns/${id}/ideas/close`],
+  ['post', (id) => `/api/ideas/${id}/approve`],
+  ['post', (id) => `/api/ideas/${id}/reject`],
+  ['post', (id) => `/api/ideas/${id}/merge`],
+  ['put', (id) => `/api/ideas/${id}`],
 ];
 const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports',
-  '/api/audit', '/api/people', '/api/inbox', '/api/inbox/%', '/api/inbox/next', '/api/canned-responses', '/api/campaigns/%/auto-reply'];
+  '/api/audit', '/api/people', '/api/inbox', '/api/inbox/%', '/api/inbox/next', '/api/canned-responses', '/api/campaigns/%/auto-reply',
+  '/api/polls', '/api/polls/%', '/api/campaigns/%/ideas', '/api/exports/polls/%.csv', '/api/exports/ideas.csv'];
 
 const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.constant('CONTACT'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
 const resolveId = (x: string) => (x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x === 'CONTACT' ? contactId : x || 'none');

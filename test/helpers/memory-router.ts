@@ -14,6 +14,9 @@ import { autoReplyDue } from '../../src/core/inbox';
 import { KeywordIndex } from '../../src/core/keywords';
 import { normalizeSender, toE164 } from '../../src/core/phone';
 import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
+import { parsePoll } from '../../src/core/polls';
+import { LATE_VOTE_MS, type PollView, type VotingSnapshot } from '../../src/core/voting';
+import { primaryKeyword } from '../../src/core/campaign';
 
 interface Contact {
   id: string; status: ContactStatus; first_name: string | null; zip: string | null; email: string | null; fields: Captured; language: string | null;
@@ -37,6 +40,12 @@ export class MemoryRouter {
   /** The inbox's last auto-reply per contact (the 24-hour rule, as the store applies it). */
   private readonly autoReplied = new Map<string, string>();
   private n = 0;
+  /** Live voting, as the store and the voting registry hold it. */
+  private poll: (PollView & { closedAt: string | null }) | null = null;
+  private readonly pollVotes = new Map<string, { optionIndex: number | null; hinted: boolean }>();
+  private ideasWindow: { id: string; open: boolean; closedAt: string | null } | null = null;
+  private readonly ideas: { id: string; contactId: string; number: number | null; text: string; status: string }[] = [];
+  private readonly ideaVotes: { ideaId: string; contactId: string }[] = [];
 
   constructor(private readonly clock: Clock) {
     const parsed = parseCampaign(DEMO_CAMPAIGN);
@@ -61,6 +70,53 @@ export class MemoryRouter {
 
   private readonly newId = () => `m${++this.n}`;
 
+  /** A poll on the demo campaign, opened at once. */
+  openPoll(input: Record<string, unknown>): void {
+    const parsed = parsePoll({ ...input, campaignId: this.campaign.id });
+    if (!parsed.ok) throw new Error(`poll invalid: ${JSON.stringify(parsed.problems)}`);
+    this.poll = {
+      id: `poll-${this.newId()}`, campaignId: this.campaign.id, question: parsed.value.question, options: parsed.value.options, open: true,
+      joinWord: primaryKeyword(this.campaign), programName: this.campaign.programName, closedAt: null,
+    };
+  }
+
+  closePoll(): void {
+    if (this.poll) Object.assign(this.poll, { open: false, closedAt: this.clock.now().toISOString() });
+  }
+
+  openIdeas(): void {
+    this.ideasWindow = { id: `window-${this.newId()}`, open: true, closedAt: null };
+  }
+
+  closeIdeas(): void {
+    if (this.ideasWindow) Object.assign(this.ideasWindow, { open: false, closedAt: this.clock.now().toISOString() });
+  }
+
+  /** Approves every idea waiting in the queue (pending or flagged), numbering them in order. */
+  approveIdeas(): void {
+    let top = Math.max(0, ...this.ideas.map((i) => i.number ?? 0));
+    for (const i of this.ideas) {
+      if (i.status !== 'pending' && i.status !== 'flagged') continue;
+      i.status = 'approved';
+      i.number = ++top;
+    }
+  }
+
+  private voting(contactId: string): VotingSnapshot | null {
+    const cutoff = new Date(this.clock.now().getTime() - LATE_VOTE_MS).toISOString();
+    const poll = this.poll && (this.poll.open || (this.poll.closedAt ?? '') >= cutoff) ? this.poll : null;
+    const w = this.ideasWindow && (this.ideasWindow.open || (this.ideasWindow.closedAt ?? '') >= cutoff) ? this.ideasWindow : null;
+    if (!poll && !w) return null;
+    const byNumber = new Map(this.ideas.filter((i) => i.status === 'approved' && i.number !== null).map((i) => [i.number!, i.id]));
+    return {
+      view: { poll, ideas: w ? { windowId: w.id, campaignId: this.campaign.id, open: w.open, byNumber } : null },
+      voter: {
+        pollVote: poll?.open ? (this.pollVotes.get(contactId) ?? null) : null,
+        ideaVotes: this.ideaVotes.filter((v) => v.contactId === contactId).map((v) => v.ideaId),
+      },
+    };
+  }
+
   /** One text, as the inbound use case + store would handle it; resolves to the replies given. */
   text(rawFrom: string, body: string, rawTo = '62262'): string[] {
     const from = toE164(rawFrom);
@@ -81,6 +137,7 @@ export class MemoryRouter {
       conversation: waiting,
       conversationCampaign: this.campaigns.find((c) => c.id === waiting?.campaignId) ?? null,
       optOutType: null, throttled: !this.flood.take(from, now.getTime()).allowed, newId: this.newId,
+      voting: this.voting(contact.id),
     });
     const d = changesOf(outcome, contact.status);
     contact.status = d.status;
@@ -102,6 +159,13 @@ export class MemoryRouter {
     }
     for (const c of d.consent) this.consent.push({ contactId: contact.id, kind: c.kind, keyword: c.keyword });
     if (d.pledge) this.pledges.push({ contactId: contact.id, amountCents: d.pledge.amountCents });
+    for (const e of d.voting) {
+      const before = this.pollVotes.get(contact.id) ?? { optionIndex: null, hinted: false };
+      if (e.type === 'poll_voted') this.pollVotes.set(contact.id, { optionIndex: e.optionIndex, hinted: before.hinted });
+      else if (e.type === 'poll_hinted') this.pollVotes.set(contact.id, { optionIndex: before.optionIndex, hinted: true });
+      else if (e.type === 'idea_submitted') this.ideas.push({ id: this.newId(), contactId: contact.id, number: null, text: e.text, status: e.status });
+      else if (!this.ideaVotes.some((v) => v.ideaId === e.ideaId && v.contactId === contact.id)) this.ideaVotes.push({ ideaId: e.ideaId, contactId: contact.id });
+    }
     const at = now.toISOString();
     if (d.inbox?.autoReply && autoReplyDue(this.autoReplied.get(contact.id) ?? null, at)) {
       this.autoReplied.set(contact.id, at);
@@ -121,6 +185,10 @@ export class MemoryRouter {
       pledgesCents: this.pledges.filter((p) => p.contactId === c.id).map((p) => p.amountCents),
       conversations: this.conversations.filter((x) => x.contactId === c.id).map((x) => x.status as string),
       consent: this.consent.filter((x) => x.contactId === c.id).map((x) => `${x.kind}:${x.keyword}`),
+      vote: this.poll ? (this.poll.options[this.pollVotes.get(c.id)?.optionIndex ?? -1]?.label ?? null) : undefined,
+      ideas: this.ideasWindow
+        ? this.ideas.map((i) => ({ number: i.number, text: i.text, status: i.status, votes: this.ideaVotes.filter((v) => v.ideaId === i.id).length }))
+        : undefined,
     };
   }
 }

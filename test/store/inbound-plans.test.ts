@@ -6,6 +6,7 @@
 import { INBOUND_QUERIES } from '../../src/store/inbound/shared';
 import { REPLY_QUERIES } from '../../src/store/outbox/replies';
 import { THREAD_QUERIES } from '../../src/store/inbox/threads';
+import { VOTING_QUERIES } from '../../src/store/polls/inbound';
 import { openSqliteDb } from '../../src/store/sqlite/db';
 
 const db = openSqliteDb('sqlite::memory:');
@@ -34,6 +35,13 @@ test.each(['orphans', 'dueUnknown'] as const)('housekeeping read %s never scans 
 
 test.each(Object.keys(THREAD_QUERIES))('inbox thread upkeep (unclaimed texts only): %s uses an index', (name) => {
   const c = THREAD_QUERIES[name as keyof typeof THREAD_QUERIES].compileFor(db.db);
+  const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.slots.map(() => null)) as { detail: string }[]).map((r) => r.detail);
+  expect(plan.filter((d) => /^SCAN /.test(d))).toEqual([]);
+});
+
+// A live poll on rally night: every vote reads the phone's earlier vote and writes its own.
+test.each(Object.keys(VOTING_QUERIES))('live voting (during an open poll or ideas window): %s uses an index', (name) => {
+  const c = VOTING_QUERIES[name as keyof typeof VOTING_QUERIES].compileFor(db.db);
   const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.slots.map(() => null)) as { detail: string }[]).map((r) => r.detail);
   expect(plan.filter((d) => /^SCAN /.test(d))).toEqual([]);
 });

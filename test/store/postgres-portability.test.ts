@@ -13,6 +13,7 @@ import { OUTBOX_QUERIES } from '../../src/store/outbox/sqlite-gate';
 import { THREAD_QUERIES } from '../../src/store/inbox/threads';
 import { ASK_QUERIES } from '../../src/store/broadcasts/conversations';
 import { IMPORT_QUERIES } from '../../src/store/imports/shared';
+import { VOTING_QUERIES } from '../../src/store/polls/inbound';
 import { bind, type Query } from '../../src/store/query';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
@@ -45,6 +46,7 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
     ...Object.entries(THREAD_QUERIES).map(([k, q]) => [`inbox.${k}`, q.compileFor(postgres).sql]),
     ...Object.entries(ASK_QUERIES).map(([k, q]) => [`ask.${k}`, q.compileFor(postgres).sql]),
     ...Object.entries(IMPORT_QUERIES).map(([k, q]) => [`imports.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(VOTING_QUERIES).map(([k, q]) => [`voting.${k}`, q.compileFor(postgres).sql]),
   ]);
 
   /** A query's PostgreSQL text and its values, bound by name. */

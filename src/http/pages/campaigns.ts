@@ -76,6 +76,7 @@ async function livePanel(ctx: AppContext, jobs: Jobs, session: ConsoleSession, c
 <div class="field"><label for="live-link">Display link (no sign-in needed: give it only to whoever runs the screen)</label>
 <input id="live-link" type="text" readonly value="${link}" spellcheck="false"></div>
 <p><a class="button" href="/live/${display.token}" target="_blank" rel="noopener">Open the live screen</a></p>
+<p><a href="/campaigns/${c.id}/votes">Polls and ideas</a> (the screen shows the open poll and the top ideas)</p>
 <form method="post" action="/campaigns/${c.id}/live" class="stack">
 ${csrfField(session)}
 <button type="submit" class="secondary" name="op" value="count-now">Start tonight's count now</button>

@@ -18,12 +18,15 @@ import { joinRoutes } from './join';
 import { peoplePages } from './people';
 import { auditPages } from './audit';
 import { accountPages } from './account';
+import { publicIdeasRoutes } from './public-ideas';
+import { votePages } from './votes';
 
 export function consolePages(ctx: AppContext): Router {
   const r = Router();
   r.use(assetRoutes());
   r.use(pageHeaders);
   r.use(liveRoutes(ctx));
+  r.use(publicIdeasRoutes(ctx));
   r.use(signInRoutes(ctx));
   r.use(joinRoutes(ctx));
   const forms = express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 });
@@ -37,6 +40,7 @@ export function consolePages(ctx: AppContext): Router {
   r.use(auditPages(ctx));
   r.use(accountPages(ctx));
   r.use(inboxPages(ctx));
+  r.use(votePages(ctx));
   r.use(pageErrors(ctx));
   return r;
 }

@@ -15,10 +15,16 @@ import { LIVE_LIMITS, type LiveRefusal } from '../../usecases/live/hub';
 import { LiveScreens, type LiveStats } from '../../usecases/live/screens';
 import { clientOf } from '../client-address';
 import { html } from './html';
+import type { ScreenNumbers } from '../../usecases/polls/screen';
+import { votingSection } from './live-votes';
 
 /** The only fields that ever leave the server for a screen. */
-export function publicStats(s: LiveStats): LiveStats {
-  return { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, goalCents: s.goalCents, since: s.since };
+export function publicStats(s: ScreenNumbers): ScreenNumbers {
+  const out: ScreenNumbers = { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, goalCents: s.goalCents, since: s.since };
+  // The voting views only while there is something to show (an absent key hides them).
+  if (s.poll) out.poll = { question: s.poll.question, status: s.poll.status, total: s.poll.total, results: s.poll.results.map((r) => ({ label: r.label, votes: r.votes, percent: r.percent })) };
+  if (s.ideas && s.ideas.length > 0) out.ideas = s.ideas.map((i) => ({ number: i.number, text: i.text, votes: i.votes }));
+  return out;
 }
 
 export function goalFraction(s: Pick<LiveStats, 'pledgedCents' | 'goalCents'>): number {
@@ -42,7 +48,7 @@ function ctaKeywords(c: Pick<CampaignRuntime, 'keywords' | 'languages'>): string
   return [...new Set([primaryKeyword(c), ...words])].filter((w) => w !== '');
 }
 
-function livePage(token: string, c: { programName: string; keywords: string[]; sender: string }, s: LiveStats): string {
+function livePage(token: string, c: { programName: string; keywords: string[]; sender: string }, s: ScreenNumbers): string {
   const f = goalFraction(s);
   const pct = Math.floor(f * 100);
   // SVG geometry is set with attributes (no inline styles: the CSP forbids them).
@@ -57,7 +63,9 @@ function livePage(token: string, c: { programName: string; keywords: string[]; s
 <meta name="robots" content="noindex">
 <title>${c.programName} · live</title>
 <link rel="stylesheet" href="/assets/live.css">
+<link rel="stylesheet" href="/assets/live-votes.css">
 <script src="/assets/live.js" defer></script>
+<script src="/assets/live-votes.js" defer></script>
 </head>
 <body class="live" data-events="/live/${token}/events">
 <main>
@@ -84,6 +92,7 @@ function livePage(token: string, c: { programName: string; keywords: string[]; s
         <span id="goal">${formatCents(s.goalCents)}</span> monthly goal</p>
     </section>
   </div>
+  ${votingSection(s)}
   <p class="conn" id="conn" role="status" aria-live="polite"></p>
 </main>
 </body>
@@ -116,7 +125,7 @@ export function liveRoutes(ctx: AppContext): Router {
     // The screen may hang up while its first numbers are read: then it is never registered.
     let gone = false;
     res.once('close', () => (gone = true));
-    const send = (s: LiveStats) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
+    const send = (s: ScreenNumbers) => res.write(`event: stats\ndata: ${JSON.stringify(publicStats(s))}\n\n`);
     const sub = await ctx.live.subscribe(
       d.campaignId,
       { stats: send, ping: () => res.write(': ping\n\n'), close: () => res.end() },

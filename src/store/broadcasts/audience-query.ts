@@ -47,6 +47,15 @@ export function membershipQuery(db: Kysely<DB>, a: Audience) {
       ),
     );
   }
+  if (a.votedFor) {
+    const { poll, option } = a.votedFor;
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('poll_votes as v').select('v.poll_id').whereRef('v.contact_id', '=', 'm.contact_id')
+          .where('v.poll_id', '=', poll).where('v.option_index', '=', option - 1),
+      ),
+    );
+  }
   if (a.pledged !== undefined) {
     q = q.where((eb) => {
       const pledge = eb.exists(

@@ -5,6 +5,8 @@
 import type { IdGenerator } from '../../core/clock';
 import type { ContactSnapshot, ConversationSnapshot } from '../../core/inbound';
 import type { HandledAs, InboundOutcome } from '../../core/inbound-events';
+import type { VoterState } from '../../core/voting';
+import type { VotingScope } from '../polls/inbound';
 
 /** One decoded text, phones already normalized. */
 export interface ReceivedText {
@@ -26,6 +28,8 @@ export interface InboundSnapshot {
   conversation: ConversationSnapshot | null;
   /** When a broadcast opened the waiting conversation: that broadcast's flow, as stored (JSON). */
   broadcastFlow: string | null;
+  /** The phone's earlier votes in the live poll / ideas window (null: nothing live on the sender). */
+  voter: VoterState | null;
 }
 
 /** What became of a text: the router's decision (including 'throttled'), or a replay. */
@@ -51,6 +55,6 @@ export interface InboundRepository {
    * queue its replies through the outbox. Resolves once committed.
    */
   handle(
-    text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, run: { now: Date; newId: IdGenerator },
+    text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, run: { now: Date; newId: IdGenerator; voting?: VotingScope | null },
   ): Promise<InboundResult>;
 }

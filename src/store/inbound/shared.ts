@@ -20,6 +20,7 @@ import { get, list, write, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
 import type { ConversationsTable, InboundMessagesTable } from './tables';
 import type { BroadcastAnswersTable } from '../broadcasts/tables';
+import { applyVoting, voterState, type VotingScope } from '../polls/inbound';
 
 type ContactRow = Pick<Selectable<ContactsTable>, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'language'>;
 type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id' | 'keyword' | 'step_index' | 'attempts' | 'data' | 'expires_at'> & {
@@ -163,14 +164,14 @@ export class InboundStore implements InboundRepository {
   /** One hot-path transaction (see Runner.hot); resolves once committed. */
   handle(
     text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome,
-    run: { now: Date; newId: IdGenerator },
+    run: { now: Date; newId: IdGenerator; voting?: VotingScope | null },
   ): Promise<InboundResult> {
-    return this.db.hot(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId));
+    return this.db.hot(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId, run.voting ?? null));
   }
 
   private *handleInTx(
     msg: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, at: string,
-    newId: IdGenerator,
+    newId: IdGenerator, voting: VotingScope | null,
   ): Work<InboundResult> {
     const seen = yield* get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
     if (seen) {
@@ -182,6 +183,7 @@ export class InboundStore implements InboundRepository {
     const found = yield* get(INBOUND_QUERIES.findContact, { phone: msg.from });
     const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}', language: null };
     const convRow = yield* get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
+    const voter = voting ? yield* voterState(voting, contact.id, found !== undefined) : null;
     const outcome = decide({
       contact: {
         id: contact.id, status: contact.status, firstName: contact.first_name, zip: contact.zip, email: contact.email, known: found !== undefined,
@@ -195,6 +197,7 @@ export class InboundStore implements InboundRepository {
           }
         : null,
       broadcastFlow: convRow?.broadcast_flow ?? null,
+      voter,
     });
     const d = changesOf(outcome, contact.status);
 
@@ -236,6 +239,8 @@ export class InboundStore implements InboundRepository {
         broadcast_id: a.broadcastId, contact_id: contact.id, step_id: a.stepId, value: a.value, message_sid: msg.messageSid, answered_at: at,
       });
     }
+
+    if (d.voting.length > 0) yield* applyVoting(contact.id, d.voting, msg.messageSid, at, newId);
 
     const replies: string[] = [];
     let suppressed = 0;

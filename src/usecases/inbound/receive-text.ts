@@ -16,6 +16,7 @@ import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
 import type { InboxEvents } from '../inbox/events';
 import { BroadcastFlows } from './broadcast-flows';
+import type { VotingRegistry } from '../polls/voting-registry';
 
 export type { InboundHandling, InboundResult };
 
@@ -25,6 +26,8 @@ export type IncomingText = ReceivedText;
 export interface InboundDeps {
   store: Pick<Store, 'inbound'>;
   registry: CampaignRegistry;
+  /** Live polls and ideas windows by sender, in memory (absent: no live voting). */
+  voting?: Pick<VotingRegistry, 'refreshIfStale' | 'forSender'>;
   /** In memory (SQLite), or shared by every process on the database (PostgreSQL: one statement). */
   flood: FloodCheck;
   /** Live rally screens, told after each committed text (O(1), no query). */
@@ -67,6 +70,9 @@ export class InboundTexts {
       logger.warn({ messageSid: msg.messageSid, to: msg.to.slice(0, 20) }, 'inbound to a number with no active campaign');
       return { replies: [], result: null };
     }
+    const votingRefresh = this.deps.voting?.refreshIfStale(now.getTime());
+    if (votingRefresh) await votingRefresh;
+    const live = this.deps.voting?.forSender(to, now.getTime()) ?? null;
     const taken = this.deps.flood.take(from, now.getTime());
     // The in-memory guard answers at once: no extra hop unless the buckets are in the database.
     const flood = taken instanceof Promise ? await taken : taken;
@@ -94,9 +100,10 @@ export class InboundTexts {
               : null,
           optOutType: msg.optOutType,
           throttled: !flood.allowed,
+          voting: live && snapshot.voter ? { view: live.view, voter: snapshot.voter } : null,
           newId,
         }),
-      { now, newId },
+      { now, newId, voting: live?.scope ?? null },
     );
     this.deps.live.notify(result.campaignId);
     if (result.inbox) this.deps.inbox?.publish({ contactId: result.contactId, assignee: result.inbox.assignee, reason: 'text' });

@@ -14,7 +14,7 @@
  * per display link (a campaign's channel), per client address, and in total.
  */
 import type { Logger } from 'pino';
-import type { LiveStats } from '../../store/live/repository';
+import type { ScreenNumbers as LiveStats } from '../polls/screen';
 
 export interface LiveListener {
   stats(stats: LiveStats): void;
@@ -52,7 +52,8 @@ export interface LiveRefusal {
  * mode it moves on every recompute, which would make every tick a full push to every screen.
  */
 function shownNumbers(s: LiveStats): string {
-  return `${s.joined}/${s.completed}/${s.pledgedCents}/${s.goalCents}`;
+  const votes = s.poll || s.ideas ? `/${JSON.stringify(s.poll ?? null)}/${JSON.stringify(s.ideas ?? null)}` : '';
+  return `${s.joined}/${s.completed}/${s.pledgedCents}/${s.goalCents}${votes}`;
 }
 
 interface Channel {

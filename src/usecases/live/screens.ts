@@ -12,6 +12,7 @@ import type { CampaignView } from '../../store/campaigns/repository';
 import type { LiveDisplay, LiveStats } from '../../store/live/repository';
 import type { Store } from '../../store/store';
 import { statsNow } from './stats';
+import { liveScreenNumbers, type ScreenNumbers } from '../polls/screen';
 
 export type { LiveDisplay, LiveStats };
 
@@ -76,10 +77,10 @@ export class LiveScreens {
   }
 
   /** Everything the public screen renders: its campaign's call to action and the numbers. */
-  async screen(token: string): Promise<{ display: LiveDisplay; campaign: CampaignView; stats: LiveStats }> {
+  async screen(token: string): Promise<{ display: LiveDisplay; campaign: CampaignView; stats: ScreenNumbers }> {
     const display = await this.display(token);
     const campaign = await this.deps.store.campaigns.find(display.campaignId);
-    const stats = campaign ? await statsNow(this.deps.store, display.campaignId, this.deps.clock.now()) : null;
+    const stats = campaign ? await liveScreenNumbers(this.deps.store, display.campaignId, this.deps.clock.now(), statsNow) : null;
     if (!campaign || !stats) throw new AppError('not_found', 'campaign not found');
     return { display, campaign, stats };
   }

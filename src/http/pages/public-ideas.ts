@@ -1,0 +1,55 @@
+/**
+ * The public ideas page, /ideas/<display token> (no sign-in; the campaign's live-screen link token
+ * is the secret, as for /live/<token>): the approved ideas of the latest ideas window with their
+ * numbers and votes, most votes first, readable on a phone. Approved texts and counts only.
+ */
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../../wiring/context';
+import { primaryKeyword } from '../../core/campaign';
+import { AppError } from '../../shared/errors';
+import { LiveScreens } from '../../usecases/live/screens';
+import { html } from './html';
+import { senderForPeople } from './live';
+
+export function publicIdeasRoutes(ctx: AppContext): Router {
+  const r = Router();
+  const screens = new LiveScreens({ ...ctx, hub: ctx.live });
+
+  r.get('/ideas/:token', async (req: Request, res: Response) => {
+    const d = await screens.display(String(req.params.token));
+    const c = await ctx.store.campaigns.find(d.campaignId);
+    if (!c) throw new AppError('not_found', 'campaign not found');
+    const w = await ctx.store.ideas.latestWindow(c.id);
+    const ideas = w ? await ctx.store.ideas.top(w.id, 500) : [];
+    const open = !!w && w.closedAt === null;
+    res.type('html').send(
+      html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<meta name="robots" content="noindex">
+<title>${c.programName} · ideas</title>
+<link rel="stylesheet" href="/assets/live.css">
+<link rel="stylesheet" href="/assets/live-votes.css">
+</head>
+<body class="live public-ideas">
+<main>
+  <header class="live-head">
+    <h1>${c.programName}: ideas</h1>
+    <p class="cta">${open ? html`Text <strong>VOTE</strong> and a number to <strong>${senderForPeople(c.sender)}</strong> (up to 3 votes)` : html`Voting is closed. Text <strong>${primaryKeyword(c)}</strong> to <strong>${senderForPeople(c.sender)}</strong> for updates`}</p>
+  </header>
+  <section class="ideas" aria-label="Approved ideas">
+    ${ideas.length === 0 ? html`<p class="poll-total">No ideas on the list yet.</p>` : html`<ol class="idea-list" id="idea-list">${ideas.map(
+      (i) => html`<li><span class="idea-num">${i.number ?? ''}</span><span class="idea-text">${i.text}</span><span class="idea-votes">${i.votes.toLocaleString('en-US')} vote${i.votes === 1 ? '' : 's'}</span></li>`,
+    )}</ol>`}
+  </section>
+</main>
+</body>
+</html>
+`.value,
+    );
+  });
+  return r;
+}
