@@ -1,9 +1,11 @@
 /**
- * After a TEST_ENGINE=postgres run: drop the schemas its testApp() calls made (rt_<run>_…).
+ * After any run: drop the PostgreSQL schemas its testApp() calls made (rt_<run>_…). Not only under
+ * TEST_ENGINE=postgres: the SQLite run's PostgreSQL drills make them too, and schemas left behind
+ * slow every later migration (Kysely's Migrator introspects the tables of every schema).
  */
 module.exports = async () => {
   const run = process.env.RALLYTEXT_PG_RUN;
-  if (process.env.TEST_ENGINE !== 'postgres' || !run) return;
+  if (!run) return;
   const { Client } = require('pg');
   const url = process.env.TEST_DATABASE_URL || `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/test`;
   const c = new Client({ connectionString: url });
