@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { flowSchema, type Flow } from './flow';
 import { zodProblems, type ParseResult } from './validation';
 import { keywordForm, textField } from './text';
+import { donationUrlSchema } from './donations';
 
 export interface CampaignRuntime {
   id: string;
@@ -25,6 +26,8 @@ export interface CampaignRuntime {
   flow: Flow;
   /** The auto-reply to unclaimed texts (the inbox); absent: on, with the default text. */
   autoReply?: AutoReplySetting;
+  /** The donation form URL template (issue 14); absent or null: {{donation_link}} is left empty. */
+  donationUrl?: string | null;
 }
 
 /** A campaign's auto-reply to texts nothing claims (src/core/inbox.ts applies it). */
@@ -104,6 +107,8 @@ export const campaignInputSchema = z
     expiryHours: expiryHoursSchema.default(24),
     /** Tonight's monthly pledge goal; left as it is when a replace omits it. */
     goalCents: goalCentsSchema.optional(),
+    /** The donation form URL template (https; {{pledge_amount}} {{pledge_ref}} {{first_name}} {{email}} {{zip}}); null removes it, omitted keeps it. */
+    donationUrl: donationUrlSchema.nullable().optional(),
     flow: flowSchema,
   })
   .superRefine((c, ctx) => {

@@ -11,7 +11,7 @@ import { zodProblems, type ParseResult } from './validation';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 /** Merge fields every flow message may use. */
-export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max'] as const;
+export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max', 'donation_link'] as const;
 
 const message = textField().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
 /** Pledge bounds: whole cents, $0 to $10,000,000 (finite: JSON's 1e400 parses as Infinity). */

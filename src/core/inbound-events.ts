@@ -23,7 +23,10 @@ export type InboundEvent =
   /** A conversation ends: finished (completed), timed out (expired) or cut short (interrupted). */
   | { type: 'flow_ended'; conversationId: string; status: Exclude<ConversationStatus, 'waiting'> }
   | { type: 'field_captured'; field: string; value: string | number | boolean }
-  | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once' }
+  /** A pledge, with its unique reference (the payment processor's refcode). */
+  | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once'; ref: string }
+  /** A reply carries the supporter's tracked donation link /l/<code> (for the pledge `pledgeRef`, if one was made). */
+  | { type: 'link_made'; code: string; campaignId: string; pledgeRef: string | null }
   | { type: 'reply'; body: string; purpose: OutboundPurpose }
   /**
    * Nothing claimed the text and the contact is known: it is a conversation item for people (a
@@ -71,7 +74,9 @@ export interface InboundChanges {
   closed: { id: string; status: Exclude<ConversationStatus, 'waiting'> }[];
   /** The conversation this text started or moved on. */
   conversation: ConversationWrite | null;
-  pledge: { campaignId: string; amountCents: number; frequency: 'monthly' | 'once' } | null;
+  pledge: { campaignId: string; amountCents: number; frequency: 'monthly' | 'once'; ref: string } | null;
+  /** Tracked donation links the replies carry. */
+  links: { code: string; campaignId: string; pledgeRef: string | null }[];
   /**
    * campaign_members changes only when a flow starts (joined) or completes; the no-op on every
    * other answer is left out, which saves rewriting a random page per text.
@@ -88,7 +93,7 @@ export interface InboundChanges {
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [],
+    closed: [], conversation: null, pledge: null, links: [], membership: null, replies: [], inbox: null, answers: [],
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -118,7 +123,10 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         else c.custom[e.field] = e.value;
         break;
       case 'pledge_made':
-        c.pledge = { campaignId: e.campaignId, amountCents: e.amountCents, frequency: e.frequency };
+        c.pledge = { campaignId: e.campaignId, amountCents: e.amountCents, frequency: e.frequency, ref: e.ref };
+        break;
+      case 'link_made':
+        c.links.push({ code: e.code, campaignId: e.campaignId, pledgeRef: e.pledgeRef });
         break;
       case 'reply':
         c.replies.push({ body: e.body, purpose: e.purpose });

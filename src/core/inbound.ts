@@ -23,6 +23,7 @@ import type { IdGenerator } from './clock';
 import type { KeywordIndex } from './keywords';
 import { HOUR_MS } from './clock';
 import { autoReplyFor } from './inbox';
+import { linkPath, pledgeRef, shortCode } from './donations';
 
 export interface ContactSnapshot {
   id: string;
@@ -63,6 +64,8 @@ export interface InboundInput {
   /** The number is over its inbound flood limit (INBOUND_PER_NUMBER_PER_MINUTE). */
   throttled?: boolean;
   newId: IdGenerator;
+  /** Where tracked links point (PUBLIC_BASE_URL); absent: {{donation_link}} is left empty. */
+  linkBase?: string;
 }
 
 import type { ConsentKind, ConsentVia, HandledAs, InboundEvent, InboundOutcome } from './inbound-events';
@@ -82,14 +85,41 @@ function contactVars(c: ContactSnapshot): Record<string, string | null> {
   return { first_name: c.firstName, zip: c.zip, email: c.email };
 }
 
-/** A flow outcome as events: replies, captures and pledge in order, then the conversation's state. */
+/** A supporter's tracked donation link for this text: a fresh code, kept only if a reply carries it. */
+interface DonationLink { code: string; url: string }
+
+/** The campaign's donation link as a merge value ({{donation_link}}), when it has a donation URL. */
+function donationLink(input: InboundInput, campaign: CampaignRuntime, vars: Record<string, string | null>): DonationLink | null {
+  if (!campaign.donationUrl || !input.linkBase) return null;
+  const code = shortCode(input.newId());
+  const link = { code, url: `${input.linkBase}${linkPath(code)}` };
+  vars.donation_link = link.url;
+  return link;
+}
+
+/**
+ * A flow outcome as events: replies, captures and pledge in order, then the conversation's state.
+ * A pledge gets its reference here (kept in the conversation as `pledge_ref`, so a later message's
+ * donation link finds it); a donation link a reply carries becomes a link_made event.
+ */
 function flowEvents(
   o: InboundOutcome, input: InboundInput, campaign: CampaignRuntime, keyword: string, outcome: FlowOutcome, conversationId: string,
+  link: DonationLink | null = null,
 ): void {
+  let linked = false;
   for (const e of outcome.effects) {
-    if (e.type === 'reply') o.events.push({ type: 'reply', body: e.body, purpose: 'reply' });
-    else if (e.type === 'pledge') o.events.push({ type: 'pledge_made', campaignId: campaign.id, amountCents: e.amountCents, frequency: e.frequency });
-    else if (e.type === 'capture' && e.field !== 'pledge') o.events.push({ type: 'field_captured', field: e.field, value: e.value });
+    if (e.type === 'reply') {
+      o.events.push({ type: 'reply', body: e.body, purpose: 'reply' });
+      if (link && e.body.includes(link.url)) linked = true;
+    } else if (e.type === 'pledge') {
+      const ref = pledgeRef(input.newId());
+      outcome.state.captured.pledge_ref = ref;
+      o.events.push({ type: 'pledge_made', campaignId: campaign.id, amountCents: e.amountCents, frequency: e.frequency, ref });
+    } else if (e.type === 'capture' && e.field !== 'pledge') o.events.push({ type: 'field_captured', field: e.field, value: e.value });
+  }
+  if (link && linked) {
+    const ref = outcome.state.captured.pledge_ref;
+    o.events.push({ type: 'link_made', code: link.code, campaignId: campaign.id, pledgeRef: typeof ref === 'string' ? ref : null });
   }
   o.events.push({
     type: 'flow_stepped', conversationId, campaignId: campaign.id, keyword, stepIndex: outcome.state.stepIndex,
@@ -227,11 +257,12 @@ const keyword: RouteRule = {
     o.events.push(...closed);
     if (conversation) interrupt(o, conversation.id);
     o.events.push(consent('opt_in', 'keyword', hit.matched, campaign.id));
-    const vars = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword) };
+    const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword) };
+    const link = donationLink(input, campaign, vars);
     const outcome = startFlow(campaign.flow, vars, optInConfirmation(campaign));
     const id = input.newId();
     o.events.push({ type: 'flow_started', conversationId: id, campaignId: campaign.id, keyword: hit.keyword });
-    flowEvents(o, input, campaign, hit.keyword, outcome, id);
+    flowEvents(o, input, campaign, hit.keyword, outcome, id, link);
     return o;
   },
 };
@@ -256,7 +287,9 @@ const waitingConversation: RouteRule = {
     if (!conversation || !campaign || !conversationFlow) return null;
     const o = blank('flow_resume', campaign);
     o.events.push(...closed);
-    const vars = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword) };
+    const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword) };
+    // A broadcast's flow has no donation link of its campaign (its own links are a follow-up).
+    const link = conversation.broadcastId ? null : donationLink(input, campaign, vars);
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
     const outcome = resumeFlow(conversationFlow, state, input.text, vars);
     const broadcastId = conversation.broadcastId;
@@ -269,7 +302,7 @@ const waitingConversation: RouteRule = {
         o.events.push({ type: 'broadcast_answered', broadcastId, stepId: step.id, value });
       }
     }
-    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id);
+    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id, link);
     return o;
   },
 };

@@ -17,6 +17,9 @@ import { auditApi } from './audit-api';
 import { peopleApi } from './people-api';
 import { autoReplyApi, cannedResponsesApi, inboxApi } from './inbox-api';
 import { errorAnswer } from './error-response';
+import { linksRoute } from './links';
+import { donationsWebhook } from './donations-webhook';
+import { donationImportsApi, pledgesApi } from './pledges-api';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -36,6 +39,10 @@ export function buildApp(ctx: AppContext): express.Express {
     }
   });
 
+  // Tracked short links (/l/<code>) and the payment processor's webhook: public, their own checks.
+  app.use(linksRoute(ctx));
+  app.use(donationsWebhook(ctx));
+
   // The organizer console, the live rally screen and their assets (HTML; /api stays JSON).
   app.use(consolePages(ctx));
 
@@ -52,6 +59,8 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use('/campaigns', autoReplyApi(ctx));
   api.use('/campaigns', campaignsApi(ctx));
   api.use('/imports', importsApi(ctx));
+  api.use('/imports', donationImportsApi(ctx));
+  api.use('/pledges', pledgesApi(ctx));
   api.use('/broadcasts', broadcastsApi(ctx));
   api.use('/audit', auditApi(ctx));
   api.use('/people', peopleApi(ctx));

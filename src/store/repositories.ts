@@ -12,6 +12,7 @@ import { InboundStore } from './inbound/shared';
 import { InboxStore } from './inbox/shared';
 import { LiveStore } from './live/shared';
 import { OutboxStore } from './outbox/shared';
+import { PledgesStore } from './pledges/shared';
 import { PeopleStore } from './people/shared';
 import type { ReceiptPolicy } from './receipts/repository';
 import { ReceiptsStore } from './receipts/shared';
@@ -43,6 +44,7 @@ export function repositories(r: Runner, options: RepositoryOptions): Repositorie
     people: new PeopleStore(r),
     audit: new AuditStore(r),
     inbox: new InboxStore(r),
+    pledges: new PledgesStore(r),
   };
 }
 
@@ -65,6 +67,7 @@ export abstract class RepositoriesOf implements Repositories {
   readonly people: Repositories['people'];
   readonly audit: Repositories['audit'];
   readonly inbox: Repositories['inbox'];
+  readonly pledges: Repositories['pledges'];
 
   constructor(runner: Runner, options: RepositoryOptions) {
     const r = repositories(runner, options);
@@ -82,5 +85,6 @@ export abstract class RepositoriesOf implements Repositories {
     this.people = r.people;
     this.audit = r.audit;
     this.inbox = r.inbox;
+    this.pledges = r.pledges;
   }
 }

@@ -23,6 +23,7 @@ import type { SessionsRepository } from './sessions/repository';
 import type { PeopleRepository } from './people/repository';
 import type { AuditRepository } from './audit/repository';
 import type { InboxRepository } from './inbox/repository';
+import type { PledgesRepository } from './pledges/repository';
 import type { Logger } from 'pino';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -43,6 +44,8 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly live: LiveRepository;
   readonly inbox: InboxRepository;
+  /** Pledges once made (issue 14): tracked links, payments, figures. */
+  readonly pledges: PledgesRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

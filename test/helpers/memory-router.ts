@@ -68,6 +68,7 @@ export class MemoryRouter {
       conversation: waiting,
       conversationCampaign: this.campaigns.find((c) => c.id === waiting?.campaignId) ?? null,
       optOutType: null, throttled: !this.flood.take(from, now.getTime()).allowed, newId: this.newId,
+      linkBase: 'https://sms.rally.example',
     });
     const d = changesOf(outcome, contact.status);
     contact.status = d.status;

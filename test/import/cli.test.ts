@@ -105,5 +105,5 @@ test('db migrate: the gateway database is already up to date; a database made by
   db.close();
   const upgraded = await runCli(cli, ['db', 'migrate'], { ...env, DATABASE_URL: `sqlite:${old}` });
   expect(upgraded.stderr).toBe('');
-  expect(upgraded.stdout.toString()).toBe('applied: 0001-initial, 0002-people-audit, 0003-inbox, 0004-broadcast-asks, 0005-import-staging\n');
+  expect(upgraded.stdout.toString()).toBe('applied: 0001-initial, 0002-people-audit, 0003-inbox, 0004-broadcast-asks, 0005-import-staging, 0007-sequences-donations\n');
 });

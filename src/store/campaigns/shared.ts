@@ -40,7 +40,7 @@ function* view(c: CampaignRow): Work<CampaignView> {
   return {
     id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
     frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours,
-    goalCents: c.goal_cents, flow: safeJson(c.flow), active: c.active === 1, createdAt: c.created_at, updatedAt: c.updated_at,
+    goalCents: c.goal_cents, donationUrl: c.donation_url, flow: safeJson(c.flow), active: c.active === 1, createdAt: c.created_at, updatedAt: c.updated_at,
   };
 }
 
@@ -79,6 +79,8 @@ function columns(spec: CampaignSpec) {
     name: spec.name, program_name: spec.programName, sender: spec.sender, frequency: spec.frequency,
     support_contact: spec.supportContact, help_text: spec.helpText, expiry_hours: spec.expiryHours,
     flow: JSON.stringify(spec.flow),
+    // Omitted on a replace: the donation URL stays as it is (null removes it).
+    ...(spec.donationUrl === undefined ? {} : { donation_url: spec.donationUrl }),
   };
 }
 
@@ -133,6 +135,7 @@ function* runtimeWork(k: Kysely<DB>): Work<RuntimeCampaigns> {
     const runtime: CampaignRuntime = {
       id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
       frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours, flow: parsed.value,
+      donationUrl: c.donation_url,
     };
     const auto = autoReplies.get(c.id);
     if (auto) runtime.autoReply = { enabled: auto.enabled === 1, text: auto.body };

@@ -11,6 +11,8 @@ export interface CampaignsTable {
   expiry_hours: number;
   flow: string;
   goal_cents: number;
+  /** The donation form URL template (migration 0007); null: no donation link. */
+  donation_url: string | null;
   active: number;
   created_at: string;
   updated_at: string;

@@ -121,11 +121,22 @@ export const INBOUND_QUERIES = {
       kind: param('kind'), via: param('via'), keyword: param('keyword'), message_sid: param('message_sid'), at: param<string>('at'),
     }),
   ),
-  insertPledge: query<unknown, Selectable<PledgesTable>>((k) =>
+  insertPledge: query<unknown, Omit<Selectable<PledgesTable>, 'status'>>((k) =>
     k.insertInto('pledges').values({
       id: param<string>('id'), contact_id: param('contact_id'), campaign_id: param('campaign_id'), amount_cents: param('amount_cents'),
-      frequency: param('frequency'), message_sid: param('message_sid'), at: param<string>('at'),
+      frequency: param('frequency'), message_sid: param('message_sid'), at: param<string>('at'), ref: param('ref'), status: sql.lit('pledged'),
     }),
+  ),
+  /** A reply carries the supporter's donation link: the link (for the pledge with this reference, if any), and the pledge is `link_sent`. */
+  insertDonationLink: query<unknown, { code: string; campaign_id: string; contact_id: string; ref: string | null; at: string }>((k) =>
+    k.insertInto('tracked_links').values((eb) => ({
+      code: param('code'), kind: sql.lit('donation'), campaign_id: param('campaign_id'), contact_id: param('contact_id'),
+      pledge_id: eb.selectFrom('pledges').select('id').where('ref', '=', param<string>('ref')),
+      clicks: sql.lit(0), created_at: param('at'),
+    })),
+  ),
+  pledgeLinkSent: query<unknown, { ref: string }>((k) =>
+    k.updateTable('pledges').set({ status: sql.lit('link_sent') }).where('ref', '=', param<string>('ref')).where('status', '=', sql.lit('pledged')),
   ),
   /** A recipient's answer to a broadcast's step; a later answer to the same step replaces it. */
   upsertAnswer: query<unknown, Selectable<BroadcastAnswersTable>>((k) =>
@@ -210,8 +221,12 @@ export class InboundStore implements InboundRepository {
     if (d.pledge) {
       yield* exec(INBOUND_QUERIES.insertPledge, {
         id: newId(), contact_id: contact.id, campaign_id: d.pledge.campaignId, amount_cents: d.pledge.amountCents,
-        frequency: d.pledge.frequency, message_sid: msg.messageSid, at,
+        frequency: d.pledge.frequency, message_sid: msg.messageSid, at, ref: d.pledge.ref,
       });
+    }
+    for (const l of d.links) {
+      yield* exec(INBOUND_QUERIES.insertDonationLink, { code: l.code, campaign_id: l.campaignId, contact_id: contact.id, ref: l.pledgeRef, at });
+      if (l.pledgeRef !== null) yield* exec(INBOUND_QUERIES.pledgeLinkSent, { ref: l.pledgeRef });
     }
     if (d.membership) {
       yield* exec(INBOUND_QUERIES.upsertMember, {

@@ -36,6 +36,8 @@ export interface InboundDeps {
   /** Local mode logs every reply at info level (nothing reaches a phone). */
   localMode: boolean;
   perNumberPerMinute: number;
+  /** Where tracked links point (PUBLIC_BASE_URL): a campaign's {{donation_link}} is <linkBase>/l/<code>. */
+  linkBase?: string;
 }
 
 export interface InboundAnswer {
@@ -92,6 +94,7 @@ export class InboundTexts {
           optOutType: msg.optOutType,
           throttled: !flood.allowed,
           newId,
+          linkBase: this.deps.linkBase,
         }),
       { now, newId },
     );
