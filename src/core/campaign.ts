@@ -8,6 +8,7 @@ import { flowSchema, type Flow } from './flow';
 import { zodProblems, type ParseResult } from './validation';
 import { keywordForm, textField } from './text';
 import { donationUrlSchema } from './donations';
+import { REMINDER_COMMAND_WORDS } from './rules/reminder-commands';
 
 export interface CampaignRuntime {
   id: string;
@@ -54,8 +55,12 @@ export const RESERVED_KEYWORDS = new Set([
 ]);
 
 const keywordSpec = z.object({
-  word: KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword'),
-  aliases: z.array(KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword')).max(20).default([]),
+  word: KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword')
+    .refine((w) => !REMINDER_COMMAND_WORDS.has(w), 'is a supporter command word (PAUSE / SKIP pause reminders)'),
+  aliases: z.array(
+    KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword')
+      .refine((w) => !REMINDER_COMMAND_WORDS.has(w), 'is a supporter command word (PAUSE / SKIP pause reminders)'),
+  ).max(20).default([]),
 });
 
 /** A sender: a 5-6 digit short code, or an E.164 long code / toll-free number. */

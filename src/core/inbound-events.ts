@@ -35,11 +35,13 @@ export type InboundEvent =
    */
   | { type: 'inbox_item'; campaignId: string; autoReply: string | null }
   /** An answer to a step of a broadcast's flow, counted on the broadcast (value as branches name it: "yes", "doors"). */
-  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string };
+  | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string }
+  /** PAUSE / SKIP: the supporter's reminders (sequence messages) wait until `until`. */
+  | { type: 'reminders_paused'; until: string };
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'inbox' | 'throttled';
+  | 'inbox' | 'throttled' | 'reminders_paused';
 
 /** The router's answer for one text. */
 export interface InboundOutcome {
@@ -87,13 +89,15 @@ export interface InboundChanges {
   inbox: { campaignId: string; autoReply: string | null } | null;
   /** Answers to broadcasts' questions (one per text at most). */
   answers: { broadcastId: string; stepId: string; value: string }[];
+  /** PAUSE / SKIP: reminders wait until then. */
+  pause: { until: string } | null;
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, links: [], membership: null, replies: [], inbox: null, answers: [],
+    closed: [], conversation: null, pledge: null, links: [], membership: null, replies: [], inbox: null, answers: [], pause: null,
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -136,6 +140,9 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         break;
       case 'broadcast_answered':
         c.answers.push({ broadcastId: e.broadcastId, stepId: e.stepId, value: e.value });
+        break;
+      case 'reminders_paused':
+        c.pause = { until: e.until };
         break;
     }
   }

@@ -24,6 +24,7 @@ import type { KeywordIndex } from './keywords';
 import { HOUR_MS } from './clock';
 import { autoReplyFor } from './inbox';
 import { linkPath, pledgeRef, shortCode } from './donations';
+import { createReminderCommands } from './rules/reminder-commands';
 
 export interface ContactSnapshot {
   id: string;
@@ -333,6 +334,9 @@ const joinInstructions: RouteRule = {
   },
 };
 
+/** PAUSE / SKIP (src/core/rules/reminder-commands.ts), yielding to a valid answer to the waiting step. */
+const reminderCommands: RouteRule = createReminderCommands((ctx) => answersWaitingStep(ctx));
+
 /**
  * THE PRECEDENCE TABLE: the one place that decides which meaning of a text wins when several
  * features could claim it (docs/conversation.md, "Rules the router follows, in order"). The
@@ -351,6 +355,7 @@ export const RULES: readonly RouteRule[] = [
   optedOutIgnored,
   // slot: supporter commands — PAGE, GOAL n, SHOW (referrals); PAUSE / SKIP (reminders);
   //       IDEA <text>, VOTE n (ideas window).
+  reminderCommands,
   waitingConversation,
   inboxItem,
   joinInstructions,

@@ -20,6 +20,7 @@ import { errorAnswer } from './error-response';
 import { linksRoute } from './links';
 import { donationsWebhook } from './donations-webhook';
 import { donationImportsApi, pledgesApi } from './pledges-api';
+import { sequencesApi } from './sequences-api';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -61,6 +62,7 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use('/imports', importsApi(ctx));
   api.use('/imports', donationImportsApi(ctx));
   api.use('/pledges', pledgesApi(ctx));
+  api.use('/sequences', sequencesApi(ctx));
   api.use('/broadcasts', broadcastsApi(ctx));
   api.use('/audit', auditApi(ctx));
   api.use('/people', peopleApi(ctx));

@@ -13,6 +13,7 @@ import { InboxStore } from './inbox/shared';
 import { LiveStore } from './live/shared';
 import { OutboxStore } from './outbox/shared';
 import { PledgesStore } from './pledges/shared';
+import { SequencesStore } from './sequences/shared';
 import { PeopleStore } from './people/shared';
 import type { ReceiptPolicy } from './receipts/repository';
 import { ReceiptsStore } from './receipts/shared';
@@ -45,6 +46,7 @@ export function repositories(r: Runner, options: RepositoryOptions): Repositorie
     audit: new AuditStore(r),
     inbox: new InboxStore(r),
     pledges: new PledgesStore(r),
+    sequences: new SequencesStore(r),
   };
 }
 
@@ -68,6 +70,7 @@ export abstract class RepositoriesOf implements Repositories {
   readonly audit: Repositories['audit'];
   readonly inbox: Repositories['inbox'];
   readonly pledges: Repositories['pledges'];
+  readonly sequences: Repositories['sequences'];
 
   constructor(runner: Runner, options: RepositoryOptions) {
     const r = repositories(runner, options);
@@ -86,5 +89,6 @@ export abstract class RepositoriesOf implements Repositories {
     this.audit = r.audit;
     this.inbox = r.inbox;
     this.pledges = r.pledges;
+    this.sequences = r.sequences;
   }
 }

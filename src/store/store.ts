@@ -24,6 +24,7 @@ import type { PeopleRepository } from './people/repository';
 import type { AuditRepository } from './audit/repository';
 import type { InboxRepository } from './inbox/repository';
 import type { PledgesRepository } from './pledges/repository';
+import type { SequencesRepository } from './sequences/repository';
 import type { Logger } from 'pino';
 
 export type StoreEngine = 'sqlite' | 'postgres';
@@ -46,6 +47,8 @@ export interface Store {
   readonly inbox: InboxRepository;
   /** Pledges once made (issue 14): tracked links, payments, figures. */
   readonly pledges: PledgesRepository;
+  /** Follow-up sequences and each contact's schedule of them (issue 14). */
+  readonly sequences: SequencesRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

@@ -47,10 +47,13 @@ const WRITES: [string, (id: string) => string][] = [
   ['post', () => '/api/canned-responses'],
   ['delete', (id) => `/api/canned-responses/${id}`],
   ['put', (id) => `/api/campaigns/${id}/auto-reply`],
+  ['post', () => '/api/sequences'],
+  ['put', (id) => `/api/sequences/${id}`],
+  ['delete', (id) => `/api/sequences/${id}`],
 ];
 const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports',
   '/api/audit', '/api/people', '/api/inbox', '/api/inbox/%', '/api/inbox/next', '/api/canned-responses', '/api/campaigns/%/auto-reply',
-  '/api/pledges/summary'];
+  '/api/pledges/summary', '/api/sequences', '/api/sequences/%'];
 
 const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.constant('CONTACT'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
 const resolveId = (x: string) => (x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x === 'CONTACT' ? contactId : x || 'none');

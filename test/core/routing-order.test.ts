@@ -11,6 +11,7 @@ test('the router tries its rules in the documented order', () => {
     'compliance_words',
     'keyword',
     'opted_out_ignored',
+    'reminder_commands',
     'waiting_conversation',
     'inbox_item',
     'join_instructions',

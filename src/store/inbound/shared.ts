@@ -15,6 +15,7 @@ import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../databas
 import { engineOf } from '../dialect';
 import { recordInboxItem } from '../inbox/threads';
 import { enqueueOutboundWork } from '../outbox/gate';
+import { cancelWork, pauseWork, scheduleWork } from '../sequences/shared';
 import { param, query } from '../query';
 import { exec, get, list, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
@@ -234,6 +235,12 @@ export class InboundStore implements InboundRepository {
         completed_at: d.membership.completed ? at : null,
       });
     }
+    // Follow-up sequences: the schedule starts in the transaction of the event that triggers it.
+    if (d.conversation?.isNew && d.membership) yield* scheduleWork(contact.id, d.membership.campaignId, 'joined', at, newId);
+    if (d.membership?.completed) yield* scheduleWork(contact.id, d.membership.campaignId, 'completed', at, newId);
+    if (d.pledge) yield* scheduleWork(contact.id, d.pledge.campaignId, 'pledged', at, newId);
+    if (d.status === 'opted_out' && contact.status !== 'opted_out') yield* cancelWork(contact.id, at);
+    if (d.pause) yield* pauseWork(contact.id, d.pause.until, at);
 
     // Only an unclaimed text reaches the inbox's tables; its auto-reply obeys the 24-hour rule.
     let inbox: InboundResult['inbox'] = null;
