@@ -100,6 +100,7 @@ ${field(fe, { name: 'frequency', label: 'Message frequency', value: f.frequency,
 ${field(fe, { name: 'expiryHours', label: 'Conversation expires after (hours)', value: f.expiryHours, inputmode: 'decimal' })}
 ${field(fe, { name: 'goalCents', label: "Tonight's monthly pledge goal ($)", value: f.goalCents, inputmode: 'decimal', hint: 'Shown as a thermometer on the live screen; blank for none' })}
 </div>
+${field(fe, { name: 'donationUrl', label: 'Donation form URL (optional)', value: f.donationUrl, hint: 'https, with {{pledge_amount}} {{pledge_ref}} {{first_name}} {{email}} {{zip}}; messages put each supporter\'s tracked link where they say {{donation_link}}' })}
 ${field(fe, { name: 'helpText', label: 'HELP reply (optional)', value: f.helpText, message: true, rows: 2, hint: 'Leave blank to generate one from the program name, frequency and support contact. Must mention STOP.' })}`;
   const keywordSet = html`<fieldset id="keywords" aria-labelledby="keywords-legend">
 <legend id="keywords-legend">Keywords</legend>

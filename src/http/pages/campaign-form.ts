@@ -54,6 +54,8 @@ export interface CampaignForm {
   expiryHours: string;
   /** Tonight's monthly pledge goal, in dollars as typed. */
   goalCents: string;
+  /** The donation form URL template ('' for none). */
+  donationUrl: string;
   keywords: KeywordRow[];
   steps: StepRow[];
   completion: string;
@@ -129,7 +131,7 @@ function flowFields(flow: unknown): Pick<CampaignForm, 'steps' | 'completion' | 
 export function newCampaignForm(): CampaignForm {
   return {
     name: '', programName: '', sender: '', frequency: 'Up to 6 msgs/mo', supportContact: '', helpText: '', expiryHours: '24',
-    goalCents: '', keywords: [{ word: '', aliases: '' }], ...flowFields(DEMO_FLOW as FlowInput),
+    goalCents: '', donationUrl: '', keywords: [{ word: '', aliases: '' }], ...flowFields(DEMO_FLOW as FlowInput),
   };
 }
 
@@ -137,7 +139,7 @@ export function formFromCampaign(c: CampaignView): CampaignForm {
   return {
     name: c.name, programName: c.programName, sender: c.sender, frequency: c.frequency, supportContact: c.supportContact,
     helpText: c.helpText ?? '', expiryHours: String(c.expiryHours), goalCents: c.goalCents > 0 ? dollars(c.goalCents) : '',
-    keywords: c.keywords.map((k) => ({ word: k.word, aliases: k.aliases.join(', ') })), ...flowFields(c.flow),
+    donationUrl: c.donationUrl ?? '', keywords: c.keywords.map((k) => ({ word: k.word, aliases: k.aliases.join(', ') })), ...flowFields(c.flow),
   };
 }
 
@@ -173,7 +175,7 @@ export function formFromBody(body: Record<string, unknown>): CampaignForm {
   return {
     name: get('name'), programName: get('programName'), sender: get('sender'), frequency: get('frequency'),
     supportContact: get('supportContact'), helpText: get('helpText'), expiryHours: get('expiryHours'), goalCents: get('goalCents'),
-    keywords, steps, completion: get('flow.completion'), giveUp: get('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
+    donationUrl: get('donationUrl'), keywords, steps, completion: get('flow.completion'), giveUp: get('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
   };
 }
 
@@ -298,6 +300,7 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
     helpText: form.helpText.trim() === '' ? null : form.helpText,
     ...(expiryHours !== undefined ? { expiryHours } : {}),
     goalCents,
+    donationUrl: form.donationUrl.trim() === '' ? null : form.donationUrl,
     flow: {
       steps,
       completion: form.completion,
