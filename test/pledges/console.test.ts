@@ -1,7 +1,8 @@
-/** The console shows pledged against paid and the sequences' counts on the campaign page, and a contact's follow-up schedule. */
+/** The console shows pledged against paid and the sequences' counts on the campaign page, and a contact's follow-up schedule; the live screen shows paid next to pledged. */
 import request from 'supertest';
 import { admin, testApp, text, type TestApp } from '../helpers/app';
 import { browser, signIn } from '../helpers/console';
+import { LiveScreens } from '../../src/usecases/live/screens';
 
 let t: TestApp;
 beforeAll(() => {
@@ -25,6 +26,12 @@ test('campaign page: from pledge to paid, with the sequences; contact page: the 
   expect(page).toMatch(/<strong>\$35<\/strong> pledged by 2 people ·\s*<strong>\$10<\/strong> paid \(28%\)/);
   expect(page).toMatch(/Thank-you note<\/td><td>pledged<\/td>\s*<td class="num">2<\/td><td class="num">0<\/td>/);
   expect(page).not.toContain('+13125550160');
+
+  // The live screen shows what was paid tonight next to what was pledged (totals only).
+  const { display } = await new LiveScreens({ ...t.ctx, hub: t.ctx.live }).panel(campaignId);
+  const live = (await request(t.app).get(`/live/${display.token}`)).text;
+  expect(live).toContain('<span class="num" id="pledged">$35</span><span class="label">pledged monthly · <span id="paid">$10</span> paid</span>');
+  expect(live).not.toContain('+13125550160');
 
   const contactId = t.ctx.db.sqlite.prepare('SELECT id FROM contacts WHERE phone = ?').get('+13125550160') as { id: string };
   const contact = (await b.get(`/contacts/${contactId.id}`)).text;

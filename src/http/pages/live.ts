@@ -2,7 +2,7 @@
  * The live rally screen: GET /live/<display token> (no sign-in; the token is the secret) and its
  * server-sent event stream GET /live/<token>/events. Both carry aggregates only: the campaign's
  * public call to action (keyword and sender, as printed on the posters), people joined tonight,
- * completed sign-ups, monthly pledges and the goal. Never a supporter's name, number or email.
+ * completed sign-ups, monthly pledges, what was paid, and the goal. Never a supporter's name, number or email.
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
@@ -16,7 +16,7 @@ import { html } from './html';
 
 /** The only fields that ever leave the server for a screen. */
 export function publicStats(s: LiveStats): LiveStats {
-  return { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, goalCents: s.goalCents, since: s.since };
+  return { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, paidCents: s.paidCents, goalCents: s.goalCents, since: s.since };
 }
 
 export function goalFraction(s: Pick<LiveStats, 'pledgedCents' | 'goalCents'>): number {
@@ -58,7 +58,7 @@ function livePage(token: string, c: { programName: string; keyword: string; send
     <section class="stats" aria-label="Tonight so far">
       <div class="stat"><span class="num" id="joined">${count(s.joined)}</span><span class="label">joined tonight</span></div>
       <div class="stat"><span class="num" id="completed">${count(s.completed)}</span><span class="label">completed sign-ups</span></div>
-      <div class="stat money"><span class="num" id="pledged">${formatCents(s.pledgedCents)}</span><span class="label">pledged monthly</span></div>
+      <div class="stat money"><span class="num" id="pledged">${formatCents(s.pledgedCents)}</span><span class="label">pledged monthly · <span id="paid">${formatCents(s.paidCents)}</span> paid</span></div>
     </section>
     <section class="thermo" aria-label="Progress toward tonight's goal">
       <svg class="thermo-v" viewBox="0 0 100 1000" preserveAspectRatio="none" aria-hidden="true" focusable="false">
