@@ -17,6 +17,7 @@
     setText('joined', s.joined.toLocaleString('en-US'));
     setText('completed', s.completed.toLocaleString('en-US'));
     setText('pledged', money(s.pledgedCents));
+    setText('paid', money(s.paidCents || 0));
     var f = s.goalCents > 0 ? Math.min(1, s.pledgedCents / s.goalCents) : 0;
     var fill = Math.round(f * 1000);
     var v = document.getElementById('fill-v');

@@ -5,6 +5,7 @@
  */
 import { segmentInfo, type Encoding } from './segments';
 import { checkTemplate, renderTemplate, type MergeValues, type TemplateProblem } from './template';
+import { linkProblems, replaceLinks, withoutLinks } from './donations';
 
 /** Merge fields available to broadcasts. `program` is an alias of `program_name`. */
 export const BROADCAST_FIELDS = ['first_name', 'zip', 'state', 'program_name', 'program', 'keyword', 'sender'] as const;
@@ -23,9 +24,11 @@ export interface RecipientValues {
 
 /** Problems with a template, as field paths for a 400 (empty when it is fine). */
 export function broadcastTemplateProblems(template: string, footer: string | null): TemplateProblem[] {
-  const problems = checkTemplate(template, BROADCAST_FIELDS);
+  // {{link:https://…}} is a tracked link (made when the broadcast is saved); a short link is ~45 characters.
+  const problems = checkTemplate(withoutLinks(template), BROADCAST_FIELDS);
+  for (const message of linkProblems(template)) problems.push({ field: '', message });
   if (template.trim() === '') problems.push({ field: '', message: 'must not be empty' });
-  const longest = composeBody(renderTemplate(template, {}), footer);
+  const longest = composeBody(renderTemplate(replaceLinks(template, () => 'https://sms.example.org/l/abcdefghijkl'), {}), footer);
   if ([...longest].length > MAX_BODY_CHARS) {
     problems.push({ field: '', message: `is longer than ${MAX_BODY_CHARS} characters with the footer (Twilio refuses it)` });
   }

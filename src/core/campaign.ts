@@ -10,6 +10,8 @@ import { keywordForm, textField } from './text';
 import { LANGUAGE_SWITCH_KEYWORDS, langSchema, languagesOf, translationProblems, type Lang } from './language';
 import { flowMessages } from './flow-messages';
 import { frequencyTranslates, overrideProblems, systemText, TEXT_KEYS, type TextOverrides } from './system-texts';
+import { donationUrlSchema } from './donations';
+import { REMINDER_COMMAND_WORDS } from './rules/reminder-commands';
 
 export interface CampaignRuntime {
   id: string;
@@ -32,6 +34,8 @@ export interface CampaignRuntime {
   languages?: Lang[];
   /** Overrides of the built-in system texts, per language (src/core/system-texts.ts). */
   texts?: TextOverrides;
+  /** The donation form URL template (issue 14); absent or null: {{donation_link}} is left empty. */
+  donationUrl?: string | null;
 }
 
 /** A campaign's auto-reply to texts nothing claims (src/core/inbox.ts applies it). */
@@ -67,7 +71,7 @@ export const RESERVED_LANGUAGE_WORDS: ReadonlySet<string> = new Set(LANGUAGE_SWI
 const FREE_WORD = KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword').refine(
   (w) => !RESERVED_LANGUAGE_WORDS.has(w),
   'is a reserved word: texting it switches the supporter\'s language',
-);
+).refine((w) => !REMINDER_COMMAND_WORDS.has(w), 'is a supporter command word (PAUSE / SKIP pause reminders)');
 
 /** An alias: a word, or a word with its own language (`{ "word": "UNETE", "language": "es" }`). */
 const aliasSpec = z.union([FREE_WORD, z.object({ word: FREE_WORD, language: langSchema.optional() }).strict()], {
@@ -150,6 +154,8 @@ export const campaignInputSchema = z
     expiryHours: expiryHoursSchema.default(24),
     /** Tonight's monthly pledge goal; left as it is when a replace omits it. */
     goalCents: goalCentsSchema.optional(),
+    /** The donation form URL template (https; {{pledge_amount}} {{pledge_ref}} {{first_name}} {{email}} {{zip}}); null removes it, omitted keeps it. */
+    donationUrl: donationUrlSchema.nullable().optional(),
     flow: flowSchema,
     /** The campaign's languages, default first. */
     languages: z

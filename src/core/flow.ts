@@ -12,7 +12,7 @@ import { isTranslated, localized, type Localized } from './language';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 /** Merge fields every flow message may use. */
-export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max'] as const;
+export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max', 'donation_link'] as const;
 
 const oneMessage = textField().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
 /** A message: one text for everyone, or one per language (`{ "en": "…", "es": "…" }`, src/core/language.ts). */

@@ -25,7 +25,10 @@ export type InboundEvent =
   /** A conversation ends: finished (completed), timed out (expired) or cut short (interrupted). */
   | { type: 'flow_ended'; conversationId: string; status: Exclude<ConversationStatus, 'waiting'> }
   | { type: 'field_captured'; field: string; value: string | number | boolean }
-  | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once' }
+  /** A pledge, with its unique reference (the payment processor's refcode). */
+  | { type: 'pledge_made'; campaignId: string; amountCents: number; frequency: 'monthly' | 'once'; ref: string }
+  /** A reply carries the supporter's tracked donation link /l/<code> (for the pledge `pledgeRef`, if one was made). */
+  | { type: 'link_made'; code: string; campaignId: string; pledgeRef: string | null }
   | { type: 'reply'; body: string; purpose: OutboundPurpose }
   /** The contact's language changes (a keyword in a language, or ESPAÑOL / ENGLISH). */
   | { type: 'language_set'; language: Lang }
@@ -38,11 +41,13 @@ export type InboundEvent =
   /** An answer to a step of a broadcast's flow, counted on the broadcast (value as branches name it: "yes", "doors"). */
   | { type: 'broadcast_answered'; broadcastId: string; stepId: string; value: string }
   /** Live votes, ideas and idea votes (src/core/voting.ts). */
-  | VotingEvent;
+  | VotingEvent
+  /** PAUSE / SKIP: the supporter's reminders (sequence messages) wait until `until`. */
+  | { type: 'reminders_paused'; until: string };
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'inbox' | 'throttled' | 'language' | VotingHandledAs;
+  | 'inbox' | 'throttled' | 'language' | 'reminders_paused' | VotingHandledAs;
 
 /** The router's answer for one text. */
 export interface InboundOutcome {
@@ -77,7 +82,9 @@ export interface InboundChanges {
   closed: { id: string; status: Exclude<ConversationStatus, 'waiting'> }[];
   /** The conversation this text started or moved on. */
   conversation: ConversationWrite | null;
-  pledge: { campaignId: string; amountCents: number; frequency: 'monthly' | 'once' } | null;
+  pledge: { campaignId: string; amountCents: number; frequency: 'monthly' | 'once'; ref: string } | null;
+  /** Tracked donation links the replies carry. */
+  links: { code: string; campaignId: string; pledgeRef: string | null }[];
   /**
    * campaign_members changes only when a flow starts (joined) or completes; the no-op on every
    * other answer is left out, which saves rewriting a random page per text.
@@ -92,13 +99,15 @@ export interface InboundChanges {
   language: Lang | null;
   /** Poll votes, hints, ideas and idea votes (src/store/polls/inbound.ts writes them). */
   voting: VotingEvent[];
+  /** PAUSE / SKIP: reminders wait until then. */
+  pause: { until: string } | null;
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
 export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus): InboundChanges {
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
-    closed: [], conversation: null, pledge: null, membership: null, replies: [], inbox: null, answers: [], language: null, voting: [],
+    closed: [], conversation: null, pledge: null, links: [], membership: null, replies: [], inbox: null, answers: [], language: null, voting: [], pause: null,
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -128,7 +137,10 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         else c.custom[e.field] = e.value;
         break;
       case 'pledge_made':
-        c.pledge = { campaignId: e.campaignId, amountCents: e.amountCents, frequency: e.frequency };
+        c.pledge = { campaignId: e.campaignId, amountCents: e.amountCents, frequency: e.frequency, ref: e.ref };
+        break;
+      case 'link_made':
+        c.links.push({ code: e.code, campaignId: e.campaignId, pledgeRef: e.pledgeRef });
         break;
       case 'reply':
         c.replies.push({ body: e.body, purpose: e.purpose });
@@ -147,6 +159,9 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
       case 'idea_submitted':
       case 'idea_voted':
         c.voting.push(e);
+        break;
+      case 'reminders_paused':
+        c.pause = { until: e.until };
         break;
     }
   }

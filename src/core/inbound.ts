@@ -27,6 +27,8 @@ import { autoReplyFor } from './inbox';
 import type { VotingSnapshot } from './voting';
 import { liveVotes } from './rules/live-votes';
 import { ideaCommands } from './rules/idea-commands';
+import { linkPath, pledgeRef, shortCode } from './donations';
+import { createReminderCommands } from './rules/reminder-commands';
 
 export interface ContactSnapshot {
   id: string;
@@ -71,6 +73,8 @@ export interface InboundInput {
   /** Live voting on this sender (an open or just-closed poll, the ideas window) and this phone's votes; absent: none. */
   voting?: VotingSnapshot | null;
   newId: IdGenerator;
+  /** Where tracked links point (PUBLIC_BASE_URL); absent: {{donation_link}} is left empty. */
+  linkBase?: string;
 }
 
 import type { ConsentKind, ConsentVia, HandledAs, InboundEvent, InboundOutcome } from './inbound-events';
@@ -90,14 +94,41 @@ function contactVars(c: ContactSnapshot): Record<string, string | null> {
   return { first_name: c.firstName, zip: c.zip, email: c.email };
 }
 
-/** A flow outcome as events: replies, captures and pledge in order, then the conversation's state. */
+/** A supporter's tracked donation link for this text: a fresh code, kept only if a reply carries it. */
+interface DonationLink { code: string; url: string }
+
+/** The campaign's donation link as a merge value ({{donation_link}}), when it has a donation URL. */
+function donationLink(input: InboundInput, campaign: CampaignRuntime, vars: Record<string, string | null>): DonationLink | null {
+  if (!campaign.donationUrl || !input.linkBase) return null;
+  const code = shortCode(input.newId());
+  const link = { code, url: `${input.linkBase}${linkPath(code)}` };
+  vars.donation_link = link.url;
+  return link;
+}
+
+/**
+ * A flow outcome as events: replies, captures and pledge in order, then the conversation's state.
+ * A pledge gets its reference here (kept in the conversation as `pledge_ref`, so a later message's
+ * donation link finds it); a donation link a reply carries becomes a link_made event.
+ */
 function flowEvents(
   o: InboundOutcome, input: InboundInput, campaign: CampaignRuntime, keyword: string, outcome: FlowOutcome, conversationId: string,
+  link: DonationLink | null = null,
 ): void {
+  let linked = false;
   for (const e of outcome.effects) {
-    if (e.type === 'reply') o.events.push({ type: 'reply', body: e.body, purpose: 'reply' });
-    else if (e.type === 'pledge') o.events.push({ type: 'pledge_made', campaignId: campaign.id, amountCents: e.amountCents, frequency: e.frequency });
-    else if (e.type === 'capture' && e.field !== 'pledge') o.events.push({ type: 'field_captured', field: e.field, value: e.value });
+    if (e.type === 'reply') {
+      o.events.push({ type: 'reply', body: e.body, purpose: 'reply' });
+      if (link && e.body.includes(link.url)) linked = true;
+    } else if (e.type === 'pledge') {
+      const ref = pledgeRef(input.newId());
+      outcome.state.captured.pledge_ref = ref;
+      o.events.push({ type: 'pledge_made', campaignId: campaign.id, amountCents: e.amountCents, frequency: e.frequency, ref });
+    } else if (e.type === 'capture' && e.field !== 'pledge') o.events.push({ type: 'field_captured', field: e.field, value: e.value });
+  }
+  if (link && linked) {
+    const ref = outcome.state.captured.pledge_ref;
+    o.events.push({ type: 'link_made', code: link.code, campaignId: campaign.id, pledgeRef: typeof ref === 'string' ? ref : null });
   }
   o.events.push({
     type: 'flow_stepped', conversationId, campaignId: campaign.id, keyword, stepIndex: outcome.state.stepIndex,
@@ -169,6 +200,7 @@ export interface RouteRule {
 // answersWaitingStep lives in its own module so rule files can import it without an import cycle
 // through this one (a rule module loaded first would otherwise see RULES built from undefined).
 export { answersWaitingStep } from './answers-waiting';
+import { answersWaitingStep } from './answers-waiting';
 
 const interrupt = (o: InboundOutcome, id: string) => o.events.push({ type: 'flow_ended', conversationId: id, status: 'interrupted' });
 
@@ -244,11 +276,12 @@ const keyword: RouteRule = {
     // The word texted sets the supporter's language (ÚNETE: Spanish); a word without one keeps theirs.
     if (hit.language && hit.language !== contact.language) o.events.push({ type: 'language_set', language: hit.language });
     const lang = languageFor(hit.language ?? contact.language, campaign);
-    const vars = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword, lang) };
+    const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword, lang) };
+    const link = donationLink(input, campaign, vars);
     const outcome = startFlow(campaign.flow, vars, optInConfirmation(campaign, lang), { lang, fallback: languagesOf(campaign)[0]! });
     const id = input.newId();
     o.events.push({ type: 'flow_started', conversationId: id, campaignId: campaign.id, keyword: hit.keyword });
-    flowEvents(o, input, campaign, hit.keyword, outcome, id);
+    flowEvents(o, input, campaign, hit.keyword, outcome, id, link);
     return o;
   },
 };
@@ -274,7 +307,9 @@ const waitingConversation: RouteRule = {
     const o = blank('flow_resume', campaign);
     o.events.push(...closed);
     const lang = languageFor(contact.language, campaign);
-    const vars = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword, lang) };
+    const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword, lang) };
+    // A broadcast's flow has no donation link of its campaign (its own links are a follow-up).
+    const link = conversation.broadcastId ? null : donationLink(input, campaign, vars);
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
     const outcome = resumeFlow(conversationFlow, state, input.text, vars, { lang, fallback: languagesOf(campaign)[0]! });
     const broadcastId = conversation.broadcastId;
@@ -287,7 +322,7 @@ const waitingConversation: RouteRule = {
         o.events.push({ type: 'broadcast_answered', broadcastId, stepId: step.id, value });
       }
     }
-    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id);
+    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id, link);
     return o;
   },
 };
@@ -319,6 +354,9 @@ const joinInstructions: RouteRule = {
   },
 };
 
+/** PAUSE / SKIP (src/core/rules/reminder-commands.ts), yielding to a valid answer to the waiting step. */
+const reminderCommands: RouteRule = createReminderCommands((ctx) => answersWaitingStep(ctx));
+
 /**
  * THE PRECEDENCE TABLE: the one place that decides which meaning of a text wins when several
  * features could claim it (docs/conversation.md, "Rules the router follows, in order"). The
@@ -340,6 +378,7 @@ export const RULES: readonly RouteRule[] = [
   // slot: supporter commands — PAGE, GOAL n, SHOW (referrals); PAUSE / SKIP (reminders);
   //       IDEA <text>, VOTE n (ideas window).
   ideaCommands,
+  reminderCommands,
   waitingConversation,
   inboxItem,
   joinInstructions,

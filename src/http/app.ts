@@ -19,6 +19,10 @@ import { autoReplyApi, cannedResponsesApi, inboxApi } from './inbox-api';
 import { errorAnswer } from './error-response';
 import { campaignIdeasApi, ideasApi, pollsApi } from './polls-api';
 import { votingExportsApi } from './polls-exports';
+import { linksRoute } from './links';
+import { donationsWebhook } from './donations-webhook';
+import { donationImportsApi, pledgesApi } from './pledges-api';
+import { sequencesApi } from './sequences-api';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -37,6 +41,10 @@ export function buildApp(ctx: AppContext): express.Express {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+
+  // Tracked short links (/l/<code>) and the payment processor's webhook: public, their own checks.
+  app.use(linksRoute(ctx));
+  app.use(donationsWebhook(ctx));
 
   // The organizer console, the live rally screen and their assets (HTML; /api stays JSON).
   app.use(consolePages(ctx));
@@ -58,6 +66,9 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use('/polls', pollsApi(ctx));
   api.use('/ideas', ideasApi(ctx));
   api.use('/imports', importsApi(ctx));
+  api.use('/imports', donationImportsApi(ctx));
+  api.use('/pledges', pledgesApi(ctx));
+  api.use('/sequences', sequencesApi(ctx));
   api.use('/broadcasts', broadcastsApi(ctx));
   api.use('/audit', auditApi(ctx));
   api.use('/people', peopleApi(ctx));

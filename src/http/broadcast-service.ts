@@ -10,5 +10,6 @@ export function broadcastService(ctx: AppContext): BroadcastService {
   return new BroadcastService({
     store: ctx.store, clock: ctx.clock, newId: ctx.newId, sendRateMps: ctx.config.sendRateMps,
     quietHours: ctx.config.quietHours, footerText: ctx.config.broadcastFooter, wake: () => ctx.dispatcher?.wake(),
+    linkBase: ctx.config.publicBaseUrl,
   });
 }

@@ -14,9 +14,13 @@ import type { ConsoleSessionsTable } from './sessions/tables';
 import type { BroadcastAnswersTable, BroadcastConversationsTable, BroadcastFlowsTable, BroadcastRecipientsTable, BroadcastsTable } from './broadcasts/tables';
 import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
+import type { Generated } from 'kysely';
 import type { AuditLogTable } from './audit/tables';
 import type { FloodBucketsTable } from './flood/tables';
 import type { IdeasTable, IdeaVotesTable, IdeaWindowsTable, PollsTable, PollVotesTable } from './polls/tables';
+import type {
+  DonationsTable, PledgeStatus, ReminderPausesTable, SequenceScheduleTable, SequencesTable, TrackedLinksTable,
+} from './pledges/tables';
 import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
 export type { ConversationsTable, InboundMessagesTable } from './inbound/tables';
@@ -49,6 +53,10 @@ export interface PledgesTable {
   frequency: 'monthly' | 'once';
   message_sid: string | null;
   at: string;
+  /** The pledge's reference (the payment processor's refcode); null on pledges made before migration 0007. */
+  ref: string | null;
+  /** Defaults to 'pledged' in the schema. */
+  status: Generated<PledgeStatus>;
 }
 
 export interface DB {
@@ -62,6 +70,11 @@ export interface DB {
   outbound_messages: OutboundMessagesTable;
   consent_events: ConsentEventsTable;
   pledges: PledgesTable;
+  tracked_links: TrackedLinksTable;
+  donations: DonationsTable;
+  sequences: SequencesTable;
+  sequence_schedule: SequenceScheduleTable;
+  reminder_pauses: ReminderPausesTable;
   export_audit: ExportAuditTable;
   contact_imports: ContactImportsTable;
   contact_import_runs: ContactImportRunsTable;

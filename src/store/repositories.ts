@@ -12,6 +12,8 @@ import { InboundStore } from './inbound/shared';
 import { InboxStore } from './inbox/shared';
 import { LiveStore } from './live/shared';
 import { OutboxStore } from './outbox/shared';
+import { PledgesStore } from './pledges/shared';
+import { SequencesStore } from './sequences/shared';
 import { PeopleStore } from './people/shared';
 import { IdeasStore, PollsStore } from './polls/shared';
 import type { ReceiptPolicy } from './receipts/repository';
@@ -46,6 +48,8 @@ export function repositories(r: Runner, options: RepositoryOptions): Repositorie
     inbox: new InboxStore(r),
     polls: new PollsStore(r),
     ideas: new IdeasStore(r),
+    pledges: new PledgesStore(r),
+    sequences: new SequencesStore(r),
   };
 }
 
@@ -70,6 +74,8 @@ export abstract class RepositoriesOf implements Repositories {
   readonly inbox: Repositories['inbox'];
   readonly polls: Repositories['polls'];
   readonly ideas: Repositories['ideas'];
+  readonly pledges: Repositories['pledges'];
+  readonly sequences: Repositories['sequences'];
 
   constructor(runner: Runner, options: RepositoryOptions) {
     const r = repositories(runner, options);
@@ -89,5 +95,7 @@ export abstract class RepositoriesOf implements Repositories {
     this.inbox = r.inbox;
     this.polls = r.polls;
     this.ideas = r.ideas;
+    this.pledges = r.pledges;
+    this.sequences = r.sequences;
   }
 }

@@ -24,6 +24,8 @@ import type { PeopleRepository } from './people/repository';
 import type { AuditRepository } from './audit/repository';
 import type { InboxRepository } from './inbox/repository';
 import type { IdeasRepository, PollsRepository } from './polls/repository';
+import type { PledgesRepository } from './pledges/repository';
+import type { SequencesRepository } from './sequences/repository';
 import type { Logger } from 'pino';
 import type { CrossProcess } from './cross-process';
 
@@ -52,6 +54,10 @@ export interface Store {
   readonly crossProcess?: CrossProcess;
   readonly polls: PollsRepository;
   readonly ideas: IdeasRepository;
+  /** Pledges once made (issue 14): tracked links, payments, figures. */
+  readonly pledges: PledgesRepository;
+  /** Follow-up sequences and each contact's schedule of them (issue 14). */
+  readonly sequences: SequencesRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

@@ -14,6 +14,7 @@ export function createDispatcher(ctx: AppContext, overrides: Partial<DispatcherD
   return new Dispatcher({
     store: ctx.store, clock: ctx.clock, newId: ctx.newId, logger: ctx.logger.child({ component: 'dispatcher' }), sender,
     quietHours: ctx.config.quietHours, footerText: ctx.config.broadcastFooter, requestTimeoutMs: ctx.config.twilioTimeoutMs,
+    linkBase: ctx.config.publicBaseUrl,
     ...overrides, rateMps, concurrency,
   });
 }

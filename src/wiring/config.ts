@@ -110,6 +110,9 @@ const envSchema = z
     INBOUND_PER_NUMBER_PER_MINUTE: int(20, 1, 10_000),
     /** Which reverse proxies' X-Forwarded-For to believe, so req.ip is the real client (express's `trust proxy`). */
     TRUST_PROXY: trustProxy,
+    /** HTTP Basic credentials the payment processor's webhook (POST /webhooks/donations) must present; unset: the webhook is off. */
+    DONATIONS_WEBHOOK_USER: optionalText.pipe(z.string().min(1).max(200).optional()),
+    DONATIONS_WEBHOOK_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').max(200).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.TWILIO_AUTH_TOKEN && !env.PUBLIC_BASE_URL) {
@@ -123,6 +126,10 @@ const envSchema = z
     }
     if (env.TWILIO_AUTH_TOKEN && !env.ADMIN_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required when Twilio credentials are set' });
+    }
+    if (!!env.DONATIONS_WEBHOOK_USER !== !!env.DONATIONS_WEBHOOK_PASSWORD) {
+      const missing = env.DONATIONS_WEBHOOK_USER ? 'DONATIONS_WEBHOOK_PASSWORD' : 'DONATIONS_WEBHOOK_USER';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'is required when the other DONATIONS_WEBHOOK_ variable is set' });
     }
     if (env.ADMIN_TOKEN && env.VOLUNTEER_TOKEN && env.ADMIN_TOKEN === env.VOLUNTEER_TOKEN) {
       ctx.addIssue({ code: 'custom', path: ['VOLUNTEER_TOKEN'], message: 'must differ from ADMIN_TOKEN' });
@@ -154,6 +161,8 @@ export interface Config {
   readonly inboundPerNumberPerMinute: number;
   /** express `trust proxy`: false (default: the socket's address is the client), true, a hop count, or proxy addresses. */
   readonly trustProxy: TrustProxy;
+  /** HTTP Basic credentials of POST /webhooks/donations; null: the webhook answers 503. */
+  readonly donationsWebhook: { readonly user: string; readonly password: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -196,6 +205,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     inboundPerNumberPerMinute: e.INBOUND_PER_NUMBER_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    donationsWebhook:
+      e.DONATIONS_WEBHOOK_USER && e.DONATIONS_WEBHOOK_PASSWORD
+        ? Object.freeze({ user: e.DONATIONS_WEBHOOK_USER, password: e.DONATIONS_WEBHOOK_PASSWORD })
+        : null,
   });
 }
 

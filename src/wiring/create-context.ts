@@ -96,6 +96,7 @@ export function contextOn(store: Store, config: Config, logger: Logger, options:
     const voting = new VotingRegistry(store, registry, clock, logger);
     const inbound = new InboundTexts({
       store, registry, voting, flood, live: notifier, inbox: inboxEvents, clock, newId, logger, localMode: config.localMode, perNumberPerMinute: config.inboundPerNumberPerMinute,
+      linkBase: config.publicBaseUrl,
     });
     const receipts = new DeliveryReceipts({ store, policy: twilioReceiptPolicy, clock, newId, logger });
     const rehearsal = new Rehearsal({ store, inbound, registry, clock, newId });

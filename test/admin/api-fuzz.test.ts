@@ -56,15 +56,19 @@ const WRITES: [string, (id: string) => string][] = [
   ['post', (id) => `/api/ideas/${id}/reject`],
   ['post', (id) => `/api/ideas/${id}/merge`],
   ['put', (id) => `/api/ideas/${id}`],
+  ['post', () => '/api/sequences'],
+  ['put', (id) => `/api/sequences/${id}`],
+  ['delete', (id) => `/api/sequences/${id}`],
 ];
 const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports',
   '/api/audit', '/api/people', '/api/inbox', '/api/inbox/%', '/api/inbox/next', '/api/canned-responses', '/api/campaigns/%/auto-reply',
-  '/api/polls', '/api/polls/%', '/api/campaigns/%/ideas', '/api/exports/polls/%.csv', '/api/exports/ideas.csv'];
+  '/api/polls', '/api/polls/%', '/api/campaigns/%/ideas', '/api/exports/polls/%.csv', '/api/exports/ideas.csv',
+  '/api/pledges/summary', '/api/sequences', '/api/sequences/%'];
 
 const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.constant('CONTACT'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
 const resolveId = (x: string) => (x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x === 'CONTACT' ? contactId : x || 'none');
 const query = fc.dictionary(
-  fc.constantFrom('campaign', 'subscribed', 'pledged', 'since', 'until', 'status', 'limit', 'before', 'bom', 'all', 'assigned', 'peek', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 4 },
+  fc.constantFrom('campaign', 'campaignId', 'subscribed', 'pledged', 'since', 'until', 'status', 'limit', 'before', 'bom', 'all', 'assigned', 'peek', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 4 },
 );
 
 test('random JSON bodies on every admin write route never give a 5xx', async () => {
@@ -95,7 +99,7 @@ const badEscape = fc.constantFrom('%', '%Z', '%ZZ', '%zz', '%E0%A4%A', '%C3%28',
 const mangledId = fc
   .tuple(fc.string({ maxLength: 8 }), badEscape, fc.string({ maxLength: 8 }))
   .map(([a, bad, b]) => `${encodeURIComponent(a)}${bad}${encodeURIComponent(b)}`);
-const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit'];
+const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit', '/l/%'];
 const credentials = fc.constantFrom<[string, string] | null>(['Authorization', `Bearer ${ADMIN_TOKEN}`], ['Authorization', `Bearer ${VOLUNTEER_TOKEN}`], null);
 
 test('malformed percent-escapes in any path parameter, signed in or not, never give a 5xx', async () => {

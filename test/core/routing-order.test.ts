@@ -14,6 +14,7 @@ test('the router tries its rules in the documented order', () => {
     'live_votes',
     'opted_out_ignored',
     'idea_commands',
+    'reminder_commands',
     'waiting_conversation',
     'inbox_item',
     'join_instructions',

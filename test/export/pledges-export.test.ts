@@ -28,11 +28,11 @@ afterAll(() => t.close());
 
 test('one row per pledge, oldest first, amounts in dollars with cents', async () => {
   const { header, rows } = await pledges();
-  expect(header).toEqual(['phone', 'first_name', 'zip', 'email', 'campaign', 'pledge_amount', 'pledge_frequency', 'pledged_at', 'status']);
+  expect(header).toEqual(['phone', 'first_name', 'zip', 'email', 'campaign', 'pledge_amount', 'pledge_frequency', 'pledged_at', 'status', 'paid_total', 'last_paid_at', 'clicks', 'contact_status']);
   expect(rows).toEqual([
-    { phone: '+13125550100', first_name: 'Ana', zip: '60601', email: 'ana@example.org', campaign: 'Demo rally', pledge_amount: '10.00', pledge_frequency: 'monthly', pledged_at: '2026-11-21T20:00:00.000Z', status: 'subscribed' },
-    { phone: '+13125550100', first_name: 'Ana', zip: '60601', email: 'ana@example.org', campaign: 'Town Hall', pledge_amount: '1250.50', pledge_frequency: 'monthly', pledged_at: '2026-11-22T12:00:00.000Z', status: 'subscribed' },
-    { phone: '+13125550101', first_name: 'Zoë', zip: '60601', email: '', campaign: 'Demo rally', pledge_amount: '7.00', pledge_frequency: 'monthly', pledged_at: '2026-11-22T12:00:00.000Z', status: 'subscribed' },
+    { phone: '+13125550100', first_name: 'Ana', zip: '60601', email: 'ana@example.org', campaign: 'Demo rally', pledge_amount: '10.00', pledge_frequency: 'monthly', pledged_at: '2026-11-21T20:00:00.000Z', status: 'pledged', paid_total: '0.00', last_paid_at: '', clicks: '0', contact_status: 'subscribed' },
+    { phone: '+13125550100', first_name: 'Ana', zip: '60601', email: 'ana@example.org', campaign: 'Town Hall', pledge_amount: '1250.50', pledge_frequency: 'monthly', pledged_at: '2026-11-22T12:00:00.000Z', status: 'pledged', paid_total: '0.00', last_paid_at: '', clicks: '0', contact_status: 'subscribed' },
+    { phone: '+13125550101', first_name: 'Zoë', zip: '60601', email: '', campaign: 'Demo rally', pledge_amount: '7.00', pledge_frequency: 'monthly', pledged_at: '2026-11-22T12:00:00.000Z', status: 'pledged', paid_total: '0.00', last_paid_at: '', clicks: '0', contact_status: 'subscribed' },
   ]);
 });
 
@@ -41,7 +41,7 @@ test('filters: campaign, since/until on the pledge time, opted-out pledges only 
   expect((await pledges('?since=2026-11-22')).rows.map((r) => r.pledge_amount)).toEqual(['1250.50', '7.00']);
   expect((await pledges('?until=2026-11-21')).rows.map((r) => r.pledge_amount)).toEqual(['10.00']);
   const all = await pledges('?include_opted_out=1');
-  expect(all.rows.map((r) => [r.pledge_amount, r.status])).toContainEqual(['3.00', 'opted_out']);
+  expect(all.rows.map((r) => [r.pledge_amount, r.contact_status])).toContainEqual(['3.00', 'opted_out']);
   expect(all.headers['content-disposition']).toBe('attachment; filename="rallytext-pledges-2026-11-23.csv"');
 });
 

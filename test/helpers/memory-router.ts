@@ -138,6 +138,7 @@ export class MemoryRouter {
       conversationCampaign: this.campaigns.find((c) => c.id === waiting?.campaignId) ?? null,
       optOutType: null, throttled: !this.flood.take(from, now.getTime()).allowed, newId: this.newId,
       voting: this.voting(contact.id),
+      linkBase: 'https://sms.rally.example',
     });
     const d = changesOf(outcome, contact.status);
     contact.status = d.status;

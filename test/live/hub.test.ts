@@ -23,7 +23,7 @@ function setup() {
   const hub = new LiveHub(
     async (id) => {
       calls.push(id);
-      return id === 'gone' ? null : { joined, completed: 0, pledgedCents: 0, goalCents: 0, since: '2026-11-21T08:00:00.000Z' };
+      return id === 'gone' ? null : { joined, completed: 0, pledgedCents: 0, paidCents: 0, goalCents: 0, since: '2026-11-21T08:00:00.000Z' };
     },
     pino({ level: 'silent' }),
     { debounceMs: 100, refreshMs: 15_000, maxListeners: 100, maxPerDisplay: 100, maxPerClient: 100 },
@@ -120,7 +120,7 @@ test('rolling "tonight" window: a new `since` on every recompute is not a change
   // With no counting-from moment set, `since` is now - 12 h: different on every recompute.
   let t = Date.parse('2026-11-21T20:00:00.000Z');
   const hub = new LiveHub(
-    async () => ({ joined: 3, completed: 1, pledgedCents: 500, goalCents: 0, since: new Date((t += 1000) - 12 * 3_600_000).toISOString() }),
+    async () => ({ joined: 3, completed: 1, pledgedCents: 500, paidCents: 0, goalCents: 0, since: new Date((t += 1000) - 12 * 3_600_000).toISOString() }),
     pino({ level: 'silent' }),
     { debounceMs: 100, refreshMs: 15_000, maxListeners: 100 },
   );
@@ -139,7 +139,7 @@ test('rolling "tonight" window: a new `since` on every recompute is not a change
 
 describe('connection limits (the defaults)', () => {
   const silent = pino({ level: 'silent' });
-  const stats = async () => ({ joined: 0, completed: 0, pledgedCents: 0, goalCents: 0, since: '2026-11-21T08:00:00.000Z' });
+  const stats = async () => ({ joined: 0, completed: 0, pledgedCents: 0, paidCents: 0, goalCents: 0, since: '2026-11-21T08:00:00.000Z' });
   const screen = (): LiveListener => ({ stats: () => undefined, ping: () => undefined, close: () => undefined });
   const connected = (r: object) => !('refused' in r);
 

@@ -81,7 +81,7 @@ describe('server-sent events', () => {
     await sse.waitFor<Stats>((d) => d.pledgedCents === 2500);
     await text(t.app, '+13125550100', 'SKIP');
     const done = await sse.waitFor<Stats>((d) => d.completed === 1);
-    expect(done).toEqual({ joined: 1, completed: 1, pledgedCents: 2500, goalCents: 500_000, since: expect.any(String) });
+    expect(done).toEqual({ joined: 1, completed: 1, pledgedCents: 2500, paidCents: 0, goalCents: 500_000, since: expect.any(String) });
   });
 
   it('a replayed webhook changes nothing and sends nothing new', async () => {
@@ -161,7 +161,7 @@ describe('no personal data on the live screen', () => {
     const phone = '+13125550177';
     for (const body of ['JOIN', 'Zebulon', '60614', '$37', 'zebulon.q@example.org']) await text(t.app, phone, body);
     const d = await sse.waitFor<Stats>((x) => x.completed === 1 && x.pledgedCents === 3700);
-    expect(Object.keys(d).sort()).toEqual(['completed', 'goalCents', 'joined', 'pledgedCents', 'since']);
+    expect(Object.keys(d).sort()).toEqual(['completed', 'goalCents', 'joined', 'paidCents', 'pledgedCents', 'since']);
     const page = (await request(t.app).get(`/live/${token}`)).text;
     for (const haystack of [page, sse.raw]) {
       for (const needle of ['Zebulon', 'zebulon', '13125550177', '3125550177', '555-0177', '5550177', 'example.org', '60614']) {

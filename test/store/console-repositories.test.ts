@@ -50,6 +50,6 @@ test('a display link keeps its token until replaced; "tonight" settings keep it 
   const replaced = await store.live.replaceToken('c1', 'token-dddddddddddddddd', now);
   expect(replaced).toEqual({ campaignId: 'c1', token: 'token-dddddddddddddddd', countingFrom: now.toISOString() });
   expect(await store.live.displayByToken(first.token)).toBeUndefined();
-  expect(await store.live.stats('c1', now.toISOString())).toEqual({ joined: 0, completed: 0, pledgedCents: 0, goalCents: 500, since: now.toISOString() });
+  expect(await store.live.stats('c1', now.toISOString())).toEqual({ joined: 0, completed: 0, pledgedCents: 0, paidCents: 0, goalCents: 500, since: now.toISOString() });
   expect(await store.live.stats('missing', now.toISOString())).toBeNull();
 });

@@ -109,7 +109,7 @@ describeWithPostgres('the inbound hot path on PostgreSQL', () => {
     const phone = '+13125550103';
     const broken = (): InboundOutcome => ({
       handledAs: 'flow_start', campaignId: 'camp1',
-      events: [{ type: 'pledge_made', campaignId: 'no-such-campaign', amountCents: 500, frequency: 'monthly' }],
+      events: [{ type: 'pledge_made', campaignId: 'no-such-campaign', amountCents: 500, frequency: 'monthly', ref: 'rtbroken' }],
     });
     await expect(new InboundStore(a).handle(textFrom(phone), broken, { now, newId })).rejects.toThrow(/foreign key/);
     expect(await counts(phone)).toEqual({ contacts: 0, inbound: 0, replies: 0, consent: 0, data: null });

@@ -190,6 +190,14 @@ function answerLabel(step: NonNullable<BroadcastView['flow']>['steps'][number], 
   return o?.label ? `${value} — ${o.label}` : value;
 }
 
+/** The tracked links the text carries ({{link:…}}) and how often each was followed. */
+export function linksSection(b: BroadcastView): Html {
+  if (b.links.length === 0) return html``;
+  const rows = b.links.map((l) => html`<tr><td><a href="${l.target}" rel="noreferrer">${l.target}</a></td><td><code>${l.url}</code></td><td class="num">${l.clicks.toLocaleString('en-US')}</td></tr>`);
+  return html`<section aria-labelledby="links-title"><h2 id="links-title">Links</h2>
+<div class="table-wrap"><table><thead><tr><th scope="col">Goes to</th><th scope="col">Short link</th><th scope="col" class="num">Clicks</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+}
+
 /** The answers so far, question by question: counts and shares, most frequent first. */
 export function answersSection(b: BroadcastView): Html {
   const flow = b.flow;
@@ -238,6 +246,7 @@ ${Object.keys(c.errors).length ? html`<p>Error codes: ${Object.entries(c.errors)
 </div>
 <div class="row-actions">${buttons}</div>
 ${answersSection(b)}
+${linksSection(b)}
 <h2>${b.flow ? 'Question' : 'Message'}</h2>
 <ol class="bubbles log"><li class="bubble them">${b.template}${b.footerText ? `\n${b.footerText}` : ''}</li></ol>
 <p><a href="/exports/download?kind=broadcast&amp;id=${b.id}">Download the delivery report (CSV)</a></p>`;

@@ -132,6 +132,7 @@ ${field(fe, { name: 'goalCents', label: "Tonight's monthly pledge goal ($)", val
 ${field(fe, { name: 'languages', label: 'Languages', value: f.languages ?? 'en', hint: 'en, es — the first is the default. With more than one, every message gets a box per language (save to see them).' })}
 </div>
 ${field(fe, { name: 'texts', label: 'Your own wording of the system texts, per language (optional, JSON)', value: f.texts ?? '', multiline: true, rows: 2, hint: html`e.g. <code>{ "es": { "help": "{{program}}: escríbenos a {{support}}. Responde STOP para cancelar." } }</code> — see the bilingual guide` })}
+${field(fe, { name: 'donationUrl', label: 'Donation form URL (optional)', value: f.donationUrl, hint: 'https, with {{pledge_amount}} {{pledge_ref}} {{first_name}} {{email}} {{zip}}; messages put each supporter\'s tracked link where they say {{donation_link}}' })}
 ${field(fe, { name: 'helpText', label: 'HELP reply (optional)', value: f.helpText, message: true, rows: 2, hint: 'Leave blank to generate one from the program name, frequency and support contact. Must mention STOP.' })}`;
   const keywordSet = html`<fieldset id="keywords" aria-labelledby="keywords-legend">
 <legend id="keywords-legend">Keywords</legend>

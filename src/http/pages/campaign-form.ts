@@ -63,6 +63,8 @@ export interface CampaignForm {
   expiryHours: string;
   /** Tonight's monthly pledge goal, in dollars as typed. */
   goalCents: string;
+  /** The donation form URL template ('' for none). */
+  donationUrl: string;
   keywords: KeywordRow[];
   steps: StepRow[];
   completion: MessageValue;
@@ -162,7 +164,7 @@ function flowFields(flow: unknown): Pick<CampaignForm, 'steps' | 'completion' | 
 export function newCampaignForm(): CampaignForm {
   return {
     name: '', programName: '', sender: '', frequency: 'Up to 6 msgs/mo', supportContact: '', helpText: '', expiryHours: '24',
-    goalCents: '', keywords: [{ word: '', aliases: '' }], ...flowFields(DEMO_FLOW as FlowInput),
+    goalCents: '', donationUrl: '', keywords: [{ word: '', aliases: '' }], ...flowFields(DEMO_FLOW as FlowInput),
   };
 }
 
@@ -170,6 +172,7 @@ export function formFromCampaign(c: CampaignView): CampaignForm {
   return {
     name: c.name, programName: c.programName, sender: c.sender, frequency: c.frequency, supportContact: c.supportContact,
     helpText: c.helpText ?? '', expiryHours: String(c.expiryHours), goalCents: c.goalCents > 0 ? dollars(c.goalCents) : '',
+    donationUrl: c.donationUrl ?? '',
     keywords: c.keywords.map((k) => ({
       word: k.word, language: k.language ?? '',
       aliases: k.aliases.map((a) => (k.aliasLanguages?.[a] && k.aliasLanguages[a] !== k.language ? `${a}:${k.aliasLanguages[a]}` : a)).join(', '),
@@ -223,7 +226,7 @@ export function formFromBody(body: Record<string, unknown>): CampaignForm {
   return {
     name: get('name'), programName: get('programName'), sender: get('sender'), frequency: get('frequency'),
     supportContact: get('supportContact'), helpText: get('helpText'), expiryHours: get('expiryHours'), goalCents: get('goalCents'),
-    keywords, steps, completion: getMsg('flow.completion'), giveUp: getMsg('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
+    donationUrl: get('donationUrl'), keywords, steps, completion: getMsg('flow.completion'), giveUp: getMsg('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
     languages: get('languages'), texts: get('texts'),
   };
 }
@@ -366,6 +369,7 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
     helpText: form.helpText.trim() === '' ? null : form.helpText,
     ...(expiryHours !== undefined ? { expiryHours } : {}),
     goalCents,
+    donationUrl: form.donationUrl.trim() === '' ? null : form.donationUrl,
     flow: {
       steps,
       completion: form.completion,

@@ -18,6 +18,7 @@ import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
 import type { ConsoleSession } from '../session';
 import { recordAudit } from '../audit-record';
+import { pledgePanel } from './pledge-panel';
 
 const FLASH: Record<string, string> = {
   'count-now': "Tonight's count starts now.",
@@ -154,7 +155,7 @@ export function campaignPages(ctx: AppContext): Router {
     const session = pageSession(req);
     const c = await jobs.campaigns.get(String(req.params.id));
     const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : ownValue(FLASH, String(req.query.done)) ?? null;
-    res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: await livePanel(ctx, jobs, session, c) }));
+    res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: html`${await livePanel(ctx, jobs, session, c)}${await pledgePanel(ctx, c.id)}` }));
   });
 
   r.post('/campaigns/:id', admin, submit((req) => jobs.campaigns.get(String(req.params.id))));

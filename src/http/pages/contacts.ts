@@ -13,6 +13,7 @@ import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
 import { recordAudit } from '../audit-record';
+import { scheduleSection } from './pledge-panel';
 
 const STATUS_LABEL: Record<string, string> = { pending: 'Pending', subscribed: 'Subscribed', opted_out: 'Opted out' };
 const OUT_STATUS: Record<string, string> = { twiml: 'sent as a reply', suppressed: 'not sent: opted out' };
@@ -93,6 +94,7 @@ ${r.memberships.length === 0 ? html`<p>Not a member of any campaign.</p>` : html
 ${r.pledges.length === 0 ? html`<p>No pledges.</p>` : html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">When</th><th scope="col">Campaign</th><th scope="col" class="num">Amount</th><th scope="col">Frequency</th></tr></thead>
 <tbody>${r.pledges.map((p) => html`<tr><td>${when(p.at)}</td><td>${p.campaignName}</td><td class="num">${formatCents(p.amountCents)}</td><td>${p.frequency}</td></tr>`)}</tbody></table></div>`}
+${await scheduleSection(ctx, c.id)}
 <h2>Recent texts</h2>
 ${r.messages.length === 0 ? html`<p>No texts.</p>` : html`<ol class="bubbles log">${r.messages.map(
     (m) => html`<li class="bubble ${m.direction === 'in' ? 'me' : 'them'}${m.status === 'suppressed' ? ' suppressed' : ''}"><span class="visually-hidden">${

@@ -2,7 +2,7 @@
  * The live rally screen: GET /live/<display token> (no sign-in; the token is the secret) and its
  * server-sent event stream GET /live/<token>/events. Both carry aggregates only: the campaign's
  * public call to action (keyword and sender, as printed on the posters), people joined tonight,
- * completed sign-ups, monthly pledges and the goal. Never a supporter's name, number or email.
+ * completed sign-ups, monthly pledges, what was paid, and the goal. Never a supporter's name, number or email.
  */
 import { keywordIn } from '../../core/system-texts';
 import { languagesOf } from '../../core/language';
@@ -20,7 +20,7 @@ import { votingSection } from './live-votes';
 
 /** The only fields that ever leave the server for a screen. */
 export function publicStats(s: ScreenNumbers): ScreenNumbers {
-  const out: ScreenNumbers = { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, goalCents: s.goalCents, since: s.since };
+  const out: ScreenNumbers = { joined: s.joined, completed: s.completed, pledgedCents: s.pledgedCents, paidCents: s.paidCents, goalCents: s.goalCents, since: s.since };
   // The voting views only while there is something to show (an absent key hides them).
   if (s.poll) out.poll = { question: s.poll.question, status: s.poll.status, total: s.poll.total, results: s.poll.results.map((r) => ({ label: r.label, votes: r.votes, percent: r.percent })) };
   if (s.ideas && s.ideas.length > 0) out.ideas = s.ideas.map((i) => ({ number: i.number, text: i.text, votes: i.votes }));
@@ -77,7 +77,7 @@ function livePage(token: string, c: { programName: string; keywords: string[]; s
     <section class="stats" aria-label="Tonight so far">
       <div class="stat"><span class="num" id="joined">${count(s.joined)}</span><span class="label">joined tonight</span></div>
       <div class="stat"><span class="num" id="completed">${count(s.completed)}</span><span class="label">completed sign-ups</span></div>
-      <div class="stat money"><span class="num" id="pledged">${formatCents(s.pledgedCents)}</span><span class="label">pledged monthly</span></div>
+      <div class="stat money"><span class="num" id="pledged">${formatCents(s.pledgedCents)}</span><span class="label">pledged monthly · <span id="paid">${formatCents(s.paidCents)}</span> paid</span></div>
     </section>
     <section class="thermo" aria-label="Progress toward tonight's goal">
       <svg class="thermo-v" viewBox="0 0 100 1000" preserveAspectRatio="none" aria-hidden="true" focusable="false">

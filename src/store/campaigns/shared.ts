@@ -65,7 +65,7 @@ function* view(c: CampaignRow): Work<CampaignView> {
   return {
     id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
     frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours,
-    goalCents: c.goal_cents, flow: safeJson(c.flow), active: c.active === 1, createdAt: c.created_at, updatedAt: c.updated_at,
+    goalCents: c.goal_cents, donationUrl: c.donation_url, flow: safeJson(c.flow), active: c.active === 1, createdAt: c.created_at, updatedAt: c.updated_at,
     languages: languagesOfRow(c), texts: textsOfRow(c),
   };
 }
@@ -106,6 +106,8 @@ function columns(spec: CampaignSpec) {
     name: spec.name, program_name: spec.programName, sender: spec.sender, frequency: spec.frequency,
     support_contact: spec.supportContact, help_text: spec.helpText, expiry_hours: spec.expiryHours,
     flow: JSON.stringify(spec.flow), languages: JSON.stringify(spec.languages), texts: JSON.stringify(spec.texts),
+    // Omitted on a replace: the donation URL stays as it is (null removes it).
+    ...(spec.donationUrl === undefined ? {} : { donation_url: spec.donationUrl }),
   };
 }
 
@@ -166,6 +168,7 @@ function* runtimeWork(k: Kysely<DB>): Work<RuntimeCampaigns> {
       id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
       frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours, flow: parsed.value,
       languages: languagesOfRow(c), texts: textsOfRow(c),
+      donationUrl: c.donation_url,
     };
     const auto = autoReplies.get(c.id);
     if (auto) runtime.autoReply = { enabled: auto.enabled === 1, text: auto.body };

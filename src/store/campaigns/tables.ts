@@ -15,6 +15,8 @@ export interface CampaignsTable {
   languages: string;
   /** JSON: overrides of the built-in system texts per language. */
   texts: string;
+  /** The donation form URL template (migration 0007); null: no donation link. */
+  donation_url: string | null;
   active: number;
   created_at: string;
   updated_at: string;

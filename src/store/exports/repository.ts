@@ -15,7 +15,8 @@ export const CONTACT_EXPORT_FIELDS = [
 ] as const;
 /** pledges.csv, one row per pledge, oldest first. */
 export const PLEDGE_EXPORT_FIELDS = [
-  'phone', 'first_name', 'zip', 'email', 'campaign', 'pledge_amount', 'pledge_frequency', 'pledged_at', 'status',
+  'phone', 'first_name', 'zip', 'email', 'campaign', 'pledge_amount', 'pledge_frequency', 'pledged_at', 'status', 'paid_total',
+  'last_paid_at', 'clicks', 'contact_status',
 ] as const;
 /** broadcasts/:id.csv, one row per recipient in snapshot order. */
 export const BROADCAST_EXPORT_FIELDS = [
@@ -43,7 +44,10 @@ export interface ContactScope {
 }
 
 /** The contacts export's scope, less `pledged` (every row there is a pledge). */
-export type PledgeScope = Omit<ContactScope, 'pledged'>;
+export type PledgeScope = Omit<ContactScope, 'pledged'> & {
+  /** The instant the pledge statuses are worked out for (paid this month or last, else lapsed); default: now. */
+  asOf?: string;
+};
 
 export interface BroadcastScope {
   broadcastId: string;

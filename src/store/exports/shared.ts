@@ -10,7 +10,7 @@ import { sql, type Expression, type Kysely } from 'kysely';
 import type { CampaignRef } from '../campaign-ref';
 import { campaignRefs } from '../campaign-refs-work';
 import type { Broadcast, DB } from '../database';
-import { amountText, joined } from '../dialect';
+import { amountText, engineOf, joined } from '../dialect';
 import { param, query, type Query } from '../query';
 import { all, exec, first, run, type Keyset, type Runner } from '../work';
 import {
@@ -82,6 +82,21 @@ export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
   });
 }
 
+const PAID_SUM = 'SELECT sum(d.amount_cents) FROM donations d WHERE d.pledge_id = p.id';
+const LAST_PAID = "SELECT max(d.paid_at) FROM donations d WHERE d.pledge_id = p.id AND d.kind = 'payment'";
+
+/** The pledge's status as core/donations.ts pledgeStatus works it out, in SQL (months compared as "YYYY-MM" text). */
+function pledgeStatusSql(asOf: string): Expression<unknown> {
+  const month = asOf.slice(0, 7);
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return sql`CASE
+    WHEN coalesce((${sql.raw(PAID_SUM)}), 0) <= 0 THEN (CASE WHEN p.status = 'paid' THEN 'clicked' ELSE p.status END)
+    WHEN p.frequency = 'once' THEN 'paid'
+    WHEN substr((${sql.raw(LAST_PAID)}), 1, 7) >= ${previous} THEN 'paid'
+    ELSE 'lapsed' END`;
+}
+
 export function pledgesStatement(s: PledgeScope): Query<unknown, Keyset> {
   return query<unknown, Keyset>((k) => {
     const fields: Fields<PledgeExportField> = {
@@ -93,7 +108,13 @@ export function pledgesStatement(s: PledgeScope): Query<unknown, Keyset> {
       pledge_amount: amountText(k, 'p.amount_cents'),
       pledge_frequency: sql.ref('p.frequency'),
       pledged_at: sql.ref('p.at'),
-      status: sql.ref('c.status'),
+      status: pledgeStatusSql(s.asOf ?? new Date().toISOString()),
+      paid_total: engineOf(k) === 'postgres'
+        ? sql.raw(`(coalesce((${PAID_SUM}), 0) / 100.0)::numeric(14, 2)::text`)
+        : sql.raw(`printf('%.2f', coalesce((${PAID_SUM}), 0) / 100.0)`),
+      last_paid_at: sql.raw(`(${LAST_PAID})`),
+      clicks: sql.raw(`coalesce((SELECT sum(l.clicks) FROM tracked_links l WHERE l.pledge_id = p.id), 0)`),
+      contact_status: sql.ref('c.status'),
     };
     let q = k
       .selectFrom('pledges as p')

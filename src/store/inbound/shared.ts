@@ -15,6 +15,7 @@ import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../databas
 import { engineOf } from '../dialect';
 import { recordInboxItem } from '../inbox/threads';
 import { enqueueOutboundWork } from '../outbox/gate';
+import { cancelWork, pauseWork, scheduleWork } from '../sequences/shared';
 import { param, query } from '../query';
 import { get, list, write, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
@@ -123,11 +124,22 @@ export const INBOUND_QUERIES = {
       kind: param('kind'), via: param('via'), keyword: param('keyword'), message_sid: param('message_sid'), at: param<string>('at'),
     }),
   ),
-  insertPledge: query<unknown, Selectable<PledgesTable>>((k) =>
+  insertPledge: query<unknown, Omit<Selectable<PledgesTable>, 'status'>>((k) =>
     k.insertInto('pledges').values({
       id: param<string>('id'), contact_id: param('contact_id'), campaign_id: param('campaign_id'), amount_cents: param('amount_cents'),
-      frequency: param('frequency'), message_sid: param('message_sid'), at: param<string>('at'),
+      frequency: param('frequency'), message_sid: param('message_sid'), at: param<string>('at'), ref: param('ref'), status: sql.lit('pledged'),
     }),
+  ),
+  /** A reply carries the supporter's donation link: the link (for the pledge with this reference, if any), and the pledge is `link_sent`. */
+  insertDonationLink: query<unknown, { code: string; campaign_id: string; contact_id: string; ref: string | null; at: string }>((k) =>
+    k.insertInto('tracked_links').values((eb) => ({
+      code: param('code'), kind: sql.lit('donation'), campaign_id: param('campaign_id'), contact_id: param('contact_id'),
+      pledge_id: eb.selectFrom('pledges').select('id').where('ref', '=', param<string>('ref')),
+      clicks: sql.lit(0), created_at: param('at'),
+    })),
+  ),
+  pledgeLinkSent: query<unknown, { ref: string }>((k) =>
+    k.updateTable('pledges').set({ status: sql.lit('link_sent') }).where('ref', '=', param<string>('ref')).where('status', '=', sql.lit('pledged')),
   ),
   /** A recipient's answer to a broadcast's step; a later answer to the same step replaces it. */
   upsertAnswer: query<unknown, Selectable<BroadcastAnswersTable>>((k) =>
@@ -217,8 +229,12 @@ export class InboundStore implements InboundRepository {
     if (d.pledge) {
       yield* write(INBOUND_QUERIES.insertPledge, {
         id: newId(), contact_id: contact.id, campaign_id: d.pledge.campaignId, amount_cents: d.pledge.amountCents,
-        frequency: d.pledge.frequency, message_sid: msg.messageSid, at,
+        frequency: d.pledge.frequency, message_sid: msg.messageSid, at, ref: d.pledge.ref,
       });
+    }
+    for (const l of d.links) {
+      yield* write(INBOUND_QUERIES.insertDonationLink, { code: l.code, campaign_id: l.campaignId, contact_id: contact.id, ref: l.pledgeRef, at });
+      if (l.pledgeRef !== null) yield* write(INBOUND_QUERIES.pledgeLinkSent, { ref: l.pledgeRef });
     }
     if (d.membership) {
       yield* write(INBOUND_QUERIES.upsertMember, {
@@ -226,6 +242,12 @@ export class InboundStore implements InboundRepository {
         completed_at: d.membership.completed ? at : null,
       });
     }
+    // Follow-up sequences: the schedule starts in the transaction of the event that triggers it.
+    if (d.conversation?.isNew && d.membership) yield* scheduleWork(contact.id, d.membership.campaignId, 'joined', at, newId);
+    if (d.membership?.completed) yield* scheduleWork(contact.id, d.membership.campaignId, 'completed', at, newId);
+    if (d.pledge) yield* scheduleWork(contact.id, d.pledge.campaignId, 'pledged', at, newId);
+    if (d.status === 'opted_out' && contact.status !== 'opted_out') yield* cancelWork(contact.id, at);
+    if (d.pause) yield* pauseWork(contact.id, d.pause.until, at);
 
     // Only an unclaimed text reaches the inbox's tables; its auto-reply obeys the 24-hour rule.
     let inbox: InboundResult['inbox'] = null;

@@ -15,6 +15,8 @@ export interface LiveStats {
   joined: number;
   completed: number;
   pledgedCents: number;
+  /** Payments matched to the campaign's pledges (refunds subtracted) paid in the window (issue 14). */
+  paidCents: number;
   goalCents: number;
   /** ISO instant the counts start from. */
   since: string;

@@ -45,6 +45,13 @@ const PLEDGED = query<Count, Window>((k) =>
     ),
 );
 
+/** Payments matched to the campaign in the window, refunds subtracted; test contacts never count. */
+const PAID = query<Count, Window>((k) =>
+  k.selectFrom('donations as d').innerJoin('contacts as c', 'c.id', 'd.contact_id')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('d.amount_cents'), eb.lit(0)).as('n'))
+    .where('d.campaign_id', '=', param<string>('campaignId')).where('d.paid_at', '>=', param<string>('since')).where('c.is_test', '=', 0),
+);
+
 const BY_CAMPAIGN = query<LiveDisplaysTable, { campaignId: string }>((k) =>
   k.selectFrom('live_displays').selectAll().where('campaign_id', '=', param<string>('campaignId')),
 );
@@ -109,6 +116,7 @@ export class LiveStore implements LiveRepository {
           joined: Number((yield* get(JOINED, w))!.n),
           completed: Number((yield* get(COMPLETED, w))!.n),
           pledgedCents: Number((yield* get(PLEDGED, w))!.n),
+          paidCents: Number((yield* get(PAID, w))!.n),
           goalCents: goal.goal_cents,
           since,
         };

@@ -19,12 +19,13 @@ import { m0002 } from './0002-people-audit';
 import { m0003 } from './0003-inbox';
 import { m0004 } from './0004-broadcast-asks';
 import { m0005 } from './0005-import-staging';
+import { m0007 } from './0007-sequences-donations';
 import { m0008 } from './0008-polls-ideas';
 import { m0009 } from './0009-languages';
 import { m0010 } from './0010-flood-buckets';
 import type { VersionedMigration } from './migration';
 
-export const MIGRATIONS: readonly VersionedMigration[] = [m0001, m0002, m0003, m0004, m0005, m0008, m0009, m0010];
+export const MIGRATIONS: readonly VersionedMigration[] = [m0001, m0002, m0003, m0004, m0005, m0007, m0008, m0009, m0010];
 
 /** The history as Kysely's Migrator takes it, each migration's DDL for `engine`. */
 export function kyselyMigrations(engine: StoreEngine): Record<string, Migration> {

@@ -25,6 +25,9 @@ export const AUDIT_ACTIONS = [
   'thread.reopened',
   'thread.assigned',
   'threads.split',
+  'donations.imported',
+  'sequence.saved',
+  'sequence.deleted',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -53,4 +56,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'thread.reopened': 'reopened an inbox thread',
   'thread.assigned': 'assigned an inbox thread',
   'threads.split': 'split unassigned inbox threads',
+  'donations.imported': 'imported payments',
+  'sequence.saved': 'saved a follow-up sequence',
+  'sequence.deleted': 'deleted a follow-up sequence',
 };

@@ -30,6 +30,7 @@ import { resolveAudience, snapshotAudience } from './audience';
 import { newOwnerId, ownerIsGone } from './lease';
 import { realTimer, SegmentRateLimiter, type Timer } from './rate-limiter';
 import type { TextSender } from './text-sender';
+import { runDueSequences } from '../sequences/scheduler';
 
 interface PendingResult {
   item: WorkItem;
@@ -59,6 +60,8 @@ export interface DispatcherDeps {
   ownerGone?: (owner: string) => boolean;
   /** Twilio request timeout, to size the lease. */
   requestTimeoutMs?: number;
+  /** Where tracked links in sequence messages point (PUBLIC_BASE_URL). */
+  linkBase?: string;
 }
 
 export interface PassReport {
@@ -69,15 +72,17 @@ export interface PassReport {
   recovered: number;
   reconciled: number;
   finished: number;
+  /** Sequence messages handed to the outbox (or skipped) by the scheduler. */
+  sequenced: number;
   outcomes: Partial<Record<SendOutcome['kind'], number>>;
 }
 
 function emptyReport(): PassReport {
-  return { sent: 0, refused: 0, started: 0, snapshots: 0, recovered: 0, reconciled: 0, finished: 0, outcomes: {} };
+  return { sent: 0, refused: 0, started: 0, snapshots: 0, recovered: 0, reconciled: 0, finished: 0, sequenced: 0, outcomes: {} };
 }
 
 function busy(r: PassReport): boolean {
-  return r.sent + r.refused + r.started + r.snapshots + r.recovered + r.reconciled + r.finished > 0;
+  return r.sent + r.refused + r.started + r.snapshots + r.recovered + r.reconciled + r.finished + r.sequenced > 0;
 }
 
 export function defaultConcurrency(rateMps: number | null): number {
@@ -161,7 +166,7 @@ export class Dispatcher {
     const total = emptyReport();
     for (let i = 0; i < maxPasses; i++) {
       const r = await this.pass();
-      for (const k of ['sent', 'refused', 'started', 'snapshots', 'recovered', 'reconciled', 'finished'] as const) total[k] += r[k];
+      for (const k of ['sent', 'refused', 'started', 'snapshots', 'recovered', 'reconciled', 'finished', 'sequenced'] as const) total[k] += r[k];
       for (const [k, v] of Object.entries(r.outcomes)) total.outcomes[k as SendOutcome['kind']] = (total.outcomes[k as SendOutcome['kind']] ?? 0) + v;
       if (!busy(r)) return total;
     }
@@ -325,6 +330,11 @@ export class Dispatcher {
       }
     }
     for (const b of await this.broadcasts.withStatus('sending')) if (b.snapshot_at === null) report.snapshots += await this.snapshot(b);
+    // Follow-up sequences: due rows become outbox rows, sent below in the reply lane under the same rate limit.
+    const due = await runDueSequences(this.d.store, {
+      now: this.d.clock.now(), window: this.d.quietHours, footer: this.d.footerText, linkBase: this.d.linkBase ?? '', newId: this.d.newId,
+    });
+    report.sequenced += due.queued + due.skipped;
     report.reconciled += await this.reconcile();
     this.plans = await Promise.all((await this.broadcasts.withStatus('sending')).map((b) => this.plan(b)));
     this.blocked.clear();

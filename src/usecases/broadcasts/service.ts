@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { parseAudience, type Audience } from '../../core/audience';
 import { parseBroadcastFlow } from '../../core/broadcast-flow';
 import { broadcastTemplateProblems } from '../../core/broadcast-template';
+import { linkPath, linkTargets, replaceLinks, shortCode } from '../../core/donations';
 import type { Flow } from '../../core/flow';
 import type { Clock, IdGenerator } from '../../core/clock';
 import { instantSchema } from '../../core/dates';
@@ -37,6 +38,8 @@ export interface BroadcastDeps {
   footerText: string;
   /** Nudge the dispatcher (a broadcast became sendable). */
   wake?: () => void;
+  /** Where tracked links point (PUBLIC_BASE_URL): `{{link:https://…}}` becomes <linkBase>/l/<code> when saved. */
+  linkBase?: string;
 }
 
 /** An instant with a zone; an impossible date (2027-02-31) is refused, not moved to March. */
@@ -91,6 +94,8 @@ export interface BroadcastView {
   startedAt: string | null;
   finishedAt: string | null;
   counts: BroadcastCounts;
+  /** Tracked links the text carries ({{link:…}}), each with its clicks. */
+  links: { target: string; url: string; clicks: number }[];
 }
 
 /** One recipient as organizers see it (the number masked). */
@@ -181,10 +186,12 @@ export class BroadcastService {
     const message = this.checkMessage(p.data, footer);
     const audience = await this.checkAudience(p.data.audience);
     this.checkSendAt(p.data.sendAt);
+    const id = this.d.newId();
     const row = await this.repo.insert(
       {
-        id: this.d.newId(), name: p.data.name, template: message.template, audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null,
-        flowJson: message.flow ? JSON.stringify(message.flow) : null, templatesJson: message.templates ? JSON.stringify(message.templates) : null,
+        id, name: p.data.name, template: message.flow ? message.template : await this.trackLinks(id, message.template), audienceJson: JSON.stringify(audience), footer, sendAt: p.data.sendAt ?? null,
+        flowJson: message.flow ? JSON.stringify(message.flow) : null,
+        templatesJson: message.templates ? JSON.stringify(await this.trackLinksInEach(id, message.templates)) : null,
       },
       this.now(),
     );
@@ -211,7 +218,8 @@ export class BroadcastService {
     const row = await this.repo.transition(
       id, ['draft', 'scheduled'], sendAt ? 'scheduled' : 'draft',
       {
-        name: p.data.name ?? cur.name, template: message.template, templates: message.templates ? JSON.stringify(message.templates) : null,
+        name: p.data.name ?? cur.name, template: message.flow ? message.template : await this.trackLinks(id, message.template),
+        templates: message.templates ? JSON.stringify(await this.trackLinksInEach(id, message.templates)) : null,
         audience: JSON.stringify(audience), footer: footer ? 1 : 0, send_at: sendAt,
       },
       this.now(),
@@ -324,6 +332,29 @@ export class BroadcastService {
       snapshotComplete: row.snapshot_at !== null, lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
       startedAt: row.started_at, finishedAt: row.finished_at,
       counts: await broadcastCounts(this.d.store, row.id, this.d.quietHours, this.d.clock.now()),
+      links: (await this.d.store.pledges.broadcastLinks(row.id)).map((l) => ({ target: l.target, url: `${this.d.linkBase ?? ''}${linkPath(l.code)}`, clicks: l.clicks })),
     };
+  }
+
+  /**
+   * `{{link:https://…}}` becomes the broadcast's tracked short link to that URL (one per URL and
+   * broadcast, made when the text is saved, so the text that is stored and sent is the one previewed).
+   */
+  private async trackLinks(broadcastId: string, template: string): Promise<string> {
+    const urls = linkTargets(template);
+    if (urls.length === 0) return template;
+    const short = new Map<string, string>();
+    for (const url of urls) {
+      const code = await this.d.store.pledges.broadcastLink(broadcastId, null, url, shortCode(this.d.newId()), this.d.clock.now());
+      short.set(url, `${this.d.linkBase ?? ''}${linkPath(code)}`);
+    }
+    return replaceLinks(template, (url) => short.get(url) ?? url);
+  }
+
+  /** Each language's text of a bilingual broadcast with its links tracked (one short link per URL and broadcast). */
+  private async trackLinksInEach(broadcastId: string, templates: BroadcastTemplates): Promise<BroadcastTemplates> {
+    const out: BroadcastTemplates = {};
+    for (const [lang, t] of Object.entries(templates)) if (typeof t === 'string') out[lang as keyof BroadcastTemplates] = await this.trackLinks(broadcastId, t);
+    return out;
   }
 }

@@ -22,7 +22,7 @@ export const CONTACT_COLUMNS = columns<ContactExportField>(CONTACT_EXPORT_FIELDS
 /** pledges.csv: one row per pledge, oldest first, with the contact and campaign it belongs to. */
 export const PLEDGE_COLUMNS = columns<PledgeExportField>(PLEDGE_EXPORT_FIELDS, {
   phone: 'phone', first_name: 'text', zip: 'text', email: 'text', campaign: 'text', pledge_amount: 'data',
-  pledge_frequency: 'data', pledged_at: 'data', status: 'data',
+  pledge_frequency: 'data', pledged_at: 'data', status: 'data', paid_total: 'data', last_paid_at: 'data', clicks: 'data', contact_status: 'data',
 });
 
 /**

@@ -92,7 +92,7 @@ export async function startExport(deps: ExportDeps, req: ExportRequest): Promise
       label = c.name;
       resolved.campaignId = c.id;
     }
-    const scope = { ...f, campaignId };
+    const scope = { ...f, campaignId, asOf: deps.clock.now().toISOString() };
     source = req.kind === 'contacts'
       ? { columns: CONTACT_COLUMNS, pages: (size) => exports.contacts(scope, size) }
       : { columns: PLEDGE_COLUMNS, pages: (size) => exports.pledges(scope, size) };

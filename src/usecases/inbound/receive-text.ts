@@ -40,6 +40,8 @@ export interface InboundDeps {
   /** Local mode logs every reply at info level (nothing reaches a phone). */
   localMode: boolean;
   perNumberPerMinute: number;
+  /** Where tracked links point (PUBLIC_BASE_URL): a campaign's {{donation_link}} is <linkBase>/l/<code>. */
+  linkBase?: string;
 }
 
 export interface InboundAnswer {
@@ -102,6 +104,7 @@ export class InboundTexts {
           throttled: !flood.allowed,
           voting: live && snapshot.voter ? { view: live.view, voter: snapshot.voter } : null,
           newId,
+          linkBase: this.deps.linkBase,
         }),
       { now, newId, voting: live?.scope ?? null },
     );
