@@ -62,7 +62,16 @@ export class PgStore extends RepositoriesOf implements Store {
 export async function openPgStore(url: string, options: RepositoryOptions & PgOptions): Promise<PgStore> {
   const db = new PgDb(url, options);
   try {
-    await migrateToLatest(db.db, 'postgres');
+    // Kysely's Migrator looks at every schema of the database: one dropped meanwhile by someone else
+    // (3F000, seen when test runs share a server) fails the look, not the migration. Look again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await migrateToLatest(db.db, 'postgres');
+        break;
+      } catch (err) {
+        if (attempt >= 3 || (err as { code?: unknown }).code !== '3F000') throw err;
+      }
+    }
     await db.pool.query(
       "INSERT INTO settings (key, value) VALUES ('last_started_at', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       [new Date().toISOString()],
