@@ -78,11 +78,27 @@ export async function migrator(db: Kysely<any>, engine: StoreEngine): Promise<Mi
   return new Migrator({ db, provider, migrationTableSchema: rows[0]!.schema });
 }
 
-/** Applies every pending migration; throws the first failure (its migration rolled back). */
+/**
+ * Applies every pending migration; throws the first failure (its migration rolled back).
+ * Kysely's Migrator checks for its bookkeeping tables by introspecting the tables of every
+ * schema; a schema dropped by someone else during that read (another campaign's, a parallel
+ * test's) fails the read with "schema … does not exist" (3F000) although nothing of ours is
+ * wrong. That read changes nothing, so it is simply made again (a bounded number of times).
+ */
 export async function migrateToLatest(db: Kysely<any>, engine: StoreEngine): Promise<MigrationResultSet> {
-  const result = await (await migrator(db, engine)).migrateToLatest();
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    let err: unknown;
+    try {
+      const result = await (await migrator(db, engine)).migrateToLatest();
+      if (!result.error) return result;
+      err = result.error;
+    } catch (e) {
+      err = e;
+    }
+    const failure = err instanceof Error ? err : new Error(String(err));
+    if (engine !== 'postgres' || attempt >= 5 || (failure as { code?: string }).code !== '3F000') throw failure;
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
 }
 
 /**
