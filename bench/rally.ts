@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   }
   report(await drive(gw, convLabel, conversationLists, { checkReplies: true }));
   await stopChecked(gw);
-  verifications['conversations'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed');
+  verifications['conversations'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed', withPoll ? 1 : 0);
   fs.rmSync(dir, { recursive: true, force: true });
 
   let profileSummary: ProfileSummary | undefined;
