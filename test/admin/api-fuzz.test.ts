@@ -99,7 +99,9 @@ const badEscape = fc.constantFrom('%', '%Z', '%ZZ', '%zz', '%E0%A4%A', '%C3%28',
 const mangledId = fc
   .tuple(fc.string({ maxLength: 8 }), badEscape, fc.string({ maxLength: 8 }))
   .map(([a, bad, b]) => `${encodeURIComponent(a)}${bad}${encodeURIComponent(b)}`);
-const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit', '/l/%'];
+const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit', '/l/%',
+  '/ideas/%', '/campaigns/%/votes', '/campaigns/%/votes/polls', '/campaigns/%/votes/polls/%/open', '/campaigns/%/votes/ideas/open', '/campaigns/%/votes/ideas/%/approve',
+  '/campaigns/%/live', '/contacts/%/opt-out', '/inbox/%', '/inbox/%/reply', '/broadcasts/%/action', '/join/%'];
 const credentials = fc.constantFrom<[string, string] | null>(['Authorization', `Bearer ${ADMIN_TOKEN}`], ['Authorization', `Bearer ${VOLUNTEER_TOKEN}`], null);
 
 test('malformed percent-escapes in any path parameter, signed in or not, never give a 5xx', async () => {
