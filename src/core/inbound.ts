@@ -52,6 +52,8 @@ export interface ConversationSnapshot {
   expiresAt: string;
   /** The broadcast that opened this conversation (its flow is the broadcast's, not the campaign's). */
   broadcastId?: string | null;
+  /** The sequence whose step that asks opened this conversation (its flow is that step's: `broadcastFlow` carries it). */
+  sequenceId?: string | null;
 }
 
 export interface InboundInput {
@@ -64,7 +66,7 @@ export interface InboundInput {
   conversation: ConversationSnapshot | null;
   /** Campaign of the waiting conversation (null if it was deleted or its flow is broken). */
   conversationCampaign: CampaignRuntime | null;
-  /** The flow of the broadcast that opened the waiting conversation (null if it cannot be read). */
+  /** The flow of the broadcast (or sequence step) that opened the waiting conversation (null if it cannot be read). */
   broadcastFlow?: Flow | null;
   /** Twilio Advanced Opt-Out already handled a compliance keyword and replied itself. */
   optOutType: 'STOP' | 'START' | 'HELP' | null;
@@ -399,7 +401,9 @@ function contextOf(input: InboundInput): RouteContext {
   const { contact } = input;
   const openConversation = input.conversation;
   const speaker = input.conversationCampaign ?? input.senderCampaign;
-  const flow: Flow | null = openConversation?.broadcastId ? (input.broadcastFlow ?? null) : (input.conversationCampaign?.flow ?? null);
+  // A broadcast or a sequence's step that asks opened it: its own flow; else the campaign's.
+  const asked = !!openConversation?.broadcastId || !!openConversation?.sequenceId;
+  const flow: Flow | null = asked ? (input.broadcastFlow ?? null) : (input.conversationCampaign?.flow ?? null);
   const nowIso = input.now.toISOString();
   const live = !!openConversation && !!input.conversationCampaign && !!flow && openConversation.expiresAt > nowIso;
   const step = openConversation && flow ? flow.steps[openConversation.stepIndex] : undefined;
@@ -407,7 +411,7 @@ function contextOf(input: InboundInput): RouteContext {
   // YES is an opt-in word, except as an answer: to a yes/no question, or to any open question a
   // broadcast asked a subscribed supporter (who would otherwise get the opt-in confirmation again).
   // An expired question is not open: YES after it is an opt-in word again.
-  const yesIsAnAnswer = live && (step?.validate.type === 'yesno' || (!!openConversation?.broadcastId && contact.status === 'subscribed'));
+  const yesIsAnAnswer = live && (step?.validate.type === 'yesno' || (asked && contact.status === 'subscribed'));
   if (!compliance && !yesIsAnAnswer) {
     const yes = isConditionalOptIn(input.text);
     if (yes) compliance = { kind: 'opt_in', keyword: yes };
