@@ -19,7 +19,7 @@ import type { AuditLogTable } from './audit/tables';
 import type { FloodBucketsTable } from './flood/tables';
 import type { IdeasTable, IdeaVotesTable, IdeaWindowsTable, PollsTable, PollVotesTable } from './polls/tables';
 import type {
-  DonationsTable, PledgeStatus, ReminderPausesTable, SequenceScheduleTable, SequencesTable, TrackedLinksTable,
+  DonationsTable, PledgeStatus, ReminderPausesTable, SequenceScheduleTable, SequenceConversationsTable, SequencesTable, TrackedLinksTable,
 } from './pledges/tables';
 import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
@@ -74,6 +74,7 @@ export interface DB {
   donations: DonationsTable;
   sequences: SequencesTable;
   sequence_schedule: SequenceScheduleTable;
+  sequence_conversations: SequenceConversationsTable;
   reminder_pauses: ReminderPausesTable;
   export_audit: ExportAuditTable;
   contact_imports: ContactImportsTable;

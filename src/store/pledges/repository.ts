@@ -52,6 +52,8 @@ export interface PledgesRepository {
   figures(campaignId: string): Promise<{ pledges: PledgeFigures[]; paidCents: number }>;
   /** Tracked links of a broadcast: each URL with its clicks. */
   broadcastLinks(broadcastId: string): Promise<{ code: string; target: string; clicks: number }[]>;
+  /** Recipients' own donation links a broadcast carried ({{donation_link}}): made, followed at least once, clicks in all. */
+  broadcastDonationLinks(broadcastId: string): Promise<{ sent: number; clicked: number; clicks: number }>;
   /** Makes (or finds) the tracked link of a broadcast to `target`; returns its code. */
   broadcastLink(broadcastId: string, campaignId: string | null, target: string, code: string, at: Date): Promise<string>;
 }
