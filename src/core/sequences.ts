@@ -16,10 +16,10 @@ import { isOpen, localMinutes, type SendWindow } from './quiet-hours';
 import { checkTemplate } from './template';
 import { linkProblems, withoutLinks } from './donations';
 import { textField } from './text';
-import { zodProblems, type ParseResult } from './validation';
+import { zodProblems, type FieldProblem, type ParseResult } from './validation';
 import { makeFlowSchema, type Flow } from './flow';
 import { flowMessages } from './flow-messages';
-import { isTranslated } from './language';
+import { isTranslated, languageFor, languagesOf, localized, textIn, type Lang } from './language';
 
 export const SEQUENCE_TRIGGERS = ['joined', 'completed', 'pledged', 'date'] as const;
 export type SequenceTrigger = (typeof SEQUENCE_TRIGGERS)[number];
@@ -91,7 +91,8 @@ const stepSchema = z
     after: z.string().max(40).refine((s) => parseOffset(s) !== null, DURATION_MESSAGE),
     /** Date-timed steps: the hour of the recipient's day it is delivered (0-23; default 9). */
     hour: z.number().int('must be a whole hour').min(0, 'must be 0-23').max(23, 'must be 0-23').optional(),
-    template: textField().trim().min(1, 'must not be empty').max(1400, 'must be at most 1400 characters').optional(),
+    /** The message: one text, or one per language of the campaign (`{ "en": "…", "es": "…" }`, issue 16). */
+    template: localized(textField().trim().min(1, 'must not be empty').max(1400, 'must be at most 1400 characters')).optional(),
     flow: z.unknown().optional(),
     /** "monthly": sent again every month on the same day (a reminder: at most one a month; skipped for a month already paid). */
     repeat: z.enum(['monthly']).optional(),
@@ -117,8 +118,12 @@ const stepSchema = z
       ctx.addIssue({ code: 'custom', path: ['template'], message: 'is required' });
       return;
     }
-    for (const p of checkTemplate(withoutLinks(s.template), SEQUENCE_FIELDS)) ctx.addIssue({ code: 'custom', path: ['template'], message: p.message });
-    for (const message of linkProblems(s.template)) ctx.addIssue({ code: 'custom', path: ['template'], message });
+    // Each language's text is checked as a plain one, at its own path (template.es).
+    const texts: [string[], string][] = isTranslated(s.template) ? Object.entries(s.template).map(([l, t]) => [[l], t!]) : [[[], s.template]];
+    for (const [at, text] of texts) {
+      for (const p of checkTemplate(withoutLinks(text), SEQUENCE_FIELDS)) ctx.addIssue({ code: 'custom', path: ['template', ...at], message: p.message });
+      for (const message of linkProblems(text)) ctx.addIssue({ code: 'custom', path: ['template', ...at], message });
+    }
   });
 
 /** A contact field a date-timed sequence reads (a flow's capture name; not a contact column, which holds no date). */
@@ -157,6 +162,32 @@ export const sequenceSchema = z
 
 export type SequenceSpec = z.output<typeof sequenceSchema>;
 export type SequenceStep = SequenceSpec['steps'][number];
+
+/**
+ * A sequence whose messages are translated against its campaign's languages (issue 16: every
+ * listed language wherever a message is translated, none the campaign does not list). Plain
+ * texts go to everyone as they are.
+ */
+export function sequenceLanguageProblems(spec: Pick<SequenceSpec, 'steps'>, campaignLanguages: readonly Lang[]): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  spec.steps.forEach((step, i) => {
+    if (!isTranslated(step.template)) return;
+    for (const lang of campaignLanguages) {
+      if (step.template[lang] === undefined) problems.push({ path: `steps.${i}.template.${lang}`, message: `missing: the campaign texts supporters in ${lang}` });
+    }
+    for (const lang of Object.keys(step.template)) {
+      if (!(campaignLanguages as readonly string[]).includes(lang)) problems.push({ path: `steps.${i}.template.${lang}`, message: `the campaign does not list "${lang}"` });
+    }
+  });
+  return problems;
+}
+
+/** A template step's text for a recipient: theirs when the campaign lists it, else the campaign default. */
+export function stepTextFor(step: Pick<SequenceStep, 'template'>, contactLanguage: string | null, campaignLanguages: readonly Lang[]): string {
+  if (step.template === undefined) return '';
+  const campaign = { languages: campaignLanguages };
+  return textIn(step.template, languageFor(contactLanguage, campaign), languagesOf(campaign)[0]);
+}
 
 /** A step's flow as saved (validated when the sequence was saved); null for a template step or one that no longer parses. */
 export function stepFlow(step: SequenceStep | undefined): Flow | null {

@@ -42,7 +42,7 @@ function* keywordsOf(campaignId: string): Work<KeywordSpec[]> {
 }
 
 /** The stored languages (a row from before 0009 has the column default, ["en"]). */
-function languagesOfRow(c: Pick<CampaignRow, 'languages'>): Lang[] {
+export function languagesOfRow(c: Pick<CampaignRow, 'languages'>): Lang[] {
   const parsed = safeJson(c.languages);
   const list = Array.isArray(parsed) ? parsed.filter(isLang) : [];
   return list.length > 0 ? list : ['en'];

@@ -12,12 +12,13 @@ import { linkPath, linkTargets, replaceLinks, shortCode } from '../../core/donat
 import { formatCents } from '../../core/money';
 import { zoneForContact } from '../../core/quiet-hours';
 import {
-  dateOfField, dateStepDue, decideDue, dueAt, stepFlow, type EventTrigger, type SequenceSpec, type SequenceStep, type SequenceTrigger,
+  dateOfField, dateStepDue, decideDue, dueAt, sequenceLanguageProblems, stepFlow, stepTextFor, type EventTrigger, type SequenceSpec, type SequenceStep, type SequenceTrigger,
 } from '../../core/sequences';
 import { renderTemplate } from '../../core/template';
 import { textIn } from '../../core/language';
 import { HOUR_MS } from '../../core/clock';
 import { ASK_QUERIES } from '../broadcasts/conversations';
+import { languagesOfRow } from '../campaigns/shared';
 import { AppError } from '../../shared/errors';
 import type { DB } from '../database';
 import { engineOf } from '../dialect';
@@ -159,6 +160,8 @@ type DueRow = {
   steps: string; active: number; trigger_event: SequenceTrigger; campaign_id: string;
   status: string; undeliverable: number; zip: string | null; phone: string; first_name: string | null; email: string | null;
   program_name: string | null; sender: string | null; donation_url: string | null; until_at: string | null; expiry_hours: number | null;
+  /** The contact's language, and the campaign's (JSON list, default first; null when the campaign row is gone). */
+  language: string | null; languages: string | null;
 };
 
 function dueQuery(k: Kysely<DB>) {
@@ -170,6 +173,7 @@ function dueQuery(k: Kysely<DB>) {
     .select([
       's.id', 's.sequence_id', 's.contact_id', 's.step_index', 's.occurrence', 's.anchor_at', 'q.steps', 'q.active', 'q.trigger_event', 'q.campaign_id',
       'c.status', 'c.undeliverable', 'c.zip', 'c.phone', 'c.first_name', 'c.email', 'ca.program_name', 'ca.sender', 'ca.donation_url', 'rp.until_at', 'ca.expiry_hours',
+      'c.language', 'ca.languages',
     ])
     .where('s.status', '=', sql.lit('scheduled'))
     .where('s.due_at', '<=', param<string>('now'))
@@ -280,7 +284,9 @@ function* runDueWork(r: DueRun): Work<DueReport> {
     } else {
       // A step that asks sends its flow's first prompt (one language) and opens a conversation on the flow.
       const flow = stepFlow(step);
-      const body = yield* renderWork(row, step!, flow ? textIn(flow.steps[0]!.prompt, 'en') : (step!.template ?? ''), pledge ?? null, r, at);
+      // A template step is in the recipient's language (theirs when the campaign lists it, else its default).
+      const text = flow ? textIn(flow.steps[0]!.prompt, 'en') : stepTextFor(step!, row.language, languagesOfRow({ languages: row.languages ?? '' }));
+      const body = yield* renderWork(row, step!, text, pledge ?? null, r, at);
       const out = yield* enqueueOutboundWork(
         { contactId: row.contact_id, campaignId: row.campaign_id, inboundId: null, position: 0, kind: 'system', purpose: 'broadcast', body, delivery: 'queued' },
         r.newId, at,
@@ -359,10 +365,14 @@ function* mustFind(k: Kysely<DB>, id: string): Work<SequencesTable> {
   return row;
 }
 
-function* assertCampaign(k: Kysely<DB>, campaignId: string): Work<void> {
-  if (!(yield* first(k.selectFrom('campaigns').select('id').where('id', '=', campaignId)))) {
-    throw new AppError('validation_failed', 'request body is invalid', [{ path: 'campaignId', message: `campaign ${campaignId} not found` }]);
+/** The sequence's campaign exists, and its translated messages match the campaign's languages. */
+function* assertCampaign(k: Kysely<DB>, spec: Pick<SequenceSpec, 'campaignId' | 'steps'>): Work<void> {
+  const c = yield* first(k.selectFrom('campaigns').select(['id', 'languages']).where('id', '=', spec.campaignId));
+  if (!c) {
+    throw new AppError('validation_failed', 'request body is invalid', [{ path: 'campaignId', message: `campaign ${spec.campaignId} not found` }]);
   }
+  const problems = sequenceLanguageProblems(spec, languagesOfRow(c));
+  if (problems.length > 0) throw new AppError('validation_failed', 'request body is invalid', problems);
 }
 
 export class SequencesStore implements SequencesRepository {
@@ -377,7 +387,7 @@ export class SequencesStore implements SequencesRepository {
     const at = now.toISOString();
     return this.db.tx(
       (function* (): Work<SequenceView> {
-        yield* assertCampaign(k, spec.campaignId);
+        yield* assertCampaign(k, spec);
         const json = JSON.stringify(spec.steps);
         yield* run(k.insertInto('sequences').values({
           id, campaign_id: spec.campaignId, name: spec.name, trigger_event: spec.trigger, date_field: spec.field ?? null, steps: json,
@@ -398,6 +408,7 @@ export class SequencesStore implements SequencesRepository {
         if (spec.campaignId !== cur.campaign_id) {
           throw new AppError('validation_failed', 'request body is invalid', [{ path: 'campaignId', message: 'a sequence stays with its campaign; create a new one' }]);
         }
+        yield* assertCampaign(k, spec);
         const json = JSON.stringify(spec.steps);
         yield* run(k.updateTable('sequences').set({
           name: spec.name, trigger_event: spec.trigger, date_field: spec.field ?? null, steps: json, active: spec.active ? 1 : 0, updated_at: at,
