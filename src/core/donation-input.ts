@@ -103,7 +103,9 @@ export function parseGenericDonation(body: Record<string, unknown>): Parsed<Dona
 
 /**
  * ActBlue's webhook JSON: `{ donor: { email, phone, … }, contribution: { orderNumber, refcode,
- * refcodes, createdAt, status? }, lineitems: [{ lineitemId, amount, paidAt, … }] }`. One
+ * refcodes: { refcode, refcode2 }, createdAt, status? }, lineitems: [{ lineitemId (a number),
+ * amount ("10.00"), paidAt, … }] }` (the donor fields are ActBlue's documented ones; the others as
+ * public ActBlue integrations read them: ActBlue's full reference is not public). One
  * contribution id per webhook: the first line item's id (the "Lineitem ID" of the CSV export), so
  * the webhook and a later CSV of the same contribution are one payment. A refund notice
  * (status/event naming a refund, or a negative amount) is a refund.
@@ -127,7 +129,10 @@ export function parseActBlueDonation(body: Record<string, unknown>): Parsed<Dona
   const paidAt = when ? parsePaidAt(when) : null;
   if (when && !paidAt) problems.push({ path: 'lineitems.0.paidAt', message: 'must be a date-time' });
   if (problems.length > 0) return { ok: false, problems };
-  const refunded = /refund|cancel/i.test(`${text(contribution.status) ?? ''} ${text(body.eventType) ?? ''}`) || cents < 0;
+  // ActBlue sends refunds and cancellations to their own webhooks; integrations seen in public
+  // code name the kind `event_type` (ours and relays' `eventType`, or the contribution's status).
+  const kinds = [contribution.status, body.eventType, body.event_type].map((v) => text(v) ?? '').join(' ');
+  const refunded = /refund|cancel/i.test(kinds) || cents < 0;
   const refcodes = (contribution.refcodes ?? {}) as Record<string, unknown>;
   const c = contactOf(donor.phone, donor.email);
   return {

@@ -131,6 +131,17 @@ test('the webhook: Basic auth or 401 with nothing stored; refcode match, idempot
   const refund = await webhook({ contributionId: 'AB100', amount: '-10.00', refcode: p.ref });
   expect(refund.body).toMatchObject({ outcome: 'refunded' });
   expect((await summary()).paidCents).toBe(500);
+  // ActBlue's refund webhook as integrations receive it: the nested refcodes, event_type "refund",
+  // a positive amount: a refund of that line item's payment, matched by the pledge's refcode.
+  const paidByRef = {
+    donor: { firstname: 'Dee', email: 'other@example.org' },
+    contribution: { createdAt: '2026-11-24T09:00:00-05:00', orderNumber: 'AB-ORDER-3', refcodes: { refcode: p.ref, refcode2: 'sms' } },
+    lineitems: [{ lineitemId: 98766, entityId: 12345, amount: '7.00', paidAt: '2026-11-24T09:00:01-05:00' }],
+  };
+  expect((await webhook(paidByRef)).body).toMatchObject({ outcome: 'paid', matchedBy: 'refcode', pledgeId: p.id });
+  expect((await summary()).paidCents).toBe(1200);
+  expect((await webhook({ ...paidByRef, event_type: 'refund', lineitems: [{ ...paidByRef.lineitems[0], lineitemId: 98767 }] })).body).toMatchObject({ outcome: 'refunded' });
+  expect((await summary()).paidCents).toBe(500);
 
   expect((await webhook({ amount: 'ten' })).status).toBe(400);
   expect((await webhook({ contributionId: 'X1', amount: '3', refcode: 'nobody' })).body).toEqual({ outcome: 'unmatched' });
