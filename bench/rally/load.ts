@@ -31,26 +31,32 @@ export interface PhaseResult {
   mainThreadCpuMsPerReq: number;
 }
 
+/**
+ * One connection's signed webhooks as autocannon requests; with `checkReplies`, a 200 whose TwiML
+ * lacks the expected reply calls `wrong` (counted as an error of the phase).
+ */
+function requestsOf(list: Webhook[], checkReplies: boolean, wrong: () => void) {
+  return list.map((w) => ({
+    method: 'POST',
+    path: '/twilio/sms',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': w.signature },
+    body: w.body,
+    ...(checkReplies
+      ? {
+          onResponse: (status: number, body: string) => {
+            if (status === 200 && !body.includes(w.expect.replace(/&/g, '&amp;'))) wrong();
+          },
+        }
+      : {}),
+  }));
+}
+
 export async function drive(
   server: Server, phase: string, lists: Webhook[][], options: { checkReplies: boolean },
 ): Promise<PhaseResult> {
   let wrongReplies = 0;
   const total = lists.reduce((n, l) => n + l.length, 0);
-  const perConnection = lists.map((list) =>
-    list.map((w) => ({
-      method: 'POST',
-      path: '/twilio/sms',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': w.signature },
-      body: w.body,
-      ...(options.checkReplies
-        ? {
-            onResponse: (status: number, body: string) => {
-              if (status === 200 && !body.includes(w.expect.replace(/&/g, '&amp;'))) wrongReplies++;
-            },
-          }
-        : {}),
-    })),
-  );
+  const perConnection = lists.map((list) => requestsOf(list, options.checkReplies, () => wrongReplies++));
   let next = 0;
   // autocannon only notices the end of a run on its next 1-second sample tick, so its own
   // duration is rounded up by up to a second: time the run from the start to the last response.
@@ -122,21 +128,7 @@ export async function driveMany(
   const mainBefore = servers.map((s) => s.mainThreadCpuMs());
   const results = await Promise.all(
     servers.map((server, s) => {
-      const perConnection = shares[s]!.map((list) =>
-        list.map((w) => ({
-          method: 'POST',
-          path: '/twilio/sms',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': w.signature },
-          body: w.body,
-          ...(options.checkReplies
-            ? {
-                onResponse: (status: number, body: string) => {
-                  if (status === 200 && !body.includes(w.expect.replace(/&/g, '&amp;'))) wrongReplies++;
-                },
-              }
-            : {}),
-        })),
-      );
+      const perConnection = shares[s]!.map((list) => requestsOf(list, options.checkReplies, () => wrongReplies++));
       let next = 0;
       return autocannon({
         url: `http://127.0.0.1:${server.port}`,
