@@ -17,6 +17,7 @@ import { clientOf } from '../client-address';
 import { html } from './html';
 import type { ScreenNumbers } from '../../usecases/polls/screen';
 import { votingSection } from './live-votes';
+import { leaderboardSection } from './live-leaderboard';
 
 /** The only fields that ever leave the server for a screen. */
 export function publicStats(s: ScreenNumbers): ScreenNumbers {
@@ -24,6 +25,12 @@ export function publicStats(s: ScreenNumbers): ScreenNumbers {
   // The voting views only while there is something to show (an absent key hides them).
   if (s.poll) out.poll = { question: s.poll.question, status: s.poll.status, total: s.poll.total, results: s.poll.results.map((r) => ({ label: r.label, votes: r.votes, percent: r.percent })) };
   if (s.ideas && s.ideas.length > 0) out.ideas = s.ideas.map((i) => ({ number: i.number, text: i.text, votes: i.votes }));
+  if (s.leaderboard) {
+    out.leaderboard = {
+      recruiters: s.leaderboard.recruiters.map((r) => ({ name: r.name, recruits: r.recruits })),
+      teams: s.leaderboard.teams.map((t) => ({ name: t.name, members: t.members })),
+    };
+  }
   return out;
 }
 
@@ -66,6 +73,7 @@ function livePage(token: string, c: { programName: string; keywords: string[]; s
 <link rel="stylesheet" href="/assets/live-votes.css">
 <script src="/assets/live.js" defer></script>
 <script src="/assets/live-votes.js" defer></script>
+<script src="/assets/live-leaderboard.js" defer></script>
 </head>
 <body class="live" data-events="/live/${token}/events">
 <main>
@@ -93,6 +101,7 @@ function livePage(token: string, c: { programName: string; keywords: string[]; s
     </section>
   </div>
   ${votingSection(s)}
+  ${leaderboardSection(s)}
   <p class="conn" id="conn" role="status" aria-live="polite"></p>
 </main>
 </body>

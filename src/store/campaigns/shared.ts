@@ -5,6 +5,7 @@ import type { CampaignRuntime, CampaignSpec, KeywordSpec } from '../../core/camp
 import { parseFlow } from '../../core/flow';
 import { isLang, type Lang } from '../../core/language';
 import type { TextOverrides } from '../../core/system-texts';
+import { referralSettingsOf } from '../../core/referral-settings';
 import { AppError } from '../../shared/errors';
 import { param, query } from '../query';
 import { all, engine, first, get, list, run, type Runner, type Work } from '../work';
@@ -66,7 +67,7 @@ function* view(c: CampaignRow): Work<CampaignView> {
     id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
     frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours,
     goalCents: c.goal_cents, donationUrl: c.donation_url, flow: safeJson(c.flow), active: c.active === 1, createdAt: c.created_at, updatedAt: c.updated_at,
-    languages: languagesOfRow(c), texts: textsOfRow(c),
+    languages: languagesOfRow(c), texts: textsOfRow(c), referrals: referralSettingsOf(c.referral_settings),
   };
 }
 
@@ -108,6 +109,8 @@ function columns(spec: CampaignSpec) {
     flow: JSON.stringify(spec.flow), languages: JSON.stringify(spec.languages), texts: JSON.stringify(spec.texts),
     // Omitted on a replace: the donation URL stays as it is (null removes it).
     ...(spec.donationUrl === undefined ? {} : { donation_url: spec.donationUrl }),
+    // Omitted on a replace: teams and referral settings stay as they are.
+    ...(spec.referrals === undefined ? {} : { referral_settings: JSON.stringify(spec.referrals) }),
   };
 }
 
@@ -169,6 +172,7 @@ function* runtimeWork(k: Kysely<DB>): Work<RuntimeCampaigns> {
       frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours, flow: parsed.value,
       languages: languagesOfRow(c), texts: textsOfRow(c),
       donationUrl: c.donation_url,
+      referrals: referralSettingsOf(c.referral_settings),
     };
     const auto = autoReplies.get(c.id);
     if (auto) runtime.autoReply = { enabled: auto.enabled === 1, text: auto.body };
