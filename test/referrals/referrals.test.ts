@@ -11,6 +11,8 @@ import { admin, testApp, text, type TestApp } from '../helpers/app';
 import { signUp } from '../helpers/people';
 import { download, readCsv } from '../helpers/csv';
 import { ADMIN_TOKEN } from '../helpers/app';
+import { browser, signIn } from '../helpers/console';
+import fc from 'fast-check';
 
 let t: TestApp;
 let demoId: string;
@@ -146,6 +148,12 @@ describe('teams and custom fields', () => {
     const { rows } = readCsv((await download(t.app, `/api/exports/contacts.csv?campaign=${id}`, ADMIN_TOKEN)).text);
     expect(rows.find((r) => r.phone === '+13125550432')!.teams).toBe('NURSES');
     expect(rows.find((r) => r.phone === '+13125550434')!.teams).toBe('');
+    // The console's campaign page counts the teams.
+    const page = await browser(t.app, await signIn(t.app)).get(`/campaigns/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Referrals and teams');
+    expect(page.text).toMatch(/<td class="num" data-team="NURSES">2<\/td>/);
+    expect(page.text).toMatch(/<td class="num" data-team="STUDENTS">1<\/td>/);
     // Custom fields the flow captures are columns of their own.
     expect(rows.find((r) => r.phone === '+13125550432')!.shift).toBe('night');
     expect(rows.find((r) => r.phone === '+13125550431')!.shift).toBe('day');
@@ -242,4 +250,19 @@ describe('the recruiter notice', () => {
     await completeAs('+13125550455', 'Ed', `JOIN ${code}`);
     expect(notices(ANA).slice(2)).toEqual([expect.objectContaining({ status: 'suppressed' })]);
   });
+});
+
+describe('hostile texts', () => {
+  test('any word after a keyword, and any GOAL / PAGE / SHOW text, never gives a 5xx or a stray slot', async () => {
+    await completeAs(ANA, 'Ana');
+    const word = fc.oneof(fc.string({ maxLength: 30 }), fc.stringMatching(/^[A-Za-z0-9]{3,9}$/), fc.constantFrom('0000', 'ANA11', 'zzz99', '\u0000', '{{referral_code}}'));
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('JOIN', 'rally', 'GOAL', 'PAGE', 'SHOW', 'goal'), word, async (first, rest) => {
+        const replies = await text(t.app, n++ % 2 === 0 ? ANA : `+1312556${String(1000 + (n % 500))}`, `${first} ${rest}`);
+        for (const r of replies) expect(r).not.toMatch(/\uE000/);
+      }),
+      { numRuns: 60, seed: 20261207 },
+    );
+  }, 60_000);
 });
