@@ -11,6 +11,8 @@ export interface TeamSpec {
   word: string;
   /** As shown on pages and in the console: "Nurses". */
   name: string;
+  /** Members the team means to reach (its page's thermometer); absent: none set. */
+  goal?: number | undefined;
 }
 
 export interface ReferralSettings {
@@ -32,7 +34,13 @@ const teamWord = z
   .transform((s) => keywordForm(s))
   .pipe(z.string().regex(/^[A-Z]{2,20}$/, 'must be 2-20 letters (no digits: codes have digits)'));
 
-const teamSpec = z.object({ word: teamWord, name: textField().trim().min(1).max(60) }).strict();
+const teamSpec = z
+  .object({
+    word: teamWord,
+    name: textField().trim().min(1).max(60),
+    goal: z.number().int('must be a whole number of members').min(1).max(1_000_000).optional(),
+  })
+  .strict();
 
 export const referralSettingsSchema = z
   .object({

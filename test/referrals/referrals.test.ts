@@ -110,7 +110,7 @@ describe('referral codes', () => {
 
 const TEAMS_CAMPAIGN = {
   ...DEMO_CAMPAIGN, name: 'March', sender: '+13125550199', keywords: [{ word: 'MARCH', aliases: [] }],
-  referrals: { teams: [{ word: 'nurses', name: 'Nurses' }, { word: 'STUDENTS', name: 'Students' }] },
+  referrals: { teams: [{ word: 'nurses', name: 'Nurses', goal: 50 }, { word: 'STUDENTS', name: 'Students' }] },
   flow: {
     ...DEMO_FLOW,
     steps: [
@@ -124,7 +124,7 @@ describe('teams and custom fields', () => {
   test('teams are defined on the campaign, tag contacts by keyword word, filter broadcasts and fill the export', async () => {
     const res = await admin(t.app).post('/api/campaigns', TEAMS_CAMPAIGN);
     expect(res.status).toBe(201);
-    expect(res.body.referrals.teams).toEqual([{ word: 'NURSES', name: 'Nurses' }, { word: 'STUDENTS', name: 'Students' }]);
+    expect(res.body.referrals.teams).toEqual([{ word: 'NURSES', name: 'Nurses', goal: 50 }, { word: 'STUDENTS', name: 'Students' }]);
     const id = res.body.id as string;
     const to = '+13125550199';
     for (const [phone, word, shift] of [['+13125550431', 'NURSES', '1'], ['+13125550432', 'nurses!', '2'], ['+13125550433', 'students', '2'], ['+13125550434', '', '1']] as const) {
@@ -154,6 +154,18 @@ describe('teams and custom fields', () => {
     expect(page.text).toContain('Referrals and teams');
     expect(page.text).toMatch(/<td class="num" data-team="NURSES">2<\/td>/);
     expect(page.text).toMatch(/<td class="num" data-team="STUDENTS">1<\/td>/);
+    // Each team has its page (linked from the console): counts only, opted-out members left out.
+    const link = /href="(\/p\/[A-Za-z0-9_-]+)" rel="noreferrer">team page<\/a><\/td><\/tr>\n?<\/tbody>|<td>Nurses<\/td>[\s\S]*?href="(\/p\/[A-Za-z0-9_-]+)"/.exec(page.text)!;
+    const nursesPage = link[2] ?? link[1]!;
+    let team = await request(t.app).get(nursesPage);
+    expect(team.status).toBe(200);
+    expect(team.text).toContain('Team Nurses');
+    expect(team.text).toContain('2 <span class="muted">of 50 members');
+    expect(team.text).toContain('JOIN NURSES'.replace('JOIN', 'MARCH'));
+    expect(team.text).not.toContain('Kim');
+    await text(t.app, '+13125550431', 'STOP', {}, to);
+    team = await request(t.app).get(nursesPage);
+    expect(team.text).toContain('1 <span class="muted">of 50 members');
     // Custom fields the flow captures are columns of their own.
     expect(rows.find((r) => r.phone === '+13125550432')!.shift).toBe('night');
     expect(rows.find((r) => r.phone === '+13125550431')!.shift).toBe('day');

@@ -10,6 +10,7 @@ import { html, type Html } from './html';
 
 export async function referralsPanel(ctx: AppContext, campaignId: string): Promise<Html> {
   const s = await referralSummary(ctx, campaignId);
+  const tokens = await ctx.store.referrals.teamTokens(campaignId);
   const n = (x: number) => x.toLocaleString('en-US');
   return html`<aside class="panel" aria-labelledby="referrals-title" id="referrals">
 <h2 id="referrals-title">Referrals and teams</h2>
@@ -18,7 +19,8 @@ export async function referralsPanel(ctx: AppContext, campaignId: string): Promi
 ${s.teams.length === 0
     ? html`<p class="hint">No teams yet: add <code>"referrals": { "teams": [{ "word": "NURSES", "name": "Nurses" }] }</code> to the campaign (see the organizer guide "Supporters recruit supporters").</p>`
     : html`<div class="table-wrap"><table><caption class="visually-hidden">Teams</caption>
-<thead><tr><th scope="col">Team</th><th scope="col">Word</th><th scope="col" class="num">Members</th><th scope="col" class="num">Pledged monthly</th></tr></thead>
-<tbody>${s.teams.map((t) => html`<tr><td>${t.name}</td><td><code>${t.word}</code></td><td class="num" data-team="${t.word}">${n(t.members)}</td><td class="num">${formatCents(t.pledgedCents)}</td></tr>`)}</tbody></table></div>`}
+<thead><tr><th scope="col">Team</th><th scope="col">Word</th><th scope="col" class="num">Members</th><th scope="col" class="num">Pledged monthly</th><th scope="col">Page</th></tr></thead>
+<tbody>${s.teams.map((t) => html`<tr><td>${t.name}</td><td><code>${t.word}</code></td><td class="num" data-team="${t.word}">${n(t.members)}</td><td class="num">${formatCents(t.pledgedCents)}</td>
+<td>${tokens.has(t.word) ? html`<a href="/p/${tokens.get(t.word)!}" rel="noreferrer">team page</a>` : ''}</td></tr>`)}</tbody></table></div>`}
 </aside>`;
 }

@@ -24,7 +24,9 @@ main{max-width:28rem;margin:0 auto;padding:1.25rem}h1{font-size:1.6rem;margin:.2
 code{font-size:1.1rem;background:#f0ede6;padding:.1rem .35rem;border-radius:6px}`;
 
 function render(p: SupporterPageView) {
+  const team = p.kind === 'team';
   const goal = p.goal ?? Math.max(5, p.recruits);
+  const unit = team ? 'member' : 'friend';
   const pct = Math.min(100, Math.round((p.recruits / goal) * 100));
   const body = encodeURIComponent(p.joinText);
   return html`<!doctype html>
@@ -35,21 +37,21 @@ function render(p: SupporterPageView) {
 <meta name="robots" content="noindex">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
-<title>${p.firstName ?? 'My'} · ${p.programName}</title>
+<title>${team ? p.teamName : (p.firstName ?? 'My')} · ${p.programName}</title>
 <style>${raw(STYLE)}</style>
 </head>
 <body>
 <main>
   <p class="prog">${p.programName}</p>
-  <h1>${p.firstName ? `${p.firstName}'s` : 'My'} friends</h1>
-  <section class="card" aria-label="Friends recruited">
-    <p class="big" id="recruits">${p.recruits} <span class="muted">of ${goal} friend${goal === 1 ? '' : 's'}</span></p>
+  <h1>${team ? `Team ${p.teamName}` : `${p.firstName ? `${p.firstName}'s` : 'My'} friends`}</h1>
+  <section class="card" aria-label="${team ? 'Members' : 'Friends recruited'}">
+    <p class="big" id="recruits">${p.recruits} <span class="muted">of ${goal} ${unit}${goal === 1 ? '' : 's'}</span></p>
     <div class="thermo" role="meter" aria-valuemin="0" aria-valuemax="${goal}" aria-valuenow="${p.recruits}"><div class="fill" style="width:${pct}%"></div></div>
-    <p class="muted">${p.goal === null ? 'Reply GOAL 10 to set your own goal.' : `Your goal: ${p.goal}.`}</p>
+    <p class="muted">${team ? (p.goal === null ? '' : `The team's goal: ${p.goal}.`) : p.goal === null ? 'Reply GOAL 10 to set your own goal.' : `Your goal: ${p.goal}.`}</p>
   </section>
   <section class="card" aria-label="Monthly pledges">
     <p class="big" id="pledged">${formatCents(p.pledgedCents)}</p>
-    <p class="muted">a month pledged by the friends you brought</p>
+    <p class="muted">${team ? 'a month pledged by the team' : 'a month pledged by the friends you brought'}</p>
   </section>
   <section class="card">
     <p>Friends text <code>${p.joinText}</code> to <strong>${senderForPeople(p.sender)}</strong></p>

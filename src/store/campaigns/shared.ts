@@ -1,4 +1,5 @@
 /** The campaigns repository (both engines): campaigns, their keywords, the registry's version stamp. */
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../database';
 import type { CampaignRuntime, CampaignSpec, KeywordSpec } from '../../core/campaign';
@@ -186,7 +187,18 @@ function* createWork(k: Kysely<DB>, c: NewCampaign): Work<void> {
   yield* assertKeywordsFree(k, c.spec.sender, c.spec, null);
   yield* run(k.insertInto('campaigns').values({ id: c.id, ...columns(c.spec), goal_cents: c.goalCents, active: 1, created_at: at, updated_at: at }));
   yield* writeKeywords(k, c.id, c.spec.sender, c.spec);
+  yield* writeTeamPages(k, c.id, c.spec, at);
   yield* bumpVersion(k, `${at}#${c.id}`);
+}
+
+/** Each team gets its page token once (a team kept across replaces keeps its link). */
+function* writeTeamPages(k: Kysely<DB>, campaignId: string, spec: CampaignSpec, at: string): Work<void> {
+  for (const t of spec.referrals?.teams ?? []) {
+    yield* run(
+      k.insertInto('team_pages').values({ campaign_id: campaignId, team: t.word, token: randomBytes(16).toString('base64url'), created_at: at })
+        .onConflict((oc) => oc.columns(['campaign_id', 'team']).doNothing()),
+    );
+  }
 }
 
 export class CampaignsStore implements CampaignsRepository {
@@ -233,6 +245,7 @@ export class CampaignsStore implements CampaignsRepository {
         const goal = goalCents === undefined ? {} : { goal_cents: goalCents };
         yield* run(k.updateTable('campaigns').set({ ...columns(spec), ...goal, updated_at: at }).where('id', '=', id));
         yield* writeKeywords(k, id, spec.sender, spec);
+        yield* writeTeamPages(k, id, spec, at);
         if (existing.active === 0) yield* run(k.updateTable('keywords').set({ active: 0 }).where('campaign_id', '=', id));
         yield* bumpVersion(k, `${at}#${id}`);
       })(),

@@ -43,6 +43,15 @@ CREATE TABLE IF NOT EXISTS contact_teams (
 );
 CREATE INDEX IF NOT EXISTS contact_teams_team ON contact_teams (campaign_id, team);
 CREATE INDEX IF NOT EXISTS contact_teams_contact ON contact_teams (contact_id);
+
+-- Each team's public page (/p/<token>), made when the team is first saved with its campaign.
+CREATE TABLE IF NOT EXISTS team_pages (
+  campaign_id TEXT NOT NULL,
+  team TEXT NOT NULL,
+  token TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, team)
+);
 `;
 }
 

@@ -51,7 +51,19 @@ export interface LeaderboardRows {
   teams: { team: string; members: number }[];
 }
 
+/** A team's page (/p/<token>): counts only. */
+export interface TeamPage {
+  campaignId: string;
+  team: string;
+  members: number;
+  pledgedCents: number;
+}
+
 export interface ReferralsRepository {
+  /** The team page of a token; undefined when there is none. */
+  teamPage(token: string): Promise<TeamPage | undefined>;
+  /** Each team's page token on a campaign (team word → token). */
+  teamTokens(campaignId: string): Promise<Map<string, string>>;
   /**
    * The top recruiters and teams, by count, from indexed aggregates (the live hub recomputes it
    * after each burst of texts, so it never reads the whole tree).

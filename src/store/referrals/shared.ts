@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { all, first, type Runner, type Work } from '../work';
-import type { LeaderboardRows, RecruiterRow, ReferralsRepository, ReferralTotals, SupporterPage, TeamCount } from './repository';
+import type { LeaderboardRows, RecruiterRow, ReferralsRepository, ReferralTotals, SupporterPage, TeamCount, TeamPage } from './repository';
 
 /** A contact's latest monthly pledge on a campaign (a re-pledge replaces, never doubles). */
 function latestMonthly(contactRef: string, campaignId: string) {
@@ -14,13 +14,14 @@ function latestMonthly(contactRef: string, campaignId: string) {
     AND p.frequency = 'monthly' ORDER BY p.at DESC, p.rowid DESC LIMIT 1)`;
 }
 
-function* teamCountsWork(r: Runner, campaignId: string): Work<TeamCount[]> {
+function* teamCountsWork(r: Runner, campaignId: string, team?: string): Work<TeamCount[]> {
   const rows = yield* all(
     r.k
       .selectFrom('contact_teams as t')
       .innerJoin('contacts as c', 'c.id', 't.contact_id')
       .select(['t.team', 't.contact_id', latestMonthly('t.contact_id', campaignId).as('pledged')])
       .where('t.campaign_id', '=', campaignId)
+      .$if(team !== undefined, (q) => q.where('t.team', '=', team!))
       .where('c.is_test', '=', 0)
       .where('c.status', '<>', 'opted_out'),
   );
@@ -142,8 +143,24 @@ function* leaderboardWork(r: Runner, campaignId: string, top: number): Work<Lead
   };
 }
 
+function* teamPageWork(r: Runner, token: string): Work<TeamPage | undefined> {
+  const row = yield* first(r.k.selectFrom('team_pages').select(['campaign_id', 'team']).where('token', '=', token));
+  if (!row) return undefined;
+  const counts = (yield* teamCountsWork(r, row.campaign_id, row.team)).find((t) => t.team === row.team);
+  return { campaignId: row.campaign_id, team: row.team, members: counts?.members ?? 0, pledgedCents: counts?.pledgedCents ?? 0 };
+}
+
 export class ReferralsStore implements ReferralsRepository {
   constructor(private readonly db: Runner) {}
+
+  teamPage(token: string): Promise<TeamPage | undefined> {
+    return this.db.read(teamPageWork(this.db, token));
+  }
+
+  async teamTokens(campaignId: string): Promise<Map<string, string>> {
+    const rows = await this.db.read(all(this.db.k.selectFrom('team_pages').select(['team', 'token']).where('campaign_id', '=', campaignId)));
+    return new Map(rows.map((x) => [x.team, x.token]));
+  }
 
   leaderboard(campaignId: string, top: number): Promise<LeaderboardRows> {
     return this.db.read(leaderboardWork(this.db, campaignId, top));

@@ -19,6 +19,14 @@ export interface ReferralsTable {
   updated_at: string;
 }
 
+export interface TeamPagesTable {
+  campaign_id: string;
+  team: string;
+  /** /p/<token>: the team's page. */
+  token: string;
+  created_at: string;
+}
+
 export interface ContactTeamsTable {
   campaign_id: string;
   contact_id: string;
