@@ -229,6 +229,23 @@ describe('PAGE, GOAL and the page', () => {
   });
 });
 
+describe('the leaderboard question', () => {
+  test('askShow: asked once, with the first code; SHOW is the consent', async () => {
+    const c = (await admin(t.app).get(`/api/campaigns/${demoId}`)).body;
+    const { id: _i, active: _a, createdAt: _c, updatedAt: _u, ...spec } = c;
+    expect((await admin(t.app).put(`/api/campaigns/${demoId}`, { ...spec, referrals: { askShow: true } })).status).toBe(200);
+    const first = await completeAs(ANA, 'Ana');
+    expect(first).toEqual([
+      `You're in, Ana! Thank you. Tell friends: text JOIN ${codeOf(ANA)} to 62262`,
+      "Rally Alerts: Want your name on tonight's leaderboard of recruiters? Reply SHOW.",
+    ]);
+    expect(await completeAs(ANA, 'Ana')).toHaveLength(1);
+    expect(await text(t.app, '+13125550460', 'hello')).toEqual([expect.stringContaining('Text JOIN to 62262 to join')]);
+    // A pending number (texted before, never joined) is not offered a page.
+    expect(await text(t.app, '+13125550460', 'PAGE')).not.toEqual([expect.stringContaining('Your page')]);
+  });
+});
+
 describe('the recruiter notice', () => {
   const notices = (phone: string) =>
     q<{ body: string; status: string }>(

@@ -1,7 +1,7 @@
 /**
  * Supporter commands of referrals (issue 13), at the router's commands slot (after the opted-out
  * rule, so an opted-out number never reaches them; before the waiting conversation, yielding to a
- * valid answer to the supporter's own waiting question, answersWaitingStep):
+ * valid answer to the supporter's own waiting question, answersWaitingStep; subscribed numbers only):
  * `PAGE` answers with the supporter's page (/p/<token>; the store makes the token and fills the
  * slot), `GOAL 10` sets their goal (a non-number or an absurd one gets a precise re-prompt),
  * `SHOW` is their consent to appear as "First L." on the live leaderboard. From a number we do
@@ -38,7 +38,8 @@ export function createReferralCommands(yieldToAnswer: (ctx: RouteContext) => boo
     name: 'referral_commands',
     decide(ctx) {
       const { input, contact, closed, speaker } = ctx;
-      if (!contact.known || contact.status === 'opted_out') return null;
+      // A number that never joined (pending) has no page to ask for: how to join answers it.
+      if (!contact.known || contact.status !== 'subscribed') return null;
       const cmd = referralCommand(input.text);
       if (!cmd || yieldToAnswer(ctx)) return null;
       const lang = languageFor(contact.language, speaker);
