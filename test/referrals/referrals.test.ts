@@ -56,6 +56,17 @@ describe('referral codes', () => {
     for (const c of codes) expect(c).toMatch(/^[A-HJ-NP-Z2-9]{5,6}$/);
   });
 
+  test('a taken proposal is drawn again: with every ANA code taken, Ana still gets a unique one', async () => {
+    const A = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+    const insert = t.ctx.db.sqlite.prepare("INSERT INTO referrals (campaign_id, contact_id, code, show_name, created_at, updated_at) VALUES (?, ?, ?, 0, 'x', 'x')");
+    let n = 0;
+    for (const a of A) for (const b of A) if (/[2-9]/.test(a + b)) insert.run(demoId, `taken-${n++}`, `ANA${a}${b}`);
+    await completeAs(ANA, 'Ana');
+    const code = codeOf(ANA)!;
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{5,6}$/);
+    expect(code.startsWith('ANA') && code.length === 5).toBe(false);
+  });
+
   test('KEYWORD CODE credits the recruiter: any alias and case, words after it, a dash; unknown code, self and a second credit do not', async () => {
     await completeAs(ANA, 'Ana');
     const code = codeOf(ANA)!;

@@ -16,10 +16,28 @@ import type { ReferralsTable } from './tables';
 
 type Own = Pick<ReferralsTable, 'code' | 'recruited_by' | 'page_token'>;
 
+type State = { [K in keyof Own]: Own[K] | null } & { present: number | null; owner: string | null; taken_by: string | null };
+
 export const REFERRAL_QUERIES = {
-  own: query<Own, { campaignId: string; contactId: string }>((k) =>
-    k.selectFrom('referrals').select(['code', 'recruited_by', 'page_token'])
-      .where('campaign_id', '=', param<string>('campaignId')).where('contact_id', '=', param<string>('contactId')),
+  /**
+   * Everything one text needs, in one statement (one round trip on PostgreSQL): the texter's own
+   * row, the owner of the code they texted (if any), and whether the proposed new code is taken.
+   * Primary-key and unique-index probes only.
+   */
+  state: query<State, { campaignId: string; contactId: string; claim: string | null; candidate: string | null }>((k) =>
+    k.selectNoFrom((eb) => {
+      const own = () => eb.selectFrom('referrals as o').where('o.campaign_id', '=', param<string>('campaignId')).where('o.contact_id', '=', param<string>('contactId'));
+      const byCode = (name: string) =>
+        eb.selectFrom('referrals as x').select('x.contact_id').where('x.campaign_id', '=', param<string>('campaignId')).where('x.code', '=', param<string>(name));
+      return [
+        own().select(eb.lit(1).as('one')).as('present'),
+        own().select('o.code').as('code'),
+        own().select('o.recruited_by').as('recruited_by'),
+        own().select('o.page_token').as('page_token'),
+        byCode('claim').as('owner'),
+        byCode('candidate').as('taken_by'),
+      ];
+    }),
   ),
   byCode: query<{ contact_id: string }, { campaignId: string; code: string }>((k) =>
     k.selectFrom('referrals').select('contact_id').where('campaign_id', '=', param<string>('campaignId')).where('code', '=', param<string>('code')),
@@ -90,20 +108,25 @@ export function* applyReferral(
   contactId: string, firstName: string | null, r: ReferralChange, at: string, newId: IdGenerator,
 ): Work<ReferralApplied> {
   const Q = REFERRAL_QUERIES;
-  const own = yield* get(Q.own, { campaignId: r.campaignId, contactId });
+  const wantsCode = r.issue || r.page;
+  // The first proposal is checked in the same statement as the rest: one read for the usual text.
+  let candidate = wantsCode ? makeCode(newId(), firstName, 0) : null;
+  const s = (yield* get(Q.state, { campaignId: r.campaignId, contactId, claim: r.claim, candidate }))!;
+  const own = s.present === null ? undefined : { code: s.code, recruited_by: s.recruited_by, page_token: s.page_token };
   let recruitedBy: string | null = null;
   if (r.claim !== null) {
-    const owner = yield* get(Q.byCode, { campaignId: r.campaignId, code: r.claim });
     const verdict = creditVerdict({
-      ownerId: owner?.contact_id, contactId, own: own ? { code: own.code, recruitedBy: own.recruited_by } : undefined,
+      ownerId: s.owner ?? undefined, contactId, own: own ? { code: own.code, recruitedBy: own.recruited_by } : undefined,
     });
-    if (verdict === 'credited') recruitedBy = owner!.contact_id;
+    if (verdict === 'credited') recruitedBy = s.owner;
   }
   let code = own?.code ?? null;
   let issued: string | null = null;
-  if ((r.issue || r.page) && code === null) {
-    for (let attempt = 0; attempt < CODE_TRIES && issued === null; attempt++) {
-      const candidate = makeCode(newId(), firstName, attempt);
+  if (wantsCode && code === null) {
+    // Taken (rare): draw again, each draw checked on its own.
+    if (s.taken_by === null) issued = candidate;
+    for (let attempt = 1; attempt < CODE_TRIES && issued === null; attempt++) {
+      candidate = makeCode(newId(), firstName, attempt);
       if (!(yield* get(Q.byCode, { campaignId: r.campaignId, code: candidate }))) issued = candidate;
     }
     code = issued;
