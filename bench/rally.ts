@@ -32,6 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { answers, crowd, joins, perConnection, type Phone, type Signer, type Webhook } from './rally/crowd';
 import { drive, driveMany, type PhaseResult } from './rally/load';
+import { cpuBudget, cpuSnapshot, localPostmasterPid, type CpuBudget } from './rally/cpu-budget';
 import { countRoundTrips, dropSchema, freshSchema, type RoundTrips } from './rally/postgres';
 import { ROOT, startServer, type Server } from './rally/processes';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './rally/profile-summary';
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
   }
   report(await drive(gw, convLabel, conversationLists, { checkReplies: true }));
   await stopChecked(gw);
-  verifications['conversations'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed');
+  verifications['conversations'] = verifyDatabase(path.join(dir, 'rallytext.db'), phones, 'completed', withPoll ? 1 : 0);
   fs.rmSync(dir, { recursive: true, force: true });
 
   let profileSummary: ProfileSummary | undefined;
@@ -364,15 +365,24 @@ async function engines(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 
   // PostgreSQL: N gateway processes on one fresh schema; the first migrates and seeds.
+  const postmaster = await localPostmasterPid(pgUrl);
+  const budgets: ({ server: string; phase: string; gatewayMsPerReq: number } & CpuBudget)[] = [];
+  const profName = (what: string) => (profile ? `gateway-${what}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile` : undefined);
   for (const n of gatewayCounts) {
     const { schema, url } = await freshSchema(pgUrl, `rally_bench_${n}`);
     const name = `postgres x${n}`;
     const gws: Server[] = [];
     try {
-      for (let i = 0; i < n; i++) gws.push(await startGateway('', undefined, ROOT, `${name}#${i + 1}`, url));
-      report(await driveMany(gws, name, burstLabel, burst, { checkReplies: true }));
+      for (let i = 0; i < n; i++) gws.push(await startGateway('', i === 0 ? profName(`postgres-x${n}`) : undefined, ROOT, `${name}#${i + 1}`, url));
+      const measured = async (label: string, lists: Webhook[][]) => {
+        const before = cpuSnapshot(postmaster);
+        const r = await driveMany(gws, name, label, lists, { checkReplies: true });
+        report(r);
+        budgets.push({ server: name, phase: label, gatewayMsPerReq: r.serverCpuMsPerReq, ...cpuBudget(before, cpuSnapshot(postmaster), r.requests) });
+      };
+      await measured(burstLabel, burst);
       verifications[`${name} burst`] = await verifyPostgres(url, phones, 'joined');
-      report(await driveMany(gws, name, convLabel, conversation, { checkReplies: true }));
+      await measured(convLabel, conversation);
       for (const gw of gws.splice(0)) await stopChecked(gw);
       verifications[`${name} conversations`] = await verifyPostgres(url, phones, 'completed');
     } finally {
@@ -397,6 +407,15 @@ async function engines(): Promise<void> {
   const errors = results.reduce((n, r) => n + r.errors, 0);
   const dbOk = Object.values(verifications).every((v) => v.ok);
   console.log(`\n${table(results)}\n`);
+  console.log('CPU per request on this box during the PostgreSQL phases (the throughput ceiling is cores / machine CPU per request):');
+  for (const b of budgets) {
+    console.log(`  ${b.server.padEnd(12)} ${b.phase.padEnd(30)} gateways ${fmt(b.gatewayMsPerReq, 3)} ms, PostgreSQL ${b.postgresMsPerReq === null ? 'n/a' : fmt(b.postgresMsPerReq, 3)} ms, whole machine ${b.machineMsPerReq === null ? 'n/a' : fmt(b.machineMsPerReq, 3)} ms -> ceiling ${b.ceilingReqPerSec === null ? 'n/a' : fmt(b.ceilingReqPerSec)} req/s`);
+  }
+  if (profile) {
+    for (const f of fs.readdirSync(path.join(resultsDir, 'profiles')).filter((f) => f.startsWith('gateway-postgres-')).sort().slice(-gatewayCounts.length)) {
+      console.log(`\n${f}:\n${formatProfile(summarizeProfile(path.join(resultsDir, 'profiles', f)))}\n`);
+    }
+  }
   console.log('statements (round trips) per webhook on PostgreSQL, counted in-process:');
   for (const t of trips.steps) console.log(`  ${t.text.padEnd(10)} ${t.statements} (${t.detail})`);
   console.log('\ntargets:');
@@ -409,7 +428,7 @@ async function engines(): Promise<void> {
   const out = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverageAtEnd: os.loadavg(), database: 'PostgreSQL on the same machine' },
-    phones: phonesN, gateways: gatewayCounts, results, roundTrips: trips, targets, verifications,
+    phones: phonesN, gateways: gatewayCounts, results, cpuBudgets: budgets, roundTrips: trips, targets, verifications,
   };
   fs.writeFileSync(path.join(resultsDir, 'rally-postgres.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(ROOT, path.join(resultsDir, 'rally-postgres.json'))}`);

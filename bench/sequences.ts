@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const seq = await ctx.store.sequences.create(uuid(), {
     campaignId: campaign.id, name: 'bench', trigger: 'joined', active: true,
     steps: [{ after: 'PT1H', template: 'Thanks {{first_name|friend}}! Canvass kickoff Saturday.' }, { after: 'P1M', template: 'A month already!' }],
-  }, clock.now());
+  }, clock.now(), uuid);
 
   const t0 = performance.now();
   const anchor = new Date(new Date(START).getTime() - 3_600_000).toISOString();

@@ -63,8 +63,17 @@ export const audienceSchema = z
       )
       .refine((f) => Object.keys(f).length <= 10, 'at most 10 fields')
       .optional(),
-    /** Voted for this option (1-based) in this poll (issue 15: "voted for Jobs"); the vote as it stands. */
-    votedFor: z.strictObject({ poll: z.string().trim().min(1).max(100), option: z.number().int().min(1).max(9) }).optional(),
+    /**
+     * Voted for this option in this poll (issue 15: "voted for JOBS"); the vote as it stands. The
+     * option is its number (1-based) or one of its words or its label ("JOBS", "Jobs"), resolved
+     * to the number against the poll when the audience is checked (usecases/broadcasts/audience.ts).
+     */
+    votedFor: z
+      .strictObject({
+        poll: z.string().trim().min(1).max(100),
+        option: z.union([z.number().int().min(1).max(9), z.string().trim().min(1, 'must be the option number, word or label').max(60)]),
+      })
+      .optional(),
   })
   // Strict: a misspelt filter ("zip_prefix") must be a 400, not a broadcast to everyone.
   .strict()

@@ -7,8 +7,22 @@ import { segmentInfo, type Encoding } from './segments';
 import { checkTemplate, renderTemplate, type MergeValues, type TemplateProblem } from './template';
 import { linkProblems, replaceLinks, withoutLinks } from './donations';
 
-/** Merge fields available to broadcasts. `program` is an alias of `program_name`. */
-export const BROADCAST_FIELDS = ['first_name', 'zip', 'state', 'program_name', 'program', 'keyword', 'sender'] as const;
+/**
+ * Merge fields available to broadcasts. `program` is an alias of `program_name`; `donation_link`
+ * is the recipient's own tracked donation link, made when their text is claimed for sending (empty
+ * when their campaign has no donation URL).
+ */
+export const BROADCAST_FIELDS = ['first_name', 'zip', 'state', 'program_name', 'program', 'keyword', 'sender', 'donation_link'] as const;
+
+/** A tracked link as long as a real one (`<base>/l/<12 characters>`), for length checks and previews. */
+export const SAMPLE_LINK = 'https://sms.example.org/l/abcdefghijkl';
+
+const DONATION_LINK_FIELD = /\{\{\s*donation_link\s*(?:\|[^{}]*)?\}\}/i;
+
+/** Does this text put the recipient's donation link somewhere ({{donation_link}}, with or without a fallback)? */
+export function carriesDonationLink(template: string): boolean {
+  return template.includes('{{') && DONATION_LINK_FIELD.test(template);
+}
 
 /** Twilio refuses bodies longer than 1600 characters (error 21617). */
 export const MAX_BODY_CHARS = 1600;
@@ -20,6 +34,8 @@ export interface RecipientValues {
   programName: string;
   keyword: string | null;
   sender: string;
+  /** The recipient's tracked donation link (null or absent: none, {{donation_link}} is empty). */
+  donationLink?: string | null;
 }
 
 /** Problems with a template, as field paths for a 400 (empty when it is fine). */
@@ -28,7 +44,7 @@ export function broadcastTemplateProblems(template: string, footer: string | nul
   const problems = checkTemplate(withoutLinks(template), BROADCAST_FIELDS);
   for (const message of linkProblems(template)) problems.push({ field: '', message });
   if (template.trim() === '') problems.push({ field: '', message: 'must not be empty' });
-  const longest = composeBody(renderTemplate(replaceLinks(template, () => 'https://sms.example.org/l/abcdefghijkl'), {}), footer);
+  const longest = composeBody(renderTemplate(replaceLinks(template, () => SAMPLE_LINK), { donation_link: SAMPLE_LINK }), footer);
   if ([...longest].length > MAX_BODY_CHARS) {
     problems.push({ field: '', message: `is longer than ${MAX_BODY_CHARS} characters with the footer (Twilio refuses it)` });
   }
@@ -45,7 +61,7 @@ export function composeBody(template: string, footer: string | null): string {
 export function mergeValues(v: RecipientValues): MergeValues {
   return {
     first_name: v.firstName, zip: v.zip, state: v.state, program_name: v.programName, program: v.programName,
-    keyword: v.keyword, sender: v.sender,
+    keyword: v.keyword, sender: v.sender, donation_link: v.donationLink ?? null,
   };
 }
 

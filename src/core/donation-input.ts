@@ -14,7 +14,9 @@ export interface DonationInput {
   /** Positive for a payment, negative for a refund. */
   amountCents: number;
   refcode: string | null;
+  /** E.164 */
   phone: string | null;
+  /** Lower-cased. */
   email: string | null;
   paidAt: string;
 }

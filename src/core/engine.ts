@@ -5,7 +5,7 @@
 import type { Flow, Step } from './flow';
 import { renderTemplate, type MergeValues } from './template';
 import {
-  isSkip, validateChoice, validateZip, validateEmail, validateMoney, validateName, validateText, validateYesNo,
+  isSkip, validateChoice, validateZip, validateEmail, validateMoney, validateName, validateText, validateYesNo, validateDate,
   type Validation,
 } from './validators';
 import { formatCents } from './money';
@@ -78,6 +78,7 @@ export function validateAnswer(step: Step, text: string): Validation<string | nu
     case 'yesno': return validateYesNo(text);
     case 'choice': return validateChoice(text, v.options);
     case 'text': return validateText(text, v.maxLength);
+    case 'date': return validateDate(text);
   }
 }
 

@@ -33,6 +33,8 @@ export const validatorSchema = z.discriminatedUnion('type', [
     })
     .refine((v) => v.minCents <= v.maxCents, { message: 'minCents must not exceed maxCents', path: ['maxCents'] }),
   z.object({ type: z.literal('yesno') }),
+  /** A calendar date with its year, kept as "YYYY-MM-DD" (a sequence may be timed from it: `trigger: "date"`). */
+  z.object({ type: z.literal('date') }),
   z.object({
     type: z.literal('choice'),
     options: z

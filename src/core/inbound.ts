@@ -56,6 +56,8 @@ export interface ConversationSnapshot {
   expiresAt: string;
   /** The broadcast that opened this conversation (its flow is the broadcast's, not the campaign's). */
   broadcastId?: string | null;
+  /** The sequence whose step that asks opened this conversation (its flow is that step's: `broadcastFlow` carries it). */
+  sequenceId?: string | null;
 }
 
 export interface InboundInput {
@@ -68,7 +70,7 @@ export interface InboundInput {
   conversation: ConversationSnapshot | null;
   /** Campaign of the waiting conversation (null if it was deleted or its flow is broken). */
   conversationCampaign: CampaignRuntime | null;
-  /** The flow of the broadcast that opened the waiting conversation (null if it cannot be read). */
+  /** The flow of the broadcast (or sequence step) that opened the waiting conversation (null if it cannot be read). */
   broadcastFlow?: Flow | null;
   /** Twilio Advanced Opt-Out already handled a compliance keyword and replied itself. */
   optOutType: 'STOP' | 'START' | 'HELP' | null;
@@ -98,16 +100,19 @@ function contactVars(c: ContactSnapshot): Record<string, string | null> {
   return { first_name: c.firstName, zip: c.zip, email: c.email };
 }
 
-/** A supporter's tracked donation link for this text: a fresh code, kept only if a reply carries it. */
-interface DonationLink { code: string; url: string }
+/**
+ * Where a reply says {{donation_link}}: rendered as this placeholder, which no text can contain
+ * (NUL), and swapped for the supporter's tracked link only in a reply that carries it. So a link
+ * code is drawn (and a link row written) only when a reply really links, not on every keyword or
+ * answer of a campaign that has a donation URL.
+ */
+const LINK_SLOT = '\u0000donation_link\u0000';
 
-/** The campaign's donation link as a merge value ({{donation_link}}), when it has a donation URL. */
-function donationLink(input: InboundInput, campaign: CampaignRuntime, vars: Record<string, string | null>): DonationLink | null {
-  if (!campaign.donationUrl || !input.linkBase) return null;
-  const code = shortCode(input.newId());
-  const link = { code, url: `${input.linkBase}${linkPath(code)}` };
-  vars.donation_link = link.url;
-  return link;
+/** The campaign's donation link as a merge value ({{donation_link}}), when it has a donation URL: true when it may be drawn. */
+function donationLink(input: InboundInput, campaign: CampaignRuntime, vars: Record<string, string | null>): boolean {
+  if (!campaign.donationUrl || !input.linkBase) return false;
+  vars.donation_link = LINK_SLOT;
+  return true;
 }
 
 /**
@@ -117,15 +122,23 @@ function donationLink(input: InboundInput, campaign: CampaignRuntime, vars: Reco
  */
 function flowEvents(
   o: InboundOutcome, input: InboundInput, campaign: CampaignRuntime, keyword: string, outcome: FlowOutcome, conversationId: string,
-  link: DonationLink | null, campaignFlow: boolean, lang: Lang,
+  linkable: boolean, campaignFlow: boolean, lang: Lang,
 ): void {
-  let linked = false;
+  // One code per text, drawn at the first reply that carries the link (none: no code, no row).
+  let link: { code: string; url: string } | null = null;
   let carriesCode = false;
   for (const e of outcome.effects) {
     if (e.type === 'reply') {
-      o.events.push({ type: 'reply', body: e.body, purpose: 'reply' });
-      if (link && e.body.includes(link.url)) linked = true;
-      if (e.body.includes(REFERRAL_CODE_SLOT)) carriesCode = true;
+      let body = e.body;
+      if (linkable && body.includes(LINK_SLOT)) {
+        if (!link) {
+          const code = shortCode(input.newId());
+          link = { code, url: `${input.linkBase}${linkPath(code)}` };
+        }
+        body = body.split(LINK_SLOT).join(link.url);
+      }
+      o.events.push({ type: 'reply', body, purpose: 'reply' });
+      if (body.includes(REFERRAL_CODE_SLOT)) carriesCode = true;
     } else if (e.type === 'capture' && e.field === 'team' && campaignFlow) {
       // A flow step capturing "team" ("Which group? 1 Nurses 2 Students") tags the contact.
       o.events.push({ type: 'field_captured', field: e.field, value: e.value });
@@ -137,7 +150,7 @@ function flowEvents(
       o.events.push({ type: 'pledge_made', campaignId: campaign.id, amountCents: e.amountCents, frequency: e.frequency, ref });
     } else if (e.type === 'capture' && e.field !== 'pledge') o.events.push({ type: 'field_captured', field: e.field, value: e.value });
   }
-  if (link && linked) {
+  if (link) {
     const ref = outcome.state.captured.pledge_ref;
     o.events.push({ type: 'link_made', code: link.code, campaignId: campaign.id, pledgeRef: typeof ref === 'string' ? ref : null });
   }
@@ -148,9 +161,9 @@ function flowEvents(
   if (outcome.status === 'completed') o.events.push({ type: 'flow_ended', conversationId, status: 'completed' });
   // A supporter who completes the campaign's flow gets a referral code (once: the store finds it
   // again later); a reply carrying {{referral_code}} has its slot filled by the store.
-  if (campaignFlow && (carriesCode || outcome.status === 'completed')) {
+  if (carriesCode || (campaignFlow && outcome.status === 'completed')) {
     const settings = campaign.referrals;
-    const completed = outcome.status === 'completed';
+    const completed = campaignFlow && outcome.status === 'completed';
     o.events.push({
       type: 'referral_issued', campaignId: campaign.id,
       // The recruiter's language is not read here: the notice is in the campaign's default language.
@@ -350,9 +363,11 @@ const waitingConversation: RouteRule = {
     o.events.push(...closed);
     const lang = languageFor(contact.language, campaign);
     const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword, lang) };
-    // A broadcast's flow has no donation link of its campaign (its own links are a follow-up), nor a referral code.
-    const link = conversation.broadcastId ? null : donationLink(input, campaign, vars);
-    if (!conversation.broadcastId) vars.referral_code = REFERRAL_CODE_SLOT;
+    // A broadcast's flow has no donation link of its campaign (its own links are a follow-up).
+    const link = conversation.broadcastId ? false : donationLink(input, campaign, vars);
+    // Any flow may show the supporter's code; only the campaign's own sign-up flow issues one by completing.
+    vars.referral_code = REFERRAL_CODE_SLOT;
+    const signUpFlow = !conversation.broadcastId && !conversation.sequenceId;
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
     const outcome = resumeFlow(conversationFlow, state, input.text, vars, { lang, fallback: languagesOf(campaign)[0]! });
     const broadcastId = conversation.broadcastId;
@@ -365,7 +380,7 @@ const waitingConversation: RouteRule = {
         o.events.push({ type: 'broadcast_answered', broadcastId, stepId: step.id, value });
       }
     }
-    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id, link, !conversation.broadcastId, lang);
+    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id, link, signUpFlow, lang);
     return o;
   },
 };
@@ -435,7 +450,9 @@ function contextOf(input: InboundInput): RouteContext {
   const { contact } = input;
   const openConversation = input.conversation;
   const speaker = input.conversationCampaign ?? input.senderCampaign;
-  const flow: Flow | null = openConversation?.broadcastId ? (input.broadcastFlow ?? null) : (input.conversationCampaign?.flow ?? null);
+  // A broadcast or a sequence's step that asks opened it: its own flow; else the campaign's.
+  const asked = !!openConversation?.broadcastId || !!openConversation?.sequenceId;
+  const flow: Flow | null = asked ? (input.broadcastFlow ?? null) : (input.conversationCampaign?.flow ?? null);
   const nowIso = input.now.toISOString();
   const live = !!openConversation && !!input.conversationCampaign && !!flow && openConversation.expiresAt > nowIso;
   const step = openConversation && flow ? flow.steps[openConversation.stepIndex] : undefined;
@@ -443,7 +460,7 @@ function contextOf(input: InboundInput): RouteContext {
   // YES is an opt-in word, except as an answer: to a yes/no question, or to any open question a
   // broadcast asked a subscribed supporter (who would otherwise get the opt-in confirmation again).
   // An expired question is not open: YES after it is an opt-in word again.
-  const yesIsAnAnswer = live && (step?.validate.type === 'yesno' || (!!openConversation?.broadcastId && contact.status === 'subscribed'));
+  const yesIsAnAnswer = live && (step?.validate.type === 'yesno' || (asked && contact.status === 'subscribed'));
   if (!compliance && !yesIsAnAnswer) {
     const yes = isConditionalOptIn(input.text);
     if (yes) compliance = { kind: 'opt_in', keyword: yes };

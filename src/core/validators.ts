@@ -114,6 +114,30 @@ export function validateText(input: string, maxLength: number): Validation<strin
   return ok(s);
 }
 
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * A calendar date with its year, as people text it: "1990-03-14", "3/14/1990" or "3-14-90" (US
+ * order), "March 14, 1990", "14 March 1990", "Mar 14 1990". Becomes "1990-03-14" (what a
+ * date-timed sequence reads); a day that does not exist (Feb 30) is refused.
+ */
+export function validateDate(input: string): Validation<string> {
+  const s = tidySpaces(input).toLowerCase().replace(/(\d)(st|nd|rd|th)\b/g, '$1').replace(/,/g, ' ').replace(/\s+/g, ' ').trim();
+  let y: number, m: number, d: number;
+  let r: RegExpExecArray | null;
+  if ((r = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s))) [y, m, d] = [Number(r[1]), Number(r[2]), Number(r[3])];
+  else if ((r = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(s))) [m, d, y] = [Number(r[1]), Number(r[2]), Number(r[3])];
+  else if ((r = /^([a-z]{3,9})\.? (\d{1,2}) (\d{4})$/.exec(s))) [m, d, y] = [MONTH_NAMES.indexOf(r[1]!.slice(0, 3)) + 1, Number(r[2]), Number(r[3])];
+  else if ((r = /^(\d{1,2}) ([a-z]{3,9})\.? (\d{4})$/.exec(s))) [d, m, y] = [Number(r[1]), MONTH_NAMES.indexOf(r[2]!.slice(0, 3)) + 1, Number(r[3])];
+  else return invalid;
+  // Two-digit years: 00-29 this century, 30-99 the last (a birth year or an anniversary).
+  if (y < 100) y += y < 30 ? 2000 : 1900;
+  if (m < 1 || m > 12 || y < 1900 || y > 2200) return invalid;
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return invalid;
+  return ok(day.toISOString().slice(0, 10));
+}
+
 const SKIP = new Set([
   'skip', 'no', 'none', 'pass', 'nope', 'n a', 'na', 'no thanks', 'no thank you', 'not now', 'nah', 'next', 'later',
   'saltar', 'omitir', 'paso', 'siguiente', 'no gracias', 'ahora no', 'ninguno', 'despues', 'luego',

@@ -18,6 +18,7 @@ import type { PollResults } from '../usecases/polls/polls';
 import type { IdeaRecord } from '../usecases/polls/ideas';
 import { AppError } from '../shared/errors';
 import { parseBody } from './validate';
+import { recordAudit } from './audit-record';
 
 /** GET /api/polls/:id's shape, exactly. */
 export function pollAnswer(r: PollResults) {
@@ -45,6 +46,7 @@ export function pollsApi(ctx: AppContext): Router {
   r.post('/', async (req, res) => {
     const spec = parseBody(parsePoll, req.body);
     const poll = await ctx.polls.create(spec);
+    await recordAudit(ctx, req, 'poll.created', { type: 'poll', id: poll.id }, { campaignId: spec.campaignId, question: spec.question });
     res.status(201).json({ id: poll.id });
   });
 
@@ -60,11 +62,15 @@ export function pollsApi(ctx: AppContext): Router {
   });
 
   r.post('/:id/open', async (req, res) => {
-    res.json(pollAnswer(await ctx.polls.open(req.params.id)));
+    const poll = await ctx.polls.open(req.params.id);
+    await recordAudit(ctx, req, 'poll.opened', { type: 'poll', id: req.params.id }, { question: poll.question });
+    res.json(pollAnswer(poll));
   });
 
   r.post('/:id/close', async (req, res) => {
-    res.json(pollAnswer(await ctx.polls.close(req.params.id)));
+    const poll = await ctx.polls.close(req.params.id);
+    await recordAudit(ctx, req, 'poll.closed', { type: 'poll', id: req.params.id }, { question: poll.question, total: poll.total });
+    res.json(pollAnswer(poll));
   });
 
   return r;
@@ -76,10 +82,14 @@ export function campaignIdeasApi(ctx: AppContext): Router {
     w ? { id: w.id, open: w.closedAt === null, openedAt: w.openedAt, closedAt: w.closedAt } : { id: null, open: false, openedAt: null, closedAt: null };
 
   r.post('/:id/ideas/open', async (req, res) => {
-    res.json(windowAnswer(await ctx.ideas.open(req.params.id)));
+    const w = await ctx.ideas.open(req.params.id);
+    await recordAudit(ctx, req, 'ideas.opened', { type: 'campaign', id: req.params.id });
+    res.json(windowAnswer(w));
   });
   r.post('/:id/ideas/close', async (req, res) => {
-    res.json(windowAnswer(await ctx.ideas.close(req.params.id)));
+    const w = await ctx.ideas.close(req.params.id);
+    await recordAudit(ctx, req, 'ideas.closed', { type: 'campaign', id: req.params.id });
+    res.json(windowAnswer(w));
   });
   r.get('/:id/ideas', async (req, res) => {
     res.json((await ctx.ideas.list(req.params.id)).map(ideaAnswer));
@@ -90,18 +100,26 @@ export function campaignIdeasApi(ctx: AppContext): Router {
 export function ideasApi(ctx: AppContext): Router {
   const r = Router();
   r.post('/:id/approve', async (req, res) => {
-    res.json(ideaAnswer(await ctx.ideas.act(req.params.id, 'approve')));
+    const idea = await ctx.ideas.act(req.params.id, 'approve');
+    await recordAudit(ctx, req, 'idea.approved', { type: 'idea', id: idea.id }, { number: idea.number });
+    res.json(ideaAnswer(idea));
   });
   r.post('/:id/reject', async (req, res) => {
-    res.json(ideaAnswer(await ctx.ideas.act(req.params.id, 'reject')));
+    const idea = await ctx.ideas.act(req.params.id, 'reject');
+    await recordAudit(ctx, req, 'idea.rejected', { type: 'idea', id: idea.id });
+    res.json(ideaAnswer(idea));
   });
   r.post('/:id/merge', async (req, res) => {
     const { into } = parse(mergeBody, req.body);
-    res.json(ideaAnswer(await ctx.ideas.merge(req.params.id, into)));
+    const idea = await ctx.ideas.merge(req.params.id, into);
+    await recordAudit(ctx, req, 'idea.merged', { type: 'idea', id: req.params.id }, { into });
+    res.json(ideaAnswer(idea));
   });
   r.put('/:id', async (req, res) => {
     const { text } = parse(editBody, req.body);
-    res.json(ideaAnswer(await ctx.ideas.edit(req.params.id, text)));
+    const idea = await ctx.ideas.edit(req.params.id, text);
+    await recordAudit(ctx, req, 'idea.edited', { type: 'idea', id: idea.id });
+    res.json(ideaAnswer(idea));
   });
   return r;
 }

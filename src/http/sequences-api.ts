@@ -18,7 +18,7 @@ export function sequencesApi(ctx: AppContext): Router {
   });
   r.post('/', async (req, res) => {
     const spec = parseBody(parseSequence, req.body);
-    const s = await ctx.store.sequences.create(ctx.newId(), spec, ctx.clock.now());
+    const s = await ctx.store.sequences.create(ctx.newId(), spec, ctx.clock.now(), ctx.newId);
     await recordAudit(ctx, req, 'sequence.saved', { type: 'sequence', id: s.id }, { name: s.name, change: 'created' });
     res.status(201).json(s);
   });
@@ -29,7 +29,7 @@ export function sequencesApi(ctx: AppContext): Router {
   });
   r.put('/:id', async (req, res) => {
     const spec = parseBody(parseSequence, req.body);
-    const s = await ctx.store.sequences.update(req.params.id, spec, ctx.clock.now());
+    const s = await ctx.store.sequences.update(req.params.id, spec, ctx.clock.now(), ctx.newId);
     await recordAudit(ctx, req, 'sequence.saved', { type: 'sequence', id: s.id }, { name: s.name, change: 'replaced' });
     res.json(s);
   });

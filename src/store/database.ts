@@ -20,7 +20,7 @@ import type { ContactTeamsTable, ReferralsTable, TeamPagesTable } from './referr
 import type { FloodBucketsTable } from './flood/tables';
 import type { IdeasTable, IdeaVotesTable, IdeaWindowsTable, PollsTable, PollVotesTable } from './polls/tables';
 import type {
-  DonationsTable, PledgeStatus, ReminderPausesTable, SequenceScheduleTable, SequencesTable, TrackedLinksTable,
+  DonationsTable, PledgeStatus, ReminderPausesTable, SequenceScheduleTable, SequenceConversationsTable, SequencesTable, TrackedLinksTable,
 } from './pledges/tables';
 import type { CampaignAutoRepliesTable, CannedResponsesTable, InboxRepliesTable, InboxThreadsTable } from './inbox/tables';
 
@@ -78,6 +78,7 @@ export interface DB {
   donations: DonationsTable;
   sequences: SequencesTable;
   sequence_schedule: SequenceScheduleTable;
+  sequence_conversations: SequenceConversationsTable;
   reminder_pauses: ReminderPausesTable;
   export_audit: ExportAuditTable;
   contact_imports: ContactImportsTable;

@@ -113,6 +113,8 @@ const envSchema = z
     /** HTTP Basic credentials the payment processor's webhook (POST /webhooks/donations) must present; unset: the webhook is off. */
     DONATIONS_WEBHOOK_USER: optionalText.pipe(z.string().min(1).max(200).optional()),
     DONATIONS_WEBHOOK_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').max(200).optional()),
+    /** Or (and) an HMAC-SHA256 secret: the sender signs the raw body, `X-Signature: sha256=<hex>`. */
+    DONATIONS_WEBHOOK_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').max(500).optional()),
   })
   .superRefine((env, ctx) => {
     if (env.TWILIO_AUTH_TOKEN && !env.PUBLIC_BASE_URL) {
@@ -163,6 +165,8 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   /** HTTP Basic credentials of POST /webhooks/donations; null: the webhook answers 503. */
   readonly donationsWebhook: { readonly user: string; readonly password: string } | null;
+  /** HMAC-SHA256 secret of POST /webhooks/donations (`X-Signature: sha256=<hex>` over the raw body); null: not accepted. */
+  readonly donationsWebhookSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -209,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.DONATIONS_WEBHOOK_USER && e.DONATIONS_WEBHOOK_PASSWORD
         ? Object.freeze({ user: e.DONATIONS_WEBHOOK_USER, password: e.DONATIONS_WEBHOOK_PASSWORD })
         : null,
+    donationsWebhookSecret: e.DONATIONS_WEBHOOK_SECRET ?? null,
   });
 }
 

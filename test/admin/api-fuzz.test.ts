@@ -14,6 +14,15 @@ let t: TestApp;
 let campaignId: string;
 let broadcastId: string;
 let contactId: string;
+let sequenceId: string;
+const DATE_SEQUENCE = () => ({
+  campaignId, name: 'Shift reminders', trigger: 'date', field: 'shift_date',
+  steps: [{ after: '-P1D', hour: 18, template: 'Tomorrow, {{first_name|friend}}!' }, { after: 'P0D', template: 'Today! {{donation_link}}' }],
+});
+const ASK_SEQUENCE = () => ({
+  campaignId, name: 'Ask', trigger: 'joined',
+  steps: [{ after: 'PT1H', flow: { steps: [{ id: 'sat', prompt: 'Saturday, {{first_name|friend}}? YES or NO', capture: 'sat', validate: { type: 'yesno' }, reprompt: 'YES or NO?' }], completion: 'Thanks!' } }],
+});
 beforeAll(async () => {
   t = testApp();
   const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -25,6 +34,9 @@ beforeAll(async () => {
   await text(t.app, '+13125550177', 'hello');
   await text(t.app, '+13125550177', 'where do I park?');
   contactId = (await request(t.app).get('/api/inbox').set(auth)).body.threads[0].contactId;
+  const s = await request(t.app).post('/api/sequences').set(auth).send(DATE_SEQUENCE());
+  expect(s.status).toBe(201);
+  sequenceId = s.body.id;
 });
 afterAll(() => t.close());
 
@@ -65,8 +77,9 @@ const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/previ
   '/api/polls', '/api/polls/%', '/api/campaigns/%/ideas', '/api/exports/polls/%.csv', '/api/exports/ideas.csv',
   '/api/pledges/summary', '/api/sequences', '/api/sequences/%', '/api/campaigns/%/referrals'];
 
-const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.constant('CONTACT'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
-const resolveId = (x: string) => (x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x === 'CONTACT' ? contactId : x || 'none');
+const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.constant('CONTACT'), fc.constant('SEQUENCE'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
+const resolveId = (x: string) =>
+  x === 'CAMPAIGN' ? campaignId : x === 'BROADCAST' ? broadcastId : x === 'CONTACT' ? contactId : x === 'SEQUENCE' ? sequenceId : x || 'none';
 const query = fc.dictionary(
   fc.constantFrom('campaign', 'campaignId', 'subscribed', 'pledged', 'since', 'until', 'status', 'limit', 'before', 'bom', 'all', 'assigned', 'peek', 'x'), fc.string({ maxLength: 20 }), { maxKeys: 4 },
 );
@@ -99,7 +112,9 @@ const badEscape = fc.constantFrom('%', '%Z', '%ZZ', '%zz', '%E0%A4%A', '%C3%28',
 const mangledId = fc
   .tuple(fc.string({ maxLength: 8 }), badEscape, fc.string({ maxLength: 8 }))
   .map(([a, bad, b]) => `${encodeURIComponent(a)}${bad}${encodeURIComponent(b)}`);
-const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit', '/l/%', '/p/%'];
+const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit', '/l/%',
+  '/ideas/%', '/campaigns/%/votes', '/campaigns/%/votes/polls', '/campaigns/%/votes/polls/%/open', '/campaigns/%/votes/ideas/open', '/campaigns/%/votes/ideas/%/approve',
+  '/campaigns/%/live', '/contacts/%/opt-out', '/inbox/%', '/inbox/%/reply', '/broadcasts/%/action', '/join/%', '/p/%'];
 const credentials = fc.constantFrom<[string, string] | null>(['Authorization', `Bearer ${ADMIN_TOKEN}`], ['Authorization', `Bearer ${VOLUNTEER_TOKEN}`], null);
 
 test('malformed percent-escapes in any path parameter, signed in or not, never give a 5xx', async () => {
@@ -185,6 +200,12 @@ test('control characters in every string of real campaign and broadcast bodies: 
     ['put', () => `/api/campaigns/${campaignId}`, campaignBody],
     ['post', () => '/api/broadcasts', broadcastBody],
     ['post', () => '/api/broadcasts/preview', broadcastBody],
+    // Issue 14's follow-up: a broadcast's own donation link, sequences timed from a date field, steps that ask.
+    ['post', () => '/api/broadcasts', { ...broadcastBody, template: 'Give: {{donation_link|https://rally.example/give}}' }],
+    ['post', () => '/api/broadcasts/preview', { ...broadcastBody, template: 'Give: {{donation_link}}' }],
+    ['post', () => '/api/sequences', DATE_SEQUENCE()],
+    ['post', () => '/api/sequences', ASK_SEQUENCE()],
+    ['put', () => `/api/sequences/${sequenceId}`, DATE_SEQUENCE()],
     ['patch', () => `/api/broadcasts/${broadcastId}`, broadcastBody],
     ['post', () => '/api/canned-responses', { title: 'Parking', body: 'Hi {{first_name|friend}}, park on Elm St. {{program}}' }],
     ['put', () => `/api/campaigns/${campaignId}/auto-reply`, { enabled: true, text: '{{program}}: Got it! Reply STOP to cancel.' }],
@@ -207,6 +228,7 @@ test('control characters in every string of real campaign and broadcast bodies: 
   const stored = t.ctx.db.sqlite
     .prepare(
       'SELECT name || program_name || frequency || support_contact || coalesce(help_text, \'\') || flow AS t FROM campaigns UNION ALL SELECT name || template FROM broadcasts ' +
+        'UNION ALL SELECT name || steps || coalesce(date_field, \'\') FROM sequences ' +
         'UNION ALL SELECT title || body FROM canned_responses UNION ALL SELECT coalesce(body, \'\') FROM campaign_auto_replies UNION ALL SELECT body FROM outbound_messages',
     )
     .all() as { t: string }[];
@@ -221,4 +243,41 @@ test('control characters in ids and query strings of every admin read route: nev
     }),
     { numRuns: 200, seed: 20261122 },
   );
+});
+
+test('sequence bodies with the new parts mutated (date trigger, field, signed offsets, hours, flows that ask): never a 5xx', async () => {
+  const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  const step = fc.record(
+    {
+      after: fc.oneof(fc.constantFrom('P1D', '-P1D', 'P0D', '+PT2H', '-P1M', 'PT0S', '-', 'P', '--P1D', 'P1Y2M3W4DT5H6M7.5S', '-P121M'), fc.string({ maxLength: 12 })),
+      hour: fc.oneof(fc.integer({ min: -5, max: 30 }), fc.double(), fc.constant('9' as unknown as number)),
+      template: fc.constantFrom('Hi {{first_name}}', '{{donation_link}}', '{{nope}}', '', 'x'.repeat(1500)),
+      flow: fc.oneof(fc.constant(ASK_SEQUENCE().steps[0]!.flow), fc.jsonValue({ maxDepth: 3 })),
+      repeat: fc.constantFrom('monthly', 'yearly'),
+    },
+    { requiredKeys: [] },
+  );
+  const body = fc.record(
+    {
+      campaignId: fc.constantFrom(campaignId, 'nope'),
+      name: fc.constantFrom('x', ''),
+      trigger: fc.constantFrom('joined', 'completed', 'pledged', 'date', 'birthday'),
+      field: fc.oneof(fc.constantFrom('shift_date', 'email', 'constructor', '__proto__', 'Bad Name'), fc.string({ maxLength: 45 })),
+      steps: fc.array(step, { maxLength: 3 }),
+      active: fc.boolean(),
+    },
+    { requiredKeys: ['campaignId', 'name', 'trigger', 'steps'] },
+  );
+  await fc.assert(
+    fc.asyncProperty(body, fc.boolean(), async (b, put) => {
+      const res = put
+        ? await request(t.app).put(`/api/sequences/${sequenceId}`).set(auth).send(b)
+        : await request(t.app).post('/api/sequences').set(auth).send(b);
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) expect(res.body.error.code).toMatch(/validation_failed|not_found|bad_request/);
+    }),
+    { numRuns: 300, seed: 20261207 },
+  );
+  // The fixture sequence still reads back (a PUT that failed changed nothing).
+  expect((await request(t.app).get(`/api/sequences/${sequenceId}`).set(auth)).status).toBe(200);
 });

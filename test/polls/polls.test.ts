@@ -139,7 +139,21 @@ test('a broadcast audience can target "voted for Jobs": subscribers whose vote s
   const preview = (audience: object) => admin(t.app).post('/api/broadcasts/preview', { template: 'Jobs rally Saturday!', audience });
   expect((await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 2 } })).body.recipients).toBe(2);
   expect((await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 1 } })).body.recipients).toBe(2);
+  // By one of the option's words or its label, any case: the same audience as its number.
+  expect((await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 'JOBS' } })).body.recipients).toBe(2);
+  expect((await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 'health' } })).body.recipients).toBe(2);
   const bad = await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 0 } });
   expect(bad.status).toBe(400);
   expect(bad.body.error.details[0].path).toBe('audience.votedFor.option');
+  const notAnOption = await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 'TAXES' } });
+  expect(notAnOption.status).toBe(400);
+  expect(notAnOption.body.error.details).toEqual([{ path: 'audience.votedFor.option', message: expect.stringContaining('"TAXES" is not an option of this poll') }]);
+  expect((await preview({ campaigns: [campaignId], votedFor: { poll: id, option: 7 } })).body.error.details[0].path).toBe('audience.votedFor.option');
+  const noPoll = await preview({ campaigns: [campaignId], votedFor: { poll: 'nope', option: 1 } });
+  expect(noPoll.status).toBe(400);
+  expect(noPoll.body.error.details).toEqual([{ path: 'audience.votedFor.poll', message: 'no poll with id "nope" in these campaigns' }]);
+  // Stored as the number: the broadcast shows what it will send to.
+  const made = await admin(t.app).post('/api/broadcasts', { name: 'Jobs', template: 'Jobs rally Saturday!', audience: { campaigns: [campaignId], votedFor: { poll: id, option: 'Jobs' } } });
+  expect(made.status).toBe(201);
+  expect(made.body.audience.votedFor).toEqual({ poll: id, option: 2 });
 });

@@ -192,8 +192,13 @@ function answerLabel(step: NonNullable<BroadcastView['flow']>['steps'][number], 
 
 /** The tracked links the text carries ({{link:…}}) and how often each was followed. */
 export function linksSection(b: BroadcastView): Html {
-  if (b.links.length === 0) return html``;
+  const d = b.donationLinks;
+  if (b.links.length === 0 && d.sent === 0) return html``;
   const rows = b.links.map((l) => html`<tr><td><a href="${l.target}" rel="noreferrer">${l.target}</a></td><td><code>${l.url}</code></td><td class="num">${l.clicks.toLocaleString('en-US')}</td></tr>`);
+  // Each recipient's own donation link ({{donation_link}}): one row for all of them.
+  if (d.sent > 0) {
+    rows.push(html`<tr><td>Each recipient's donation form (${d.clicked.toLocaleString('en-US')} of ${d.sent.toLocaleString('en-US')} followed)</td><td>one per recipient</td><td class="num">${d.clicks.toLocaleString('en-US')}</td></tr>`);
+  }
   return html`<section aria-labelledby="links-title"><h2 id="links-title">Links</h2>
 <div class="table-wrap"><table><thead><tr><th scope="col">Goes to</th><th scope="col">Short link</th><th scope="col" class="num">Clicks</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }

@@ -11,7 +11,7 @@ import { consolePage, csrfField } from './layout';
 
 const TYPE_LABELS: Record<(typeof VALIDATOR_TYPES)[number], string> = {
   name: 'First name', zip: 'ZIP code', email: 'Email address', money: 'Money amount (pledge)', yesno: 'Yes or no',
-  choice: 'Multiple choice', text: 'Free text',
+  choice: 'Multiple choice', text: 'Free text', date: 'A date (e.g. 11/28/2026)',
 };
 
 const MERGE_HINT = `Merge fields: {{first_name|friend}} (with a fallback), ${FLOW_MERGE_FIELDS.filter((f) => f !== 'first_name')

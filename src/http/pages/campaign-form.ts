@@ -17,7 +17,7 @@ import { isLang, LANGUAGES, type Lang, type Localized } from '../../core/languag
 /** A message as the form holds it: one text, or one per language. */
 export type MessageValue = Localized;
 
-export const VALIDATOR_TYPES = ['name', 'zip', 'email', 'money', 'yesno', 'choice', 'text'] as const;
+export const VALIDATOR_TYPES = ['name', 'zip', 'email', 'money', 'yesno', 'choice', 'text', 'date'] as const;
 export type ValidatorType = (typeof VALIDATOR_TYPES)[number];
 export const MAX_STEPS = 20;
 export const MAX_KEYWORD_ROWS = 20;

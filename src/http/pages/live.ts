@@ -15,6 +15,7 @@ import { LIVE_LIMITS, type LiveRefusal } from '../../usecases/live/hub';
 import { LiveScreens, type LiveStats } from '../../usecases/live/screens';
 import { clientOf } from '../client-address';
 import { html } from './html';
+import { screenHead } from './screen-head';
 import type { ScreenNumbers } from '../../usecases/polls/screen';
 import { votingSection } from './live-votes';
 import { leaderboardSection } from './live-leaderboard';
@@ -63,18 +64,7 @@ function livePage(token: string, c: { programName: string; keywords: string[]; s
   const fill = Math.round(f * 1000);
   return html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<meta name="robots" content="noindex">
-<title>${c.programName} · live</title>
-<link rel="stylesheet" href="/assets/live.css">
-<link rel="stylesheet" href="/assets/live-votes.css">
-<script src="/assets/live.js" defer></script>
-<script src="/assets/live-votes.js" defer></script>
-<script src="/assets/live-leaderboard.js" defer></script>
-</head>
+${screenHead(`${c.programName} · live`, ['/assets/live.js', '/assets/live-votes.js', '/assets/live-leaderboard.js'])}
 <body class="live" data-events="/live/${token}/events">
 <main>
   <header class="live-head">

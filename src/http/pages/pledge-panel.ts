@@ -25,7 +25,7 @@ export async function pledgePanel(ctx: AppContext, campaignId: string): Promise<
 ${sequences.length === 0
     ? html`<p class="hint">None yet: <code>POST /api/sequences</code> (see the organizer guide "From pledge to paid").</p>`
     : html`<div class="table-wrap"><table><thead><tr><th scope="col">Sequence</th><th scope="col">After</th><th scope="col" class="num">Upcoming</th><th scope="col" class="num">Sent</th><th scope="col" class="num">Skipped</th></tr></thead>
-<tbody>${sequences.map((q) => html`<tr><td>${q.name}${q.active ? '' : html` <span class="badge">deleted</span>`}</td><td>${q.trigger}</td>
+<tbody>${sequences.map((q) => html`<tr><td>${q.name}${q.active ? '' : html` <span class="badge">deleted</span>`}</td><td>${q.trigger === 'date' ? `the date in ${q.field ?? '?'}` : q.trigger}</td>
 <td class="num">${q.counts.scheduled.toLocaleString('en-US')}</td><td class="num">${q.counts.sent.toLocaleString('en-US')}</td><td class="num">${q.counts.skipped.toLocaleString('en-US')}</td></tr>`)}</tbody></table></div>`}
 </aside>`;
 }

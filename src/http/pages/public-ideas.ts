@@ -9,6 +9,7 @@ import { primaryKeyword } from '../../core/campaign';
 import { AppError } from '../../shared/errors';
 import { LiveScreens } from '../../usecases/live/screens';
 import { html } from './html';
+import { screenHead } from './screen-head';
 import { senderForPeople } from './live';
 
 export function publicIdeasRoutes(ctx: AppContext): Router {
@@ -25,15 +26,7 @@ export function publicIdeasRoutes(ctx: AppContext): Router {
     res.type('html').send(
       html`<!doctype html>
 <html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<meta name="robots" content="noindex">
-<title>${c.programName} · ideas</title>
-<link rel="stylesheet" href="/assets/live.css">
-<link rel="stylesheet" href="/assets/live-votes.css">
-</head>
+${screenHead(`${c.programName} · ideas`)}
 <body class="live public-ideas">
 <main>
   <header class="live-head">

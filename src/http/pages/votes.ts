@@ -16,6 +16,7 @@ import { ensureDisplay } from '../../usecases/live/screens';
 import type { ConsoleSession } from '../session';
 import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
+import { recordAudit } from '../audit-record';
 import { consolePage, csrfField } from './layout';
 
 /** "Health = 1, HEALTH" per line; a line without "=" is numbered by its place. */
@@ -139,7 +140,8 @@ export function votePages(ctx: AppContext): Router {
     const parsed = parsePoll({ campaignId: String(req.params.id), question: form.question, options: optionsFromText(form.options) });
     if (!parsed.ok) return render(req, res, 400, parsed.problems, form);
     try {
-      await ctx.polls.create(parsed.value);
+      const poll = await ctx.polls.create(parsed.value);
+      await recordAudit(ctx, req, 'poll.created', { type: 'poll', id: poll.id }, { campaignId: parsed.value.campaignId, question: parsed.value.question });
     } catch (err) {
       if (err instanceof AppError && err.code === 'validation_failed') return render(req, res, 400, err.details, form);
       throw err;
@@ -154,6 +156,7 @@ export function votePages(ctx: AppContext): Router {
     if (poll.campaignId !== String(req.params.id)) throw new AppError('not_found', 'poll not found in this campaign');
     if (action === 'open') await ctx.polls.open(poll.id);
     else await ctx.polls.close(poll.id);
+    await recordAudit(ctx, req, action === 'open' ? 'poll.opened' : 'poll.closed', { type: 'poll', id: poll.id }, { question: poll.question });
     res.redirect(303, `/campaigns/${poll.campaignId}/votes?done=${action === 'open' ? 'opened' : 'closed'}`);
   });
 
@@ -162,6 +165,7 @@ export function votePages(ctx: AppContext): Router {
     if (req.params.action !== 'open' && req.params.action !== 'close') throw new AppError('not_found', 'unknown ideas action');
     if (req.params.action === 'open') await ctx.ideas.open(id);
     else await ctx.ideas.close(id);
+    await recordAudit(ctx, req, req.params.action === 'open' ? 'ideas.opened' : 'ideas.closed', { type: 'campaign', id });
     res.redirect(303, `/campaigns/${id}/votes?done=ideas-${req.params.action === 'open' ? 'open' : 'closed'}`);
   });
 
@@ -175,6 +179,8 @@ export function votePages(ctx: AppContext): Router {
     else if (action === 'merge') await ctx.ideas.merge(idea.id, String(body.into ?? ''));
     else if (action === 'edit') await ctx.ideas.edit(idea.id, String(body.text ?? ''));
     else throw new AppError('not_found', 'unknown idea action');
+    const done = { approve: 'idea.approved', reject: 'idea.rejected', merge: 'idea.merged', edit: 'idea.edited' } as const;
+    await recordAudit(ctx, req, done[action], { type: 'idea', id: idea.id }, action === 'merge' ? { into: String(body.into ?? '') } : {});
     res.redirect(303, `/campaigns/${id}/votes?done=${{ approve: 'approved', reject: 'rejected', merge: 'merged', edit: 'edited' }[action]}`);
   });
 

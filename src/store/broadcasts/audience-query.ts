@@ -76,7 +76,10 @@ export function membershipQuery(db: Kysely<DB>, a: Audience) {
     for (const [name, values] of Object.entries(a.fields)) q = q.where(fieldMatches(db, name, values));
   }
   if (a.votedFor) {
-    const { poll, option } = a.votedFor;
+    const { poll } = a.votedFor;
+    // A word is resolved to its number before an audience is stored or sent; one left here
+    // (never expected) matches nobody rather than everybody.
+    const option = typeof a.votedFor.option === 'number' ? a.votedFor.option : 0;
     q = q.where((eb) =>
       eb.exists(
         eb.selectFrom('poll_votes as v').select('v.poll_id').whereRef('v.contact_id', '=', 'm.contact_id')

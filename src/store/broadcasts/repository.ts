@@ -38,6 +38,8 @@ export interface CampaignInfo {
   sender: string;
   /** The campaign's languages, default first (issue 16). */
   languages?: Lang[];
+  /** The campaign's donation URL template (issue 14): its recipients' {{donation_link}} is a tracked link to it; null: empty. */
+  donationUrl?: string | null;
 }
 
 /** A campaign an audience may name, for the composer's checkboxes. */

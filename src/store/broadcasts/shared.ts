@@ -189,8 +189,8 @@ export class BroadcastsStore implements BroadcastRepository {
 
   async campaignInfo(ids: readonly string[]): Promise<Map<string, CampaignInfo>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.read(all(this.k.selectFrom('campaigns').select(['id', 'program_name', 'sender', 'languages']).where('id', 'in', [...ids])));
-    return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender, languages: languagesOfJson(r.languages) }]));
+    const rows = await this.db.read(all(this.k.selectFrom('campaigns').select(['id', 'program_name', 'sender', 'languages', 'donation_url']).where('id', 'in', [...ids])));
+    return new Map(rows.map((r) => [r.id, { programName: r.program_name, sender: r.sender, languages: languagesOfJson(r.languages), donationUrl: r.donation_url ?? null }]));
   }
 
   async campaignChoices(): Promise<CampaignChoice[]> {

@@ -26,7 +26,7 @@ export interface InboundSnapshot {
   contact: ContactSnapshot;
   /** The contact's waiting conversation on this sender, if any. */
   conversation: ConversationSnapshot | null;
-  /** When a broadcast opened the waiting conversation: that broadcast's flow, as stored (JSON). */
+  /** When a broadcast (or a sequence's step that asks) opened the waiting conversation: its flow, as stored (JSON). */
   broadcastFlow: string | null;
   /** The phone's earlier votes in the live poll / ideas window (null: nothing live on the sender). */
   voter: VoterState | null;

@@ -15,7 +15,9 @@ import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../databas
 import { engineOf } from '../dialect';
 import { recordInboxItem } from '../inbox/threads';
 import { enqueueOutboundWork } from '../outbox/gate';
-import { cancelWork, pauseWork, scheduleWork } from '../sequences/shared';
+import { cancelWork, pauseWork, scheduleDateWork, scheduleWork } from '../sequences/shared';
+import { dateOfField } from '../../core/sequences';
+import { zoneForContact } from '../../core/quiet-hours';
 import { param, query } from '../query';
 import { get, list, write, type Runner, type Work } from '../work';
 import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
@@ -30,6 +32,9 @@ type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id'
   /** Set when a broadcast opened the conversation, with that broadcast's flow (JSON). */
   broadcast_id: string | null;
   broadcast_flow: string | null;
+  /** Set when a sequence's step that asks opened it, with the step's flow as sent (JSON). */
+  sequence_id: string | null;
+  sequence_flow: string | null;
 };
 type Conversation = Selectable<ConversationsTable>;
 type Contact = Selectable<ContactsTable>;
@@ -85,9 +90,11 @@ export const INBOUND_QUERIES = {
       // Primary-key probes: a conversation a broadcast opened runs on that broadcast's flow.
       .leftJoin('broadcast_conversations as bc', 'bc.conversation_id', 'conversations.id')
       .leftJoin('broadcast_flows as bf', 'bf.broadcast_id', 'bc.broadcast_id')
+      // ... and one a sequence's step that asks opened runs on that step's flow.
+      .leftJoin('sequence_conversations as sc', 'sc.conversation_id', 'conversations.id')
       .select([
         'conversations.id', 'conversations.campaign_id', 'conversations.keyword', 'conversations.step_index', 'conversations.attempts',
-        'conversations.data', 'conversations.expires_at', 'bc.broadcast_id', 'bf.flow as broadcast_flow',
+        'conversations.data', 'conversations.expires_at', 'bc.broadcast_id', 'bf.flow as broadcast_flow', 'sc.sequence_id', 'sc.flow as sequence_flow',
       ])
       .where('conversations.contact_id', '=', param<string>('contactId'))
       .where('conversations.sender', '=', param<string>('sender'))
@@ -207,10 +214,10 @@ export class InboundStore implements InboundRepository {
         ? {
             id: convRow.id, campaignId: convRow.campaign_id, keyword: convRow.keyword, stepIndex: convRow.step_index,
             attempts: convRow.attempts, captured: JSON.parse(convRow.data) as Captured, expiresAt: convRow.expires_at,
-            broadcastId: convRow.broadcast_id,
+            broadcastId: convRow.broadcast_id, sequenceId: convRow.sequence_id,
           }
         : null,
-      broadcastFlow: convRow?.broadcast_flow ?? null,
+      broadcastFlow: convRow?.broadcast_flow ?? convRow?.sequence_flow ?? null,
       voter,
     });
     const d = changesOf(outcome, contact.status);
@@ -248,6 +255,11 @@ export class InboundStore implements InboundRepository {
     if (d.conversation?.isNew && d.membership) yield* scheduleWork(contact.id, d.membership.campaignId, 'joined', at, newId);
     if (d.membership?.completed) yield* scheduleWork(contact.id, d.membership.campaignId, 'completed', at, newId);
     if (d.pledge) yield* scheduleWork(contact.id, d.pledge.campaignId, 'pledged', at, newId);
+    // A date captured by a flow step (a custom field holding "2027-03-14"): sequences timed from it.
+    for (const field in d.custom) {
+      const day = dateOfField(d.custom[field]);
+      if (day) yield* scheduleDateWork(contact.id, d.campaignId, field, day, zoneForContact({ zip: d.fields.zip ?? contact.zip, phone: msg.from }), at, newId);
+    }
     if (d.status === 'opted_out' && contact.status !== 'opted_out') yield* cancelWork(contact.id, at);
     if (d.pause) yield* pauseWork(contact.id, d.pause.until, at);
 

@@ -17,7 +17,8 @@ import { templateFor } from '../../core/broadcast-languages';
 import { sql } from 'kysely';
 import type { IdGenerator } from '../../core/clock';
 import { stateOf } from '../../core/audience';
-import { renderForRecipient } from '../../core/broadcast-template';
+import { carriesDonationLink, renderForRecipient } from '../../core/broadcast-template';
+import { linkPath, shortCode } from '../../core/donations';
 import { segmentCount } from '../../core/segments';
 import {
   addMs, leaseOrphaned, POLICY, THROTTLED_CODE, type LookupOutcome, type RecordEffect, type ResolveResult, type SendOutcome, type UnknownWork, type WorkItem,
@@ -47,6 +48,8 @@ interface NextRow {
   first_name: string | null;
   zip: string | null;
   from_state: string | null;
+  /** Earlier claims of this row (a retry, or a resend after a lookup): it may already have its donation link. */
+  attempts: number;
 }
 
 type Key = { bid: string; contact: string };
@@ -62,7 +65,7 @@ function nextQuery(zones: number | null): Query<NextRow, Record<string, unknown>
       let b = k
         .selectFrom('broadcast_recipients as r')
         .innerJoin('contacts as c', 'c.id', 'r.contact_id')
-        .select(['r.contact_id', 'r.campaign_id', 'r.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state', 'c.language'])
+        .select(['r.contact_id', 'r.campaign_id', 'r.keyword', 'c.phone', 'c.first_name', 'c.zip', 'c.from_state', 'c.language', 'r.attempts'])
         .where('r.broadcast_id', '=', param<string>('bid'))
         .where('r.status', '=', 'pending')
         .where((eb) => eb.or([eb('r.not_before', 'is', null), eb('r.not_before', '<=', param<string>('now'))]));
@@ -75,6 +78,27 @@ function nextQuery(zones: number | null): Query<NextRow, Record<string, unknown>
   }
   return q;
 }
+
+/** A recipient's donation link in a broadcast ({{donation_link}}): one per broadcast and recipient, made at the first claim. */
+export const DONATION_LINK = {
+  existing: query<{ code: string }, Key>((k) =>
+    k.selectFrom('tracked_links').select('code').where('broadcast_id', '=', param<string>('bid')).where('contact_id', '=', param<string>('contact'))
+      .where('kind', '=', sql.lit('donation')),
+  ),
+  pledge: query<{ id: string }, { contact: string; campaign: string }>((k) =>
+    k.selectFrom('pledges').select('id').where('contact_id', '=', param<string>('contact')).where('campaign_id', '=', param<string>('campaign'))
+      .orderBy(sql`rowid`, 'desc').limit(1),
+  ),
+  insert: query<unknown, Key & { code: string; campaign: string; pledge: string | null; now: string }>((k) =>
+    k.insertInto('tracked_links').values({
+      code: param('code'), kind: sql.lit('donation'), campaign_id: param('campaign'), contact_id: param('contact'), pledge_id: param('pledge'),
+      broadcast_id: param('bid'), clicks: sql.lit(0), created_at: param('now'),
+    }),
+  ),
+  linkSent: query<unknown, { id: string }>((k) =>
+    k.updateTable('pledges').set({ status: sql.lit('link_sent') }).where('id', '=', param<string>('id')).where('status', '=', sql.lit('pledged')),
+  ),
+};
 
 const Q = {
   broadcastStatus: query<{ status: string }, { id: string }>((k) => k.selectFrom('broadcasts').select('status').where('id', '=', param<string>('id'))),
@@ -202,11 +226,24 @@ function* claimWork(plan: BroadcastPlan, zones: readonly string[] | null, limit:
     const campaign = plan.campaigns.get(row.campaign_id);
     // Their language's text (a broadcast in one language: its template), chosen once per recipient.
     const template = plan.templates ? templateFor(plan.template, plan.templates, row.language, campaign?.languages) : plan.template;
+    // Their own tracked donation link, only where the text carries one: the code of an earlier
+    // claim of this row (a retry sends the same link), else a new one, kept only if the text goes.
+    let link: { code: string; fresh: boolean } | null = null;
+    if (campaign?.donationUrl && plan.linkBase && carriesDonationLink(template)) {
+      const key = { bid: plan.id, contact: row.contact_id };
+      const earlier = Number(row.attempts) > 0 ? (yield* get(DONATION_LINK.existing, key))?.code : undefined;
+      link = earlier ? { code: earlier, fresh: false } : { code: shortCode(newId()), fresh: true };
+    }
     const body = renderForRecipient(template, plan.footer, {
       firstName: row.first_name, zip: row.zip, state: stateOf(row.zip, row.from_state), programName: campaign?.programName ?? '',
-      keyword: row.keyword, sender: campaign?.sender ?? '',
+      keyword: row.keyword, sender: campaign?.sender ?? '', donationLink: link ? `${plan.linkBase}${linkPath(link.code)}` : null,
     });
     const admission = yield* admitForSend({ contactId: row.contact_id, campaignId: row.campaign_id, kind: 'broadcast', purpose: 'broadcast', body }, newId, now);
+    if (admission.refusal === null && link?.fresh) {
+      const pledge = (yield* get(DONATION_LINK.pledge, { contact: row.contact_id, campaign: row.campaign_id }))?.id ?? null;
+      yield* exec(DONATION_LINK.insert, { bid: plan.id, contact: row.contact_id, code: link.code, campaign: row.campaign_id, pledge, now });
+      if (pledge) yield* exec(DONATION_LINK.linkSent, { id: pledge });
+    }
     if (admission.refusal !== null) {
       yield* exec(Q.refuse, { bid: plan.id, contact: row.contact_id, status: REFUSAL_STATUS[admission.refusal], outbound: admission.outboundId, now });
       batch.refused += 1;

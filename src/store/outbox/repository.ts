@@ -16,6 +16,8 @@ export interface BroadcastPlan {
   templates?: BroadcastTemplates | null;
   footer: string | null;
   campaigns: Map<string, CampaignInfo>;
+  /** Where tracked links point (PUBLIC_BASE_URL): a recipient's {{donation_link}} is <linkBase>/l/<code>; absent: empty. */
+  linkBase?: string;
 }
 
 export interface ClaimBatch {

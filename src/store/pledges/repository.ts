@@ -4,6 +4,7 @@
  * donations webhook and CSV import, idempotent on the processor's contribution id), the
  * per-pledge figures the summary and the console add up, and the broadcast links' click counts.
  */
+import type { DonationInput } from '../../core/donation-input';
 import type { StoredPledgeStatus } from '../../core/donations';
 
 /** Where a tracked link goes, as stored: a plain URL, or what a donation URL is rendered from. */
@@ -14,19 +15,11 @@ export type LinkTarget =
       firstName: string | null; email: string | null; zip: string | null;
     };
 
-/** One payment or refund as received (already validated and normalised). */
-export interface DonationRecord {
-  contributionId: string;
-  kind: 'payment' | 'refund';
-  /** Positive for a payment, negative for a refund. */
-  amountCents: number;
-  refcode: string | null;
-  /** E.164 */
-  phone: string | null;
-  /** Lower-cased. */
-  email: string | null;
-  paidAt: string;
-}
+/**
+ * One payment or refund as received, already validated and normalised (phone E.164, email
+ * lower-cased): the domain's parsed donation, stored as it is.
+ */
+export type DonationRecord = DonationInput;
 
 export type DonationOutcome =
   | { outcome: 'paid' | 'refunded'; matchedBy: 'refcode' | 'phone' | 'email'; pledgeId: string; campaignId: string }
@@ -59,6 +52,8 @@ export interface PledgesRepository {
   figures(campaignId: string): Promise<{ pledges: PledgeFigures[]; paidCents: number }>;
   /** Tracked links of a broadcast: each URL with its clicks. */
   broadcastLinks(broadcastId: string): Promise<{ code: string; target: string; clicks: number }[]>;
+  /** Recipients' own donation links a broadcast carried ({{donation_link}}): made, followed at least once, clicks in all. */
+  broadcastDonationLinks(broadcastId: string): Promise<{ sent: number; clicked: number; clicks: number }>;
   /** Makes (or finds) the tracked link of a broadcast to `target`; returns its code. */
   broadcastLink(broadcastId: string, campaignId: string | null, target: string, code: string, at: Date): Promise<string>;
 }

@@ -144,6 +144,9 @@ function* figuresWork(k: Kysely<DB>, campaignId: string): Work<{ pledges: Pledge
   };
 }
 
+/** How a payment finds its pledge (refcode, else phone, else email): each one index lookup (test/pledges/matching-plans.test.ts). */
+export const MATCH_QUERIES = { byRef: BY_REF, byPhone: LATEST_BY_PHONE, byEmail: LATEST_BY_EMAIL };
+
 export class PledgesStore implements PledgesRepository {
   constructor(private readonly db: Runner) {}
 
@@ -181,6 +184,22 @@ export class PledgesStore implements PledgesRepository {
       all(k.selectFrom('tracked_links').select(['code', 'target', 'clicks']).where('broadcast_id', '=', broadcastId).where('kind', '=', 'url').orderBy('created_at').orderBy('code')),
     );
     return rows.map((r) => ({ code: r.code, target: r.target ?? '', clicks: Number(r.clicks) }));
+  }
+
+  async broadcastDonationLinks(broadcastId: string): Promise<{ sent: number; clicked: number; clicks: number }> {
+    const k = this.db.k;
+    const row = await this.db.read(
+      first(
+        k.selectFrom('tracked_links')
+          .select((eb) => [
+            eb.fn.countAll<number>().as('sent'),
+            eb.fn.sum<number>(eb.case().when('clicks', '>', 0).then(1).else(0).end()).as('clicked'),
+            eb.fn.sum<number>('clicks').as('clicks'),
+          ])
+          .where('broadcast_id', '=', broadcastId).where('kind', '=', 'donation'),
+      ),
+    );
+    return { sent: Number(row?.sent ?? 0), clicked: Number(row?.clicked ?? 0), clicks: Number(row?.clicks ?? 0) };
   }
 
   broadcastLink(broadcastId: string, campaignId: string | null, target: string, code: string, at: Date): Promise<string> {

@@ -38,11 +38,24 @@ export interface SequencesTable {
   id: string;
   campaign_id: string;
   name: string;
-  trigger_event: 'joined' | 'completed' | 'pledged';
+  trigger_event: 'joined' | 'completed' | 'pledged' | 'date';
+  /** trigger_event 'date': the contact field (contacts.fields key) holding the date (migration 0012). */
+  date_field: string | null;
   steps: string;
   active: number;
   created_at: string;
   updated_at: string;
+}
+
+/** A conversation a sequence's step that asks opened (migration 0012), with the flow as it was sent. */
+export interface SequenceConversationsTable {
+  conversation_id: string;
+  sequence_id: string;
+  step_index: number;
+  contact_id: string;
+  /** The step's flow (JSON) when the message went out: an edit to the sequence does not change a question already asked. */
+  flow: string;
+  created_at: string;
 }
 
 export interface SequenceScheduleTable {

@@ -141,13 +141,23 @@ export class PgDb implements Runner {
   }
 
   async tx<T>(work: Work<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
+    return this.inTransaction(async (client) => {
       await client.query('BEGIN');
       const result = await this.drive(work, client);
       await client.query('COMMIT');
       return result;
+    });
+  }
+
+  /**
+   * `run` on a pooled client that has begun a transaction: on any error the transaction is rolled
+   * back, and a client that cannot even roll back is discarded rather than returned to the pool.
+   */
+  private async inTransaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await run(client);
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
         broken = true;
@@ -163,22 +173,13 @@ export class PgDb implements Runner {
    * the writes with the next read, the last writes with COMMIT (batch.ts). A JOIN: 5 round trips.
    */
   private async hotTx<T>(work: Work<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
-    try {
+    return this.inTransaction(async (client) => {
       const later = ['BEGIN'];
       const result = await this.drive(work, client, later);
       later.push('COMMIT');
       await client.query(later.join(';\n'));
       return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+    });
   }
 
   /**

@@ -17,6 +17,8 @@ export interface SequenceView {
   campaignId: string;
   name: string;
   trigger: SequenceSpec['trigger'];
+  /** trigger "date": the contact field holding the date. */
+  field?: string;
   steps: SequenceSpec['steps'];
   active: boolean;
   createdAt: string;
@@ -53,9 +55,10 @@ export interface DueReport {
 }
 
 export interface SequencesRepository {
-  create(id: string, spec: SequenceSpec, now: Date): Promise<SequenceView>;
+  /** Saves it; a date-timed one schedules the campaign's members who already have the date (`newId` for their rows). */
+  create(id: string, spec: SequenceSpec, now: Date, newId: () => string): Promise<SequenceView>;
   /** Replaces the definition; messages not yet sent take the new timing and text, sent ones stay as they were. */
-  update(id: string, spec: SequenceSpec, now: Date): Promise<SequenceView>;
+  update(id: string, spec: SequenceSpec, now: Date, newId: () => string): Promise<SequenceView>;
   /** Deactivates it: every message not yet sent is skipped. */
   remove(id: string, now: Date): Promise<SequenceView>;
   get(id: string): Promise<SequenceView | undefined>;

@@ -11,8 +11,13 @@ import { composeBody } from '../../core/broadcast-template';
 import { linkPath, linkTargets, replaceLinks, shortCode } from '../../core/donations';
 import { formatCents } from '../../core/money';
 import { zoneForContact } from '../../core/quiet-hours';
-import { decideDue, dueAt, type SequenceSpec, type SequenceStep, type SequenceTrigger } from '../../core/sequences';
+import {
+  dateOfField, dateStepDue, decideDue, dueAt, stepFlow, type EventTrigger, type SequenceSpec, type SequenceStep, type SequenceTrigger,
+} from '../../core/sequences';
 import { renderTemplate } from '../../core/template';
+import { textIn } from '../../core/language';
+import { HOUR_MS } from '../../core/clock';
+import { ASK_QUERIES } from '../broadcasts/conversations';
 import { AppError } from '../../shared/errors';
 import type { DB } from '../database';
 import { engineOf } from '../dialect';
@@ -25,6 +30,22 @@ import type { SequencesTable } from '../pledges/tables';
 const ACTIVE_FOR = query<{ id: string; steps: string }, { campaignId: string; trigger: string }>((k) =>
   k.selectFrom('sequences').select(['id', 'steps']).where('campaign_id', '=', param<string>('campaignId'))
     .where('trigger_event', '=', param<SequenceTrigger>('trigger')).where('active', '=', sql.lit(1)),
+);
+
+const ACTIVE_DATE_FOR = query<{ id: string; steps: string }, { campaignId: string; field: string }>((k) =>
+  k.selectFrom('sequences').select(['id', 'steps']).where('campaign_id', '=', param<string>('campaignId'))
+    .where('trigger_event', '=', sql.lit('date')).where('date_field', '=', param<string>('field')).where('active', '=', sql.lit(1)),
+);
+
+/** The latest date a contact's date-timed schedule was made from (its occurrence numbers one value of the date). */
+const LAST_ANCHOR = query<{ anchor_at: string; occurrence: number }, { sequenceId: string; contactId: string }>((k) =>
+  k.selectFrom('sequence_schedule').select(['anchor_at', 'occurrence']).where('sequence_id', '=', param<string>('sequenceId'))
+    .where('contact_id', '=', param<string>('contactId')).orderBy('occurrence', 'desc').limit(1),
+);
+
+const SKIP_PENDING = query<unknown, { sequenceId: string; contactId: string; reason: string; at: string }>((k) =>
+  k.updateTable('sequence_schedule').set({ status: sql.lit('skipped'), reason: param('reason'), updated_at: param('at') })
+    .where('sequence_id', '=', param<string>('sequenceId')).where('contact_id', '=', param<string>('contactId')).where('status', '=', sql.lit('scheduled')),
 );
 
 const INSERT_ROW = query<unknown, { id: string; sequenceId: string; contactId: string; step: number; occurrence: number; anchor: string; due: string; at: string }>((k) =>
@@ -51,7 +72,7 @@ const steps = (json: string) => JSON.parse(json) as SequenceStep[];
  * trigger gets its rows (each step, and the first occurrence of a monthly one). A second trigger
  * (joining again) leaves an existing schedule as it is.
  */
-export function* scheduleWork(contactId: string, campaignId: string, trigger: SequenceTrigger, at: string, newId: () => string): Work<number> {
+export function* scheduleWork(contactId: string, campaignId: string, trigger: EventTrigger, at: string, newId: () => string): Work<number> {
   let n = 0;
   const anchor = new Date(at);
   for (const s of yield* list(ACTIVE_FOR, { campaignId, trigger })) {
@@ -60,6 +81,65 @@ export function* scheduleWork(contactId: string, campaignId: string, trigger: Se
         id: newId(), sequenceId: s.id, contactId, step: i, occurrence: 0, anchor: at, due: dueAt(anchor, step, 0).toISOString(), at,
       });
     }
+  }
+  return n;
+}
+
+/**
+ * A contact's date field has a value (`day`, "2027-03-14"): every active date-timed sequence of the
+ * campaign reading that field gets the contact's rows, timed from it in the contact's zone. The
+ * same date again changes nothing; a new date skips what was not sent of the old one and starts
+ * a new occurrence. A step already past is not sent (as RapidPro's events). Returns rows made.
+ */
+export function* scheduleDateWork(
+  contactId: string, campaignId: string, field: string, day: string, zone: string, at: string, newId: () => string,
+): Work<number> {
+  let n = 0;
+  for (const s of yield* list(ACTIVE_DATE_FOR, { campaignId, field })) n += yield* scheduleDateFor(s, contactId, day, zone, at, newId);
+  return n;
+}
+
+function* scheduleDateFor(
+  s: { id: string; steps: string }, contactId: string, day: string, zone: string, at: string, newId: () => string, fresh = false,
+): Work<number> {
+  const anchor = `${day}T00:00:00.000Z`;
+  const last = yield* get(LAST_ANCHOR, { sequenceId: s.id, contactId });
+  // `fresh`: the sequence is now timed from another field, so an equal date is still a new schedule.
+  if (last && last.anchor_at === anchor && !fresh) return 0;
+  if (last) yield* exec(SKIP_PENDING, { sequenceId: s.id, contactId, reason: 'date_changed', at });
+  const occurrence = last ? Number(last.occurrence) + 1 : 0;
+  let n = 0;
+  for (const [i, step] of steps(s.steps).entries()) {
+    const due = dateStepDue(day, step, zone);
+    if (due.toISOString() < at) continue;
+    n += yield* exec(INSERT_ROW, { id: newId(), sequenceId: s.id, contactId, step: i, occurrence, anchor, due: due.toISOString(), at });
+  }
+  return n;
+}
+
+/**
+ * A date-timed sequence saved (or its field changed): every member of its campaign who already
+ * has the date gets a schedule (opted-out numbers none). The field is found in the contacts'
+ * custom fields (JSON) by a LIKE prefilter both engines run, then read as JSON here.
+ */
+function* backfillDateWork(
+  k: Kysely<DB>, s: { id: string; steps: string }, campaignId: string, field: string, at: string, newId: () => string, fresh = false,
+): Work<number> {
+  const rows = yield* all(
+    k.selectFrom('campaign_members as m').innerJoin('contacts as c', 'c.id', 'm.contact_id')
+      .select(['c.id', 'c.fields', 'c.zip', 'c.phone'])
+      .where('m.campaign_id', '=', campaignId).where('c.status', '!=', 'opted_out').where('c.fields', 'like', `%"${field}"%`),
+  );
+  let n = 0;
+  for (const r of rows) {
+    let value: unknown;
+    try {
+      value = (JSON.parse(r.fields) as Record<string, unknown>)[field];
+    } catch {
+      continue;
+    }
+    const day = dateOfField(value);
+    if (day) n += yield* scheduleDateFor(s, r.id, day, zoneForContact({ zip: r.zip, phone: r.phone }), at, newId, fresh);
   }
   return n;
 }
@@ -78,7 +158,7 @@ type DueRow = {
   id: string; sequence_id: string; contact_id: string; step_index: number; occurrence: number; anchor_at: string;
   steps: string; active: number; trigger_event: SequenceTrigger; campaign_id: string;
   status: string; undeliverable: number; zip: string | null; phone: string; first_name: string | null; email: string | null;
-  program_name: string | null; sender: string | null; donation_url: string | null; until_at: string | null;
+  program_name: string | null; sender: string | null; donation_url: string | null; until_at: string | null; expiry_hours: number | null;
 };
 
 function dueQuery(k: Kysely<DB>) {
@@ -89,7 +169,7 @@ function dueQuery(k: Kysely<DB>) {
     .leftJoin('reminder_pauses as rp', 'rp.contact_id', 's.contact_id')
     .select([
       's.id', 's.sequence_id', 's.contact_id', 's.step_index', 's.occurrence', 's.anchor_at', 'q.steps', 'q.active', 'q.trigger_event', 'q.campaign_id',
-      'c.status', 'c.undeliverable', 'c.zip', 'c.phone', 'c.first_name', 'c.email', 'ca.program_name', 'ca.sender', 'ca.donation_url', 'rp.until_at',
+      'c.status', 'c.undeliverable', 'c.zip', 'c.phone', 'c.first_name', 'c.email', 'ca.program_name', 'ca.sender', 'ca.donation_url', 'rp.until_at', 'ca.expiry_hours',
     ])
     .where('s.status', '=', sql.lit('scheduled'))
     .where('s.due_at', '<=', param<string>('now'))
@@ -138,6 +218,31 @@ const INSERT_URL_LINK = query<unknown, { code: string; campaignId: string; seque
   }),
 );
 
+const LINK_ASK = query<unknown, { conversation: string; sequenceId: string; step: number; contactId: string; flow: string; at: string }>((k) =>
+  k.insertInto('sequence_conversations').values({
+    conversation_id: param('conversation'), sequence_id: param('sequenceId'), step_index: param('step'), contact_id: param('contactId'), flow: param('flow'),
+    created_at: param('at'),
+  }),
+);
+
+/**
+ * A step that asks: its message went to the outbox (through the gate), so the contact's newest
+ * question on that sender is this one. As a broadcast that asks (store/broadcasts/conversations.ts,
+ * the same statements): their waiting conversation there is interrupted and one is opened on the
+ * step's flow, waiting on its first step; the reply resumes it (the inbound snapshot reads the
+ * flow from sequence_conversations). Opened when the message is queued, not when Twilio accepts
+ * it: a sequence message has no recipient row to hang that on; a send that fails leaves a
+ * question waiting until the campaign's expiry.
+ */
+function* openStepConversation(row: DueRow, flow: string, newId: () => string, at: string): Work<void> {
+  if (!row.sender) return;
+  yield* exec(ASK_QUERIES.interruptWaiting, { contact: row.contact_id, sender: row.sender, now: at });
+  const id = newId();
+  const expires = new Date(Date.parse(at) + Number(row.expiry_hours ?? 24) * HOUR_MS).toISOString();
+  yield* exec(ASK_QUERIES.insertConversation, { id, contact: row.contact_id, campaign: row.campaign_id, sender: row.sender, keyword: '', expires, now: at });
+  yield* exec(LINK_ASK, { conversation: id, sequenceId: row.sequence_id, step: row.step_index, contactId: row.contact_id, flow, at });
+}
+
 const LINK_SENT = query<unknown, { id: string }>((k) =>
   k.updateTable('pledges').set({ status: sql.lit('link_sent') }).where('id', '=', param<string>('id')).where('status', '=', sql.lit('pledged')),
 );
@@ -173,12 +278,15 @@ function* runDueWork(r: DueRun): Work<DueReport> {
       yield* exec(MARK, { id: row.id, status: 'skipped', reason: decision.reason, outboundId: null, at });
       report.skipped++;
     } else {
-      const body = yield* renderWork(row, step!, pledge ?? null, r, at);
+      // A step that asks sends its flow's first prompt (one language) and opens a conversation on the flow.
+      const flow = stepFlow(step);
+      const body = yield* renderWork(row, step!, flow ? textIn(flow.steps[0]!.prompt, 'en') : (step!.template ?? ''), pledge ?? null, r, at);
       const out = yield* enqueueOutboundWork(
         { contactId: row.contact_id, campaignId: row.campaign_id, inboundId: null, position: 0, kind: 'system', purpose: 'broadcast', body, delivery: 'queued' },
         r.newId, at,
       );
       yield* exec(MARK, { id: row.id, status: out.accepted ? 'sent' : 'skipped', reason: out.accepted ? null : 'suppressed', outboundId: out.id, at });
+      if (out.accepted && flow) yield* openStepConversation(row, JSON.stringify(flow), r.newId, at);
       if (out.accepted) report.queued++;
       else report.skipped++;
     }
@@ -195,8 +303,10 @@ function* runDueWork(r: DueRun): Work<DueReport> {
 }
 
 /** The message for one contact: merge fields, tracked links (the donation link is theirs; {{link:…}} is the sequence's), the footer. */
-function* renderWork(row: DueRow, step: SequenceStep, pledge: { id: string; amount_cents: number; status: string } | null, r: DueRun, at: string): Work<string> {
-  let template = step.template ?? '';
+function* renderWork(
+  row: DueRow, _step: SequenceStep, text: string, pledge: { id: string; amount_cents: number; status: string } | null, r: DueRun, at: string,
+): Work<string> {
+  let template = text;
   for (const target of linkTargets(template)) {
     let code = (yield* get(SEQUENCE_LINK, { sequenceId: row.sequence_id, target }))?.code;
     if (!code) {
@@ -237,7 +347,8 @@ function* countsOf(k: Kysely<DB>, id: string): Work<{ counts: SequenceCounts; ne
 function* viewWork(k: Kysely<DB>, row: SequencesTable): Work<SequenceView> {
   const c = yield* countsOf(k, row.id);
   return {
-    id: row.id, campaignId: row.campaign_id, name: row.name, trigger: row.trigger_event, steps: steps(row.steps), active: row.active === 1,
+    id: row.id, campaignId: row.campaign_id, name: row.name, trigger: row.trigger_event, ...(row.date_field ? { field: row.date_field } : {}),
+    steps: steps(row.steps), active: row.active === 1,
     createdAt: row.created_at, updatedAt: row.updated_at, counts: c.counts, nextDueAt: c.next,
   };
 }
@@ -261,22 +372,24 @@ export class SequencesStore implements SequencesRepository {
     return this.db.k;
   }
 
-  async create(id: string, spec: SequenceSpec, now: Date): Promise<SequenceView> {
+  async create(id: string, spec: SequenceSpec, now: Date, newId: () => string): Promise<SequenceView> {
     const k = this.k;
     const at = now.toISOString();
     return this.db.tx(
       (function* (): Work<SequenceView> {
         yield* assertCampaign(k, spec.campaignId);
+        const json = JSON.stringify(spec.steps);
         yield* run(k.insertInto('sequences').values({
-          id, campaign_id: spec.campaignId, name: spec.name, trigger_event: spec.trigger, steps: JSON.stringify(spec.steps), active: spec.active ? 1 : 0,
-          created_at: at, updated_at: at,
+          id, campaign_id: spec.campaignId, name: spec.name, trigger_event: spec.trigger, date_field: spec.field ?? null, steps: json,
+          active: spec.active ? 1 : 0, created_at: at, updated_at: at,
         }));
+        if (spec.trigger === 'date' && spec.field && spec.active) yield* backfillDateWork(k, { id, steps: json }, spec.campaignId, spec.field, at, newId);
         return yield* viewWork(k, yield* mustFind(k, id));
       })(),
     );
   }
 
-  async update(id: string, spec: SequenceSpec, now: Date): Promise<SequenceView> {
+  async update(id: string, spec: SequenceSpec, now: Date, newId: () => string): Promise<SequenceView> {
     const k = this.k;
     const at = now.toISOString();
     return this.db.tx(
@@ -285,17 +398,27 @@ export class SequencesStore implements SequencesRepository {
         if (spec.campaignId !== cur.campaign_id) {
           throw new AppError('validation_failed', 'request body is invalid', [{ path: 'campaignId', message: 'a sequence stays with its campaign; create a new one' }]);
         }
+        const json = JSON.stringify(spec.steps);
         yield* run(k.updateTable('sequences').set({
-          name: spec.name, trigger_event: spec.trigger, steps: JSON.stringify(spec.steps), active: spec.active ? 1 : 0, updated_at: at,
+          name: spec.name, trigger_event: spec.trigger, date_field: spec.field ?? null, steps: json, active: spec.active ? 1 : 0, updated_at: at,
         }).where('id', '=', id));
+        const dated = spec.trigger === 'date';
+        if (dated !== (cur.trigger_event === 'date') || (dated && spec.field !== cur.date_field)) {
+          // Timed from something else now (another date field, or a date instead of an event): what
+          // was scheduled from the old one is skipped, and members who have the new date get theirs.
+          yield* run(k.updateTable('sequence_schedule').set({ status: 'skipped', reason: 'sequence_changed', updated_at: at }).where('sequence_id', '=', id).where('status', '=', 'scheduled'));
+          if (dated && spec.active) yield* backfillDateWork(k, { id, steps: json }, cur.campaign_id, spec.field!, at, newId, true);
+        }
         // Messages not sent yet follow the new timing (sent ones are history); a removed step is skipped when due.
         const pending = yield* all(
-          k.selectFrom('sequence_schedule').select(['id', 'step_index', 'occurrence', 'anchor_at']).where('sequence_id', '=', id).where('status', '=', 'scheduled'),
+          k.selectFrom('sequence_schedule as s').innerJoin('contacts as c', 'c.id', 's.contact_id')
+            .select(['s.id', 's.step_index', 's.occurrence', 's.anchor_at', 'c.zip', 'c.phone']).where('s.sequence_id', '=', id).where('s.status', '=', 'scheduled'),
         );
         for (const p of pending) {
           const step = spec.steps[p.step_index];
           if (!step) continue;
-          yield* exec(DEFER, { id: p.id, due: dueAt(new Date(p.anchor_at), step, p.occurrence).toISOString(), at });
+          const due = dated ? dateStepDue(p.anchor_at.slice(0, 10), step, zoneForContact({ zip: p.zip, phone: p.phone })) : dueAt(new Date(p.anchor_at), step, p.occurrence);
+          yield* exec(DEFER, { id: p.id, due: due.toISOString(), at });
         }
         if (!spec.active) yield* run(k.updateTable('sequence_schedule').set({ status: 'skipped', reason: 'sequence_deleted', updated_at: at }).where('sequence_id', '=', id).where('status', '=', 'scheduled'));
         return yield* viewWork(k, yield* mustFind(k, id));

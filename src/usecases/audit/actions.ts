@@ -28,6 +28,15 @@ export const AUDIT_ACTIONS = [
   'donations.imported',
   'sequence.saved',
   'sequence.deleted',
+  'poll.created',
+  'poll.opened',
+  'poll.closed',
+  'ideas.opened',
+  'ideas.closed',
+  'idea.approved',
+  'idea.rejected',
+  'idea.merged',
+  'idea.edited',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -59,4 +68,13 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'donations.imported': 'imported payments',
   'sequence.saved': 'saved a follow-up sequence',
   'sequence.deleted': 'deleted a follow-up sequence',
+  'poll.created': 'created a poll',
+  'poll.opened': 'opened a poll',
+  'poll.closed': 'closed a poll',
+  'ideas.opened': 'opened the ideas window',
+  'ideas.closed': 'closed the ideas window',
+  'idea.approved': 'approved an idea',
+  'idea.rejected': 'rejected an idea',
+  'idea.merged': 'merged a duplicate idea',
+  'idea.edited': 'edited an idea',
 };

@@ -7,6 +7,7 @@
 import { type Audience, type AudienceMember } from '../../core/audience';
 import type { FieldProblem, ParseResult } from '../../core/validation';
 import { zoneForContact } from '../../core/quiet-hours';
+import { keywordForm } from '../../core/text';
 import type { Store } from '../../store/store';
 
 /**
@@ -22,6 +23,11 @@ export async function resolveAudience(store: Store, a: Audience): Promise<ParseR
     else if (!row.active) problems.push({ path: `audience.campaigns.${i}`, message: `campaign "${id}" is inactive` });
   });
   if (problems.length > 0) return { ok: false, problems };
+  if (a.votedFor) {
+    const voted = await resolveVotedFor(store, a.campaigns, a.votedFor);
+    if (!voted.ok) return voted;
+    a = { ...a, votedFor: voted.value };
+  }
   if (!a.keywords) return { ok: true, value: a };
   const kw = await store.broadcasts.keywordsOf(a.campaigns, a.keywords);
   a.keywords.forEach((w, i) => {
@@ -58,4 +64,26 @@ export async function snapshotAudience(store: Store, broadcastId: string, a: Aud
     seq += rows.length;
   });
   return store.broadcasts.countRecipients(broadcastId);
+}
+
+/**
+ * "voted for JOBS": the poll must be one of the audience's campaigns', and the option its number,
+ * one of its words or its label (case and accents ignored), stored as the number.
+ */
+async function resolveVotedFor(store: Store, campaigns: string[], v: NonNullable<Audience['votedFor']>): Promise<ParseResult<{ poll: string; option: number }>> {
+  const poll = await store.polls.find(v.poll);
+  if (!poll || !campaigns.includes(poll.campaignId)) {
+    return { ok: false, problems: [{ path: 'audience.votedFor.poll', message: `no poll with id "${v.poll}" in these campaigns` }] };
+  }
+  const labels = poll.options.map((o) => o.label).join(', ');
+  if (typeof v.option === 'number') {
+    if (v.option > poll.options.length) {
+      return { ok: false, problems: [{ path: 'audience.votedFor.option', message: `this poll has ${poll.options.length} options (${labels})` }] };
+    }
+    return { ok: true, value: { poll: poll.id, option: v.option } };
+  }
+  const word = keywordForm(v.option);
+  const at = poll.options.findIndex((o) => keywordForm(o.label) === word || o.words.includes(word));
+  if (at < 0) return { ok: false, problems: [{ path: 'audience.votedFor.option', message: `"${v.option}" is not an option of this poll (${labels})` }] };
+  return { ok: true, value: { poll: poll.id, option: at + 1 } };
 }

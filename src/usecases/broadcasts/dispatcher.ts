@@ -60,7 +60,7 @@ export interface DispatcherDeps {
   ownerGone?: (owner: string) => boolean;
   /** Twilio request timeout, to size the lease. */
   requestTimeoutMs?: number;
-  /** Where tracked links in sequence messages point (PUBLIC_BASE_URL). */
+  /** Where tracked links in sequence messages and broadcasts' {{donation_link}} point (PUBLIC_BASE_URL). */
   linkBase?: string;
 }
 
@@ -359,7 +359,7 @@ export class Dispatcher {
       const audience = JSON.parse(b.audience) as Audience;
       p = {
         id: b.id, template: b.template, templates: parseTemplates(b.templates), footer: b.footer === 1 ? this.d.footerText : null,
-        campaigns: await this.broadcasts.campaignInfo(audience.campaigns),
+        campaigns: await this.broadcasts.campaignInfo(audience.campaigns), linkBase: this.d.linkBase,
       };
       this.planCache.set(b.id, p);
       this.estimates.set(b.id, segmentCount(composeBody(renderTemplate(b.template, {}), p.footer)));

@@ -8,7 +8,8 @@ import { segmentInfo, type Encoding } from '../../core/segments';
 import { maskPhone } from '../../shared/logger';
 import { stateOf, type Audience, type AudienceMember } from '../../core/audience';
 import { isOpen, zoneForContact, type SendWindow } from '../../core/quiet-hours';
-import { composeBody, emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from '../../core/broadcast-template';
+import { carriesDonationLink, composeBody, emptyTally, nonGsmCharacters, renderForRecipient, tallyBody, type NonGsmCharacter } from '../../core/broadcast-template';
+import { linkPath } from '../../core/donations';
 import { languageOfRecipient, type BroadcastTemplates } from '../../core/broadcast-languages';
 import type { Lang } from '../../core/language';
 import { renderTemplate } from '../../core/template';
@@ -70,15 +71,18 @@ export interface PreviewInput {
   audience: Audience;
 }
 
-export function renderMember(template: string, footer: string | null, m: AudienceMember, c: CampaignInfo | undefined): string {
+/** The code a preview shows in a recipient's {{donation_link}}: as long as a real one (about 12 characters), made at send time. */
+export const SAMPLE_LINK_CODE = 'samplelink00';
+
+export function renderMember(template: string, footer: string | null, m: AudienceMember, c: CampaignInfo | undefined, linkBase?: string): string {
   return renderForRecipient(template, footer, {
     firstName: m.firstName, zip: m.zip, state: stateOf(m.zip, m.fromState), programName: c?.programName ?? '',
-    keyword: m.keyword, sender: c?.sender ?? '',
+    keyword: m.keyword, sender: c?.sender ?? '', donationLink: c?.donationUrl && linkBase ? `${linkBase}${linkPath(SAMPLE_LINK_CODE)}` : null,
   });
 }
 
 export async function previewBroadcast(
-  store: Store, input: PreviewInput, opts: { sendRateMps: number; window: SendWindow | null; now: Date },
+  store: Store, input: PreviewInput, opts: { sendRateMps: number; window: SendWindow | null; now: Date; linkBase?: string },
 ): Promise<BroadcastPreview> {
   const campaigns = await store.broadcasts.campaignInfo(input.audience.campaigns);
   const tally = emptyTally();
@@ -96,7 +100,7 @@ export async function previewBroadcast(
         lang = languageOfRecipient(templates, m.language, campaign?.languages);
         template = templates[lang] ?? input.template;
       }
-      const body = renderMember(template, input.footer, m, campaign);
+      const body = renderMember(template, input.footer, m, campaign, opts.linkBase);
       if (lang) {
         const l = byLanguage.get(lang) ?? { recipients: 0, sample: null, segments: 0 };
         l.recipients += 1;
@@ -129,6 +133,13 @@ export async function previewBroadcast(
   }
   if (tally.maxSegments > 1) warnings.push(`some texts are ${tally.maxSegments} segments long; each segment is billed and counts against the send rate`);
   if (tally.messages === 0) warnings.push('no contact matches this audience');
+  const texts = templates ? Object.values(templates).filter((t): t is string => typeof t === 'string') : [input.template];
+  if (texts.some(carriesDonationLink)) {
+    const without = input.audience.campaigns.filter((id) => !campaigns.get(id)?.donationUrl);
+    if (without.length > 0) {
+      warnings.push(`{{donation_link}} is empty for recipients of campaign(s) without a donation URL (${without.join(', ')}); set one on the campaign or use {{donation_link|…}}`);
+    }
+  }
   if (!input.footer) warnings.push('no opt-out footer: make sure the text itself says how to opt out (Reply STOP)');
   const languages = templates
     ? (Object.keys(templates) as Lang[]).map((language): LanguagePreview => {

@@ -96,6 +96,8 @@ export interface BroadcastView {
   counts: BroadcastCounts;
   /** Tracked links the text carries ({{link:…}}), each with its clicks. */
   links: { target: string; url: string; clicks: number }[];
+  /** Recipients' own donation links ({{donation_link}}): how many went out, how many were followed, clicks in all. */
+  donationLinks: { sent: number; clicked: number; clicks: number };
 }
 
 /** One recipient as organizers see it (the number masked). */
@@ -255,7 +257,7 @@ export class BroadcastService {
   private previewOf(message: Message, footer: boolean, audience: Audience): Promise<BroadcastPreview> {
     return previewBroadcast(
       this.d.store, { template: message.template, templates: message.templates, footer: this.footerFor(footer), audience },
-      { sendRateMps: this.d.sendRateMps, window: this.d.quietHours, now: this.d.clock.now() },
+      { sendRateMps: this.d.sendRateMps, window: this.d.quietHours, now: this.d.clock.now(), linkBase: this.d.linkBase },
     );
   }
 
@@ -333,6 +335,7 @@ export class BroadcastService {
       startedAt: row.started_at, finishedAt: row.finished_at,
       counts: await broadcastCounts(this.d.store, row.id, this.d.quietHours, this.d.clock.now()),
       links: (await this.d.store.pledges.broadcastLinks(row.id)).map((l) => ({ target: l.target, url: `${this.d.linkBase ?? ''}${linkPath(l.code)}`, clicks: l.clicks })),
+      donationLinks: await this.d.store.pledges.broadcastDonationLinks(row.id),
     };
   }
 

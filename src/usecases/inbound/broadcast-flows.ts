@@ -11,13 +11,16 @@ const LIMIT = 256;
 export class BroadcastFlows {
   private readonly parsed = new Map<string, Flow | null>();
 
+  /** `schema`: how the stored flow is read (a sequence step's flow takes the sequence's merge fields in its first prompt). */
+  constructor(private readonly schema: { safeParse(v: unknown): { success: true; data: Flow } | { success: false } } = broadcastFlowSchema) {}
+
   /** The flow stored for `broadcastId` (its JSON), or null when it no longer parses. */
   get(broadcastId: string, json: string): Flow | null {
     const hit = this.parsed.get(broadcastId);
     if (hit !== undefined) return hit;
     let flow: Flow | null = null;
     try {
-      const r = broadcastFlowSchema.safeParse(JSON.parse(json));
+      const r = this.schema.safeParse(JSON.parse(json));
       flow = r.success ? r.data : null;
     } catch {
       flow = null;

@@ -15,6 +15,7 @@ import type { InboundHandling, InboundResult, ReceivedText } from '../../store/i
 import type { Store } from '../../store/store';
 import type { CampaignRegistry } from '../campaigns/registry';
 import type { InboxEvents } from '../inbox/events';
+import { sequenceFlowSchema } from '../../core/sequences';
 import { BroadcastFlows } from './broadcast-flows';
 import type { VotingRegistry } from '../polls/voting-registry';
 
@@ -52,6 +53,8 @@ export interface InboundAnswer {
 
 export class InboundTexts {
   private readonly broadcastFlows = new BroadcastFlows();
+  /** Flows of sequence steps that asked, by conversation (each stores the flow as it was sent). */
+  private readonly sequenceFlows = new BroadcastFlows(sequenceFlowSchema);
 
   constructor(private readonly deps: InboundDeps) {}
 
@@ -99,7 +102,9 @@ export class InboundTexts {
           broadcastFlow:
             snapshot.conversation?.broadcastId && snapshot.broadcastFlow
               ? this.broadcastFlows.get(snapshot.conversation.broadcastId, snapshot.broadcastFlow)
-              : null,
+              : snapshot.conversation?.sequenceId && snapshot.broadcastFlow
+                ? this.sequenceFlows.get(snapshot.conversation.id, snapshot.broadcastFlow)
+                : null,
           optOutType: msg.optOutType,
           throttled: !flood.allowed,
           voting: live && snapshot.voter ? { view: live.view, voter: snapshot.voter } : null,
