@@ -28,9 +28,11 @@ CREATE TABLE IF NOT EXISTS referrals (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (campaign_id, contact_id)
 );
+-- Partial where most rows have NULL: a completion (a row with a code, usually no recruiter and no
+-- page yet) then writes no entry into those two indexes.
 CREATE UNIQUE INDEX IF NOT EXISTS referrals_code ON referrals (campaign_id, code);
-CREATE UNIQUE INDEX IF NOT EXISTS referrals_page ON referrals (page_token);
-CREATE INDEX IF NOT EXISTS referrals_recruiter ON referrals (campaign_id, recruited_by);
+CREATE UNIQUE INDEX IF NOT EXISTS referrals_page ON referrals (page_token) WHERE page_token IS NOT NULL;
+CREATE INDEX IF NOT EXISTS referrals_recruiter ON referrals (campaign_id, recruited_by) WHERE recruited_by IS NOT NULL;
 CREATE INDEX IF NOT EXISTS referrals_contact ON referrals (contact_id);
 
 -- A contact's teams on a campaign (tags): JOIN NURSES, or a flow step capturing "team".
