@@ -24,7 +24,8 @@
  * on PostgreSQL with N gateway processes on one fresh schema, connections split between them as a
  * load balancer would, in one table; the PostgreSQL server is BENCH_DATABASE_URL, else
  * TEST_DATABASE_URL, else 127.0.0.1:5432/test; --gateways=1,2 runs both; also counts the
- * statements (round trips) each webhook of a conversation makes; writes rally-postgres.json).
+ * statements (round trips) each webhook of a conversation makes; writes rally-postgres.json),
+ * --codes (half the JOINs carry a referral code, issue 13; the completions issue codes anyway).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -71,6 +72,8 @@ const profile = arg('profile') === 'true';
 const skipBaseline = arg('skip-baseline') === 'true';
 /** The live poll (issue 15): after the JOIN burst every phone votes, with a live screen listening. */
 const withPoll = arg('poll') === 'true';
+/** Issue 13: half the JOINs carry a referral code (`JOIN K7QX3`): what the code lookup costs. */
+const withCodes = arg('codes') === 'true';
 const resultsDir = path.join(ROOT, 'bench', 'results');
 
 async function startGateway(dir: string, cpuProfName?: string, root = ROOT, name = 'gateway', databaseUrl?: string): Promise<Server> {
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
   // Everything is built and signed before any timed run, so signing is never measured.
   const t0 = Date.now();
   const phones: Phone[] = crowd(phonesN);
-  const joinHooks = joins(signer, phones);
+  const joinHooks = joins(signer, phones, withCodes);
   const answerHooks = phones.map((p) => answers(signer, p));
   const burstLists = new Map<number, Webhook[][]>(
     connectionCounts.map((c) => [c, perConnection(phones, c, (_p, i) => [joinHooks[i]!])]),
@@ -276,7 +279,7 @@ async function compare(otherRoot: string): Promise<void> {
   fs.mkdirSync(resultsDir, { recursive: true });
   const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
   const phones: Phone[] = crowd(phonesN);
-  const joinHooks = joins(signer, phones);
+  const joinHooks = joins(signer, phones, withCodes);
   const burst = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]);
   const conversation = perConnection(phones, MAIN_CONNECTIONS, (p) => answers(signer, p));
   const burstLabel = `burst: ${fmt(phonesN)} JOIN`;
@@ -337,7 +340,7 @@ async function engines(): Promise<void> {
   const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/test`;
   const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
   const phones: Phone[] = crowd(phonesN);
-  const joinHooks = joins(signer, phones);
+  const joinHooks = joins(signer, phones, withCodes);
   const burst = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]);
   const conversation = perConnection(phones, MAIN_CONNECTIONS, (p) => answers(signer, p));
   const burstLabel = `burst: ${fmt(phonesN)} JOIN`;

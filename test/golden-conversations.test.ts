@@ -19,9 +19,12 @@ import { ManualClock } from '../src/core/clock';
 import { FIXTURES } from './helpers/fixtures';
 import { admin, testApp, text, type TestApp } from './helpers/app';
 import { MemoryRouter } from './helpers/memory-router';
+import request from 'supertest';
 
 interface Turn {
   in?: string;
+  /** Another phone texts this turn (recruiters and their friends); default: the golden's `from`. */
+  from?: string;
   do?: 'close_poll' | 'open_ideas' | 'approve_ideas' | 'close_ideas';
   expect?: string[];
   advance?: string;
@@ -38,6 +41,16 @@ interface Final {
   language?: string | null;
   vote?: string | null;
   ideas?: { number: number | null; text: string; status: string; votes: number }[];
+  /** Goldens with `referrals: true`: per phone, who recruited it, how many it recruited, its teams (and `page`: its page answers). */
+  referrals?: Record<string, ReferralFinal>;
+}
+
+interface ReferralFinal {
+  recruitedBy: string | null;
+  recruits: number;
+  teams: string[];
+  /** The phone's page (/p/<token>) answers 200, or 404 (opted out); null: it never asked for one. */
+  page: 200 | 404 | null;
 }
 
 interface Golden {
@@ -46,6 +59,8 @@ interface Golden {
   to?: string;
   campaign?: Record<string, unknown>;
   poll?: Record<string, unknown>;
+  /** The final block also lists every phone's referral facts. */
+  referrals?: boolean;
   turns: Turn[];
   final?: Final;
 }
@@ -59,6 +74,9 @@ interface Driver {
   setUp?(campaign: Record<string, unknown>): Promise<void>;
   /** An organizer's action: open the golden's poll, close it, the ideas window and its queue. */
   act(action: 'open_poll' | NonNullable<Turn['do']>, poll?: Record<string, unknown>): Promise<void>;
+  /** Referral codes issued so far, by phone. */
+  codes(): Map<string, string>;
+  referralFinal(phone: string): Promise<ReferralFinal>;
 }
 
 const DIR = path.join(FIXTURES, 'conversations');
@@ -66,6 +84,26 @@ const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const update = process.env.UPDATE_GOLDEN === '1';
 const START = '2026-11-21T20:00:00.000Z';
 const TRACKED_LINK = /https:\/\/sms\.rally\.example\/l\/[A-Za-z0-9]+/g;
+const PAGE_LINK = /https:\/\/sms\.rally\.example\/p\/[A-Za-z0-9_-]+/g;
+
+/**
+ * A referral code is random: goldens write it as `{code:+13125550300}` (that phone's code), in
+ * what is texted and in what is expected; `{code-typed:+1…}` is the same code typed in lower case
+ * with a dash in the middle ("ana-7k").
+ */
+function withCodes(text: string, codes: Map<string, string>): string {
+  return text.replace(/\{code(-typed)?:(\+\d+)\}/g, (_all, typed: string | undefined, phone: string) => {
+    const code = codes.get(phone);
+    if (!code) throw new Error(`no referral code for ${phone} yet`);
+    return typed ? `${code.slice(0, 3)}-${code.slice(3)}`.toLowerCase() : code;
+  });
+}
+
+function asCodes(text: string, codes: Map<string, string>): string {
+  let out = text;
+  for (const [phone, code] of codes) out = out.replace(new RegExp(`\\b${code}\\b`, 'g'), `{code:${phone}}`);
+  return out;
+}
 
 function ms(duration: string): number {
   const m = /^(\d+)(m|h|d)$/.exec(duration);
@@ -87,12 +125,19 @@ async function play(file: string, driver: Driver, rewrite: boolean): Promise<voi
       continue;
     }
     // A tracked link's code is random (an id): the golden shows where a link stands, not its code.
-    const replies = (await driver.text(golden.from, turn.in!, golden.to ?? '62262')).map((r) => r.replace(TRACKED_LINK, '<tracked link>'));
+    const sent = await driver.text(turn.from ?? golden.from, withCodes(turn.in!, driver.codes()), golden.to ?? '62262');
+    const codes = driver.codes();
+    const replies = sent.map((r) => asCodes(r.replace(TRACKED_LINK, '<tracked link>').replace(PAGE_LINK, '<page link>'), codes));
     driver.advance(5_000);
     if (rewrite) turn.expect = replies;
     else expect({ in: turn.in, replies }).toEqual({ in: turn.in, replies: turn.expect });
   }
   const full = driver.final(golden.from);
+  if (golden.referrals) {
+    const phones = [...new Set([golden.from, ...golden.turns.flatMap((t) => (t.from ? [t.from] : []))])];
+    full.referrals = {};
+    for (const p of phones) full.referrals[p] = await driver.referralFinal(p);
+  }
   const { fields, ...rest } = full;
   const actual: Final = golden.campaign ? full : rest;
   if (!golden.campaign?.languages) delete actual.language;
@@ -112,6 +157,7 @@ describe('golden conversations against the pure router', () => {
       file,
       {
         text: async (from, body, to) => router.text(from, body, to), advance: (d) => clock.advance(d), final: (p) => router.final(p),
+        codes: () => router.codes(), referralFinal: async (p) => router.referralFinal(p),
         setUp: async (campaign) => router.addCampaign(campaign),
         act: async (action, poll) => {
           if (action === 'open_poll') router.openPoll(poll!);
@@ -145,6 +191,22 @@ describe('golden conversations through the real listener', () => {
       language: contact.language as string | null,
       ...votingFinal(contact.id as string),
     };
+  }
+
+  function listenerCodes(): Map<string, string> {
+    const rows = t.ctx.db.sqlite.prepare('SELECT c.phone, r.code FROM referrals r JOIN contacts c ON c.id = r.contact_id WHERE r.code IS NOT NULL').all() as { phone: string; code: string }[];
+    return new Map(rows.map((r) => [r.phone, r.code]));
+  }
+
+  async function listenerReferralFinal(phone: string): Promise<ReferralFinal> {
+    const db = t.ctx.db.sqlite;
+    const c = db.prepare('SELECT id FROM contacts WHERE phone = ?').get(phone) as { id: string };
+    const by = db.prepare('SELECT rc.phone FROM referrals r JOIN contacts rc ON rc.id = r.recruited_by WHERE r.contact_id = ?').get(c.id) as { phone: string } | undefined;
+    const recruits = db.prepare('SELECT count(*) AS n FROM referrals WHERE recruited_by = ?').get(c.id) as { n: number | string };
+    const teams = (db.prepare('SELECT team FROM contact_teams WHERE contact_id = ? ORDER BY team').all(c.id) as { team: string }[]).map((x) => x.team);
+    const token = db.prepare('SELECT page_token FROM referrals WHERE contact_id = ? AND page_token IS NOT NULL').get(c.id) as { page_token: string } | undefined;
+    const page = token ? ((await request(t.app).get(`/p/${token.page_token}`)).status as 200 | 404) : null;
+    return { recruitedBy: by?.phone ?? null, recruits: Number(recruits.n), teams, page };
   }
 
   /** The phone's current vote (when a poll exists) and the campaign's ideas (when a window was opened). */
@@ -190,6 +252,7 @@ describe('golden conversations through the real listener', () => {
       file,
       {
         text: (from, body, to) => text(t.app, from, body, {}, to), advance: (d) => t.clock.advance(d), final: listenerFinal,
+        codes: listenerCodes, referralFinal: listenerReferralFinal,
         setUp: async (campaign) => {
           const res = await admin(t.app).post('/api/campaigns', campaign);
           if (res.status !== 201) throw new Error(`campaign answered ${res.status}: ${JSON.stringify(res.body)}`);

@@ -18,7 +18,7 @@ if (p.status !== 0) {
   process.stderr.write(`${ci ? 'FAILED' : 'SKIPPED'} ${why}; start PostgreSQL on 127.0.0.1:5432 (database "test") or set TEST_DATABASE_URL=postgres://…\n`);
   process.exit(ci ? 1 : 0);
 }
-const SUITES = ['test/golden-conversations.test.ts', 'test/gateway', 'test/broadcast', 'test/export', 'test/import', 'test/store', 'test/twilio', 'test/live', 'test/console', 'test/admin', 'test/people', 'test/inbox', 'test/polls', 'test/pledges'];
+const SUITES = ['test/golden-conversations.test.ts', 'test/gateway', 'test/broadcast', 'test/export', 'test/import', 'test/store', 'test/twilio', 'test/live', 'test/console', 'test/admin', 'test/people', 'test/inbox', 'test/polls', 'test/pledges', 'test/referrals'];
 // About SQLite itself or its file (group commit, checkpoints, a full disk, plans, the CLI and child processes on t.dbFile).
 const SQLITE_ONLY = 'test/import/cli|test/store/(checkpointer|group-commit|database-full|inbound-plans|query|console-repositories|imports-repository|migrations|postgres-)|test/broadcast/process|test/live/shutdown';
 const jest = require.resolve('jest/bin/jest');

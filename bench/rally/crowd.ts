@@ -79,9 +79,25 @@ export function signedWebhook(s: Signer, from: string, text: string, expect: str
   return { from, body: encodeForm(params), signature: signTwilioRequest(s.authToken, s.signedUrl, params), expect };
 }
 
-/** Phase 1: every phone texts JOIN. */
-export function joins(s: Signer, phones: Phone[]): Webhook[] {
-  return phones.map((p) => signedWebhook(s, p.from, 'JOIN', "What's your first name?"));
+/** A referral code as a friend would type it (issue 13): readable alphabet, with a digit. */
+function codeFor(i: number): string {
+  const A = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  let n = (i * 2_654_435_761) >>> 0;
+  let out = '';
+  for (let k = 0; k < 4; k++) {
+    out += A[n % 32];
+    n = Math.floor(n / 32);
+  }
+  return `${out}${'23456789'[i % 8]}`;
+}
+
+/**
+ * Phase 1: every phone texts JOIN. With `codes` (bench:rally --codes), every other phone texts
+ * `JOIN <code>` (issue 13): the code lookup a referral costs on the hot path (the codes are not
+ * issued yet during the burst, so they join uncredited: the lookup is the cost measured).
+ */
+export function joins(s: Signer, phones: Phone[], codes = false): Webhook[] {
+  return phones.map((p, i) => signedWebhook(s, p.from, codes && i % 2 === 0 ? `JOIN ${codeFor(i)}` : 'JOIN', "What's your first name?"));
 }
 
 /** Phase 2: one phone's four answers, in order, each with a piece of the reply it must get. */

@@ -19,6 +19,9 @@ const keywordList = z
   .transform((v) => (Array.isArray(v) ? v : [v]).map(keywordForm))
   .refine((v) => v.every((w) => /^[\p{Lu}\p{N}]{2,20}$/u.test(w)), 'keywords are 2-20 letters or digits');
 
+/** A custom field's value in a filter: text (1-200), a number, yes/no. */
+const fieldValue = z.union([z.string().trim().min(1).max(200), z.number().finite(), z.boolean()]);
+
 export const audienceSchema = z
   .object({
     campaigns: z.array(z.string().trim().min(1)).min(1, 'name at least one campaign').max(50),
@@ -42,6 +45,23 @@ export const audienceSchema = z
     language: z
       .union([langSchema, z.array(langSchema).min(1).max(10)])
       .transform((v) => [...new Set(Array.isArray(v) ? v : [v])])
+      .optional(),
+    /** Tagged with any of these teams on the campaign they are reached through (issue 13): `"NURSES"` or a list. */
+    teams: z
+      .union([z.string(), z.array(z.string()).min(1).max(50)])
+      .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).map(keywordForm))])
+      .refine((v) => v.every((w) => /^[A-Z]{2,20}$/.test(w)), 'team words are 2-20 letters')
+      .optional(),
+    /**
+     * Custom fields captured by flow steps (issue 13): `{ "shift": "morning", "volunteer": true }`,
+     * each field equal to the value (text compared ignoring case), or to any value of a list.
+     */
+    fields: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'field names are lower-case letters, digits or _ (as flow steps capture them)'),
+        z.union([fieldValue, z.array(fieldValue).min(1).max(50)]).transform((v) => (Array.isArray(v) ? v : [v])),
+      )
+      .refine((f) => Object.keys(f).length <= 10, 'at most 10 fields')
       .optional(),
     /**
      * Voted for this option in this poll (issue 15: "voted for JOBS"); the vote as it stands. The

@@ -11,7 +11,9 @@ import { LANGUAGE_SWITCH_KEYWORDS, langSchema, languagesOf, translationProblems,
 import { flowMessages } from './flow-messages';
 import { frequencyTranslates, overrideProblems, systemText, TEXT_KEYS, type TextOverrides } from './system-texts';
 import { donationUrlSchema } from './donations';
+import { referralSettingsSchema, type ReferralSettings } from './referral-settings';
 import { REMINDER_COMMAND_WORDS } from './rules/reminder-commands';
+import { REFERRAL_COMMAND_WORDS } from './rules/referral-commands';
 
 export interface CampaignRuntime {
   id: string;
@@ -36,6 +38,8 @@ export interface CampaignRuntime {
   texts?: TextOverrides;
   /** The donation form URL template (issue 14); absent or null: {{donation_link}} is left empty. */
   donationUrl?: string | null;
+  /** Teams, the recruiter notice and the leaderboard question (issue 13); absent: none, all off. */
+  referrals?: ReferralSettings;
 }
 
 /** A campaign's auto-reply to texts nothing claims (src/core/inbox.ts applies it). */
@@ -71,7 +75,8 @@ export const RESERVED_LANGUAGE_WORDS: ReadonlySet<string> = new Set(LANGUAGE_SWI
 const FREE_WORD = KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword').refine(
   (w) => !RESERVED_LANGUAGE_WORDS.has(w),
   'is a reserved word: texting it switches the supporter\'s language',
-).refine((w) => !REMINDER_COMMAND_WORDS.has(w), 'is a supporter command word (PAUSE / SKIP pause reminders)');
+).refine((w) => !REMINDER_COMMAND_WORDS.has(w), 'is a supporter command word (PAUSE / SKIP pause reminders)')
+  .refine((w) => !REFERRAL_COMMAND_WORDS.has(w), 'is a supporter command word (PAGE, GOAL, SHOW: referrals)');
 
 /** An alias: a word, or a word with its own language (`{ "word": "UNETE", "language": "es" }`). */
 const aliasSpec = z.union([FREE_WORD, z.object({ word: FREE_WORD, language: langSchema.optional() }).strict()], {
@@ -156,6 +161,8 @@ export const campaignInputSchema = z
     goalCents: goalCentsSchema.optional(),
     /** The donation form URL template (https; {{pledge_amount}} {{pledge_ref}} {{first_name}} {{email}} {{zip}}); null removes it, omitted keeps it. */
     donationUrl: donationUrlSchema.nullable().optional(),
+    /** Teams, the recruiter notice, the leaderboard question (src/core/referral-settings.ts); omitted keeps them. */
+    referrals: referralSettingsSchema.optional(),
     flow: flowSchema,
     /** The campaign's languages, default first. */
     languages: z

@@ -12,7 +12,7 @@ import { isTranslated, localized, type Localized } from './language';
 
 export const CONTACT_FIELDS = ['first_name', 'zip', 'email'] as const;
 /** Merge fields every flow message may use. */
-export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max', 'donation_link'] as const;
+export const FLOW_MERGE_FIELDS = ['first_name', 'zip', 'email', 'program', 'keyword', 'sender', 'pledge', 'min', 'max', 'donation_link', 'referral_code'] as const;
 
 const oneMessage = textField().trim().min(1, 'must not be empty').max(1600, 'must be at most 1600 characters');
 /** A message: one text for everyone, or one per language (`{ "en": "…", "es": "…" }`, src/core/language.ts). */
@@ -190,7 +190,8 @@ export const DEMO_FLOW: FlowInput = {
       onGiveUp: 'end',
     },
   ],
-  completion: "You're in, {{first_name|friend}}! Thank you. Tell your friends: text {{keyword}} to {{sender}}",
+  // The share line carries the supporter's own code (issue 13): friends who text it credit them.
+  completion: "You're in, {{first_name|friend}}! Thank you. Tell friends: text {{keyword}} {{referral_code}} to {{sender}}",
   giveUp: "No problem, {{first_name|friend}}. You're signed up for {{program}}. Tell your friends: text {{keyword}} to {{sender}}",
   maxAttempts: 3,
 };

@@ -43,11 +43,29 @@ export type InboundEvent =
   /** Live votes, ideas and idea votes (src/core/voting.ts). */
   | VotingEvent
   /** PAUSE / SKIP: the supporter's reminders (sequence messages) wait until `until`. */
-  | { type: 'reminders_paused'; until: string };
+  | { type: 'reminders_paused'; until: string }
+  /** `KEYWORD CODE`: the code (normalized) may credit its owner; the store decides (core/referrals.ts creditVerdict). */
+  | { type: 'referral_claimed'; campaignId: string; code: string }
+  /** The supporter completed the flow (or a reply carries their code): the store issues a code, or finds theirs, and fills the reply's slot. */
+  | {
+      type: 'referral_issued'; campaignId: string;
+      /** The recruiter's "Your friend joined!" text (count as COUNT_SLOT), when the campaign sends it; null: off. */
+      notice: string | null;
+      /** The one-time leaderboard question, when the campaign asks it: sent only with a newly issued code. */
+      askShow: string | null;
+    }
+  /** The contact joins a team (a tag): `JOIN NURSES`, or a flow step capturing `team`. */
+  | { type: 'team_joined'; campaignId: string; team: string }
+  /** PAGE: the reply carries the supporter's page token (made on the first PAGE). */
+  | { type: 'page_requested'; campaignId: string }
+  /** GOAL n: the supporter's own goal (friends to recruit). */
+  | { type: 'goal_set'; campaignId: string; goal: number }
+  /** SHOW: the supporter agrees to appear as "First L." on the live leaderboard. */
+  | { type: 'show_consented'; campaignId: string };
 
 export type HandledAs =
   | 'advanced_opt_out' | 'opt_out' | 'opt_in' | 'help' | 'flow_start' | 'flow_resume' | 'default' | 'opted_out_ignored'
-  | 'inbox' | 'throttled' | 'language' | 'reminders_paused' | VotingHandledAs;
+  | 'inbox' | 'throttled' | 'language' | 'reminders_paused' | 'referral_command' | VotingHandledAs;
 
 /** The router's answer for one text. */
 export interface InboundOutcome {
@@ -101,6 +119,32 @@ export interface InboundChanges {
   voting: VotingEvent[];
   /** PAUSE / SKIP: reminders wait until then. */
   pause: { until: string } | null;
+  /** Referral work for the store (null on almost every text: no extra statement then). */
+  referral: ReferralChange | null;
+  /** Teams the contact joins (tags). */
+  teams: { campaignId: string; team: string }[];
+}
+
+/** What one text asks of the referral tables, for one campaign. */
+export interface ReferralChange {
+  campaignId: string;
+  /** A code texted after the keyword (normalized), to credit its owner if it may. */
+  claim: string | null;
+  /** Issue (or find) the supporter's code: they completed, or a reply carries it. */
+  issue: boolean;
+  /** Make (or find) the page token: a reply carries it. */
+  page: boolean;
+  goal: number | null;
+  show: boolean;
+  /** Tell the recruiter (if any, at most once a day): the text, its count as COUNT_SLOT. */
+  notice: string | null;
+  /** Ask SHOW once: added to the replies only when this text issues the code. */
+  askShow: string | null;
+}
+
+function referralOf(c: InboundChanges, campaignId: string): ReferralChange {
+  if (!c.referral) c.referral = { campaignId, claim: null, issue: false, page: false, goal: null, show: false, notice: null, askShow: null };
+  return c.referral;
 }
 
 /** Folds an outcome into the changes to write, given the contact's status before the text. */
@@ -108,6 +152,7 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
   const c: InboundChanges = {
     handledAs: outcome.handledAs, campaignId: outcome.campaignId, status: statusBefore, fields: {}, custom: {}, consent: [],
     closed: [], conversation: null, pledge: null, links: [], membership: null, replies: [], inbox: null, answers: [], language: null, voting: [], pause: null,
+    referral: null, teams: [],
   };
   const started = new Set<string>();
   const ended = new Map<string, Exclude<ConversationStatus, 'waiting'>>();
@@ -162,6 +207,28 @@ export function changesOf(outcome: InboundOutcome, statusBefore: ContactStatus):
         break;
       case 'reminders_paused':
         c.pause = { until: e.until };
+        break;
+      case 'referral_claimed':
+        referralOf(c, e.campaignId).claim = e.code;
+        break;
+      case 'referral_issued': {
+        const r = referralOf(c, e.campaignId);
+        r.issue = true;
+        r.notice = e.notice;
+        r.askShow = e.askShow;
+        break;
+      }
+      case 'page_requested':
+        referralOf(c, e.campaignId).page = true;
+        break;
+      case 'goal_set':
+        referralOf(c, e.campaignId).goal = e.goal;
+        break;
+      case 'show_consented':
+        referralOf(c, e.campaignId).show = true;
+        break;
+      case 'team_joined':
+        if (!c.teams.some((t) => t.campaignId === e.campaignId && t.team === e.team)) c.teams.push({ campaignId: e.campaignId, team: e.team });
         break;
     }
   }

@@ -29,6 +29,10 @@ import { liveVotes } from './rules/live-votes';
 import { ideaCommands } from './rules/idea-commands';
 import { linkPath, pledgeRef, shortCode } from './donations';
 import { createReminderCommands } from './rules/reminder-commands';
+import { COUNT_SLOT, normalizeCode, REFERRAL_CODE_SLOT, wordAfterKeyword } from './referrals';
+import { systemText } from './system-texts';
+import { teamByWord } from './referral-settings';
+import { createReferralCommands } from './rules/referral-commands';
 
 export interface ContactSnapshot {
   id: string;
@@ -118,10 +122,11 @@ function donationLink(input: InboundInput, campaign: CampaignRuntime, vars: Reco
  */
 function flowEvents(
   o: InboundOutcome, input: InboundInput, campaign: CampaignRuntime, keyword: string, outcome: FlowOutcome, conversationId: string,
-  linkable = false,
+  linkable: boolean, campaignFlow: boolean, lang: Lang,
 ): void {
   // One code per text, drawn at the first reply that carries the link (none: no code, no row).
   let link: { code: string; url: string } | null = null;
+  let carriesCode = false;
   for (const e of outcome.effects) {
     if (e.type === 'reply') {
       let body = e.body;
@@ -133,6 +138,12 @@ function flowEvents(
         body = body.split(LINK_SLOT).join(link.url);
       }
       o.events.push({ type: 'reply', body, purpose: 'reply' });
+      if (body.includes(REFERRAL_CODE_SLOT)) carriesCode = true;
+    } else if (e.type === 'capture' && e.field === 'team' && campaignFlow) {
+      // A flow step capturing "team" ("Which group? 1 Nurses 2 Students") tags the contact.
+      o.events.push({ type: 'field_captured', field: e.field, value: e.value });
+      const team = teamByWord(campaign.referrals, String(e.value));
+      if (team) o.events.push({ type: 'team_joined', campaignId: campaign.id, team: team.word });
     } else if (e.type === 'pledge') {
       const ref = pledgeRef(input.newId());
       outcome.state.captured.pledge_ref = ref;
@@ -148,6 +159,35 @@ function flowEvents(
     attempts: outcome.state.attempts, captured: outcome.state.captured, expiresAt: expiresAt(input.now, campaign),
   });
   if (outcome.status === 'completed') o.events.push({ type: 'flow_ended', conversationId, status: 'completed' });
+  // A supporter who completes the campaign's flow gets a referral code (once: the store finds it
+  // again later); a reply carrying {{referral_code}} has its slot filled by the store.
+  if (carriesCode || (campaignFlow && outcome.status === 'completed')) {
+    const settings = campaign.referrals;
+    const completed = campaignFlow && outcome.status === 'completed';
+    o.events.push({
+      type: 'referral_issued', campaignId: campaign.id,
+      // The recruiter's language is not read here: the notice is in the campaign's default language.
+      notice: completed && settings?.recruiterNotice ? systemText(campaign, 'friendJoined', languagesOf(campaign)[0]!, { count: COUNT_SLOT }) : null,
+      askShow: completed && settings?.askShow ? systemText(campaign, 'showQuestion', lang) : null,
+    });
+  }
+}
+
+/**
+ * The word after the keyword: a team's word (`JOIN NURSES`) tags the contact; a word shaped like
+ * a code (`JOIN ANA7K`, `join ana7k please`) asks the store to credit its owner. A keyword alone,
+ * or followed by an ordinary word ("JOIN chicago"), adds nothing: no lookup on the hot path.
+ */
+function keywordWordEvents(o: InboundOutcome, text: string, campaign: CampaignRuntime): void {
+  const word = wordAfterKeyword(text);
+  if (word === null) return;
+  const team = teamByWord(campaign.referrals, word);
+  if (team) {
+    o.events.push({ type: 'team_joined', campaignId: campaign.id, team: team.word });
+    return;
+  }
+  const code = normalizeCode(word);
+  if (code) o.events.push({ type: 'referral_claimed', campaignId: campaign.id, code });
 }
 
 /**
@@ -290,11 +330,13 @@ const keyword: RouteRule = {
     if (hit.language && hit.language !== contact.language) o.events.push({ type: 'language_set', language: hit.language });
     const lang = languageFor(hit.language ?? contact.language, campaign);
     const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword, lang) };
+    vars.referral_code = REFERRAL_CODE_SLOT;
     const link = donationLink(input, campaign, vars);
+    if (!hit.alone) keywordWordEvents(o, input.text, campaign);
     const outcome = startFlow(campaign.flow, vars, optInConfirmation(campaign, lang), { lang, fallback: languagesOf(campaign)[0]! });
     const id = input.newId();
     o.events.push({ type: 'flow_started', conversationId: id, campaignId: campaign.id, keyword: hit.keyword });
-    flowEvents(o, input, campaign, hit.keyword, outcome, id, link);
+    flowEvents(o, input, campaign, hit.keyword, outcome, id, link, true, lang);
     return o;
   },
 };
@@ -323,6 +365,9 @@ const waitingConversation: RouteRule = {
     const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword, lang) };
     // A broadcast's flow has no donation link of its campaign (its own links are a follow-up).
     const link = conversation.broadcastId ? false : donationLink(input, campaign, vars);
+    // Any flow may show the supporter's code; only the campaign's own sign-up flow issues one by completing.
+    vars.referral_code = REFERRAL_CODE_SLOT;
+    const signUpFlow = !conversation.broadcastId && !conversation.sequenceId;
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
     const outcome = resumeFlow(conversationFlow, state, input.text, vars, { lang, fallback: languagesOf(campaign)[0]! });
     const broadcastId = conversation.broadcastId;
@@ -335,7 +380,7 @@ const waitingConversation: RouteRule = {
         o.events.push({ type: 'broadcast_answered', broadcastId, stepId: step.id, value });
       }
     }
-    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id, link);
+    flowEvents(o, input, campaign, conversation.keyword, outcome, conversation.id, link, signUpFlow, lang);
     return o;
   },
 };
@@ -370,6 +415,9 @@ const joinInstructions: RouteRule = {
 /** PAUSE / SKIP (src/core/rules/reminder-commands.ts), yielding to a valid answer to the waiting step. */
 const reminderCommands: RouteRule = createReminderCommands((ctx) => answersWaitingStep(ctx));
 
+/** PAGE / GOAL n / SHOW (src/core/rules/referral-commands.ts), yielding to a valid answer to the waiting step. */
+const referralCommands: RouteRule = createReferralCommands((ctx) => answersWaitingStep(ctx));
+
 /**
  * THE PRECEDENCE TABLE: the one place that decides which meaning of a text wins when several
  * features could claim it (docs/conversation.md, "Rules the router follows, in order"). The
@@ -392,6 +440,7 @@ export const RULES: readonly RouteRule[] = [
   //       IDEA <text>, VOTE n (ideas window).
   ideaCommands,
   reminderCommands,
+  referralCommands,
   waitingConversation,
   inboxItem,
   joinInstructions,

@@ -21,6 +21,9 @@ export const TEXT_KEYS = Object.keys(EN) as TextKey[];
 /** Merge fields a system text (built-in or override) may use. */
 export const SYSTEM_TEXT_FIELDS = ['program', 'frequency', 'support', 'keyword', 'sender'] as const;
 
+/** Merge fields some texts add (issue 13: the page link, the goal, a recruiter's count). */
+export const TEXT_EXTRA_FIELDS: Partial<Record<TextKey, readonly string[]>> = { page: ['page_link'], goalSet: ['goal'], friendJoined: ['count'] };
+
 /** Texts that must tell people how to cancel (carriers require it). */
 export const TEXTS_NAMING_STOP: readonly TextKey[] = ['optIn', 'start', 'help', 'defaultReply'];
 
@@ -84,7 +87,7 @@ export function builtInText(key: TextKey, lang: Lang): string {
 /** Problems of an organizer's override (unknown merge fields, no STOP where carriers require it). */
 export function overrideProblems(key: TextKey | 'frequency', template: string): string[] {
   if (key === 'frequency') return [];
-  const out = checkTemplate(template, SYSTEM_TEXT_FIELDS).map((p) => p.message);
+  const out = checkTemplate(template, [...SYSTEM_TEXT_FIELDS, ...(TEXT_EXTRA_FIELDS[key as TextKey] ?? [])]).map((p) => p.message);
   if (TEXTS_NAMING_STOP.includes(key as TextKey) && !/\b(?:STOP|ALTO)\b/.test(template)) out.push('must tell people to reply STOP to cancel');
   return out;
 }

@@ -23,6 +23,8 @@ import { linksRoute } from './links';
 import { donationsWebhook } from './donations-webhook';
 import { donationImportsApi, pledgesApi } from './pledges-api';
 import { sequencesApi } from './sequences-api';
+import { referralsApi } from './referrals-api';
+import { supporterPageRoutes } from './pages/supporter-page';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -45,6 +47,8 @@ export function buildApp(ctx: AppContext): express.Express {
   // Tracked short links (/l/<code>) and the payment processor's webhook: public, their own checks.
   app.use(linksRoute(ctx));
   app.use(donationsWebhook(ctx));
+  // Supporters' own pages (/p/<token>): public, the token is the secret.
+  app.use(supporterPageRoutes(ctx));
 
   // The organizer console, the live rally screen and their assets (HTML; /api stays JSON).
   app.use(consolePages(ctx));
@@ -63,6 +67,7 @@ export function buildApp(ctx: AppContext): express.Express {
   api.use('/campaigns', autoReplyApi(ctx));
   api.use('/campaigns', campaignsApi(ctx));
   api.use('/campaigns', campaignIdeasApi(ctx));
+  api.use('/campaigns', referralsApi(ctx));
   api.use('/polls', pollsApi(ctx));
   api.use('/ideas', ideasApi(ctx));
   api.use('/imports', importsApi(ctx));

@@ -16,6 +16,7 @@ import type { OutboundMessagesTable, OutboxLeasesTable } from './outbox/tables';
 import type { SessionUsersTable, UserInvitesTable, UsersTable } from './people/tables';
 import type { Generated } from 'kysely';
 import type { AuditLogTable } from './audit/tables';
+import type { ContactTeamsTable, ReferralsTable, TeamPagesTable } from './referrals/tables';
 import type { FloodBucketsTable } from './flood/tables';
 import type { IdeasTable, IdeaVotesTable, IdeaWindowsTable, PollsTable, PollVotesTable } from './polls/tables';
 import type {
@@ -71,6 +72,9 @@ export interface DB {
   consent_events: ConsentEventsTable;
   pledges: PledgesTable;
   tracked_links: TrackedLinksTable;
+  referrals: ReferralsTable;
+  contact_teams: ContactTeamsTable;
+  team_pages: TeamPagesTable;
   donations: DonationsTable;
   sequences: SequencesTable;
   sequence_schedule: SequenceScheduleTable;

@@ -14,6 +14,7 @@ import { LiveStore } from './live/shared';
 import { OutboxStore } from './outbox/shared';
 import { PledgesStore } from './pledges/shared';
 import { SequencesStore } from './sequences/shared';
+import { ReferralsStore } from './referrals/shared';
 import { PeopleStore } from './people/shared';
 import { IdeasStore, PollsStore } from './polls/shared';
 import type { ReceiptPolicy } from './receipts/repository';
@@ -50,6 +51,7 @@ export function repositories(r: Runner, options: RepositoryOptions): Repositorie
     ideas: new IdeasStore(r),
     pledges: new PledgesStore(r),
     sequences: new SequencesStore(r),
+    referrals: new ReferralsStore(r),
   };
 }
 
@@ -76,6 +78,7 @@ export abstract class RepositoriesOf implements Repositories {
   readonly ideas: Repositories['ideas'];
   readonly pledges: Repositories['pledges'];
   readonly sequences: Repositories['sequences'];
+  readonly referrals: Repositories['referrals'];
 
   constructor(runner: Runner, options: RepositoryOptions) {
     const r = repositories(runner, options);
@@ -97,5 +100,6 @@ export abstract class RepositoriesOf implements Repositories {
     this.ideas = r.ideas;
     this.pledges = r.pledges;
     this.sequences = r.sequences;
+    this.referrals = r.referrals;
   }
 }

@@ -26,6 +26,7 @@ import type { InboxRepository } from './inbox/repository';
 import type { IdeasRepository, PollsRepository } from './polls/repository';
 import type { PledgesRepository } from './pledges/repository';
 import type { SequencesRepository } from './sequences/repository';
+import type { ReferralsRepository } from './referrals/repository';
 import type { Logger } from 'pino';
 import type { CrossProcess } from './cross-process';
 
@@ -58,6 +59,8 @@ export interface Store {
   readonly pledges: PledgesRepository;
   /** Follow-up sequences and each contact's schedule of them (issue 14). */
   readonly sequences: SequencesRepository;
+  /** Referral codes, recruiters, supporters' pages and teams (issue 13). */
+  readonly referrals: ReferralsRepository;
   /** Resolves when the database answers a trivial read (health checks). */
   ping(): Promise<void>;
   /**

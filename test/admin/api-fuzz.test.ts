@@ -75,7 +75,7 @@ const WRITES: [string, (id: string) => string][] = [
 const READS = ['/api/campaigns/%', '/api/broadcasts/%', '/api/broadcasts/%/preview', '/api/broadcasts/%/recipients', '/api/exports/contacts.csv', '/api/exports/pledges.csv', '/api/exports/audit', '/api/imports',
   '/api/audit', '/api/people', '/api/inbox', '/api/inbox/%', '/api/inbox/next', '/api/canned-responses', '/api/campaigns/%/auto-reply',
   '/api/polls', '/api/polls/%', '/api/campaigns/%/ideas', '/api/exports/polls/%.csv', '/api/exports/ideas.csv',
-  '/api/pledges/summary', '/api/sequences', '/api/sequences/%'];
+  '/api/pledges/summary', '/api/sequences', '/api/sequences/%', '/api/campaigns/%/referrals'];
 
 const id = fc.oneof(fc.constant('CAMPAIGN'), fc.constant('BROADCAST'), fc.constant('CONTACT'), fc.constant('SEQUENCE'), fc.string({ maxLength: 40 }).map(encodeURIComponent));
 const resolveId = (x: string) =>
@@ -114,7 +114,7 @@ const mangledId = fc
   .map(([a, bad, b]) => `${encodeURIComponent(a)}${bad}${encodeURIComponent(b)}`);
 const EVERY_PATH = [...READS.filter((p) => p.includes('%')), ...WRITES.map(([, p]) => p('%')).filter((p) => p.includes('%')), '/api/campaigns/%/goal', '/api/exports/broadcasts/%.csv', '/campaigns/%', '/contacts/%', '/broadcasts/%', '/live/%', '/live/%/events', '/join/%', '/people/%/disable', '/audit', '/l/%',
   '/ideas/%', '/campaigns/%/votes', '/campaigns/%/votes/polls', '/campaigns/%/votes/polls/%/open', '/campaigns/%/votes/ideas/open', '/campaigns/%/votes/ideas/%/approve',
-  '/campaigns/%/live', '/contacts/%/opt-out', '/inbox/%', '/inbox/%/reply', '/broadcasts/%/action', '/join/%'];
+  '/campaigns/%/live', '/contacts/%/opt-out', '/inbox/%', '/inbox/%/reply', '/broadcasts/%/action', '/join/%', '/p/%'];
 const credentials = fc.constantFrom<[string, string] | null>(['Authorization', `Bearer ${ADMIN_TOKEN}`], ['Authorization', `Bearer ${VOLUNTEER_TOKEN}`], null);
 
 test('malformed percent-escapes in any path parameter, signed in or not, never give a 5xx', async () => {

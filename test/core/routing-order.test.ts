@@ -15,6 +15,7 @@ test('the router tries its rules in the documented order', () => {
     'opted_out_ignored',
     'idea_commands',
     'reminder_commands',
+    'referral_commands',
     'waiting_conversation',
     'inbox_item',
     'join_instructions',

@@ -11,7 +11,7 @@ import { text } from '../helpers/app';
 
 const HEADER = [
   'phone', 'first_name', 'zip', 'email', 'campaigns', 'status', 'joined_at', 'opted_out_at', 'pledge_amount', 'pledge_frequency',
-  'flow_completed', 'language',
+  'flow_completed', 'language', 'referral_code', 'recruited_by', 'recruits', 'teams',
 ];
 
 let t: TestApp;
@@ -77,7 +77,7 @@ describe('contacts.csv', () => {
     expect(ana).toEqual({
       phone: '+13125550100', first_name: 'Ana', zip: '60601', email: 'ana@example.org', campaigns: 'Demo rally', status: 'subscribed',
       joined_at: '2026-11-21T20:00:00.000Z', opted_out_at: '', pledge_amount: '10.00', pledge_frequency: 'monthly', flow_completed: 'yes',
-      language: '',
+      language: '', referral_code: expect.stringMatching(/^ANA[A-HJ-NP-Z2-9]{2}$/), recruited_by: '', recruits: '0', teams: '',
     });
     const ben = rows.find((r) => r.phone === '+13125550101')!;
     expect(ben.campaigns).toBe('Demo rally; @Town Hall, "Day 1"');

@@ -17,6 +17,7 @@ import { DEMO_CAMPAIGN } from '../../src/usecases/campaigns/seed';
 import { parsePoll } from '../../src/core/polls';
 import { LATE_VOTE_MS, type PollView, type VotingSnapshot } from '../../src/core/voting';
 import { primaryKeyword } from '../../src/core/campaign';
+import { creditVerdict, fillReferralSlots, makeCode } from '../../src/core/referrals';
 
 interface Contact {
   id: string; status: ContactStatus; first_name: string | null; zip: string | null; email: string | null; fields: Captured; language: string | null;
@@ -46,6 +47,9 @@ export class MemoryRouter {
   private ideasWindow: { id: string; open: boolean; closedAt: string | null } | null = null;
   private readonly ideas: { id: string; contactId: string; number: number | null; text: string; status: string }[] = [];
   private readonly ideaVotes: { ideaId: string; contactId: string }[] = [];
+  /** Referral rows by `${campaignId} ${contactId}`, as the store keeps them (src/store/referrals/inbound.ts). */
+  private readonly referrals = new Map<string, { campaignId: string; contactId: string; code: string | null; recruitedBy: string | null; pageToken: string | null; goal: number | null; show: boolean }>();
+  private readonly teamTags: { campaignId: string; contactId: string; team: string }[] = [];
 
   constructor(private readonly clock: Clock) {
     const parsed = parseCampaign(DEMO_CAMPAIGN);
@@ -167,6 +171,36 @@ export class MemoryRouter {
       else if (e.type === 'idea_submitted') this.ideas.push({ id: this.newId(), contactId: contact.id, number: null, text: e.text, status: e.status });
       else if (!this.ideaVotes.some((v) => v.ideaId === e.ideaId && v.contactId === contact.id)) this.ideaVotes.push({ ideaId: e.ideaId, contactId: contact.id });
     }
+    if (d.referral) {
+      const r = d.referral;
+      const key = `${r.campaignId} ${contact.id}`;
+      const own = this.referrals.get(key);
+      const row = own ?? { campaignId: r.campaignId, contactId: contact.id, code: null, recruitedBy: null, pageToken: null, goal: null, show: false };
+      const byCode = (code: string) => [...this.referrals.values()].find((x) => x.campaignId === r.campaignId && x.code === code);
+      if (r.claim !== null) {
+        const owner = byCode(r.claim);
+        const verdict = creditVerdict({ ownerId: owner?.contactId, contactId: contact.id, own: own ? { code: own.code, recruitedBy: own.recruitedBy } : undefined });
+        if (verdict === 'credited') row.recruitedBy = owner!.contactId;
+      }
+      const hadCode = row.code !== null;
+      if ((r.issue || r.page) && row.code === null) {
+        for (let attempt = 0; row.code === null; attempt++) {
+          const candidate = makeCode(this.newId(), contact.first_name, attempt);
+          if (!byCode(candidate)) row.code = candidate;
+        }
+      }
+      if (r.page && row.pageToken === null) row.pageToken = `page${this.newId()}`;
+      if (r.goal !== null) row.goal = r.goal;
+      if (r.show) row.show = true;
+      if (own || row.code !== null || row.recruitedBy !== null || row.pageToken !== null || row.goal !== null || row.show) this.referrals.set(key, row);
+      for (const reply of d.replies) reply.body = fillReferralSlots(reply.body, row.code, row.pageToken);
+      if (r.askShow !== null && !hadCode && row.code !== null) d.replies.push({ body: r.askShow, purpose: 'reply' });
+    }
+    for (const t of d.teams) {
+      if (!this.teamTags.some((x) => x.campaignId === t.campaignId && x.contactId === contact.id && x.team === t.team)) {
+        this.teamTags.push({ campaignId: t.campaignId, contactId: contact.id, team: t.team });
+      }
+    }
     const at = now.toISOString();
     if (d.inbox?.autoReply && autoReplyDue(this.autoReplied.get(contact.id) ?? null, at)) {
       this.autoReplied.set(contact.id, at);
@@ -174,6 +208,30 @@ export class MemoryRouter {
     }
     // The outbox's gate, read after the contact's change (as in the store's transaction).
     return d.replies.filter((r) => mayText(contact.status, r.purpose)).map((r) => r.body);
+  }
+
+  /** Every referral code issued, by phone (goldens write a code as `{code:+1…}`). */
+  codes(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [phone, c] of this.contacts) {
+      for (const r of this.referrals.values()) if (r.contactId === c.id && r.code) out.set(phone, r.code);
+    }
+    return out;
+  }
+
+  /** Who recruited each phone (a phone, or null), how many each recruited, and the phone's teams. */
+  referralFinal(phone: string): { recruitedBy: string | null; recruits: number; teams: string[]; page: 200 | 404 | null } {
+    const c = this.contacts.get(phone)!;
+    const phoneOf = (id: string) => [...this.contacts].find(([, x]) => x.id === id)?.[0] ?? null;
+    const rows = [...this.referrals.values()];
+    const by = rows.find((r) => r.contactId === c.id && r.recruitedBy)?.recruitedBy ?? null;
+    return {
+      recruitedBy: by ? phoneOf(by) : null,
+      recruits: rows.filter((r) => r.recruitedBy === c.id).length,
+      teams: this.teamTags.filter((t) => t.contactId === c.id).map((t) => t.team).sort(),
+      // The page as /p/<token> answers it: gone while the supporter is opted out.
+      page: rows.some((r) => r.contactId === c.id && r.pageToken) ? (c.status === 'opted_out' ? 404 : 200) : null,
+    };
   }
 
   /** What the golden files' `final` block checks. */

@@ -149,7 +149,8 @@ describe('the front door', () => {
       expect(res.type).toBe('text/xml; charset=utf-8');
       replies.push([...res.body.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) => m[1]!));
     }
-    expect(replies[4]).toEqual(["You're in, Ana! Thank you. Tell your friends: text JOIN to 62262"]);
+    // The share line carries Ana's own referral code (issue 13): ANA and two random symbols.
+    expect(replies[4]).toEqual([expect.stringMatching(/^You're in, Ana! Thank you\. Tell friends: text JOIN ANA[A-HJ-NP-Z2-9]{2} to 62262$/)]);
     const row = b.ctx.db.sqlite.prepare('SELECT first_name, zip, email FROM contacts WHERE phone = ?').get('+13125550100');
     expect(row).toEqual({ first_name: 'Ana', zip: '60601', email: 'ana@example.org' });
   });

@@ -7,6 +7,7 @@ import { INBOUND_QUERIES } from '../../src/store/inbound/shared';
 import { REPLY_QUERIES } from '../../src/store/outbox/replies';
 import { THREAD_QUERIES } from '../../src/store/inbox/threads';
 import { VOTING_QUERIES } from '../../src/store/polls/inbound';
+import { REFERRAL_QUERIES } from '../../src/store/referrals/inbound';
 import { openSqliteDb } from '../../src/store/sqlite/db';
 
 const db = openSqliteDb('sqlite::memory:');
@@ -44,4 +45,11 @@ test.each(Object.keys(VOTING_QUERIES))('live voting (during an open poll or idea
   const c = VOTING_QUERIES[name as keyof typeof VOTING_QUERIES].compileFor(db.db);
   const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.slots.map(() => null)) as { detail: string }[]).map((r) => r.detail);
   expect(plan.filter((d) => /^SCAN /.test(d))).toEqual([]);
+});
+
+// Referrals (issue 13): a completion, a KEYWORD CODE, PAGE / GOAL / SHOW, a team word.
+test.each(Object.keys(REFERRAL_QUERIES))('referrals in the text\'s transaction: %s uses an index', (name) => {
+  const c = REFERRAL_QUERIES[name as keyof typeof REFERRAL_QUERIES].compileFor(db.db);
+  const plan = (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.slots.map(() => null)) as { detail: string }[]).map((r) => r.detail);
+  expect(plan.filter((d) => /^SCAN /.test(d) && !/CONSTANT ROW/.test(d))).toEqual([]);
 });

@@ -14,6 +14,7 @@ import { THREAD_QUERIES } from '../../src/store/inbox/threads';
 import { ASK_QUERIES } from '../../src/store/broadcasts/conversations';
 import { IMPORT_QUERIES } from '../../src/store/imports/shared';
 import { VOTING_QUERIES } from '../../src/store/polls/inbound';
+import { REFERRAL_QUERIES } from '../../src/store/referrals/inbound';
 import { bind, type Query } from '../../src/store/query';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
@@ -47,6 +48,7 @@ describeWithPostgres('the schema and the hot-path statements on PostgreSQL', () 
     ...Object.entries(ASK_QUERIES).map(([k, q]) => [`ask.${k}`, q.compileFor(postgres).sql]),
     ...Object.entries(IMPORT_QUERIES).map(([k, q]) => [`imports.${k}`, q.compileFor(postgres).sql]),
     ...Object.entries(VOTING_QUERIES).map(([k, q]) => [`voting.${k}`, q.compileFor(postgres).sql]),
+    ...Object.entries(REFERRAL_QUERIES).map(([k, q]) => [`referrals.${k}`, q.compileFor(postgres).sql]),
   ]);
 
   /** A query's PostgreSQL text and its values, bound by name. */

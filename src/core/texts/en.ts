@@ -21,6 +21,18 @@ export const EN = {
   autoReply: '{{program}}: Thanks for your message! A person from our team will read it and reply. Reply HELP for help, STOP to cancel.',
   /** The answer to ENGLISH (the language switch); the waiting question follows it. */
   switched: "{{program}}: OK, we'll text you in English.",
+  /** PAGE (issue 13): the supporter's own page; {{page_link}} is its address. */
+  page: '{{program}}: Your page: {{page_link}} Share it with friends. Reply GOAL 10 to set a goal.',
+  /** GOAL n: the goal is set; {{goal}} friends. */
+  goalSet: '{{program}}: Your goal is {{goal}} friends. See it rise: reply PAGE.',
+  /** GOAL with no number, or an absurd one: the precise re-prompt. */
+  goalHow: '{{program}}: Reply GOAL and a number of friends from 1 to 1000, like GOAL 10.',
+  /** SHOW: named on the live leaderboard. */
+  shown: "{{program}}: Thanks! Your first name and last initial may appear on the rally's leaderboard. Reply STOP to opt out.",
+  /** After completion, once, when the campaign asks it (askShow). */
+  showQuestion: "{{program}}: Want your name on tonight's leaderboard of recruiters? Reply SHOW.",
+  /** To a recruiter when a friend completes (recruiterNotice; at most once a day); {{count}} friends so far. */
+  friendJoined: "{{program}}: Your friend joined! That's {{count}} so far. Reply STOP to opt out.",
 };
 
 export type TextKey = keyof typeof EN;

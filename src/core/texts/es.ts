@@ -19,6 +19,12 @@ export const ES: Record<TextKey, string> = {
   defaultReply: '{{program}}: Manda {{keyword}} al {{sender}} para unirte. Responde AYUDA para ayuda, STOP para cancelar.',
   autoReply: '{{program}}: ¡Gracias por tu mensaje! Una persona de nuestro equipo va a leerlo y responderte. Responde AYUDA para ayuda, STOP para cancelar.',
   switched: '{{program}}: Listo, te escribiremos en español.',
+  page: '{{program}}: Tu enlace: {{page_link}} Comparte el enlace con tus amigos. Responde GOAL 10 para fijar una meta.',
+  goalSet: '{{program}}: Tu meta es {{goal}} amigos. Para verla subir, responde PAGE.',
+  goalHow: '{{program}}: Responde GOAL y una cifra de amigos de 1 a 1000, por ejemplo GOAL 10.',
+  shown: '{{program}}: ¡Gracias! Tu nombre e inicial del apellido pueden aparecer en la tabla de la marcha. Responde ALTO para cancelar.',
+  showQuestion: '{{program}}: ¿Quieres tu nombre en la tabla de reclutadores de esta noche? Responde SHOW.',
+  friendJoined: '{{program}}: ¡Tu amigo se ha unido! Ya van {{count}}. Responde ALTO para cancelar.',
 };
 
 /**

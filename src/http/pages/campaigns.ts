@@ -19,6 +19,7 @@ import { consolePage, csrfField } from './layout';
 import type { ConsoleSession } from '../session';
 import { recordAudit } from '../audit-record';
 import { pledgePanel } from './pledge-panel';
+import { referralsPanel } from './referrals-panel';
 
 const FLASH: Record<string, string> = {
   'count-now': "Tonight's count starts now.",
@@ -155,7 +156,7 @@ export function campaignPages(ctx: AppContext): Router {
     const session = pageSession(req);
     const c = await jobs.campaigns.get(String(req.params.id));
     const flash = req.query.saved === '1' ? 'Campaign saved. Its keywords answer now.' : ownValue(FLASH, String(req.query.done)) ?? null;
-    res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: html`${await livePanel(ctx, jobs, session, c)}${await pledgePanel(ctx, c.id)}` }));
+    res.type('html').send(renderCampaignEditor({ session, form: formFromCampaign(c), problems: [], campaign: c, flash, aside: html`${await livePanel(ctx, jobs, session, c)}${await pledgePanel(ctx, c.id)}${await referralsPanel(ctx, c.id)}` }));
   });
 
   r.post('/campaigns/:id', admin, submit((req) => jobs.campaigns.get(String(req.params.id))));

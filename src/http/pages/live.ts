@@ -18,6 +18,7 @@ import { html } from './html';
 import { screenHead } from './screen-head';
 import type { ScreenNumbers } from '../../usecases/polls/screen';
 import { votingSection } from './live-votes';
+import { leaderboardSection } from './live-leaderboard';
 
 /** The only fields that ever leave the server for a screen. */
 export function publicStats(s: ScreenNumbers): ScreenNumbers {
@@ -25,6 +26,12 @@ export function publicStats(s: ScreenNumbers): ScreenNumbers {
   // The voting views only while there is something to show (an absent key hides them).
   if (s.poll) out.poll = { question: s.poll.question, status: s.poll.status, total: s.poll.total, results: s.poll.results.map((r) => ({ label: r.label, votes: r.votes, percent: r.percent })) };
   if (s.ideas && s.ideas.length > 0) out.ideas = s.ideas.map((i) => ({ number: i.number, text: i.text, votes: i.votes }));
+  if (s.leaderboard) {
+    out.leaderboard = {
+      recruiters: s.leaderboard.recruiters.map((r) => ({ name: r.name, recruits: r.recruits })),
+      teams: s.leaderboard.teams.map((t) => ({ name: t.name, members: t.members })),
+    };
+  }
   return out;
 }
 
@@ -57,7 +64,7 @@ function livePage(token: string, c: { programName: string; keywords: string[]; s
   const fill = Math.round(f * 1000);
   return html`<!doctype html>
 <html lang="en">
-${screenHead(`${c.programName} · live`, ['/assets/live.js', '/assets/live-votes.js'])}
+${screenHead(`${c.programName} · live`, ['/assets/live.js', '/assets/live-votes.js', '/assets/live-leaderboard.js'])}
 <body class="live" data-events="/live/${token}/events">
 <main>
   <header class="live-head">
@@ -84,6 +91,7 @@ ${screenHead(`${c.programName} · live`, ['/assets/live.js', '/assets/live-votes
     </section>
   </div>
   ${votingSection(s)}
+  ${leaderboardSection(s)}
   <p class="conn" id="conn" role="status" aria-live="polite"></p>
 </main>
 </body>

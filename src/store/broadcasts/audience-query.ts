@@ -7,6 +7,22 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Audience } from '../../core/audience';
 import { zip3sForState } from '../../core/time-zones';
 import type { DB } from '../database';
+import { engineOf } from '../dialect';
+
+/**
+ * A custom field (contacts.fields, JSON text) equal to one of `values`: text ignoring case, numbers
+ * and yes/no as captured. The name is checked by the audience schema (lower-case letters, digits, _).
+ */
+export function fieldMatches(db: Kysely<DB>, name: string, values: readonly (string | number | boolean)[]): Expression<SqlBool> {
+  const pg = engineOf(db) === 'postgres';
+  const value = pg ? sql<string>`(c.fields::jsonb ->> ${name})` : sql<string>`json_extract(c.fields, ${`$."${name}"`})`;
+  const one = (v: string | number | boolean) => {
+    if (typeof v === 'string') return sql<SqlBool>`lower(CAST(${value} AS TEXT)) = ${v.toLowerCase()}`;
+    if (typeof v === 'boolean') return pg ? sql<SqlBool>`${value} = ${v ? 'true' : 'false'}` : sql<SqlBool>`${value} = ${v ? 1 : 0}`;
+    return pg ? sql<SqlBool>`${value} = ${String(v)}` : sql<SqlBool>`${value} = ${v}`;
+  };
+  return sql<SqlBool>`(${sql.join(values.map(one), sql` OR `)})`;
+}
 
 export function membershipQuery(db: Kysely<DB>, a: Audience) {
   let q = db
@@ -46,6 +62,18 @@ export function membershipQuery(db: Kysely<DB>, a: Audience) {
         languages,
       ),
     );
+  }
+  if (a.teams) {
+    const teams = a.teams;
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('contact_teams as t').select('t.team').whereRef('t.contact_id', '=', 'm.contact_id').whereRef('t.campaign_id', '=', 'm.campaign_id')
+          .where('t.team', 'in', teams),
+      ),
+    );
+  }
+  if (a.fields) {
+    for (const [name, values] of Object.entries(a.fields)) q = q.where(fieldMatches(db, name, values));
   }
   if (a.votedFor) {
     const { poll } = a.votedFor;

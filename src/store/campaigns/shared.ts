@@ -1,10 +1,12 @@
 /** The campaigns repository (both engines): campaigns, their keywords, the registry's version stamp. */
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../database';
 import type { CampaignRuntime, CampaignSpec, KeywordSpec } from '../../core/campaign';
 import { parseFlow } from '../../core/flow';
 import { isLang, type Lang } from '../../core/language';
 import type { TextOverrides } from '../../core/system-texts';
+import { referralSettingsOf } from '../../core/referral-settings';
 import { AppError } from '../../shared/errors';
 import { param, query } from '../query';
 import { all, engine, first, get, list, run, type Runner, type Work } from '../work';
@@ -66,7 +68,7 @@ function* view(c: CampaignRow): Work<CampaignView> {
     id: c.id, name: c.name, programName: c.program_name, sender: c.sender, keywords: yield* keywordsOf(c.id),
     frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours,
     goalCents: c.goal_cents, donationUrl: c.donation_url, flow: safeJson(c.flow), active: c.active === 1, createdAt: c.created_at, updatedAt: c.updated_at,
-    languages: languagesOfRow(c), texts: textsOfRow(c),
+    languages: languagesOfRow(c), texts: textsOfRow(c), referrals: referralSettingsOf(c.referral_settings),
   };
 }
 
@@ -108,6 +110,8 @@ function columns(spec: CampaignSpec) {
     flow: JSON.stringify(spec.flow), languages: JSON.stringify(spec.languages), texts: JSON.stringify(spec.texts),
     // Omitted on a replace: the donation URL stays as it is (null removes it).
     ...(spec.donationUrl === undefined ? {} : { donation_url: spec.donationUrl }),
+    // Omitted on a replace: teams and referral settings stay as they are.
+    ...(spec.referrals === undefined ? {} : { referral_settings: JSON.stringify(spec.referrals) }),
   };
 }
 
@@ -169,6 +173,7 @@ function* runtimeWork(k: Kysely<DB>): Work<RuntimeCampaigns> {
       frequency: c.frequency, supportContact: c.support_contact, helpText: c.help_text, expiryHours: c.expiry_hours, flow: parsed.value,
       languages: languagesOfRow(c), texts: textsOfRow(c),
       donationUrl: c.donation_url,
+      referrals: referralSettingsOf(c.referral_settings),
     };
     const auto = autoReplies.get(c.id);
     if (auto) runtime.autoReply = { enabled: auto.enabled === 1, text: auto.body };
@@ -182,7 +187,18 @@ function* createWork(k: Kysely<DB>, c: NewCampaign): Work<void> {
   yield* assertKeywordsFree(k, c.spec.sender, c.spec, null);
   yield* run(k.insertInto('campaigns').values({ id: c.id, ...columns(c.spec), goal_cents: c.goalCents, active: 1, created_at: at, updated_at: at }));
   yield* writeKeywords(k, c.id, c.spec.sender, c.spec);
+  yield* writeTeamPages(k, c.id, c.spec, at);
   yield* bumpVersion(k, `${at}#${c.id}`);
+}
+
+/** Each team gets its page token once (a team kept across replaces keeps its link). */
+function* writeTeamPages(k: Kysely<DB>, campaignId: string, spec: CampaignSpec, at: string): Work<void> {
+  for (const t of spec.referrals?.teams ?? []) {
+    yield* run(
+      k.insertInto('team_pages').values({ campaign_id: campaignId, team: t.word, token: randomBytes(16).toString('base64url'), created_at: at })
+        .onConflict((oc) => oc.columns(['campaign_id', 'team']).doNothing()),
+    );
+  }
 }
 
 export class CampaignsStore implements CampaignsRepository {
@@ -229,6 +245,7 @@ export class CampaignsStore implements CampaignsRepository {
         const goal = goalCents === undefined ? {} : { goal_cents: goalCents };
         yield* run(k.updateTable('campaigns').set({ ...columns(spec), ...goal, updated_at: at }).where('id', '=', id));
         yield* writeKeywords(k, id, spec.sender, spec);
+        yield* writeTeamPages(k, id, spec, at);
         if (existing.active === 0) yield* run(k.updateTable('keywords').set({ active: 0 }).where('campaign_id', '=', id));
         yield* bumpVersion(k, `${at}#${id}`);
       })(),

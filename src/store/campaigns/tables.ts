@@ -1,4 +1,5 @@
 /** Table types of campaigns, their keywords and their members (schema.sql). */
+import type { Generated } from 'kysely';
 
 export interface CampaignsTable {
   id: string;
@@ -17,6 +18,8 @@ export interface CampaignsTable {
   texts: string;
   /** The donation form URL template (migration 0007); null: no donation link. */
   donation_url: string | null;
+  /** JSON: teams, recruiter notice, leaderboard question (migration 0011; core/referral-settings.ts). */
+  referral_settings: Generated<string>;
   active: number;
   created_at: string;
   updated_at: string;

@@ -12,6 +12,8 @@ export const CONTACT_EXPORT_FIELDS = [
   'phone', 'first_name', 'zip', 'email', 'campaigns', 'status', 'joined_at', 'opted_out_at', 'pledge_amount', 'pledge_frequency', 'flow_completed',
   // The supporter's language (issue 16): en, es, or empty when unknown (they get the campaign default).
   'language',
+  // Issue 13: their own referral code, the code of whoever recruited them, how many they recruited, their teams.
+  'referral_code', 'recruited_by', 'recruits', 'teams',
 ] as const;
 /** pledges.csv, one row per pledge, oldest first. */
 export const PLEDGE_EXPORT_FIELDS = [
@@ -41,10 +43,12 @@ export interface ContactScope {
   /** Exclusive upper bound, ISO-8601 UTC. */
   until?: string;
   includeOptedOut?: boolean;
+  /** Custom fields (contacts.fields) to add as columns after the fixed ones, in this order. */
+  customFields?: readonly string[];
 }
 
 /** The contacts export's scope, less `pledged` (every row there is a pledge). */
-export type PledgeScope = Omit<ContactScope, 'pledged'> & {
+export type PledgeScope = Omit<ContactScope, 'pledged' | 'customFields'> & {
   /** The instant the pledge statuses are worked out for (paid this month or last, else lapsed); default: now. */
   asOf?: string;
 };

@@ -28,7 +28,16 @@ function selection<F extends string>(order: readonly F[], fields: Fields<F>, key
 }
 
 
+/** A custom field of contacts.fields as text (JSON text column; the name is a capture name, checked by the caller). */
+function fieldText(k: Kysely<DB>, name: string): Expression<unknown> {
+  return engineOf(k) === 'postgres'
+    ? sql`(c.fields::jsonb ->> ${name})`
+    : sql`CASE json_type(c.fields, ${`$."${name}"`}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(c.fields, ${`$."${name}"`}) AS TEXT) END`;
+}
+
 export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
+  /** ` AND <alias>.campaign_id = …` when the export is about one campaign. */
+  const inCampaign = (alias: string) => (s.campaignId === undefined ? sql`` : sql` AND ${sql.ref(`${alias}.campaign_id`)} = ${s.campaignId}`);
   return query<unknown, Keyset>((k) => {
     // Correlated subqueries name the outer row by reference (c.id), as the SQL does.
     const member = () =>
@@ -67,8 +76,16 @@ export function contactsStatement(s: ContactScope): Query<unknown, Keyset> {
           pledge_frequency: sql.ref('lp.frequency'),
           flow_completed: sql`CASE WHEN ${eb.exists(member().select(sql`1`.as('one')).where('m.completed_at', 'is not', null))} THEN 'yes' ELSE 'no' END`,
           language: sql.ref('c.language'),
+          // With a campaign: its referral facts; without: the first code issued, the first credit, all recruits, all teams.
+          referral_code: sql`(SELECT r.code FROM referrals r WHERE r.contact_id = c.id AND r.code IS NOT NULL${inCampaign('r')} ORDER BY r.created_at LIMIT 1)`,
+          recruited_by: sql`(SELECT rr.code FROM referrals r INNER JOIN referrals rr ON rr.contact_id = r.recruited_by AND rr.campaign_id = r.campaign_id WHERE r.contact_id = c.id${inCampaign('r')} ORDER BY r.recruited_at LIMIT 1)`,
+          recruits: sql`(SELECT count(*) FROM referrals r WHERE r.recruited_by = c.id${inCampaign('r')})`,
+          teams: sql`(SELECT ${joined(k, 'x.team', '; ')} FROM (SELECT DISTINCT t.team FROM contact_teams t WHERE t.contact_id = c.id${inCampaign('t')} ORDER BY t.team) x)`,
         };
-        return selection(CONTACT_EXPORT_FIELDS, fields, sql`c.rowid`);
+        const custom = (s.customFields ?? []).map((name, i) => sql`${fieldText(k, name)}`.as(`custom_${i}`));
+        const [...fixed] = selection(CONTACT_EXPORT_FIELDS, fields, sql`c.rowid`);
+        // The paging key stays last: custom fields go before it.
+        return [...fixed.slice(0, -1), ...custom, fixed[fixed.length - 1]!];
       })
       .where(sql`c.rowid`, '>', param<number>('after'))
       .where('c.is_test', '=', 0);

@@ -24,6 +24,8 @@ import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } 
 import type { ConversationsTable, InboundMessagesTable } from './tables';
 import type { BroadcastAnswersTable } from '../broadcasts/tables';
 import { applyVoting, voterState, type VotingScope } from '../polls/inbound';
+import { applyReferral, REFERRAL_QUERIES } from '../referrals/inbound';
+import { fillReferralSlots } from '../../core/referrals';
 
 type ContactRow = Pick<Selectable<ContactsTable>, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'language'>;
 type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id' | 'keyword' | 'step_index' | 'attempts' | 'data' | 'expires_at'> & {
@@ -275,6 +277,14 @@ export class InboundStore implements InboundRepository {
     }
 
     if (d.voting.length > 0) yield* applyVoting(contact.id, d.voting, msg.messageSid, at, newId);
+    // Referrals and teams: only when the router asked (a code after the keyword, a completion, PAGE …).
+    if (d.referral) {
+      const applied = yield* applyReferral(contact.id, d.fields.firstName ?? contact.first_name, d.referral, at, newId);
+      for (const r of d.replies) r.body = fillReferralSlots(r.body, applied.code, applied.pageToken);
+      // The leaderboard question is asked once: with the code's first issue.
+      if (d.referral.askShow !== null && applied.issuedNow) d.replies.push({ body: d.referral.askShow, purpose: 'reply' });
+    }
+    for (const t of d.teams) yield* write(REFERRAL_QUERIES.joinTeam, { campaign_id: t.campaignId, contact_id: contact.id, team: t.team, at });
 
     const replies: string[] = [];
     let suppressed = 0;

@@ -23,10 +23,11 @@ import { m0007 } from './0007-sequences-donations';
 import { m0008 } from './0008-polls-ideas';
 import { m0009 } from './0009-languages';
 import { m0010 } from './0010-flood-buckets';
+import { m0011 } from './0011-referrals';
 import { m0012 } from './0012-donation-gaps';
 import type { VersionedMigration } from './migration';
 
-export const MIGRATIONS: readonly VersionedMigration[] = [m0001, m0002, m0003, m0004, m0005, m0007, m0008, m0009, m0010, m0012];
+export const MIGRATIONS: readonly VersionedMigration[] = [m0001, m0002, m0003, m0004, m0005, m0007, m0008, m0009, m0010, m0011, m0012];
 
 /** The history as Kysely's Migrator takes it, each migration's DDL for `engine`. */
 export function kyselyMigrations(engine: StoreEngine): Record<string, Migration> {

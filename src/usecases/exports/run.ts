@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors';
 import type { Store } from '../../store/store';
 import { oneCampaign } from '../campaign-ref';
 import type { ExportOutcome, ExportRole } from './audit';
-import { BROADCAST_COLUMNS, CONTACT_COLUMNS, PLEDGE_COLUMNS } from './columns';
+import { BROADCAST_COLUMNS, CONTACT_COLUMNS, customFieldColumns, PLEDGE_COLUMNS } from './columns';
 import { CsvExportStream, type RowSource } from './csv';
 import { parseExportFilters, type ExportFilters, type ExportKind } from './filters';
 
@@ -16,7 +16,7 @@ import { parseExportFilters, type ExportFilters, type ExportKind } from './filte
 export const EXPORT_TURN_BUDGET_MS = 10;
 
 export interface ExportDeps {
-  store: Pick<Store, 'exports'>;
+  store: Pick<Store, 'exports' | 'campaigns'>;
   clock: Clock;
   newId: IdGenerator;
   /** The broadcast report's `error` column: a sentence per error code (src/twilio/error-text.ts). */
@@ -93,9 +93,16 @@ export async function startExport(deps: ExportDeps, req: ExportRequest): Promise
       resolved.campaignId = c.id;
     }
     const scope = { ...f, campaignId, asOf: deps.clock.now().toISOString() };
-    source = req.kind === 'contacts'
-      ? { columns: CONTACT_COLUMNS, pages: (size) => exports.contacts(scope, size) }
-      : { columns: PLEDGE_COLUMNS, pages: (size) => exports.pledges(scope, size) };
+    if (req.kind === 'contacts') {
+      // Custom fields the campaign's flow (or every campaign's) captures: a column each (issue 13).
+      const flows = (await deps.store.campaigns.list(true)).filter((c) => campaignId === undefined || c.id === campaignId).map((c) => c.flow);
+      const custom = customFieldColumns(flows);
+      const contactScope = { ...scope, customFields: custom.map((c) => c.field) };
+      const columns = [...CONTACT_COLUMNS, ...custom.map((c) => ({ name: c.column, kind: 'text' as const }))];
+      source = { columns, pages: (size) => exports.contacts(contactScope, size) };
+    } else {
+      source = { columns: PLEDGE_COLUMNS, pages: (size) => exports.pledges(scope, size) };
+    }
   }
 
   const started = deps.clock.now();

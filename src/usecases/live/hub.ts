@@ -53,7 +53,9 @@ export interface LiveRefusal {
  */
 function shownNumbers(s: LiveStats): string {
   const votes = s.poll || s.ideas ? `/${JSON.stringify(s.poll ?? null)}/${JSON.stringify(s.ideas ?? null)}` : '';
-  return `${s.joined}/${s.completed}/${s.pledgedCents}/${s.goalCents}${votes}`;
+  // The leaderboard too: a SHOW or a STOP changes a name without changing any count.
+  const board = s.leaderboard ? `/${JSON.stringify(s.leaderboard)}` : '';
+  return `${s.joined}/${s.completed}/${s.pledgedCents}/${s.goalCents}${votes}${board}`;
 }
 
 interface Channel {

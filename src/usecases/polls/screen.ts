@@ -9,6 +9,7 @@ import type { LiveStats } from '../../store/live/repository';
 import type { Store } from '../../store/store';
 import { windowStart } from '../live/stats';
 import { resultsOf } from './polls';
+import { leaderboardName } from '../../core/referrals';
 
 export interface PollOnScreen {
   question: string;
@@ -23,8 +24,30 @@ export interface IdeaOnScreen {
   votes: number;
 }
 
-/** A live screen's numbers: tonight's, plus the poll and the top ideas when there are any. */
-export type ScreenNumbers = LiveStats & { poll?: PollOnScreen | null; ideas?: IdeaOnScreen[] | null };
+/**
+ * The leaderboard (issue 13): recruiters as "Ana R." only when they replied SHOW (others as
+ * null: "A supporter"), teams by name; counts only.
+ */
+export interface LeaderboardOnScreen {
+  recruiters: { name: string | null; recruits: number }[];
+  teams: { name: string; members: number }[];
+}
+
+/** A live screen's numbers: tonight's, plus the poll, the top ideas and the leaderboard when there are any. */
+export type ScreenNumbers = LiveStats & { poll?: PollOnScreen | null; ideas?: IdeaOnScreen[] | null; leaderboard?: LeaderboardOnScreen | null };
+
+export const TOP_ON_LEADERBOARD = 5;
+
+export async function leaderboardOnScreen(store: Pick<Store, 'referrals' | 'campaigns'>, campaignId: string): Promise<LeaderboardOnScreen | null> {
+  const rows = await store.referrals.leaderboard(campaignId, TOP_ON_LEADERBOARD);
+  if (rows.recruiters.length === 0 && rows.teams.length === 0) return null;
+  const c = await store.campaigns.find(campaignId);
+  const names = new Map((c?.referrals?.teams ?? []).map((t) => [t.word, t.name]));
+  return {
+    recruiters: rows.recruiters.map((r) => ({ name: r.consented ? leaderboardName(r.firstName) : null, recruits: r.recruits })),
+    teams: rows.teams.map((t) => ({ name: names.get(t.team) ?? t.team, members: t.members })),
+  };
+}
 
 export const TOP_IDEAS = 5;
 
@@ -58,5 +81,7 @@ export async function liveScreenNumbers(
   if (!s) return null;
   const display = await store.live.display(campaignId);
   const since = windowStart(display?.countingFrom ?? null, now);
-  return Object.assign(s, { poll: await pollOnScreen(store, campaignId, since), ideas: await ideasOnScreen(store, campaignId, since) });
+  return Object.assign(s, {
+    poll: await pollOnScreen(store, campaignId, since), ideas: await ideasOnScreen(store, campaignId, since), leaderboard: await leaderboardOnScreen(store, campaignId),
+  });
 }
