@@ -274,16 +274,27 @@ function median(xs: number[]): number {
  * Before/after in one run: the other build ("before") and this one ("after") alternate, each on a
  * fresh database, burst at 100 connections then the conversations, verified each time.
  */
-async function compare(otherRoot: string): Promise<void> {
-  if (!fs.existsSync(path.join(otherRoot, 'dist', 'main.js'))) throw new Error(`--compare: ${otherRoot}/dist/main.js not found (build that tree first)`);
-  fs.mkdirSync(resultsDir, { recursive: true });
+/**
+ * The main run's requests, signed before anything is timed: the crowd's JOINs (every other one
+ * with a code under --codes) spread over MAIN_CONNECTIONS, then each phone's four answers in order.
+ */
+function mainRun() {
   const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
   const phones: Phone[] = crowd(phonesN);
   const joinHooks = joins(signer, phones, withCodes);
-  const burst = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]);
-  const conversation = perConnection(phones, MAIN_CONNECTIONS, (p) => answers(signer, p));
-  const burstLabel = `burst: ${fmt(phonesN)} JOIN`;
-  const convLabel = `conversations: ${fmt(phonesN * 4)} answers`;
+  return {
+    phones,
+    burst: perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]),
+    conversation: perConnection(phones, MAIN_CONNECTIONS, (p) => answers(signer, p)),
+    burstLabel: `burst: ${fmt(phonesN)} JOIN`,
+    convLabel: `conversations: ${fmt(phonesN * 4)} answers`,
+  };
+}
+
+async function compare(otherRoot: string): Promise<void> {
+  if (!fs.existsSync(path.join(otherRoot, 'dist', 'main.js'))) throw new Error(`--compare: ${otherRoot}/dist/main.js not found (build that tree first)`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const { phones, burst, conversation, burstLabel, convLabel } = mainRun();
   console.log(`rally bench, before/after: ${otherRoot} (before) vs ${ROOT} (after), ${rounds} rounds each, alternating`);
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start\n`);
   const results: PhaseResult[] = [];
@@ -338,13 +349,7 @@ async function engines(): Promise<void> {
   fs.mkdirSync(resultsDir, { recursive: true });
   const gatewayCounts = (arg('gateways') ?? '2').split(',').map(Number);
   const pgUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/test`;
-  const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
-  const phones: Phone[] = crowd(phonesN);
-  const joinHooks = joins(signer, phones, withCodes);
-  const burst = perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]);
-  const conversation = perConnection(phones, MAIN_CONNECTIONS, (p) => answers(signer, p));
-  const burstLabel = `burst: ${fmt(phonesN)} JOIN`;
-  const convLabel = `conversations: ${fmt(phonesN * 4)} answers`;
+  const { phones, burst, conversation, burstLabel, convLabel } = mainRun();
   console.log(`rally bench, engines: SQLite (1 gateway) and PostgreSQL (${gatewayCounts.join(', ')} gateways) at ${pgUrl.replace(/:[^:@/]*@/, ':***@')}`);
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start; the database server and the load generator share it\n`);
   const results: PhaseResult[] = [];
