@@ -25,6 +25,7 @@ import { donationImportsApi, pledgesApi } from './pledges-api';
 import { sequencesApi } from './sequences-api';
 import { referralsApi } from './referrals-api';
 import { supporterPageRoutes } from './pages/supporter-page';
+import { checkDatabase } from '../usecases/health/health';
 
 export function buildApp(ctx: AppContext): express.Express {
   const app = express();
@@ -36,7 +37,7 @@ export function buildApp(ctx: AppContext): express.Express {
 
   app.get('/healthz', async (_req, res) => {
     try {
-      await ctx.store.ping();
+      await checkDatabase(ctx);
       res.json({ status: 'ok', database: 'ok', localMode: ctx.config.localMode });
     } catch (err) {
       ctx.logger.error({ err: (err as Error).message }, 'health check: database unreachable');

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AppContext } from '../wiring/context';
 import { zodProblems } from '../core/validation';
 import { AppError } from '../shared/errors';
+import { CampaignService } from '../usecases/campaigns/campaigns';
 import { importDonations } from '../usecases/pledges/donations';
 import { pledgeSummary } from '../usecases/pledges/summary';
 import type { ImportEncoding } from '../usecases/imports/read-csv';
@@ -39,7 +40,7 @@ export function pledgesApi(ctx: AppContext): Router {
   r.get('/summary', async (req, res) => {
     const q = summaryQuery.safeParse(req.query);
     if (!q.success) throw new AppError('validation_failed', 'invalid query', zodProblems(q.error));
-    if (!(await ctx.store.campaigns.find(q.data.campaignId))) throw new AppError('not_found', `campaign ${q.data.campaignId} not found`);
+    await new CampaignService(ctx).get(q.data.campaignId);
     res.json(await pledgeSummary(ctx, q.data.campaignId));
   });
   return r;

@@ -92,6 +92,13 @@ describe('layers (docs/architecture.md)', () => {
     expect(bad).toEqual([]);
   });
 
+  it('has adapters reach the database only through use cases (they may hand the store to one, never call it)', () => {
+    const direct = files
+      .filter((f) => ADAPTERS.includes(layerOf(f)))
+      .flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/\bctx\.store\.(\w+)/g)].map((m) => `${path.relative(SRC, f)}: ctx.store.${m[1]}`));
+    expect(direct).toEqual([]);
+  });
+
   it('keeps SQL in src/store only', () => {
     const sqlOutside = files
       .filter((f) => !path.relative(SRC, f).startsWith(`store${path.sep}`))

@@ -6,13 +6,14 @@
 import type { AppContext } from '../../wiring/context';
 import { formatCents } from '../../core/money';
 import { pledgeSummary } from '../../usecases/pledges/summary';
+import { Sequences } from '../../usecases/sequences/sequences';
 import { html, type Html } from './html';
 
 const STATUS_LABEL: Record<string, string> = { pledged: 'Pledged', link_sent: 'Link sent', clicked: 'Clicked', paid: 'Paid', lapsed: 'Lapsed' };
 
 export async function pledgePanel(ctx: AppContext, campaignId: string): Promise<Html> {
   const s = await pledgeSummary(ctx, campaignId);
-  const sequences = await ctx.store.sequences.list(campaignId);
+  const sequences = await new Sequences(ctx).list(campaignId);
   const pct = s.pledgedCents > 0 ? Math.min(100, Math.floor((s.paidCents / s.pledgedCents) * 100)) : 0;
   return html`<aside class="panel" aria-labelledby="pledges-title" id="pledges">
 <h2 id="pledges-title">From pledge to paid</h2>
@@ -31,7 +32,7 @@ ${sequences.length === 0
 }
 
 export async function scheduleSection(ctx: AppContext, contactId: string): Promise<Html> {
-  const rows = await ctx.store.sequences.contactSchedule(contactId);
+  const rows = await new Sequences(ctx).contactSchedule(contactId);
   return html`<h2>Follow-up schedule</h2>
 ${rows.length === 0 ? html`<p>Nothing scheduled.</p>` : html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">Due</th><th scope="col">Sequence</th><th scope="col">Step</th><th scope="col">Status</th></tr></thead>

@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../../wiring/context';
 import { primaryKeyword } from '../../core/campaign';
-import { AppError } from '../../shared/errors';
+import { CampaignService } from '../../usecases/campaigns/campaigns';
 import { LiveScreens } from '../../usecases/live/screens';
 import { html } from './html';
 import { screenHead } from './screen-head';
@@ -18,10 +18,8 @@ export function publicIdeasRoutes(ctx: AppContext): Router {
 
   r.get('/ideas/:token', async (req: Request, res: Response) => {
     const d = await screens.display(String(req.params.token));
-    const c = await ctx.store.campaigns.find(d.campaignId);
-    if (!c) throw new AppError('not_found', 'campaign not found');
-    const w = await ctx.store.ideas.latestWindow(c.id);
-    const ideas = w ? await ctx.store.ideas.top(w.id, 500) : [];
+    const c = await new CampaignService(ctx).get(d.campaignId);
+    const { window: w, ideas } = await ctx.ideas.board(c.id, 500);
     const open = !!w && w.closedAt === null;
     res.type('html').send(
       html`<!doctype html>

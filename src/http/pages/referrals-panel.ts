@@ -5,12 +5,12 @@
  */
 import type { AppContext } from '../../wiring/context';
 import { formatCents } from '../../core/money';
-import { referralSummary } from '../../usecases/referrals/referrals';
+import { referralSummary, teamPageTokens } from '../../usecases/referrals/referrals';
 import { html, type Html } from './html';
 
 export async function referralsPanel(ctx: AppContext, campaignId: string): Promise<Html> {
   const s = await referralSummary(ctx, campaignId);
-  const tokens = await ctx.store.referrals.teamTokens(campaignId);
+  const tokens = await teamPageTokens(ctx, campaignId);
   const n = (x: number) => x.toLocaleString('en-US');
   return html`<aside class="panel" aria-labelledby="referrals-title" id="referrals">
 <h2 id="referrals-title">Referrals and teams</h2>

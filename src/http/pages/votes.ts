@@ -13,6 +13,7 @@ import type { IdeaRecord } from '../../usecases/polls/ideas';
 import type { PollResults } from '../../usecases/polls/polls';
 import { percentOf } from '../../usecases/polls/screen';
 import { ensureDisplay } from '../../usecases/live/screens';
+import { CampaignService } from '../../usecases/campaigns/campaigns';
 import type { ConsoleSession } from '../session';
 import { pageSession, requirePage } from './guard';
 import { html, type Html } from './html';
@@ -119,8 +120,7 @@ export function votePages(ctx: AppContext): Router {
   const admin = requirePage(ctx, 'admin');
 
   async function render(req: Request, res: Response, status = 200, problems: FieldProblem[] = [], form = { question: '', options: '' }) {
-    const c = await ctx.store.campaigns.find(String(req.params.id));
-    if (!c) throw new AppError('not_found', 'campaign not found');
+    const c = await new CampaignService(ctx).get(String(req.params.id));
     const polls = await Promise.all((await ctx.polls.list(c.id)).map((p) => ctx.polls.get(p.id)));
     const w = await ctx.ideas.window(c.id);
     const display = await ensureDisplay(ctx.store, c.id, ctx.clock.now());

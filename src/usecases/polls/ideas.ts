@@ -51,6 +51,12 @@ export class Ideas {
     return this.deps.store.ideas.latestWindow(campaignId);
   }
 
+  /** The public ideas page: the latest window and its approved ideas, most votes first (at most `limit`). */
+  async board(campaignId: string, limit: number): Promise<{ window: IdeaWindow | undefined; ideas: IdeaRecord[] }> {
+    const window = await this.deps.store.ideas.latestWindow(campaignId);
+    return { window, ideas: window ? await this.deps.store.ideas.top(window.id, limit) : [] };
+  }
+
   async list(campaignId: string): Promise<IdeaRecord[]> {
     await this.campaign(campaignId);
     return this.deps.store.ideas.list(campaignId);

@@ -57,3 +57,8 @@ export async function referralSummary(deps: { store: Pick<Store, 'referrals' | '
     })),
   };
 }
+
+/** Each team's page token (team word → token), for the console's links to the team pages. */
+export function teamPageTokens(deps: { store: Pick<Store, 'referrals'> }, campaignId: string): Promise<Map<string, string>> {
+  return deps.store.referrals.teamTokens(campaignId);
+}
