@@ -21,23 +21,24 @@ type State = { [K in keyof Own]: Own[K] | null } & { present: number | null; own
 export const REFERRAL_QUERIES = {
   /**
    * Everything one text needs, in one statement (one round trip on PostgreSQL): the texter's own
-   * row, the owner of the code they texted (if any), and whether the proposed new code is taken.
-   * Primary-key and unique-index probes only.
+   * row (one probe of its key, joined to the texter's contact row, which exists by now), the owner
+   * of the code they texted (if any), and whether the proposed new code is taken. Primary-key and
+   * unique-index probes only: four in all (it was six, the own row probed once per column).
    */
   state: query<State, { campaignId: string; contactId: string; claim: string | null; candidate: string | null }>((k) =>
-    k.selectNoFrom((eb) => {
-      const own = () => eb.selectFrom('referrals as o').where('o.campaign_id', '=', param<string>('campaignId')).where('o.contact_id', '=', param<string>('contactId'));
-      const byCode = (name: string) =>
-        eb.selectFrom('referrals as x').select('x.contact_id').where('x.campaign_id', '=', param<string>('campaignId')).where('x.code', '=', param<string>(name));
-      return [
-        own().select(eb.lit(1).as('one')).as('present'),
-        own().select('o.code').as('code'),
-        own().select('o.recruited_by').as('recruited_by'),
-        own().select('o.page_token').as('page_token'),
-        byCode('claim').as('owner'),
-        byCode('candidate').as('taken_by'),
-      ];
-    }),
+    k.selectFrom('contacts as c')
+      .leftJoin('referrals as o', (j) => j.on('o.campaign_id', '=', param<string>('campaignId')).onRef('o.contact_id', '=', 'c.id'))
+      .select((eb) => {
+        const byCode = (name: string) =>
+          eb.selectFrom('referrals as x').select('x.contact_id').where('x.campaign_id', '=', param<string>('campaignId')).where('x.code', '=', param<string>(name));
+        return [
+          eb.case().when('o.contact_id', 'is not', null).then(eb.lit(1)).else(null).end().as('present'),
+          'o.code', 'o.recruited_by', 'o.page_token',
+          byCode('claim').as('owner'),
+          byCode('candidate').as('taken_by'),
+        ];
+      })
+      .where('c.id', '=', param<string>('contactId')),
   ),
   byCode: query<{ contact_id: string }, { campaignId: string; code: string }>((k) =>
     k.selectFrom('referrals').select('contact_id').where('campaign_id', '=', param<string>('campaignId')).where('code', '=', param<string>('code')),
