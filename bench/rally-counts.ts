@@ -12,6 +12,8 @@
  *   - instructions (--callgrind): the gateway under valgrind --tool=callgrind (JIT on,
  *     --smc-check=all-non-file), whole runs of --warm and --count phones (JOIN + four answers
  *     each), per webhook by difference. Every thread counts (GC helpers, SQLite, libuv).
+ * --after=<dir> names the second build (default this tree); --codes sends every other JOIN with a
+ * referral code, --codes=ab only to the second build (one build may be both: what a code costs).
  * Writes bench/results/rally-counts.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +36,11 @@ function arg(name: string): string | undefined {
 }
 
 const compareDir = arg('compare');
+/** --after=<dir>: the second build of a --compare (default: this tree). */
+const afterDir = path.resolve(arg('after') ?? ROOT);
+/** --codes: half the JOINs carry a referral code (issue 13); --codes=ab: "before" plain JOINs, "after" with codes. */
+const codesArg = arg('codes');
+const codesFor = (name: string) => codesArg === 'true' || (codesArg === 'ab' && name === 'after');
 const [phonesA, phonesB] = (arg('phones') ?? '500,2000').split(',').map(Number) as [number, number];
 const reps = Number(arg('reps') ?? 3);
 const callgrind = arg('callgrind') === 'true';
@@ -160,11 +167,11 @@ function gcTotals(out: string, err: string): GcTotals {
 const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
 
 /** One native run: N phones JOIN, then (if withAnswers) their answers; GC totals of the process. */
-async function gcRun(root: string, phones: Phone[], withAnswers: boolean): Promise<GcTotals> {
+async function gcRun(root: string, phones: Phone[], withAnswers: boolean, codes: boolean): Promise<GcTotals> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rally-counts-'));
   try {
     const gw = await startGateway(root, dir, [], ['--trace-gc-nvp', '--expose-gc', '-r', PRELOAD, ...extraNodeArgs]);
-    const js = joins(signer, phones);
+    const js = joins(signer, phones, codes);
     await send(gw.port, js.map((w) => [w]));
     if (withAnswers) await send(gw.port, phones.map((p) => answers(signer, p)));
     const code = await gw.stop();
@@ -193,16 +200,16 @@ function perRequest(a: GcTotals, b: GcTotals, requests: number): Per {
   };
 }
 
-async function gcMeasure(root: string): Promise<{ burst: Per[]; answers: Per[] }> {
+async function gcMeasure(root: string, codes: boolean): Promise<{ burst: Per[]; answers: Per[] }> {
   const burst: Per[] = [];
   const answersPer: Per[] = [];
   for (let r = 0; r < reps; r++) {
     const pa = crowd(phonesA, 1 + r);
     const pb = crowd(phonesB, 1 + r);
-    const joinA = await gcRun(root, pa, false);
-    const joinB = await gcRun(root, pb, false);
-    const allA = await gcRun(root, pa, true);
-    const allB = await gcRun(root, pb, true);
+    const joinA = await gcRun(root, pa, false, codes);
+    const joinB = await gcRun(root, pb, false, codes);
+    const allA = await gcRun(root, pa, true, codes);
+    const allB = await gcRun(root, pb, true, codes);
     const d = phonesB - phonesA;
     burst.push(perRequest(joinA, joinB, d));
     // answers alone: (all B - all A) - (join B - join A), over 4 answers per phone
@@ -230,13 +237,13 @@ function callgrindTotal(file: string): number {
 }
 
 /** Instructions of a whole gateway run under callgrind: start, N phones JOIN and answer, stop. */
-async function callgrindRun(root: string, n: number): Promise<number> {
+async function callgrindRun(root: string, n: number, codes: boolean): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rally-callgrind-'));
   const out = path.join(dir, 'cg.out');
   try {
     const gw = await startGateway(root, dir, ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, '--dump-line=no'], []);
     const phones = crowd(n, 202, 600_000);
-    await send(gw.port, joins(signer, phones).map((w) => [w]));
+    await send(gw.port, joins(signer, phones, codes).map((w) => [w]));
     await send(gw.port, phones.map((p) => answers(signer, p)));
     const code = await gw.stop();
     if (code !== 0) throw new Error(`gateway under valgrind exited with ${code}: ${gw.err()}`);
@@ -252,7 +259,7 @@ async function callgrindRun(root: string, n: number): Promise<number> {
  * out. The four runs go at once (instruction counts do not depend on the machine's load).
  */
 async function callgrindMeasure(roots: [string, string][]): Promise<Record<string, { small: number; large: number; perWebhook: number }>> {
-  const runs = await Promise.all(roots.flatMap(([, root]) => [callgrindRun(root, warmN), callgrindRun(root, countN)]));
+  const runs = await Promise.all(roots.flatMap(([name, root]) => [callgrindRun(root, warmN, codesFor(name)), callgrindRun(root, countN, codesFor(name))]));
   const out: Record<string, { small: number; large: number; perWebhook: number }> = {};
   roots.forEach(([name], i) => {
     const small = runs[2 * i]!;
@@ -273,14 +280,14 @@ function medianPer(ps: Per[]): Per {
 }
 
 async function main(): Promise<void> {
-  const roots: [string, string][] = compareDir ? [['before', path.resolve(compareDir)], ['after', ROOT]] : [['this', ROOT]];
+  const roots: [string, string][] = compareDir ? [['before', path.resolve(compareDir)], ['after', afterDir]] : [['this', ROOT]];
   for (const [, root] of roots) if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error(`${root}/dist/main.js not found (build it first)`);
   console.log(`rally counts: ${roots.map(([n, r]) => `${n}=${r}`).join(', ')}; node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const result: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, phones: [phonesA, phonesB], reps, nodeArgs: extraNodeArgs };
+  const result: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, connections: CONNECTIONS, phones: [phonesA, phonesB], reps, nodeArgs: extraNodeArgs, codes: codesArg ?? false };
   for (const [name, root] of roots) {
     const entry: Record<string, unknown> = { root };
     if (gcOnly) {
-      const g = await gcMeasure(root);
+      const g = await gcMeasure(root, codesFor(name));
       entry.gc = { runs: g, burst: medianPer(g.burst), answers: medianPer(g.answers) };
       console.log(`${name} (median of ${reps}): JOIN ${fmtPer(medianPer(g.burst))}\n${' '.repeat(name.length)}               answer ${fmtPer(medianPer(g.answers))}`);
     }

@@ -25,7 +25,9 @@
  * load balancer would, in one table; the PostgreSQL server is BENCH_DATABASE_URL, else
  * TEST_DATABASE_URL, else 127.0.0.1:5432/test; --gateways=1,2 runs both; also counts the
  * statements (round trips) each webhook of a conversation makes; writes rally-postgres.json),
- * --codes (half the JOINs carry a referral code, issue 13; the completions issue codes anyway).
+ * --codes (half the JOINs carry a referral code, issue 13; the completions issue codes anyway),
+ * --after=<dir> (with --compare: the "after" build, default this tree), --codes=ab (with --compare:
+ * "before" sends plain JOINs and "after" half of them with a code; --after may be the same build).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,6 +76,8 @@ const skipBaseline = arg('skip-baseline') === 'true';
 const withPoll = arg('poll') === 'true';
 /** Issue 13: half the JOINs carry a referral code (`JOIN K7QX3`): what the code lookup costs. */
 const withCodes = arg('codes') === 'true';
+/** --codes=ab with --compare: "before" sends plain JOINs, "after" half of them with a code (one build may be both). */
+const codesAb = arg('codes') === 'ab';
 const resultsDir = path.join(ROOT, 'bench', 'results');
 
 async function startGateway(dir: string, cpuProfName?: string, root = ROOT, name = 'gateway', databaseUrl?: string): Promise<Server> {
@@ -121,12 +125,14 @@ function table(results: PhaseResult[]): string {
 }
 
 const compareDir = arg('compare');
+/** --after=<dir>: the "after" build of a --compare (default: this tree), e.g. to measure one past step between two older commits. */
+const afterDir = path.resolve(arg('after') ?? ROOT);
 const rounds = Number(arg('rounds') ?? 3);
 
 const engine = arg('engine') ?? 'sqlite';
 
 async function main(): Promise<void> {
-  if (compareDir !== undefined) return compare(path.resolve(compareDir));
+  if (compareDir !== undefined) return compare(path.resolve(compareDir), afterDir);
   if (engine === 'postgres') return engines();
   if (engine !== 'sqlite') throw new Error(`--engine ${engine}: sqlite or postgres`);
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -278,10 +284,10 @@ function median(xs: number[]): number {
  * The main run's requests, signed before anything is timed: the crowd's JOINs (every other one
  * with a code under --codes) spread over MAIN_CONNECTIONS, then each phone's four answers in order.
  */
-function mainRun() {
+function mainRun(codes = withCodes) {
   const signer: Signer = { authToken: AUTH_TOKEN, signedUrl: `${PUBLIC_BASE_URL}/twilio/sms`, accountSid: ACCOUNT_SID, to: '62262' };
   const phones: Phone[] = crowd(phonesN);
-  const joinHooks = joins(signer, phones, withCodes);
+  const joinHooks = joins(signer, phones, codes);
   return {
     phones,
     burst: perConnection(phones, MAIN_CONNECTIONS, (_p, i) => [joinHooks[i]!]),
@@ -291,20 +297,24 @@ function mainRun() {
   };
 }
 
-async function compare(otherRoot: string): Promise<void> {
-  if (!fs.existsSync(path.join(otherRoot, 'dist', 'main.js'))) throw new Error(`--compare: ${otherRoot}/dist/main.js not found (build that tree first)`);
+async function compare(otherRoot: string, afterRoot: string): Promise<void> {
+  for (const [opt, root] of [['--compare', otherRoot], ['--after', afterRoot]] as const) {
+    if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error(`${opt}: ${root}/dist/main.js not found (build that tree first)`);
+  }
   fs.mkdirSync(resultsDir, { recursive: true });
   const { phones, burst, conversation, burstLabel, convLabel } = mainRun();
-  console.log(`rally bench, before/after: ${otherRoot} (before) vs ${ROOT} (after), ${rounds} rounds each, alternating`);
+  const burstOf = { before: codesAb ? mainRun(false).burst : burst, after: codesAb ? mainRun(true).burst : burst };
+  const codesSaid = codesAb ? ', "before" plain JOINs, "after" half of them with a code' : withCodes ? ', half the JOINs with a code' : '';
+  console.log(`rally bench, before/after: ${otherRoot} (before) vs ${afterRoot} (after), ${rounds} rounds each, alternating${codesSaid}`);
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start\n`);
   const results: PhaseResult[] = [];
   const problems: string[] = [];
   for (let r = 1; r <= rounds; r++) {
-    for (const [name, root] of [['before', otherRoot], ['after', ROOT]] as const) {
+    for (const [name, root] of [['before', otherRoot], ['after', afterRoot]] as const) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rally-compare-${name}-`));
       const prof = profile ? `compare-${name}-${r}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile` : undefined;
       const gw = await startGateway(dir, prof, root, name);
-      for (const [label, lists] of [[burstLabel, burst], [convLabel, conversation]] as const) {
+      for (const [label, lists] of [[burstLabel, burstOf[name]], [convLabel, conversation]] as const) {
         const res = await drive(gw, label, lists, { checkReplies: true });
         results.push(res);
         console.log(`  round ${r} ${name.padEnd(6)} ${label} @${MAIN_CONNECTIONS}: ${fmt(res.reqPerSec)} req/s, p99 ${fmt(res.p99Ms)} ms, CPU ${fmt(res.serverCpuMsPerReq, 3)} ms/req, errors ${res.errors}`);
@@ -331,7 +341,7 @@ async function compare(otherRoot: string): Promise<void> {
   for (const x of summary) {
     console.log(`  ${x.server.padEnd(6)} ${x.phase.padEnd(30)} ${fmt(x.reqPerSec)} req/s, p99 ${fmt(x.p99Ms)} ms, CPU ${fmt(x.cpuMsPerReq, 3)} ms/req (main thread ${fmt(x.mainThreadCpuMsPerReq, 3)})`);
   }
-  const out = { date: new Date().toISOString(), before: otherRoot, after: ROOT, rounds, loadAverageAtStart: os.loadavg(), results, summary, problems };
+  const out = { date: new Date().toISOString(), before: otherRoot, after: afterRoot, codes: codesAb ? 'ab' : withCodes, rounds, loadAverageAtStart: os.loadavg(), results, summary, problems };
   fs.writeFileSync(path.join(resultsDir, 'rally-compare.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`\nwrote ${path.relative(ROOT, path.join(resultsDir, 'rally-compare.json'))}`);
   const errors = results.reduce((n, x) => n + x.errors, 0);
