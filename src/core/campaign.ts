@@ -72,11 +72,23 @@ export const RESERVED_KEYWORDS = new Set([
 /** Words the language switch owns (ESPAÑOL, ENGLISH …): no campaign may claim them either. */
 export const RESERVED_LANGUAGE_WORDS: ReadonlySet<string> = new Set(LANGUAGE_SWITCH_KEYWORDS);
 
-const FREE_WORD = KEYWORD.refine((w) => !RESERVED_KEYWORDS.has(w), 'is a reserved compliance keyword').refine(
-  (w) => !RESERVED_LANGUAGE_WORDS.has(w),
-  'is a reserved word: texting it switches the supporter\'s language',
-).refine((w) => !REMINDER_COMMAND_WORDS.has(w), 'is a supporter command word (PAUSE / SKIP pause reminders)')
-  .refine((w) => !REFERRAL_COMMAND_WORDS.has(w), 'is a supporter command word (PAGE, GOAL, SHOW: referrals)');
+/** Words other rules own, with why: a keyword may not be one, nor may a team word (the poster says "JOIN <word>"). */
+const OWNED_WORDS: readonly [ReadonlySet<string>, string][] = [
+  [RESERVED_KEYWORDS, 'is a reserved compliance keyword'],
+  [RESERVED_LANGUAGE_WORDS, 'is a reserved word: texting it switches the supporter\'s language'],
+  [REMINDER_COMMAND_WORDS, 'is a supporter command word (PAUSE / SKIP pause reminders)'],
+  [REFERRAL_COMMAND_WORDS, 'is a supporter command word (PAGE, GOAL, SHOW: referrals)'],
+];
+
+/** Why a word (in keyword form) belongs to another rule; null when it is free. */
+export function ownedWordProblem(word: string): string | null {
+  return OWNED_WORDS.find(([words]) => words.has(word))?.[1] ?? null;
+}
+
+const FREE_WORD = KEYWORD.superRefine((w, ctx) => {
+  const problem = ownedWordProblem(w);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** An alias: a word, or a word with its own language (`{ "word": "UNETE", "language": "es" }`). */
 const aliasSpec = z.union([FREE_WORD, z.object({ word: FREE_WORD, language: langSchema.optional() }).strict()], {
@@ -210,6 +222,15 @@ export const campaignInputSchema = z
         }
         seen.set(w, k.word);
       });
+    });
+    // A team word follows a keyword ("JOIN NURSES"): it may not be a word another rule owns, nor
+    // one of this campaign's keywords (texted alone it would start the flow with no team).
+    c.referrals?.teams.forEach((team, i) => {
+      const owned = ownedWordProblem(team.word);
+      const keyword = seen.get(team.word);
+      const message = owned ?? (keyword === undefined ? null
+        : `is ${keyword === team.word ? 'a keyword' : `an alias of the keyword ${keyword}`} of this campaign: a team word must differ from its keywords`);
+      if (message) ctx.addIssue({ code: 'custom', path: ['referrals', 'teams', i, 'word'], message });
     });
   });
 

@@ -48,7 +48,14 @@ export const referralSettingsSchema = z
       .array(teamSpec)
       .max(50)
       .default([])
-      .refine((t) => new Set(t.map((x) => x.word)).size === t.length, 'must not list a team word twice'),
+      // At the second mention, as keywords listed twice are (the console's teams box names its line).
+      .superRefine((teams, ctx) => {
+        const seen = new Set<string>();
+        teams.forEach((t, i) => {
+          if (seen.has(t.word)) ctx.addIssue({ code: 'custom', path: [i, 'word'], message: `"${t.word}" is listed twice` });
+          seen.add(t.word);
+        });
+      }),
     recruiterNotice: z.boolean().default(false),
     askShow: z.boolean().default(false),
   })

@@ -35,7 +35,7 @@ test('a box per language with its counter, a missing-translation warning, and a 
   const created = await admin(t.app).post('/api/campaigns', {
     name: 'Chicago', programName: 'Rally Chicago', sender: '62295', supportContact: 'help@rally.example', languages: ['en', 'es'],
     keywords: [{ word: 'JOIN', language: 'en', aliases: [{ word: 'ÚNETE', language: 'es' }, 'RALLY'] }],
-    texts: { es: { help: '{{program}}: escríbenos a {{support}}. Responde STOP para cancelar.' } },
+    texts: { es: { help: '{{program}}: escríbenos a {{support}}. Responde STOP para cancelar.', showQuestion: '{{program}}: ¿Tu nombre en la pantalla? Responde SHOW.' } },
     flow: { ...DEMO_FLOW, completion: { en: "You're in!", es: '¡Ya estás dentro! Gracias.' } },
   });
   expect(created.status).toBe(201);
@@ -49,6 +49,11 @@ test('a box per language with its counter, a missing-translation warning, and a 
   expect(page.text).toContain('name="flow.steps.0.prompt.es"');
   expect(page.text).toMatch(/Missing translation: Español — everyone gets this text as written/);
   expect(page.text).not.toMatch(/aria-label="Thank-you message[^"]*"[^]*?Missing translation[^]*?flow\.completion\.en/);
+  // The SHOW question has a wording box per language; the recruiter notice one, in the default language (the only one it is sent in).
+  expect(page.text).toContain('<label for="f-texts-en-showQuestion">Wording of the leaderboard question (optional) — English</label>');
+  expect(page.text).toContain('¿Tu nombre en la pantalla? Responde SHOW.</textarea>');
+  expect(page.text).toContain('name="texts.en.friendJoined"');
+  expect(page.text).not.toContain('name="texts.es.friendJoined"');
 
   const form = scrape(page.text);
   delete form._csrf;

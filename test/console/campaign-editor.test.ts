@@ -1,7 +1,8 @@
 /**
  * The campaign editor through real form posts: create, validation problems shown next to the
  * field named by the API's zod path, keyword conflicts, the add/remove/move buttons, money in
- * dollars, and an edit that round-trips a stored campaign unchanged.
+ * dollars, an edit that round-trips a stored campaign unchanged, and the "Referrals and teams"
+ * fieldset (teams one a line, the recruiter notice and the SHOW question with their wording).
  */
 import { parseCampaign } from '../../src/core/campaign';
 import { DEMO_FLOW } from '../../src/core/flow';
@@ -19,7 +20,12 @@ afterEach(() => t.close());
 
 /** The editor's own fields for a new campaign, as the browser would post them. */
 async function newForm(): Promise<Record<string, string>> {
-  const page = await browser(t.app, s).get('/campaigns/new');
+  return pageForm('/campaigns/new');
+}
+
+/** The fields of an editor page (new or an existing campaign's), as the browser would post them. */
+async function pageForm(path: string): Promise<Record<string, string>> {
+  const page = await browser(t.app, s).get(path);
   expect(page.status).toBe(200);
   const fields: Record<string, string> = {};
   for (const m of page.text.matchAll(/<input [^>]*name="([^"]+)"[^>]*>/g)) {
@@ -120,15 +126,26 @@ describe('creating a campaign from the form', () => {
 });
 
 describe('editing', () => {
-  it('a stored campaign goes through the form and back unchanged', async () => {
+  it('a stored campaign goes through the form and back unchanged, its teams and referral texts too', async () => {
     const demo = (await admin(t.app).get('/api/campaigns')).body.campaigns[0];
-    const view = (await t.ctx.store.campaigns.find(demo.id))!;
+    const stored = (await t.ctx.store.campaigns.find(demo.id))!;
+    const view = {
+      ...stored,
+      referrals: { teams: [{ word: 'NURSES', name: 'Nurses for Rosa', goal: 50 }, { word: 'LOCAL', name: 'Local | 55' }], recruiterNotice: true, askShow: false },
+      texts: { en: { help: '{{program}}: call {{support}}. Reply STOP to cancel.', friendJoined: '{{program}}: {{count}} friends joined! Reply STOP to opt out.' } },
+    };
     const body: Record<string, unknown> = {};
     const f = formFromCampaign(view);
     // Flatten the form the way the page names its inputs.
     Object.assign(body, { name: f.name, programName: f.programName, sender: f.sender, frequency: f.frequency, supportContact: f.supportContact,
       helpText: f.helpText, expiryHours: f.expiryHours, goalCents: f.goalCents, 'flow.completion': f.completion, 'flow.giveUp': f.giveUp,
-      'flow.maxAttempts': f.maxAttempts });
+      'flow.maxAttempts': f.maxAttempts, texts: f.texts, referrals: 'on', 'referrals.teams': f.referrals!.teams,
+      ...(f.referrals!.recruiterNotice ? { 'referrals.recruiterNotice': 'on' } : {}), ...(f.referrals!.askShow ? { 'referrals.askShow': 'on' } : {}),
+      ...f.referrals!.texts });
+    // The notice's wording has its own box; the JSON box keeps the rest.
+    expect(f.referrals!.texts).toEqual({ 'texts.en.friendJoined': view.texts.en.friendJoined });
+    expect(JSON.parse(f.texts!)).toEqual({ en: { help: view.texts.en.help } });
+    expect(f.referrals!.teams).toBe('NURSES | Nurses for Rosa | 50\nLOCAL | Local | 55 |');
     f.keywords.forEach((k, i) => Object.assign(body, { [`keywords.${i}.word`]: k.word, [`keywords.${i}.aliases`]: k.aliases }));
     f.steps.forEach((st, i) => {
       const p = `flow.steps.${i}`;
@@ -141,10 +158,10 @@ describe('editing', () => {
     expect(conv.problems).toEqual([]);
     const parsed = parseCampaign(conv.input);
     expect(parsed.ok).toBe(true);
-    // The form does not edit referral settings (teams are set through the API; a form save keeps them: omitted keeps).
-    const { referrals: _kept, ...viewWithoutReferrals } = view;
-    const original = parseCampaign({ ...viewWithoutReferrals, flow: view.flow });
+    const original = parseCampaign({ ...view, flow: view.flow });
+    expect(original.ok).toBe(true);
     expect(parsed.ok && original.ok && parsed.value).toEqual(original.ok && original.value);
+    expect(parsed.ok && parsed.value.referrals).toEqual(view.referrals);
     expect(conv.goalCents).toBe(view.goalCents);
   });
 
@@ -226,5 +243,124 @@ describe('branches in the editor', () => {
     const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="f-flow-steps-0-branches-error"><span class="visually-hidden">Error: <\/span>write &quot;answer -&gt; step_id&quot;/);
+  });
+});
+
+describe('referrals and teams in the editor', () => {
+  const idOf = (location: string) => /^\/campaigns\/([^?]+)\?saved=1$/.exec(location)![1]!;
+  const errorOf = (page: string, id: string) =>
+    new RegExp(`<p class="error" id="${id}-error"><span class="visually-hidden">Error: </span>([^<]+)</p>`).exec(page)?.[1];
+  const column = (id: string) =>
+    t.ctx.db.sqlite.prepare('SELECT referral_settings AS r, texts FROM campaigns WHERE id = ?').get(id) as { r: string | null; texts: string | null };
+
+  it('the fieldset is labelled, with a hint, a box of teams, the two switches and their wording', async () => {
+    const page = (await browser(t.app, s).get('/campaigns/new')).text;
+    expect(page).toMatch(/<fieldset id="referral-settings" aria-labelledby="referral-settings-legend">\s*<legend id="referral-settings-legend">Referrals and teams<\/legend>/);
+    expect(page).toContain('<label for="f-referrals-teams">Teams, one a line</label>');
+    expect(page).toMatch(/<textarea id="f-referrals-teams" name="referrals.teams" aria-describedby="f-referrals-teams-hint"/);
+    expect(page).toMatch(/<p class="hint" id="f-referrals-teams-hint"><code>WORD \| Name<\/code>, e.g. <code>NURSES \| Nurses for Rosa<\/code>/);
+    expect(page).toMatch(/<input type="checkbox" id="f-referrals-recruiterNotice" name="referrals.recruiterNotice" value="on" aria-describedby/);
+    expect(page).toMatch(/<input type="checkbox" id="f-referrals-askShow" name="referrals.askShow" value="on" aria-describedby/);
+    expect(page).toContain('<label for="f-texts-en-friendJoined">Wording of the recruiter notice (optional)</label>');
+    expect(page).toContain('<label for="f-texts-en-showQuestion">Wording of the leaderboard question (optional)</label>');
+    expect(page).toContain('<input type="hidden" name="referrals" value="on">');
+  });
+
+  it('teams typed one a line are created: in the API view, in the referrals panel, and joined by KEYWORD WORD', async () => {
+    const form = {
+      ...(await newForm()), ...basics,
+      'referrals.teams': 'NURSES | Nurses for Rosa | 50\r\n\r\n  students|Students  \r\n',
+      'referrals.recruiterNotice': 'on', 'texts.en.friendJoined': '{{program}}: A friend joined, {{count}} so far! Reply STOP to opt out.',
+    };
+    const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
+    expect(res.status).toBe(303);
+    const id = idOf(res.headers.location!);
+    const api = (await admin(t.app).get(`/api/campaigns/${id}`)).body;
+    expect(api.referrals).toEqual({
+      teams: [{ word: 'NURSES', name: 'Nurses for Rosa', goal: 50 }, { word: 'STUDENTS', name: 'Students' }], recruiterNotice: true, askShow: false,
+    });
+    expect(api.texts).toEqual({ en: { friendJoined: '{{program}}: A friend joined, {{count}} so far! Reply STOP to opt out.' } });
+    await text(t.app, '+13125550120', 'doors nurses');
+    const page = (await browser(t.app, s).get(`/campaigns/${id}`)).text;
+    // The referrals panel lists the teams with their members and page links.
+    const panel = /<aside class="panel" aria-labelledby="referrals-title" id="referrals">[\s\S]*?<\/aside>/.exec(page)![0];
+    expect(panel).toMatch(/<td>Nurses for Rosa<\/td><td><code>NURSES<\/code><\/td><td class="num" data-team="NURSES">1<\/td>/);
+    expect(panel).toMatch(/<td>Students<\/td><td><code>STUDENTS<\/code><\/td><td class="num" data-team="STUDENTS">0<\/td>/);
+    expect(panel.match(/href="\/p\/[A-Za-z0-9_-]+"/g)).toHaveLength(2);
+    // The form shows them again as stored.
+    expect(page).toContain('NURSES | Nurses for Rosa | 50\nSTUDENTS | Students</textarea>');
+    expect(page).toMatch(/id="f-referrals-recruiterNotice" name="referrals.recruiterNotice" value="on" checked/);
+    expect(page).toMatch(/id="f-referrals-askShow" name="referrals.askShow" value="on" aria/);
+    expect(page).toContain('{{program}}: A friend joined, {{count}} so far! Reply STOP to opt out.</textarea>');
+  });
+
+  it.each([
+    ['a compliance word', 'NURSES | Nurses\nSTOP | Stoppers', 'line 2 (STOP): is a reserved compliance keyword'],
+    ['a referral command', 'page | Pages', 'line 1 (page): is a supporter command word (PAGE, GOAL, SHOW: referrals)'],
+    ['a team listed twice', 'NURSES | Nurses\n\nnurses | More nurses', 'line 3 (nurses): &quot;NURSES&quot; is listed twice'],
+    ["one of the campaign's keywords", 'KNOCK | Knockers', 'line 1 (KNOCK): is an alias of the keyword DOORS of this campaign: a team word must differ from its keywords'],
+    ['a digit', 'LOCAL55 | Local 55', 'line 1 (LOCAL55): must be 2-20 letters (no digits: codes have digits)'],
+    ['no name', 'NURSES', 'line 1 (NURSES), name: must not be empty'],
+    ['a goal that is not a number', 'NURSES | Nurses | fifty', 'line 1 (NURSES), goal: must be a number of members, like 50'],
+  ])('%s: a 400 page with the problem next to the teams box, what was typed kept, nothing saved', async (_label, teams, message) => {
+    const form = { ...(await newForm()), ...basics, 'referrals.teams': teams };
+    const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
+    expect(res.status).toBe(400);
+    expect(errorOf(res.text, 'f-referrals-teams')).toBe(message);
+    expect(res.text).toMatch(/<textarea id="f-referrals-teams" name="referrals.teams" aria-describedby="f-referrals-teams-hint f-referrals-teams-error" aria-invalid="true"/);
+    expect(res.text).toContain(`<a href="#f-referrals-teams">Teams, one a line: ${message}</a>`);
+    expect(res.text).toContain(`${teams.replace(/&/g, '&amp;')}</textarea>`);
+    expect((t.ctx.db.sqlite.prepare("SELECT count(*) AS n FROM campaigns WHERE name = 'Canvass kickoff'").get() as { n: number }).n).toBe(0);
+  });
+
+  it('a bad wording of the recruiter notice lands on its own box, not on the JSON box of system texts', async () => {
+    const form = { ...(await newForm()), ...basics, 'texts.en.friendJoined': '{{program}}: {{nickname}} joined' };
+    const res = await browser(t.app, s).post('/campaigns/new', { ...form, op: 'save' });
+    expect(res.status).toBe(400);
+    expect(errorOf(res.text, 'f-texts-en-friendJoined')).toMatch(/\{\{nickname\}\}/);
+    expect(errorOf(res.text, 'f-texts')).toBeUndefined();
+  });
+
+  it('saving the edit page with no change leaves the stored referrals exactly as they were', async () => {
+    const demo = (await admin(t.app).get('/api/campaigns')).body.campaigns[0];
+    const { id, active: _a, createdAt: _c, updatedAt: _u, ...spec } = demo;
+    // The seeded campaign never had referral settings (the column's default, '{}'): a save keeps it so.
+    expect(column(id).r).toBe('{}');
+    expect((await browser(t.app, s).post(`/campaigns/${id}`, { ...(await pageForm(`/campaigns/${id}`)), op: 'save' })).status).toBe(303);
+    expect(column(id).r).toBe('{}');
+    const referrals = { teams: [{ word: 'NURSES', name: 'Nurses for Rosa', goal: 50 }, { word: 'LOCAL', name: 'Local | 55' }], recruiterNotice: true, askShow: true };
+    const texts = { en: { showQuestion: '{{program}}: Be on the board? Reply SHOW.', help: '{{program}}: call {{support}}. Reply STOP to cancel.' } };
+    expect((await admin(t.app).put(`/api/campaigns/${id}`, { ...spec, referrals, texts })).status).toBe(200);
+    const before = column(id);
+    const viewBefore = (await admin(t.app).get(`/api/campaigns/${id}`)).body;
+    const form = await pageForm(`/campaigns/${id}`);
+    expect(form['referrals.teams']).toBe('NURSES | Nurses for Rosa | 50\nLOCAL | Local | 55 |');
+    const res = await browser(t.app, s).post(`/campaigns/${id}`, { ...form, op: 'save' });
+    expect(res.status).toBe(303);
+    expect(column(id).r).toBe(before.r);
+    const after = (await admin(t.app).get(`/api/campaigns/${id}`)).body;
+    expect(after.referrals).toEqual(referrals);
+    expect(after.texts).toEqual(viewBefore.texts);
+  });
+
+  it('emptying the teams box removes the teams, as the API does for "teams": []; a post without the fieldset keeps them', async () => {
+    const demo = (await admin(t.app).get('/api/campaigns')).body.campaigns[0];
+    const { id, active: _a, createdAt: _c, updatedAt: _u, ...spec } = demo;
+    const referrals = { teams: [{ word: 'NURSES', name: 'Nurses' }], recruiterNotice: false, askShow: true };
+    expect((await admin(t.app).put(`/api/campaigns/${id}`, { ...spec, referrals })).status).toBe(200);
+    // A hand-made post that never showed the fieldset (no `referrals` marker) keeps the settings.
+    const { referrals: _marker, 'referrals.teams': _teams, 'referrals.askShow': _ask, ...withoutFieldset } = await pageForm(`/campaigns/${id}`);
+    expect((await browser(t.app, s).post(`/campaigns/${id}`, { ...withoutFieldset, op: 'save' })).status).toBe(303);
+    expect((await admin(t.app).get(`/api/campaigns/${id}`)).body.referrals).toEqual(referrals);
+    const form = await pageForm(`/campaigns/${id}`);
+    const res = await browser(t.app, s).post(`/campaigns/${id}`, { ...form, 'referrals.teams': '  \n', op: 'save' });
+    expect(res.status).toBe(303);
+    expect((await admin(t.app).get(`/api/campaigns/${id}`)).body.referrals).toEqual({ teams: [], recruiterNotice: false, askShow: true });
+    // JOIN NURSES is no team any more: it joins, and tags nobody.
+    await text(t.app, '+13125550121', 'JOIN NURSES');
+    expect(t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM contact_teams').get()).toEqual({ n: 0 });
+    // The API's own answer to an empty list is the same.
+    const viaApi = await admin(t.app).put(`/api/campaigns/${id}`, { ...spec, referrals: { teams: [], askShow: true } });
+    expect(viaApi.body.referrals).toEqual({ teams: [], recruiterNotice: false, askShow: true });
   });
 });

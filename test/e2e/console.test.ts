@@ -4,7 +4,7 @@
  * End to end in a real browser (Chromium via playwright-core; test/helpers/browser.ts finds it, or
  * skips these tests saying how to enable them) against the real gateway
  * (dist/main.js as a child process on loopback): sign in by keyboard, create a campaign (live
- * segment counter, errors next to fields), rehearse it in the phone simulator, watch the live
+ * segment counter, errors next to fields; its teams), rehearse it in the phone simulator, watch the live
  * screen climb when a signed webhook arrives, check contrast and that no personal data reaches
  * the screen or its event stream, opt a contact out, download exports, sign out, and keep a
  * volunteer out of the campaign pages. Screenshots of every page go to test-artifacts/e2e/.
@@ -147,6 +147,25 @@ describeWithBrowser('the console in a real browser', () => {
     liveLink = await page.inputValue('#live-link');
     expect(liveLink).toMatch(new RegExp(`^${publicUrl}/live/[A-Za-z0-9_-]{32}$`));
     await shot(page, '04-campaign-saved');
+  });
+
+  test('teams in the editor: a bad word is shown next to the box, then the teams are saved and counted on the campaign page', async () => {
+    await page.goto(`${gw.url}/campaigns/${campaignId}`);
+    expect(await unlabelled(page)).toEqual([]);
+    await page.fill('#f-referrals-teams', 'NURSES | Nurses for Rosa\nSTOP | Stoppers');
+    await page.check('#f-referrals-recruiterNotice');
+    await page.click('button:has-text("Save changes")');
+    await page.waitForSelector('#f-referrals-teams-error');
+    expect(await page.textContent('#f-referrals-teams-error')).toBe('Error: line 2 (STOP): is a reserved compliance keyword');
+    expect(await page.getAttribute('#f-referrals-teams', 'aria-invalid')).toBe('true');
+    expect(await page.isChecked('#f-referrals-recruiterNotice')).toBe(true);
+    await page.fill('#f-referrals-teams', 'NURSES | Nurses for Rosa | 50\nSTUDENTS | Students');
+    await page.click('button:has-text("Save changes")');
+    await page.waitForURL(/\/campaigns\/[^/?]+\?saved=1$/);
+    expect(await page.textContent('#referrals [data-team="NURSES"]')).toBe('0');
+    expect(await page.inputValue('#f-referrals-teams')).toBe('NURSES | Nurses for Rosa | 50\nSTUDENTS | Students');
+    expect(await page.isChecked('#f-referrals-recruiterNotice')).toBe(true);
+    await shot(page, '04b-campaign-teams');
   });
 
   test('rehearse the flow in the phone simulator (through the signed webhook)', async () => {

@@ -191,6 +191,28 @@ describe('teams and custom fields', () => {
     expect(put.status).toBe(200);
     expect(put.body.referrals.teams).toHaveLength(2);
   });
+
+  test.each([
+    ['a compliance word', [{ word: 'stop', name: 'Stoppers' }], 0, /reserved compliance keyword/],
+    ['a referral command', [{ word: 'PAGE', name: 'Pages' }], 0, /command word \(PAGE, GOAL, SHOW/],
+    ['a reminder command', [{ word: 'Skip', name: 'Skippers' }], 0, /command word \(PAUSE/],
+    ['the language switch', [{ word: 'ESPAÑOL', name: 'Hispanohablantes' }], 0, /switches the supporter's language/],
+    ["the campaign's own keyword", [{ word: 'NURSES', name: 'Nurses' }, { word: 'march', name: 'Marchers' }], 1, /is a keyword of this campaign/],
+    ['a word listed twice', [{ word: 'NURSES', name: 'Nurses' }, { word: 'Nurses!', name: 'Nurses again' }], 1, /"NURSES" is listed twice/],
+  ])('a team word that is %s → 400 at referrals.teams.<i>.word', async (_label, teams, i, message) => {
+    const res = await admin(t.app).post('/api/campaigns', { ...TEAMS_CAMPAIGN, referrals: { teams } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toContainEqual({ path: `referrals.teams.${i}.word`, message: expect.stringMatching(message) });
+  });
+
+  test('an alias is no team word either; "teams": [] removes the teams (the switches as given)', async () => {
+    const clash = await admin(t.app).post('/api/campaigns', { ...TEAMS_CAMPAIGN, keywords: [{ word: 'MARCH', aliases: ['WALK'] }], referrals: { teams: [{ word: 'walk', name: 'Walkers' }] } });
+    expect(clash.body.error.details).toEqual([{ path: 'referrals.teams.0.word', message: 'is an alias of the keyword MARCH of this campaign: a team word must differ from its keywords' }]);
+    const res = await admin(t.app).post('/api/campaigns', { ...TEAMS_CAMPAIGN, referrals: { ...TEAMS_CAMPAIGN.referrals, askShow: true } });
+    const put = await admin(t.app).put(`/api/campaigns/${res.body.id}`, { ...TEAMS_CAMPAIGN, referrals: { teams: [], askShow: true } });
+    expect(put.status).toBe(200);
+    expect(put.body.referrals).toEqual({ teams: [], recruiterNotice: false, askShow: true });
+  });
 });
 
 describe('PAGE, GOAL and the page', () => {

@@ -1,10 +1,12 @@
-/** Renders the campaign editor: basics, keywords, the conversation's steps and messages. */
+/** Renders the campaign editor: basics, keywords, referrals and teams, the conversation's steps and messages. */
 import { FLOW_MERGE_FIELDS } from '../../core/flow';
 import type { FieldProblem } from '../../core/validation';
 import type { CampaignView } from '../../usecases/campaigns/campaigns';
 import type { ConsoleSession } from '../session';
 import { formLanguages, VALIDATOR_TYPES, type CampaignForm, type MessageValue, type StepRow } from './campaign-form';
 import { LANGUAGE_NAMES, type Lang } from '../../core/language';
+import { builtInText } from '../../core/system-texts';
+import { blankReferralsForm, referralTextBoxes, teamProblemsByLine } from './referrals-form';
 import { checkboxField, containerErrors, errorSummary, field, FieldErrors, fieldId, selectField } from './fields';
 import { html, type Html } from './html';
 import { consolePage, csrfField } from './layout';
@@ -102,6 +104,37 @@ ${field(fe, { name: `keywords.${i}.language`, label: `Language of keyword ${i + 
   )}`;
 }
 
+/**
+ * Teams one a line and the two referral switches, each with the wording of its text (blank: the
+ * built-in, quoted in the hint). The hidden `referrals` input says the fieldset was posted.
+ */
+function referralsSet(fe: FieldErrors, form: CampaignForm, languages: readonly Lang[]): Html {
+  const r = form.referrals ?? blankReferralsForm();
+  const keyword = form.keywords[0]?.word.trim().toUpperCase() || 'JOIN';
+  const wording = (path: string, key: 'friendJoined' | 'showQuestion', lang: Lang, label: string, extra = '') =>
+    field(fe, {
+      name: path, label: languages.length > 1 ? `${label} — ${LANGUAGE_NAMES[lang]}` : label, value: r.texts[path] ?? '', message: true, rows: 2,
+      hint: html`Blank for the built-in: <q>${builtInText(key, lang)}</q>${extra}`,
+    });
+  const boxes = referralTextBoxes(languages);
+  const inner = html`
+${field(fe, {
+    name: 'referrals.teams', label: 'Teams, one a line', value: r.teams, multiline: true, rows: 4, className: 'teams',
+    hint: html`<code>WORD | Name</code>, e.g. <code>NURSES | Nurses for Rosa</code>; add <code>| 50</code> for a goal of 50 members. People join a team by texting the keyword and its word (<code>${keyword} NURSES</code>); each team gets its own page. Empty the box to remove every team.`,
+  })}
+${checkboxField(fe, { name: 'referrals.recruiterNotice', label: 'Text recruiters when a friend they brought completes', checked: r.recruiterNotice, hint: "At most once a day per recruiter, in the campaign's first language. Off by default." })}
+${boxes.filter((b) => b.key === 'friendJoined').map((b) => wording(b.path, b.key, b.lang, 'Wording of the recruiter notice (optional)', '. {{count}} is their friends so far.'))}
+${checkboxField(fe, { name: 'referrals.askShow', label: 'Ask once to appear on the live leaderboard (reply SHOW)', checked: r.askShow, hint: 'Sent after a supporter first completes. Only people who reply SHOW are named on the live screen.' })}
+${boxes.filter((b) => b.key === 'showQuestion').map((b) => wording(b.path, b.key, b.lang, 'Wording of the leaderboard question (optional)'))}`;
+  return html`<fieldset id="referral-settings" aria-labelledby="referral-settings-legend">
+<legend id="referral-settings-legend">Referrals and teams</legend>
+<p class="hint">Everyone who completes the conversation gets a referral code to share (<code>${keyword} ANA7K</code> credits Ana). Teams are affinity groups: their word follows the keyword.</p>
+${containerErrors(fe, 'referrals', 'referral-settings', 'Referrals and teams')}
+<input type="hidden" name="referrals" value="on">
+${inner}
+</fieldset>`;
+}
+
 export interface EditorOptions {
   session: ConsoleSession;
   form: CampaignForm;
@@ -114,11 +147,13 @@ export interface EditorOptions {
 }
 
 export function renderCampaignEditor(o: EditorOptions): string {
-  const fe = new FieldErrors(o.problems);
   const f = o.form;
+  const fe = new FieldErrors(teamProblemsByLine(o.problems, f.referrals?.teams ?? ''));
   const action = o.campaign ? `/campaigns/${o.campaign.id}` : '/campaigns/new';
   const keywords = keywordRows(fe, f);
   const languages = formLanguages(f);
+  // Before the basics: its wording boxes (texts.<lang>.friendJoined) claim their problems ahead of the JSON box (texts).
+  const referrals = referralsSet(fe, f, languages);
   const steps = f.steps.map((s, i) => stepBox(fe, s, i, f.steps.length, languages));
   const basics = html`
 <div class="grid-2">
@@ -163,6 +198,7 @@ ${csrfField(o.session)}
 <button type="submit" name="op" value="save" class="visually-hidden" tabindex="-1" aria-hidden="true">Save</button>
 <fieldset aria-labelledby="basics-legend"><legend id="basics-legend">Basics</legend>${basics}</fieldset>
 ${keywordSet}
+${referrals}
 ${flowSet}
 <datalist id="capture-fields"><option value="first_name"><option value="zip"><option value="email"><option value="pledge"></datalist>
 <div class="form-actions"><button type="submit" name="op" value="save">${o.campaign ? 'Save changes' : 'Create campaign'}</button>

@@ -6,6 +6,8 @@
  * In a campaign with several languages (issue 16) each message has one box per language, named
  * by the API's path of that translation (`flow.steps.1.prompt.es`); an alias may carry its
  * language as `UNETE:es`; the system-text overrides ride along unchanged.
+ * Teams and the referral settings (issue 13) are the "Referrals and teams" fieldset
+ * (src/http/pages/referrals-form.ts).
  */
 import type { CampaignInput } from '../../core/campaign';
 import { DEMO_FLOW, type FlowInput } from '../../core/flow';
@@ -13,6 +15,7 @@ import type { FieldProblem } from '../../core/validation';
 import { centsToDecimal } from '../../core/money';
 import type { CampaignView } from '../../usecases/campaigns/campaigns';
 import { isLang, LANGUAGES, type Lang, type Localized } from '../../core/language';
+import { blankReferralsForm, mergeReferralTexts, referralsFormFromBody, referralsFormOf, referralsInput, type ReferralsForm } from './referrals-form';
 
 /** A message as the form holds it: one text, or one per language. */
 export type MessageValue = Localized;
@@ -72,8 +75,10 @@ export interface CampaignForm {
   maxAttempts: string;
   /** The campaign's languages as typed ("en, es"; blank: English only). */
   languages?: string;
-  /** The system-text overrides (JSON as stored; kept as they are by the editor). */
+  /** The system-text overrides (JSON as stored; kept as they are by the editor), but for the referral texts' own boxes. */
   texts?: string;
+  /** Teams, the recruiter notice and the SHOW question (absent: a save keeps the stored ones). */
+  referrals?: ReferralsForm;
 }
 
 /** The languages a form's campaign lists (valid codes only, in order). */
@@ -165,10 +170,12 @@ export function newCampaignForm(): CampaignForm {
   return {
     name: '', programName: '', sender: '', frequency: 'Up to 6 msgs/mo', supportContact: '', helpText: '', expiryHours: '24',
     goalCents: '', donationUrl: '', keywords: [{ word: '', aliases: '' }], ...flowFields(DEMO_FLOW as FlowInput),
+    referrals: blankReferralsForm(),
   };
 }
 
 export function formFromCampaign(c: CampaignView): CampaignForm {
+  const { referrals, otherTexts } = referralsFormOf(c.referrals, c.texts, c.languages ?? ['en']);
   return {
     name: c.name, programName: c.programName, sender: c.sender, frequency: c.frequency, supportContact: c.supportContact,
     helpText: c.helpText ?? '', expiryHours: String(c.expiryHours), goalCents: c.goalCents > 0 ? dollars(c.goalCents) : '',
@@ -179,7 +186,8 @@ export function formFromCampaign(c: CampaignView): CampaignForm {
     })),
     ...flowFields(c.flow),
     languages: (c.languages ?? ['en']).join(', '),
-    texts: c.texts && Object.keys(c.texts).length > 0 ? JSON.stringify(c.texts) : '',
+    texts: Object.keys(otherTexts).length > 0 ? JSON.stringify(otherTexts) : '',
+    referrals,
   };
 }
 
@@ -227,7 +235,7 @@ export function formFromBody(body: Record<string, unknown>): CampaignForm {
     name: get('name'), programName: get('programName'), sender: get('sender'), frequency: get('frequency'),
     supportContact: get('supportContact'), helpText: get('helpText'), expiryHours: get('expiryHours'), goalCents: get('goalCents'),
     donationUrl: get('donationUrl'), keywords, steps, completion: getMsg('flow.completion'), giveUp: getMsg('flow.giveUp'), maxAttempts: get('flow.maxAttempts'),
-    languages: get('languages'), texts: get('texts'),
+    languages: get('languages'), texts: get('texts'), referrals: referralsFormFromBody(body, get),
   };
 }
 
@@ -352,6 +360,8 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
       problems.push({ path: 'texts', message: 'must be JSON like { "es": { "help": "…" } }' });
     }
   }
+  if (form.referrals) texts = mergeReferralTexts(texts, form.referrals);
+  const referrals = form.referrals ? referralsInput(form.referrals, problems) : undefined;
   const input = {
     name: form.name, programName: form.programName, sender: form.sender,
     keywords: form.keywords.map((k) => ({
@@ -370,6 +380,7 @@ export function campaignInputFromForm(form: CampaignForm): FormConversion {
     ...(expiryHours !== undefined ? { expiryHours } : {}),
     goalCents,
     donationUrl: form.donationUrl.trim() === '' ? null : form.donationUrl,
+    ...(referrals !== undefined ? { referrals } : {}),
     flow: {
       steps,
       completion: form.completion,

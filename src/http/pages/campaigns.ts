@@ -102,10 +102,13 @@ async function save(jobs: Jobs, existing: CampaignView | null, form: CampaignFor
   const parsed = parseCampaign(conv.input);
   const problems = mergeProblems(conv.problems, parsed.ok ? [] : parsed.problems);
   if (problems.length > 0 || !parsed.ok) return { ok: false, problems };
+  const spec = parsed.value;
+  // Referral settings as they were: send none, so the stored ones stay exactly as stored (omitted keeps).
+  if (existing && spec.referrals && JSON.stringify(spec.referrals) === JSON.stringify(existing.referrals)) delete spec.referrals;
   try {
     const saved = existing
-      ? await jobs.campaigns.update(existing.id, parsed.value, 'console', conv.goalCents)
-      : await jobs.campaigns.create(parsed.value, conv.goalCents, 'console');
+      ? await jobs.campaigns.update(existing.id, spec, 'console', conv.goalCents)
+      : await jobs.campaigns.create(spec, conv.goalCents, 'console');
     return { ok: true, id: saved.id };
   } catch (err) {
     if (err instanceof AppError && (err.code === 'conflict' || err.code === 'validation_failed')) {

@@ -17,7 +17,7 @@ export async function referralsPanel(ctx: AppContext, campaignId: string): Promi
 <p><strong>${n(s.codes)}</strong> codes · <strong>${n(s.credited)}</strong> joined through a code
 (${Math.round(s.shareThroughCodes * 100)}% of ${n(s.signups)} sign-ups) · longest chain ${n(s.depth)}</p>
 ${s.teams.length === 0
-    ? html`<p class="hint">No teams yet: add <code>"referrals": { "teams": [{ "word": "NURSES", "name": "Nurses" }] }</code> to the campaign (see the organizer guide "Supporters recruit supporters").</p>`
+    ? html`<p class="hint">No teams yet: add them under <a href="#f-referrals-teams">Referrals and teams</a> in the form, one a line like <code>NURSES | Nurses</code> (see the organizer guide "Supporters recruit supporters").</p>`
     : html`<div class="table-wrap"><table><caption class="visually-hidden">Teams</caption>
 <thead><tr><th scope="col">Team</th><th scope="col">Word</th><th scope="col" class="num">Members</th><th scope="col" class="num">Pledged monthly</th><th scope="col">Page</th></tr></thead>
 <tbody>${s.teams.map((t) => html`<tr><td>${t.name}</td><td><code>${t.word}</code></td><td class="num" data-team="${t.word}">${n(t.members)}</td><td class="num">${formatCents(t.pledgedCents)}</td>
