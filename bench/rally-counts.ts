@@ -47,6 +47,8 @@ const callgrind = arg('callgrind') === 'true';
 const warmN = Number(arg('warm') ?? 150);
 const countN = Number(arg('count') ?? 450);
 const gcOnly = arg('no-gc') !== 'true';
+/** --keep: the callgrind output files stay in bench/results/callgrind/ (callgrind_annotate --inclusive=no them by object). */
+const keep = arg('keep') === 'true';
 const extraNodeArgs = (arg('node-args') ?? '').split(' ').filter(Boolean);
 const resultsDir = path.join(ROOT, 'bench', 'results');
 const PRELOAD = path.join(__dirname, 'rally', 'gc-at-exit.js');
@@ -247,6 +249,11 @@ async function callgrindRun(root: string, n: number, codes: boolean): Promise<nu
     await send(gw.port, phones.map((p) => answers(signer, p)));
     const code = await gw.stop();
     if (code !== 0) throw new Error(`gateway under valgrind exited with ${code}: ${gw.err()}`);
+    if (keep) {
+      const kept = path.join(resultsDir, 'callgrind');
+      fs.mkdirSync(kept, { recursive: true });
+      fs.copyFileSync(out, path.join(kept, `${path.basename(root)}-${n}${codes ? '-codes' : ''}.out`));
+    }
     return callgrindTotal(out);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -80,7 +80,7 @@ export function signedWebhook(s: Signer, from: string, text: string, expect: str
 }
 
 /** A referral code as a friend would type it (issue 13): readable alphabet, with a digit. */
-function codeFor(i: number): string {
+export function codeFor(i: number): string {
   const A = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
   let n = (i * 2_654_435_761) >>> 0;
   let out = '';
