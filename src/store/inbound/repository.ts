@@ -48,6 +48,18 @@ export interface InboundResult {
   inbox: { assignee: string | null } | null;
 }
 
+/** How one text is run: its clock, ids, the live voting scope, and what sequences could be scheduled. */
+export interface InboundRun {
+  now: Date;
+  newId: IdGenerator;
+  voting?: VotingScope | null;
+  /**
+   * What a campaign's active sequences are timed from (src/usecases/campaigns/registry.ts): a
+   * trigger not in the set skips its lookup. Absent, or undefined for a campaign: looked up.
+   */
+  followUps?: ((campaignId: string) => ReadonlySet<string> | undefined) | null;
+}
+
 export interface InboundRepository {
   /**
    * Records one text in one transaction: dedupe on MessageSid (a replay returns the replies
@@ -55,6 +67,6 @@ export interface InboundRepository {
    * queue its replies through the outbox. Resolves once committed.
    */
   handle(
-    text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, run: { now: Date; newId: IdGenerator; voting?: VotingScope | null },
+    text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, run: InboundRun,
   ): Promise<InboundResult>;
 }

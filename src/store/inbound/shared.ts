@@ -20,7 +20,7 @@ import { dateOfField } from '../../core/sequences';
 import { zoneForContact } from '../../core/quiet-hours';
 import { param, query } from '../query';
 import { get, list, write, type Runner, type Work } from '../work';
-import type { InboundRepository, InboundResult, InboundSnapshot, ReceivedText } from './repository';
+import type { InboundRepository, InboundResult, InboundRun, InboundSnapshot, ReceivedText } from './repository';
 import type { ConversationsTable, InboundMessagesTable } from './tables';
 import type { BroadcastAnswersTable } from '../broadcasts/tables';
 import { applyVoting, voterState, type VotingScope } from '../polls/inbound';
@@ -179,20 +179,26 @@ export const INBOUND_QUERIES = {
   ),
 };
 
+/** Could a sequence of this campaign be timed from `trigger`? Yes unless the registry says it has none. */
+function mayFollowUp(followUps: InboundRun['followUps'], campaignId: string, trigger: string): boolean {
+  const triggers = followUps ? followUps(campaignId) : undefined;
+  return triggers === undefined || triggers.has(trigger);
+}
+
 export class InboundStore implements InboundRepository {
   constructor(private readonly db: Runner) {}
 
   /** One hot-path transaction (see Runner.hot); resolves once committed. */
   handle(
     text: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome,
-    run: { now: Date; newId: IdGenerator; voting?: VotingScope | null },
+    run: InboundRun,
   ): Promise<InboundResult> {
-    return this.db.hot(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId, run.voting ?? null));
+    return this.db.hot(() => this.handleInTx(text, decide, run.now.toISOString(), run.newId, run.voting ?? null, run.followUps ?? null));
   }
 
   private *handleInTx(
     msg: ReceivedText, decide: (snapshot: InboundSnapshot) => InboundOutcome, at: string,
-    newId: IdGenerator, voting: VotingScope | null,
+    newId: IdGenerator, voting: VotingScope | null, followUps: InboundRun['followUps'],
   ): Work<InboundResult> {
     const seen = yield* get(INBOUND_QUERIES.findInbound, { sid: msg.messageSid });
     if (seen) {
@@ -252,13 +258,18 @@ export class InboundStore implements InboundRepository {
       });
     }
     // Follow-up sequences: the schedule starts in the transaction of the event that triggers it.
-    if (d.conversation?.isNew && d.membership) yield* scheduleWork(contact.id, d.membership.campaignId, 'joined', at, newId);
-    if (d.membership?.completed) yield* scheduleWork(contact.id, d.membership.campaignId, 'completed', at, newId);
-    if (d.pledge) yield* scheduleWork(contact.id, d.pledge.campaignId, 'pledged', at, newId);
+    // The registry knows which triggers a campaign's sequences have: no lookup for one that has none.
+    if (d.conversation?.isNew && d.membership && mayFollowUp(followUps, d.membership.campaignId, 'joined')) {
+      yield* scheduleWork(contact.id, d.membership.campaignId, 'joined', at, newId);
+    }
+    if (d.membership?.completed && mayFollowUp(followUps, d.membership.campaignId, 'completed')) {
+      yield* scheduleWork(contact.id, d.membership.campaignId, 'completed', at, newId);
+    }
+    if (d.pledge && mayFollowUp(followUps, d.pledge.campaignId, 'pledged')) yield* scheduleWork(contact.id, d.pledge.campaignId, 'pledged', at, newId);
     // A date captured by a flow step (a custom field holding "2027-03-14"): sequences timed from it.
     for (const field in d.custom) {
       const day = dateOfField(d.custom[field]);
-      if (day) yield* scheduleDateWork(contact.id, d.campaignId, field, day, zoneForContact({ zip: d.fields.zip ?? contact.zip, phone: msg.from }), at, newId);
+      if (day && mayFollowUp(followUps, d.campaignId, `date:${field}`)) yield* scheduleDateWork(contact.id, d.campaignId, field, day, zoneForContact({ zip: d.fields.zip ?? contact.zip, phone: msg.from }), at, newId);
     }
     if (d.status === 'opted_out' && contact.status !== 'opted_out') yield* cancelWork(contact.id, at);
     if (d.pause) yield* pauseWork(contact.id, d.pause.until, at);

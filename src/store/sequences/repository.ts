@@ -68,4 +68,11 @@ export interface SequencesRepository {
   runDue(run: DueRun): Promise<DueReport>;
   /** PAUSE / SKIP: no reminders for this contact until `until`. */
   pause(contactId: string, until: Date, now: Date): Promise<void>;
+  /**
+   * What each campaign's active sequences are timed from ('joined', 'completed', 'pledged', or
+   * `date:<field>`), by campaign id: the campaign registry keeps it, so a text skips the sequences
+   * lookup when nothing could be scheduled. Saving or deleting a sequence bumps the campaigns
+   * version, so every process reloads it.
+   */
+  activeTriggers(): Promise<Map<string, Set<string>>>;
 }

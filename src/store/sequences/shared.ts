@@ -18,7 +18,7 @@ import { renderTemplate } from '../../core/template';
 import { textIn } from '../../core/language';
 import { HOUR_MS } from '../../core/clock';
 import { ASK_QUERIES } from '../broadcasts/conversations';
-import { languagesOfRow } from '../campaigns/shared';
+import { bumpVersion, languagesOfRow } from '../campaigns/shared';
 import { AppError } from '../../shared/errors';
 import type { DB } from '../database';
 import { engineOf } from '../dialect';
@@ -394,6 +394,7 @@ export class SequencesStore implements SequencesRepository {
           active: spec.active ? 1 : 0, created_at: at, updated_at: at,
         }));
         if (spec.trigger === 'date' && spec.field && spec.active) yield* backfillDateWork(k, { id, steps: json }, spec.campaignId, spec.field, at, newId);
+        yield* bumpVersion(k, `${at}#sequence#${id}`);
         return yield* viewWork(k, yield* mustFind(k, id));
       })(),
     );
@@ -432,6 +433,7 @@ export class SequencesStore implements SequencesRepository {
           yield* exec(DEFER, { id: p.id, due: due.toISOString(), at });
         }
         if (!spec.active) yield* run(k.updateTable('sequence_schedule').set({ status: 'skipped', reason: 'sequence_deleted', updated_at: at }).where('sequence_id', '=', id).where('status', '=', 'scheduled'));
+        yield* bumpVersion(k, `${at}#sequence#${id}`);
         return yield* viewWork(k, yield* mustFind(k, id));
       })(),
     );
@@ -445,9 +447,23 @@ export class SequencesStore implements SequencesRepository {
         yield* mustFind(k, id);
         yield* run(k.updateTable('sequences').set({ active: 0, updated_at: at }).where('id', '=', id));
         yield* run(k.updateTable('sequence_schedule').set({ status: 'skipped', reason: 'sequence_deleted', updated_at: at }).where('sequence_id', '=', id).where('status', '=', 'scheduled'));
+        yield* bumpVersion(k, `${at}#sequence#${id}`);
         return yield* viewWork(k, yield* mustFind(k, id));
       })(),
     );
+  }
+
+  async activeTriggers(): Promise<Map<string, Set<string>>> {
+    const rows = await this.db.read(all(
+      this.k.selectFrom('sequences').select(['campaign_id', 'trigger_event', 'date_field']).where('active', '=', 1),
+    ));
+    const out = new Map<string, Set<string>>();
+    for (const r of rows) {
+      let set = out.get(r.campaign_id);
+      if (!set) out.set(r.campaign_id, (set = new Set()));
+      set.add(r.trigger_event === 'date' ? `date:${r.date_field ?? ''}` : r.trigger_event);
+    }
+    return out;
   }
 
   async get(id: string): Promise<SequenceView | undefined> {

@@ -2,6 +2,8 @@
  * In-memory view of active campaigns by sender, so the inbound hot path never queries campaign
  * tables. Reloaded after every change made through this process, and (for changes made by another
  * process on the same database) when the stored campaigns version moves, checked at most once a second.
+ * It also keeps what each campaign's follow-up sequences are timed from (saving a sequence moves
+ * the version too), so a JOIN, a pledge or a completion skips the sequences lookup when none applies.
  */
 import type { Logger } from 'pino';
 import type { CampaignRuntime } from '../../core/campaign';
@@ -16,9 +18,12 @@ export interface SenderView {
   keywords: KeywordIndex;
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
 export class CampaignRegistry {
   private bySender = new Map<string, SenderView>();
   private byId = new Map<string, CampaignRuntime>();
+  private followUps = new Map<string, Set<string>>();
   private version = '';
   private loaded = false;
   private checkedAt = Number.NEGATIVE_INFINITY;
@@ -53,12 +58,14 @@ export class CampaignRegistry {
     if (this.startAfter) await this.startAfter.catch(() => undefined);
     const version = await this.store.campaigns.version();
     const campaigns = await loadRuntimeCampaigns(this.store, this.logger);
+    const followUps = await this.store.sequences.activeTriggers();
     const grouped = new Map<string, CampaignRuntime[]>();
     for (const c of campaigns) grouped.set(c.sender, [...(grouped.get(c.sender) ?? []), c]);
     this.bySender = new Map(
       [...grouped].map(([sender, list]) => [sender, { sender, speaker: list[0]!, keywords: new KeywordIndex(list) }]),
     );
     this.byId = new Map(campaigns.map((c) => [c.id, c]));
+    this.followUps = followUps;
     this.version = version;
     this.loaded = true;
   }
@@ -84,6 +91,15 @@ export class CampaignRegistry {
 
   campaign(id: string): CampaignRuntime | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * What an active campaign's sequences are timed from ('joined', 'completed', 'pledged',
+   * `date:<field>`; empty: none). Undefined for a campaign not in this view: look it up then.
+   */
+  followUpTriggers(campaignId: string): ReadonlySet<string> | undefined {
+    if (!this.byId.has(campaignId)) return undefined;
+    return this.followUps.get(campaignId) ?? NONE;
   }
 
   all(): CampaignRuntime[] {

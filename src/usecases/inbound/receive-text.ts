@@ -55,6 +55,8 @@ export class InboundTexts {
   private readonly broadcastFlows = new BroadcastFlows();
   /** Flows of sequence steps that asked, by conversation (each stores the flow as it was sent). */
   private readonly sequenceFlows = new BroadcastFlows(sequenceFlowSchema);
+  /** What a campaign's sequences are timed from (made once: no closure per text). */
+  private readonly followUps = (campaignId: string) => this.deps.registry.followUpTriggers(campaignId);
 
   constructor(private readonly deps: InboundDeps) {}
 
@@ -111,7 +113,7 @@ export class InboundTexts {
           newId,
           linkBase: this.deps.linkBase,
         }),
-      { now, newId, voting: live?.scope ?? null },
+      { now, newId, voting: live?.scope ?? null, followUps: this.followUps },
     );
     this.deps.live.notify(result.campaignId);
     if (result.inbox) this.deps.inbox?.publish({ contactId: result.contactId, assignee: result.inbox.assignee, reason: 'text' });

@@ -13,6 +13,8 @@ export type { ScheduleEntry, SequenceView };
 
 export interface SequenceDeps {
   store: Pick<Store, 'sequences'>;
+  /** The campaign registry keeps each campaign's sequence triggers: reloaded after a change, so the next text sees it. */
+  registry?: { reload(): Promise<void> };
   clock: Clock;
   newId: IdGenerator;
 }
@@ -24,8 +26,8 @@ export class Sequences {
     return this.deps.store.sequences.list(campaignId);
   }
 
-  create(spec: SequenceSpec): Promise<SequenceView> {
-    return this.deps.store.sequences.create(this.deps.newId(), spec, this.deps.clock.now(), this.deps.newId);
+  async create(spec: SequenceSpec): Promise<SequenceView> {
+    return this.changed(await this.deps.store.sequences.create(this.deps.newId(), spec, this.deps.clock.now(), this.deps.newId));
   }
 
   async get(id: string): Promise<SequenceView> {
@@ -34,12 +36,18 @@ export class Sequences {
     return s;
   }
 
-  update(id: string, spec: SequenceSpec): Promise<SequenceView> {
-    return this.deps.store.sequences.update(id, spec, this.deps.clock.now(), this.deps.newId);
+  async update(id: string, spec: SequenceSpec): Promise<SequenceView> {
+    return this.changed(await this.deps.store.sequences.update(id, spec, this.deps.clock.now(), this.deps.newId));
   }
 
-  remove(id: string): Promise<SequenceView> {
-    return this.deps.store.sequences.remove(id, this.deps.clock.now());
+  async remove(id: string): Promise<SequenceView> {
+    return this.changed(await this.deps.store.sequences.remove(id, this.deps.clock.now()));
+  }
+
+  /** Other processes see the change through the campaigns version the store moved; this one reloads now. */
+  private async changed(s: SequenceView): Promise<SequenceView> {
+    await this.deps.registry?.reload();
+    return s;
   }
 
   /** A contact's follow-up schedule (the console's contact page). */
