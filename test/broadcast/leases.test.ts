@@ -4,16 +4,14 @@
  * adopted or sent, exactly once; a live dispatcher's fresh lease is left alone.
  * (test/broadcast/process.test.ts does the same with real processes and SIGKILL.)
  */
-import { Writable } from 'node:stream';
 import twilio from 'twilio';
 import type { Audience } from '../../src/core/audience';
 import { addMs } from '../../src/core/sending';
 import { snapshotAudience } from '../../src/usecases/broadcasts/audience';
 import { VirtualTimer } from '../../src/usecases/broadcasts/rate-limiter';
 import { createDispatcher } from '../../src/wiring/broadcasts';
-import { createLogger } from '../../src/shared/logger';
 import { NodeTransport } from '../../src/twilio/http-transport';
-import { ACCOUNT_SID, AUTH_TOKEN, secondContext } from '../helpers/app';
+import { ACCOUNT_SID, AUTH_TOKEN, quietLogger, secondContext } from '../helpers/app';
 import { broadcastHarness, phone, type BroadcastHarness } from '../helpers/broadcast';
 
 describe('leases', () => {
@@ -22,10 +20,6 @@ describe('leases', () => {
     h = await broadcastHarness();
   });
   afterEach(() => h.shutdown());
-
-  function quietLogger() {
-    return createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
-  }
 
   test('two dispatchers on one database, running at once, send each recipient exactly once', async () => {
     const n = 120;

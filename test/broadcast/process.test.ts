@@ -11,14 +11,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/wiring/config';
 import { systemClock } from '../../src/core/clock';
 import { BroadcastService } from '../../src/usecases/broadcasts/service';
-import { createLogger } from '../../src/shared/logger';
 import { createContext } from '../../src/wiring/create-context';
 import { uuid } from '../../src/shared/ids';
-import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, PUBLIC_BASE_URL, tempDbFile, withDb } from '../helpers/app';
+import { ACCOUNT_SID, ADMIN_TOKEN, AUTH_TOKEN, PUBLIC_BASE_URL, quietLogger, tempDbFile, withDb } from '../helpers/app';
 import { fakeTwilioApi, type FakeTwilio } from '../helpers/fake-twilio';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -33,14 +31,10 @@ function env(dbFile: string, fake: FakeTwilio, extra: Record<string, string> = {
   };
 }
 
-function quiet() {
-  return createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
-}
-
 /** A database with the demo campaign, `n` subscribed supporters, and a broadcast started (status sending). */
 async function seed(dbFile: string, n: number): Promise<{ broadcastId: string; phones: string[] }> {
   const config = loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, SEED_DEMO: 'true', QUIET_HOURS: 'off' });
-  const ctx = withDb(createContext(config, quiet(), { clock: systemClock, newId: uuid }));
+  const ctx = withDb(createContext(config, quietLogger(), { clock: systemClock, newId: uuid }));
   try {
     const s = ctx.db;
     const campaignId = s.first(s.db.selectFrom('campaigns').select('id'))!.id;
@@ -63,7 +57,7 @@ async function seed(dbFile: string, n: number): Promise<{ broadcastId: string; p
 }
 
 function readDb<T>(dbFile: string, fn: (q: (sql: string, ...p: unknown[]) => unknown[]) => T): T {
-  const ctx = withDb(createContext(loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, SEED_DEMO: 'false' }), quiet()));
+  const ctx = withDb(createContext(loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, SEED_DEMO: 'false' }), quietLogger()));
   try {
     return fn((sql, ...p) => ctx.db.sqlite.prepare(sql).all(...p));
   } finally {

@@ -105,6 +105,11 @@ export function freshPostgresUrl(): string {
   return url.toString();
 }
 
+/** A logger that writes nowhere (a second process's context, a dispatcher under test). */
+export function quietLogger(): Logger {
+  return createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
+}
+
 export function testApp(env: Record<string, string> = {}, start = '2026-11-21T20:00:00.000Z'): TestApp {
   if (TEST_ENGINE === 'postgres' && !env.DATABASE_URL) return testAppOnPostgres(env, start);
   const dbFile = env.DATABASE_URL ? '' : tempDbFile();

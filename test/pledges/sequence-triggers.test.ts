@@ -5,11 +5,7 @@
  * deleted one to none, and another process on the same database (its own registry) sees a save
  * at its next version check. Through the real listener and database, both engines.
  */
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/shared/logger';
-import { admin, secondContext, testApp, text, type TestApp } from '../helpers/app';
-
-const quietLogger = () => createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
+import { admin, quietLogger, secondContext, testApp, text, type TestApp } from '../helpers/app';
 
 let t: TestApp;
 let demoId: string;

@@ -5,20 +5,19 @@
  * never echoed to the sender, campaign changes announced at commit, listening resumed after the
  * connection is cut, with a catch-up call).
  */
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { FloodGuard, type FloodVerdict } from '../../src/core/flood';
-import { createLogger } from '../../src/shared/logger';
 import { bumpVersion } from '../../src/store/campaigns/shared';
 import { migrateToLatest } from '../../src/store/migrations';
 import { PgDb } from '../../src/store/postgres/db';
 import { PgFloodBuckets, sweepFloodBuckets } from '../../src/store/postgres/flood';
 import { PgStore } from '../../src/store/postgres/store';
 import { twilioReceiptPolicy } from '../../src/twilio/receipt-codes';
+import { quietLogger } from '../helpers/app';
 import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
 
-const quiet = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
+const quiet = quietLogger();
 
 async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
