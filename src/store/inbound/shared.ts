@@ -39,6 +39,30 @@ type ConversationRow = Pick<Selectable<ConversationsTable>, 'id' | 'campaign_id'
 type Conversation = Selectable<ConversationsTable>;
 type Contact = Selectable<ContactsTable>;
 
+type ContactUpdate = Pick<Contact, 'id' | 'status' | 'first_name' | 'zip' | 'language' | 'fields'> & { email?: string | null; at: string };
+
+/** The contact update naming `status` and/or `email` only when asked (see INBOUND_QUERIES.updateContact). */
+function updateContactQuery(setStatus: boolean, setEmail: boolean) {
+  return query<unknown, ContactUpdate>((k) => {
+    let q = k.updateTable('contacts').set((eb) => ({
+      first_name: eb.fn.coalesce(eb.val(param<string | null>('first_name')), 'first_name'),
+      zip: eb.fn.coalesce(eb.val(param<string | null>('zip')), 'zip'),
+      language: eb.fn.coalesce(eb.val(param<string | null>('language')), 'language'),
+      fields: param('fields'),
+      opted_out_at: eb
+        .case()
+        .when(eb(eb.val(param<string>('status')), '=', sql.lit('opted_out')))
+        .then(eb.fn.coalesce('opted_out_at', eb.val(param<string>('at'))))
+        .else(sql.lit(null))
+        .end(),
+      updated_at: param('at'),
+    }));
+    if (setStatus) q = q.set({ status: param<Contact['status']>('status') });
+    if (setEmail) q = q.set({ email: param<string>('email') });
+    return q.where('id', '=', param<string>('id'));
+  });
+}
+
 /** The hot path's statements (also prepared against PostgreSQL by test/store/postgres-portability.test.ts). */
 export const INBOUND_QUERIES = {
   findInbound: query<Pick<Selectable<InboundMessagesTable>, 'id' | 'contact_id'>, { sid: string }>((k) =>
@@ -63,27 +87,18 @@ export const INBOUND_QUERIES = {
   touchContact: query<unknown, { id: string; at: string }>((k) =>
     k.updateTable('contacts').set({ updated_at: param('at') }).where('id', '=', param<string>('id')),
   ),
-  /** Fields given as null keep their value; opted_out_at is kept while opted out, set on the way in, cleared on the way out. */
-  updateContact: query<unknown, Pick<Contact, 'id' | 'status' | 'first_name' | 'zip' | 'email' | 'fields' | 'language'> & { at: string }>((k) =>
-    k
-      .updateTable('contacts')
-      .set((eb) => ({
-        status: param('status'),
-        first_name: eb.fn.coalesce(eb.val(param<string | null>('first_name')), 'first_name'),
-        zip: eb.fn.coalesce(eb.val(param<string | null>('zip')), 'zip'),
-        email: eb.fn.coalesce(eb.val(param<string | null>('email')), 'email'),
-        language: eb.fn.coalesce(eb.val(param<string | null>('language')), 'language'),
-        fields: param('fields'),
-        opted_out_at: eb
-          .case()
-          .when(eb(eb.val(param<string>('status')), '=', sql.lit('opted_out')))
-          .then(eb.fn.coalesce('opted_out_at', eb.val(param<string>('at'))))
-          .else(sql.lit(null))
-          .end(),
-        updated_at: param('at'),
-      }))
-      .where('id', '=', param<string>('id')),
-  ),
+  /**
+   * A known contact's text changed something. Four forms: `status` and `email` are written only
+   * when they change, because SQLite rewrites the index entry of every indexed column a SET
+   * names, same value or not (contacts_status; contacts_email_lower, an expression index over a
+   * random key): each such rewrite dirties a random index page that the group commit then writes
+   * to the WAL. Fields given as null keep their value; opted_out_at is kept while opted out, set
+   * on the way in, cleared on the way out.
+   */
+  updateContact: updateContactQuery(true, true),
+  updateContactStatus: updateContactQuery(true, false),
+  updateContactEmail: updateContactQuery(false, true),
+  updateContactFields: updateContactQuery(false, false),
   waiting: query<ConversationRow, { contactId: string; sender: string }>((k) =>
     k
       .selectFrom('conversations')
@@ -117,6 +132,7 @@ export const INBOUND_QUERIES = {
       updated_at: param('at'), expires_at: param('expires_at'), ended_at: param('ended_at'),
     }),
   ),
+  /** A conversation that ends (or is reopened): its status moves, so conversations_waiting changes. */
   updateConversation: query<unknown, Pick<Conversation, 'id' | 'status' | 'step_index' | 'attempts' | 'data' | 'expires_at' | 'ended_at'> & { at: string }>(
     (k) =>
       k
@@ -126,6 +142,16 @@ export const INBOUND_QUERIES = {
           expires_at: param('expires_at'), ended_at: param('ended_at'),
         })
         .where('id', '=', param<string>('id')),
+  ),
+  /**
+   * A waiting conversation moves to its next step and keeps waiting: `status` is not named, so
+   * SQLite leaves the partial index conversations_waiting (whose WHERE reads it) untouched.
+   */
+  advanceConversation: query<unknown, Pick<Conversation, 'id' | 'step_index' | 'attempts' | 'data' | 'expires_at'> & { at: string }>((k) =>
+    k
+      .updateTable('conversations')
+      .set({ step_index: param('step_index'), attempts: param('attempts'), data: param('data'), updated_at: param('at'), expires_at: param('expires_at') })
+      .where('id', '=', param<string>('id')),
   ),
   insertConsent: query<unknown, Selectable<ConsentEventsTable>>((k) =>
     k.insertInto('consent_events').values({
@@ -234,7 +260,7 @@ export class InboundStore implements InboundRepository {
       id: inboundId, message_sid: msg.messageSid, contact_id: contact.id, campaign_id: d.campaignId, sender: msg.to, body: msg.body,
       num_media: msg.numMedia, handled_as: d.handledAs, received_at: at,
     });
-    yield* this.writeConversations(contact.id, msg.to, d, at);
+    yield* this.writeConversations(contact.id, msg.to, d, at, convRow?.id ?? null);
     for (const c of d.consent) {
       yield* write(INBOUND_QUERIES.insertConsent, {
         id: newId(), contact_id: contact.id, phone: msg.from, sender: msg.to, campaign_id: c.campaignId, kind: c.kind, via: c.via,
@@ -332,10 +358,15 @@ export class InboundStore implements InboundRepository {
       yield* write(INBOUND_QUERIES.touchContact, { id: contact.id, at });
       return;
     }
-    yield* write(INBOUND_QUERIES.updateContact, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, language, at });
+    const statusMoves = d.status !== contact.status;
+    const q = email !== null
+      ? (statusMoves ? INBOUND_QUERIES.updateContact : INBOUND_QUERIES.updateContactEmail)
+      : (statusMoves ? INBOUND_QUERIES.updateContactStatus : INBOUND_QUERIES.updateContactFields);
+    yield* write(q, { id: contact.id, status: d.status, first_name: firstName, zip, email, fields, language, at });
   }
 
-  private *writeConversations(contactId: string, sender: string, d: InboundChanges, at: string): Work<void> {
+  /** `waitingId`: the conversation this transaction found waiting for the text, if any. */
+  private *writeConversations(contactId: string, sender: string, d: InboundChanges, at: string, waitingId: string | null): Work<void> {
     for (const c of d.closed) yield* write(INBOUND_QUERIES.closeConversation, { id: c.id, status: c.status, at });
     const c = d.conversation;
     if (!c) return;
@@ -347,6 +378,9 @@ export class InboundStore implements InboundRepository {
         id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data, expires_at: c.expiresAt, ended_at: endedAt, at,
         contact_id: contactId, campaign_id: c.campaignId, sender, keyword: c.keyword,
       });
+    } else if (c.status === 'waiting' && c.id === waitingId) {
+      // It was waiting when this transaction read it, and still is: the index entry stays as it is.
+      yield* write(INBOUND_QUERIES.advanceConversation, { id: c.id, step_index: c.stepIndex, attempts: c.attempts, data, expires_at: c.expiresAt, at });
     } else {
       yield* write(INBOUND_QUERIES.updateConversation, {
         id: c.id, status: c.status, step_index: c.stepIndex, attempts: c.attempts, data, expires_at: c.expiresAt, ended_at: endedAt, at,
