@@ -19,7 +19,8 @@
  * --skip-baseline (iterate on the gateway alone), --compare=<dir> (a before/after comparison in
  * one run: <dir> holds another build of rallytext, e.g. a worktree of an older commit with its
  * dist/ built; both gateways run the main burst and conversations alternately, --rounds=N times
- * each (default 3), fresh databases each time, so load on the machine falls on both alike),
+ * each (default 4; which runs first swaps every round, since the second of a pair measures
+ * dearer), fresh databases each time, so load on the machine falls on both alike),
  * --engine postgres [--gateways 2] (the main burst and conversations on SQLite, one gateway, and
  * on PostgreSQL with N gateway processes on one fresh schema, connections split between them as a
  * load balancer would, in one table; the PostgreSQL server is BENCH_DATABASE_URL, else
@@ -127,7 +128,8 @@ function table(results: PhaseResult[]): string {
 const compareDir = arg('compare');
 /** --after=<dir>: the "after" build of a --compare (default: this tree), e.g. to measure one past step between two older commits. */
 const afterDir = path.resolve(arg('after') ?? ROOT);
-const rounds = Number(arg('rounds') ?? 3);
+/** Even, so each build runs first as often as second (the order swaps every round). */
+const rounds = Number(arg('rounds') ?? 4);
 
 const engine = arg('engine') ?? 'sqlite';
 
@@ -305,12 +307,16 @@ async function compare(otherRoot: string, afterRoot: string): Promise<void> {
   const { phones, burst, conversation, burstLabel, convLabel } = mainRun();
   const burstOf = { before: codesAb ? mainRun(false).burst : burst, after: codesAb ? mainRun(true).burst : burst };
   const codesSaid = codesAb ? ', "before" plain JOINs, "after" half of them with a code' : withCodes ? ', half the JOINs with a code' : '';
-  console.log(`rally bench, before/after: ${otherRoot} (before) vs ${afterRoot} (after), ${rounds} rounds each, alternating${codesSaid}`);
+  console.log(`rally bench, before/after: ${otherRoot} (before) vs ${afterRoot} (after), ${rounds} rounds each, alternating, the first to run swapping every round${codesSaid}`);
+  if (rounds % 2 === 1) console.log('  (an odd number of rounds: "before" runs first once more than "after"; an even --rounds balances the order)');
   console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at start\n`);
   const results: PhaseResult[] = [];
   const problems: string[] = [];
   for (let r = 1; r <= rounds; r++) {
-    for (const [name, root] of [['before', otherRoot], ['after', afterRoot]] as const) {
+    // Who goes first swaps every round (before-after, after-before, …): the second gateway of a
+    // pair measured +8 % CPU per answer when both were the same build (docs/performance.md).
+    const pair = [['before', otherRoot], ['after', afterRoot]] as const;
+    for (const [name, root] of r % 2 === 1 ? pair : [pair[1], pair[0]]) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rally-compare-${name}-`));
       const prof = profile ? `compare-${name}-${r}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile` : undefined;
       const gw = await startGateway(dir, prof, root, name);
