@@ -26,6 +26,13 @@ describe('query()', () => {
     expect(byPhone.compileFor(db.db).sql).toMatch(/where "phone" = \?$/);
   });
 
+  it('binds a slot whatever its name holds (names are quoted into the binder, never spliced)', () => {
+    const odd = 'x"]; throw new Error("injected"); //\n';
+    const q = query<{ v: string }, Record<string, string>>((k) => k.selectNoFrom((eb) => eb.val(param<string>(odd)).as('v')));
+    expect(db.get(q, { [odd]: 'ok' })).toEqual({ v: 'ok' });
+    expect(() => db.get(q, {})).toThrow(`query parameter "${odd}" is missing`);
+  });
+
   it('refuses a missing parameter instead of binding undefined', () => {
     expect(() => db.get(byPhone, {} as { phone: string })).toThrow(/"phone" is missing/);
   });

@@ -72,12 +72,15 @@ export class SqliteDb {
    */
   private ready<P extends object>(q: Query<unknown, P>): Ready {
     this.settle();
+    const last = q.prepared;
+    if (last !== null && last.owner === this) return last.value as Ready;
     let r = this.readied.get(q);
     if (!r) {
       const c = q.compileFor(this.db);
       r = { statement: this.prepare(c.sql), compiled: c };
       this.readied.set(q, r);
     }
+    q.prepared = { owner: this, value: r };
     return r;
   }
 
