@@ -73,7 +73,11 @@ describeWithPostgres('two gateway processes on one PostgreSQL database', () => {
       const t = p.texts[j]!;
       let target = (phones.indexOf(p) + j) % 2;
       for (let attempt = 0; attempt < 3; attempt++) {
-        if (killed && target === 0) target = 1;
+        // As a load balancer learns it: a text's first try still goes where its turn sends it,
+        // and only a failed try moves to the other gateway. (Moving every text at once left the
+        // failover to chance: texts in flight to the first gateway when it was killed had often
+        // been answered already, and a loaded CI box once saw none.)
+        if (killed && target === 0 && attempt > 0) target = 1;
         try {
           const answer = await postSms(gws[target]!.baseUrl, paramsOf(t));
           if (answer.status === 200) {
