@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { crowd, prng, type Phone } from './rally/crowd';
+import { crowd, prng, shuffledIndexes, type Phone } from './rally/crowd';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const resultsDir = path.join(ROOT, 'bench', 'results');
@@ -70,11 +70,7 @@ async function child(root: string, n: number, seed: number): Promise<void> {
   await answerInboundSms(target, params('+13125550000', 'JOIN'));
   const out: Record<string, number> = {};
   for (const [turn, body] of TURNS) {
-    const order = phones.map((_p, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
+    const order = shuffledIndexes(phones.length, rnd);
     const texts = order.map((i) => params(phones[i]!.from, body(phones[i]!)));
     const c0 = process.cpuUsage();
     for (let i = 0; i < texts.length; i += 100) {

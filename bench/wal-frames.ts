@@ -21,7 +21,7 @@ import { createContext } from '../src/wiring/create-context';
 import { sqliteOf } from '../src/store/sqlite/store';
 import { createLogger } from '../src/shared/logger';
 import { Writable } from 'node:stream';
-import { crowd, prng, type Phone } from './rally/crowd';
+import { crowd, prng, shuffledIndexes, type Phone } from './rally/crowd';
 
 const N = Number(process.env.BENCH_PHONES ?? 5_000);
 const BATCH = 100;
@@ -59,11 +59,7 @@ async function main(): Promise<void> {
   console.log(`WAL frames per webhook, ${N.toLocaleString('en-US')} phones, each turn in random order, ${BATCH} at a time`);
   try {
     for (const [turn, body, expect] of TURNS) {
-      const order = phones.map((_p, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rnd() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
+      const order = shuffledIndexes(phones.length, rnd);
       sqlite.pragma('wal_checkpoint(TRUNCATE)');
       for (let i = 0; i < order.length; i += BATCH) {
         const answers = await Promise.all(order.slice(i, i + BATCH).map((k) => ctx.inbound.receive({

@@ -46,6 +46,16 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** 0 … n-1 in a random order drawn from `rnd` (Fisher-Yates): one turn of a crowd, phones interleaved. */
+export function shuffledIndexes(n: number, rnd: () => number): number[] {
+  const order = Array.from({ length: n }, (_v, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 /** `offset` lets several crowds share one database without sharing a phone number. */
 export function crowd(size: number, seed = 1, offset = 0): Phone[] {
   const rnd = prng(seed);
