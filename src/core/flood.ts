@@ -7,14 +7,24 @@
  * Memory is bounded: a bucket that has refilled completely is the same as no bucket and is
  * dropped, and at most `maxTracked` numbers are tracked (the least recently seen go first).
  * Pure: time is passed in, so tests drive it with a manual clock.
+ *
+ * The buckets form a least-recently-seen list of their own (prev/next), so a take is O(1). Before,
+ * the Map's insertion order was the list: each take deleted and re-set its key, and the sweep
+ * iterated the Map from its start. V8 leaves a deleted Map entry as a hole until the table is
+ * rebuilt, and an iterator walks over every hole, so each take skipped thousands of them: 3 % of
+ * the gateway's main thread in a rally (perf, docs/performance.md).
  */
 
 interface Bucket {
+  readonly key: string;
   /** Tokens scaled by 60,000 so that refill (perMinute per ms) and cost (60,000) are integers. */
   tokens: number;
   at: number;
   /** Texts refused since the bucket was last full: one log line per flood, not per text. */
   refused: number;
+  /** Neighbours in the least-recently-seen list (null at either end). */
+  prev: Bucket | null;
+  next: Bucket | null;
 }
 
 export interface FloodVerdict {
@@ -36,6 +46,9 @@ const COST = 60_000;
 
 export class FloodGuard implements FloodCheck {
   private readonly buckets = new Map<string, Bucket>();
+  /** Ends of the least-recently-seen list. */
+  private oldest: Bucket | null = null;
+  private newest: Bucket | null = null;
   private readonly capacity: number;
 
   constructor(
@@ -49,14 +62,15 @@ export class FloodGuard implements FloodCheck {
   take(key: string, nowMs: number): FloodVerdict {
     let b = this.buckets.get(key);
     if (b) {
-      this.buckets.delete(key); // re-inserted below: Map order = least recently seen first
+      this.unlink(b); // appended again below: the list runs from least to most recently seen
       b.tokens = this.refilled(b, nowMs);
       b.at = nowMs;
       if (b.tokens >= this.capacity) b.refused = 0; // calmed down completely: a new flood later is news
     } else {
-      b = { tokens: this.capacity, at: nowMs, refused: 0 };
+      b = { key, tokens: this.capacity, at: nowMs, refused: 0, prev: null, next: null };
+      this.buckets.set(key, b);
     }
-    this.buckets.set(key, b);
+    this.append(b);
     let verdict: FloodVerdict;
     if (b.tokens >= COST) {
       b.tokens -= COST;
@@ -79,17 +93,32 @@ export class FloodGuard implements FloodCheck {
     return Math.min(this.capacity, b.tokens + Math.max(0, nowMs - b.at) * this.perMinute);
   }
 
-  /** Drops the oldest buckets that have refilled completely, and any beyond the cap. */
+  /** Drops the oldest buckets that have refilled completely (two at most per take), and any beyond the cap. */
   private evict(nowMs: number): void {
     let checked = 0;
-    for (const [key, b] of this.buckets) {
+    for (let b = this.oldest; b; b = this.oldest) {
       const full = this.refilled(b, nowMs) >= this.capacity;
-      if (this.buckets.size > this.maxTracked || (full && checked < 2)) {
-        this.buckets.delete(key);
-        checked++;
-        continue;
-      }
-      break;
+      if (!(this.buckets.size > this.maxTracked || (full && checked < 2))) break;
+      this.unlink(b);
+      this.buckets.delete(b.key);
+      checked++;
     }
+  }
+
+  private append(b: Bucket): void {
+    b.prev = this.newest;
+    b.next = null;
+    if (this.newest) this.newest.next = b;
+    else this.oldest = b;
+    this.newest = b;
+  }
+
+  private unlink(b: Bucket): void {
+    if (b.prev) b.prev.next = b.next;
+    else this.oldest = b.next;
+    if (b.next) b.next.prev = b.prev;
+    else this.newest = b.prev;
+    b.prev = null;
+    b.next = null;
   }
 }

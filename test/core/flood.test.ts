@@ -49,3 +49,17 @@ describe('per-number flood guard', () => {
     expect(idle.size).toBeLessThan(10);
   });
 });
+
+describe('per-number flood guard, the cap', () => {
+  test('beyond the cap the least recently seen number is forgotten, not the first seen', () => {
+    const g = new FloodGuard(1, 3); // one text a minute, three numbers tracked
+    for (const n of ['a', 'b', 'c']) expect(g.take(n, 0).allowed).toBe(true);
+    expect(g.take('a', 0).allowed).toBe(false); // a is now the most recently seen
+    expect(g.take('d', 0).allowed).toBe(true); // over the cap: b goes
+    expect(g.size).toBe(3);
+    expect(g.take('b', 0).allowed).toBe(true); // forgotten, so a fresh bucket (and c goes)
+    expect(g.take('a', 0).allowed).toBe(false); // a was kept, still empty
+    expect(g.take('d', 0).allowed).toBe(false);
+    expect(g.take('c', 0).allowed).toBe(true);
+  });
+});
