@@ -1,5 +1,5 @@
 /** Prepared queries: described once with Kysely, compiled once per engine, bound by name. */
-import { param, query } from '../../src/store/query';
+import { bind, param, query } from '../../src/store/query';
 import { openSqliteDb } from '../../src/store/sqlite/db';
 
 const byPhone = query<{ id: string; status: string }, { phone: string }>((k) =>
@@ -31,6 +31,9 @@ describe('query()', () => {
     const q = query<{ v: string }, Record<string, string>>((k) => k.selectNoFrom((eb) => eb.val(param<string>(odd)).as('v')));
     expect(db.get(q, { [odd]: 'ok' })).toEqual({ v: 'ok' });
     expect(() => db.get(q, {})).toThrow(`query parameter "${odd}" is missing`);
+    // The array form (PostgreSQL's) is made from the same source.
+    expect(bind(q.compileFor(db.db), { [odd]: 'ok' })).toEqual(['ok']);
+    expect(() => bind(q.compileFor(db.db), {})).toThrow(`query parameter "${odd}" is missing`);
   });
 
   it('refuses a missing parameter instead of binding undefined', () => {

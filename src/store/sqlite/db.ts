@@ -10,7 +10,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable } from 'kysely';
 import type { DB } from '../database';
-import { bind, type CompiledStatement, type Query } from '../query';
+import type { CompiledStatement, Query } from '../query';
 import { FIRST_KEY, type Keyset, type Runner, type Step, type Work } from '../work';
 import { migrateSqliteSync } from '../migrations';
 import { GroupCommit } from './group-commit';
@@ -87,19 +87,19 @@ export class SqliteDb {
   /** The first row of a prepared `query` (src/store/query.ts), or undefined. */
   get<R, P extends object>(q: Query<R, P>, params: P): R | undefined {
     const r = this.ready(q);
-    return r.statement.get(bind(r.compiled, params)) as R | undefined;
+    return r.compiled.calls.get(r.statement, params) as R | undefined;
   }
 
   /** Every row of a prepared `query`. */
   list<R, P extends object>(q: Query<R, P>, params: P): R[] {
     const r = this.ready(q);
-    return r.statement.all(bind(r.compiled, params)) as R[];
+    return r.compiled.calls.all(r.statement, params) as R[];
   }
 
   /** Runs a prepared write; returns the number of rows it changed. */
   exec<P extends object>(q: Query<unknown, P>, params: P): number {
     const r = this.ready(q);
-    return r.statement.run(bind(r.compiled, params)).changes;
+    return r.compiled.calls.run(r.statement, params).changes;
   }
 
   /** Run a Kysely query synchronously and return its rows. */
@@ -303,7 +303,7 @@ export class SqliteRunner implements Runner {
     let after = FIRST_KEY;
     for (;;) {
       const limit = size();
-      const rows = stmt.all(...bind(compiled, { after, limit })) as unknown[][];
+      const rows = compiled.calls.all(stmt, { after, limit }) as unknown[][];
       if (rows.length === 0) return;
       yield rows;
       if (rows.length < limit) return;
