@@ -15,13 +15,16 @@
  * current one, or the one before the architecture step (e6f7a97: src/runtime.ts). The builds
  * alternate, and the one that goes first swaps every round. Medians are printed and written to
  * bench/results/turns.json.
+ *
+ * --paired (with --compare) loads both builds into one process instead and alternates them batch by
+ * batch, so the machine's drift between processes cancels (bench/results/turns-paired.json). With
+ * `--compare=.` the same build runs on both sides: the control, whose ratio should be 1.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { crowd, prng, shuffledIndexes, type Phone } from './rally/crowd';
+import { loadBuild, type LoadedBuild } from './rally/in-process';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const resultsDir = path.join(ROOT, 'bench', 'results');
@@ -36,53 +39,88 @@ function arg(name: string): string | undefined {
 
 /** One round in this process (the child): CPU µs per webhook of each turn, printed as JSON. */
 async function child(root: string, n: number, seed: number): Promise<void> {
-  const old = fs.existsSync(path.join(root, 'dist', 'runtime.js'));
-  const at = (p: string) => path.join(root, 'dist', p);
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { loadConfig } = require(at(old ? 'config' : 'wiring/config'));
-  const { createContext } = require(at(old ? 'runtime' : 'wiring/create-context'));
-  const { createLogger } = require(at(old ? 'logger' : 'shared/logger'));
-  const ids = require(at(old ? 'ids' : 'shared/ids'));
-  const { answerInboundSms } = require(at('twilio/webhook'));
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const newId: () => string = ids.uuid ?? ids.uuidv7;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-bench-turns-'));
-  const config = loadConfig({
-    ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`, LOG_LEVEL: 'silent', QUIET_HOURS: 'off', SEED_DEMO: 'true', NODE_ENV: 'production',
-    TWILIO_AUTH_TOKEN: 'rally-bench-auth-token-4f1c9a7e2b', TWILIO_ACCOUNT_SID: 'AC7b3f9e1d2c4a5b6c7d8e9f0a1b2c3d4e',
-    PUBLIC_BASE_URL: 'https://sms.rally.example', ADMIN_TOKEN: 'rally-bench-admin-token-0123456789',
-  });
-  const logger = createLogger('silent', new Writable({ write: (_c, _e, cb) => cb() }));
-  const ctx = createContext(config, logger, {});
-  // The gateway's checkpointer thread, as main.ts starts it in either layout.
-  if (old) require(at('store/checkpointer')).startCheckpointer(ctx.store, logger);
-  else ctx.store.startUpkeep(logger);
-  const target = old ? ctx : ctx.inbound;
-  const params = (from: string, body: string) => {
-    const sid = `SM${newId().replace(/-/g, '')}`;
-    return {
-      SmsMessageSid: sid, NumMedia: '0', SmsSid: sid, FromState: 'IL', SmsStatus: 'received', Body: body, FromCountry: 'US', To: '62262',
-      NumSegments: '1', MessageSid: sid, AccountSid: 'AC7b3f9e1d2c4a5b6c7d8e9f0a1b2c3d4e', From: from, ApiVersion: '2010-04-01',
-    };
-  };
+  const build = await loadBuild(root);
   const phones = crowd(n, 3);
   const rnd = prng(seed);
-  await answerInboundSms(target, params('+13125550000', 'JOIN'));
   const out: Record<string, number> = {};
   for (const [turn, body] of TURNS) {
     const order = shuffledIndexes(phones.length, rnd);
-    const texts = order.map((i) => params(phones[i]!.from, body(phones[i]!)));
+    const texts = order.map((i) => build.params(phones[i]!.from, body(phones[i]!)));
     const c0 = process.cpuUsage();
     for (let i = 0; i < texts.length; i += 100) {
-      const twiml: string[] = await Promise.all(texts.slice(i, i + 100).map((p) => answerInboundSms(target, p)));
+      const twiml: string[] = await Promise.all(texts.slice(i, i + 100).map((p) => build.answer(p)));
       if (twiml.some((t) => !t.includes('<Message>'))) throw new Error(`${turn}: a text got no reply`);
     }
     const c = process.cpuUsage(c0);
     out[turn] = (c.user + c.system) / n;
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  build.remove();
   process.exit(0);
+}
+
+/**
+ * --paired, one round (the child): both builds loaded in this one process, each turn's texts in
+ * batches of 100, the builds taking turns batch by batch (A then B, then B then A). The figure is
+ * the wall time of a build's batches per webhook: in-process, with nothing else on the event loop,
+ * that is the event loop's time for the webhook. Drift on the machine (another tenant, the CPU's
+ * clock) falls on both builds alike within milliseconds; with the same build on both sides the
+ * ratio came out 0.99-1.02 per turn (docs/performance.md, session 23).
+ */
+async function pairedChild(roots: string[], n: number, seed: number): Promise<void> {
+  const builds: LoadedBuild[] = [];
+  for (const root of roots) builds.push(await loadBuild(root));
+  const phones = crowd(n, 3);
+  const rnd = prng(seed);
+  const out: Record<string, number>[] = builds.map(() => ({}));
+  for (const [turn, body] of TURNS) {
+    const order = shuffledIndexes(phones.length, rnd);
+    const texts = builds.map((b) => order.map((i) => b.params(phones[i]!.from, body(phones[i]!))));
+    const ns = builds.map(() => 0);
+    for (let i = 0, k = 0; i < order.length; i += 100, k++) {
+      for (const j of k % 2 === 0 ? [0, 1] : [1, 0]) {
+        const t0 = process.hrtime.bigint();
+        const twiml: string[] = await Promise.all(texts[j]!.slice(i, i + 100).map((p) => builds[j]!.answer(p)));
+        ns[j] = ns[j]! + Number(process.hrtime.bigint() - t0);
+        if (twiml.some((t) => !t.includes('<Message>'))) throw new Error(`${turn}: a text got no reply`);
+      }
+    }
+    builds.forEach((_, j) => {
+      out[j]![turn] = ns[j]! / 1000 / n;
+    });
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  for (const b of builds) b.remove();
+  process.exit(0);
+}
+
+/** --paired: a fresh process per round, the build that goes first swapping every round. */
+async function paired(builds: string[], n: number, rounds: number): Promise<void> {
+  // By position (the other build, then this one): with --compare=. both are this tree.
+  const names = ['other', 'this build'];
+  const results: Record<string, number>[][] = [[], []];
+  console.log(`µs of the event loop per webhook of each turn, both builds in one process, batches of 100 alternating, ${n.toLocaleString('en-US')} phones, ${rounds} rounds`);
+  console.log(`  other: ${builds[0]}; this build: ${builds[1]}`);
+  for (let r = 1; r <= rounds; r++) {
+    const order = r % 2 === 1 ? [0, 1] : [1, 0];
+    const line = execFileSync(process.execPath, [__filename], {
+      env: { ...process.env, BENCH_TURNS_PAIRED: JSON.stringify(order.map((i) => builds[i])), BENCH_TURNS_SEED: String(10 + r) },
+      encoding: 'utf8', maxBuffer: 1 << 20,
+    });
+    const per = JSON.parse(line.trim().split('\n').pop()!) as Record<string, number>[];
+    order.forEach((i, j) => {
+      results[i]!.push(per[j]!);
+      console.log(`  round ${r} ${names[i]}: ${TURNS.map(([t]) => `${t} ${per[j]![t]!.toFixed(0)}`).join(', ')}`);
+    });
+  }
+  const medians = results.map((rs) => Object.fromEntries(TURNS.map(([t]) => [t, median(rs.map((x) => x[t]!))])));
+  console.log('\nmedians (µs per webhook), and this build over the other:');
+  medians.forEach((m, i) => console.log(`  ${names[i]!.padEnd(11)} ${TURNS.map(([t]) => `${t} ${m[t]!.toFixed(0)}`).join(', ')}`));
+  console.log(`  ${'ratio'.padEnd(11)} ${TURNS.map(([t]) => `${t} ${(medians[1]![t]! / medians[0]![t]!).toFixed(2)}`).join(', ')}`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const out = { date: new Date().toISOString(), phones: n, rounds, other: builds[0], thisBuild: builds[1], results, medians };
+  fs.writeFileSync(path.join(resultsDir, 'turns-paired.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log('wrote bench/results/turns-paired.json');
 }
 
 function median(xs: number[]): number {
@@ -94,10 +132,15 @@ function median(xs: number[]): number {
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_PHONES ?? 20_000);
   if (process.env.BENCH_TURNS_CHILD) return child(process.env.BENCH_TURNS_CHILD, n, Number(process.env.BENCH_TURNS_SEED));
+  if (process.env.BENCH_TURNS_PAIRED) return pairedChild(JSON.parse(process.env.BENCH_TURNS_PAIRED) as string[], n, Number(process.env.BENCH_TURNS_SEED));
   const other = arg('compare');
   const builds = other ? [path.resolve(other), ROOT] : [ROOT];
   for (const b of builds) if (!fs.existsSync(path.join(b, 'dist', 'twilio', 'webhook.js'))) throw new Error(`${b}/dist not built`);
   const rounds = Number(arg('rounds') ?? 3);
+  if (arg('paired')) {
+    if (!other) throw new Error('--paired needs --compare=<dir> (another build; the same tree again is the control)');
+    return paired(builds, n, rounds);
+  }
   const results: Record<string, Record<string, number>[]> = {};
   console.log(`CPU µs per webhook of each turn, in-process, ${n.toLocaleString('en-US')} phones, ${rounds} rounds${other ? ', builds alternating' : ''}`);
   for (let r = 1; r <= rounds; r++) {
