@@ -5,16 +5,13 @@
  * else is still refused, the new indexes and sequence_conversations exist, and on PostgreSQL
  * the migration runs twice without harm (its history is re-runnable).
  */
-import BetterSqlite3 from 'better-sqlite3';
-import { Client } from 'pg';
-import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE, MIGRATION_LOCK_ID } from 'kysely';
-import { MIGRATIONS, statements } from '../../src/store/migrations';
+import { MIGRATIONS } from '../../src/store/migrations';
 import { openSqliteDb } from '../../src/store/sqlite/db';
-import { tempDbFile } from '../helpers/app';
-import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
+import { historyBefore, postgresSchemaForBlock, runOn, sqliteAt } from '../helpers/migration-history';
+import { describeWithPostgres } from '../helpers/postgres';
 
 const AT = '2026-11-21T20:00:00.000Z';
-const BEFORE = MIGRATIONS.filter((m) => m.name < '0012');
+const BEFORE = historyBefore('0012');
 const M0012 = MIGRATIONS.find((m) => m.name === '0012-donation-gaps')!;
 const ROWS = [
   `INSERT INTO campaigns (id, name, program_name, sender, frequency, support_contact, flow, goal_cents, active, created_at, updated_at)
@@ -30,18 +27,7 @@ const BOGUS = `INSERT INTO sequences (id, campaign_id, name, trigger_event, step
   VALUES ('s3', 'camp1', 'x', 'birthday', '[]', 1, '${AT}', '${AT}')`;
 
 test('SQLite: an existing sequences table is rebuilt with every row; date is a trigger, others are still refused', () => {
-  const file = tempDbFile();
-  const raw = new BetterSqlite3(file);
-  raw.exec(
-    `CREATE TABLE ${DEFAULT_MIGRATION_TABLE} (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL);` +
-      `CREATE TABLE ${DEFAULT_MIGRATION_LOCK_TABLE} (id varchar(255) NOT NULL PRIMARY KEY, is_locked integer DEFAULT 0 NOT NULL);` +
-      `INSERT INTO ${DEFAULT_MIGRATION_LOCK_TABLE} VALUES ('${MIGRATION_LOCK_ID}', 0);`,
-  );
-  for (const m of BEFORE) {
-    raw.exec(m.ddl('sqlite'));
-    raw.prepare(`INSERT INTO ${DEFAULT_MIGRATION_TABLE} VALUES (?, ?)`).run(m.name, AT);
-  }
-  for (const r of ROWS) raw.exec(r);
+  const { file, raw } = sqliteAt(BEFORE, ROWS, AT);
   raw.close();
 
   const db = openSqliteDb(`sqlite:${file}`); // the start-up applier runs 0012
@@ -64,22 +50,11 @@ test('SQLite: an existing sequences table is rebuilt with every row; date is a t
 });
 
 describeWithPostgres('migration 0012 on PostgreSQL', () => {
-  const schema = `rallytext_m0012_${process.pid}`;
-  let c: Client;
-  beforeAll(async () => {
-    c = new Client({ connectionString: postgresUrl() });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
-  });
-  afterAll(async () => {
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
-  });
+  const { client, schema } = postgresSchemaForBlock('m0012');
 
   it('swaps the trigger constraint keeping every row, twice without harm', async () => {
-    for (const m of BEFORE) for (const s of statements(m.ddl('postgres'))) await c.query(s);
-    for (const r of ROWS) await c.query(r);
-    for (let i = 0; i < 2; i++) for (const s of statements(M0012.ddl('postgres'))) await c.query(s);
+    const c = client();
+    await runOn(c, [...BEFORE.map((m) => m.ddl('postgres')), ...ROWS.map((r) => `${r};`), M0012.ddl('postgres'), M0012.ddl('postgres')]);
     expect((await c.query('SELECT id, trigger_event, date_field FROM sequences')).rows).toEqual([{ id: 's1', trigger_event: 'joined', date_field: null }]);
     await c.query(DATED);
     await expect(c.query(BOGUS)).rejects.toThrow(/sequences_trigger_event_check/);

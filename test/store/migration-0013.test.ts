@@ -5,16 +5,13 @@
  * PostgreSQL the planner must prove the index's condition from that comparison, which is checked
  * with sequential scans switched off; and the migration runs twice without harm.
  */
-import BetterSqlite3 from 'better-sqlite3';
-import { Client } from 'pg';
-import { DEFAULT_MIGRATION_LOCK_TABLE, DEFAULT_MIGRATION_TABLE, MIGRATION_LOCK_ID } from 'kysely';
-import { MIGRATIONS, statements } from '../../src/store/migrations';
+import { MIGRATIONS } from '../../src/store/migrations';
 import { openSqliteDb } from '../../src/store/sqlite/db';
-import { tempDbFile } from '../helpers/app';
-import { describeWithPostgres, postgresUrl } from '../helpers/postgres';
+import { historyBefore, postgresSchemaForBlock, runOn, sqliteAt } from '../helpers/migration-history';
+import { describeWithPostgres } from '../helpers/postgres';
 
 const AT = '2026-12-07T20:00:00.000Z';
-const BEFORE = MIGRATIONS.filter((m) => m.name < '0013');
+const BEFORE = historyBefore('0013');
 const M0013 = MIGRATIONS.find((m) => m.name === '0013-email-index-partial')!;
 /** 30 contacts, every third with an email (in mixed case). */
 const CONTACTS = Array.from({ length: 30 }, (_, i) =>
@@ -24,18 +21,7 @@ const CONTACTS = Array.from({ length: 30 }, (_, i) =>
 const BY_EMAIL = 'SELECT id FROM contacts c WHERE lower(c.email) = ';
 
 test('SQLite: the index keeps only the contacts with an email, and the lookup by email uses it', () => {
-  const file = tempDbFile();
-  const raw = new BetterSqlite3(file);
-  raw.exec(
-    `CREATE TABLE ${DEFAULT_MIGRATION_TABLE} (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL);` +
-      `CREATE TABLE ${DEFAULT_MIGRATION_LOCK_TABLE} (id varchar(255) NOT NULL PRIMARY KEY, is_locked integer DEFAULT 0 NOT NULL);` +
-      `INSERT INTO ${DEFAULT_MIGRATION_LOCK_TABLE} VALUES ('${MIGRATION_LOCK_ID}', 0);`,
-  );
-  for (const m of BEFORE) {
-    raw.exec(m.ddl('sqlite'));
-    raw.prepare(`INSERT INTO ${DEFAULT_MIGRATION_TABLE} VALUES (?, ?)`).run(m.name, AT);
-  }
-  for (const r of CONTACTS) raw.exec(r);
+  const { file, raw } = sqliteAt(BEFORE, CONTACTS, AT);
   const entries = () => raw.prepare("SELECT sum(ncell) AS n FROM dbstat WHERE name = 'contacts_email_lower'").get();
   expect(entries()).toEqual({ n: 30 }); // 0012's index: an entry for every contact
   raw.close();
@@ -54,22 +40,11 @@ test('SQLite: the index keeps only the contacts with an email, and the lookup by
 });
 
 describeWithPostgres('migration 0013 on PostgreSQL', () => {
-  const schema = `rallytext_m0013_${process.pid}`;
-  let c: Client;
-  beforeAll(async () => {
-    c = new Client({ connectionString: postgresUrl() });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
-  });
-  afterAll(async () => {
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
-  });
+  const { client, schema } = postgresSchemaForBlock('m0013');
 
   it('makes the index partial, twice without harm, and the planner uses it for the lookup by email', async () => {
-    for (const m of BEFORE) for (const s of statements(m.ddl('postgres'))) await c.query(s);
-    for (const r of CONTACTS) await c.query(r);
-    for (let i = 0; i < 2; i++) for (const s of statements(M0013.ddl('postgres'))) await c.query(s);
+    const c = client();
+    await runOn(c, [...BEFORE.map((m) => m.ddl('postgres')), ...CONTACTS.map((r) => `${r};`), M0013.ddl('postgres'), M0013.ddl('postgres')]);
     const def = (await c.query("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'contacts_email_lower'", [schema])).rows;
     expect(def).toEqual([{ indexdef: expect.stringMatching(/WHERE \(lower\(email\) IS NOT NULL\)/) }]);
     await c.query('ANALYZE contacts');
