@@ -11,7 +11,7 @@
  * (src/core/inbound-events.ts), which the store applies in one place.
  */
 import {
-  campaignVars, defaultReply, helpReply, optInConfirmation, optOutConfirmation, startConfirmation, type CampaignRuntime,
+  defaultReply, helpReply, keywordInLanguage, optInConfirmation, optOutConfirmation, startConfirmation, type CampaignRuntime,
 } from './campaign';
 import { languageFor, languageOfComplianceWord, languagesOf, type Lang } from './language';
 import { languageSwitchRule } from './rules/language-switch';
@@ -96,8 +96,20 @@ function expiresAt(now: Date, c: CampaignRuntime): string {
   return new Date(now.getTime() + c.expiryHours * HOUR_MS).toISOString();
 }
 
-function contactVars(c: ContactSnapshot): Record<string, string | null> {
-  return { first_name: c.firstName, zip: c.zip, email: c.email };
+/**
+ * A flow message's merge values: the contact's, the campaign's ({{program}}, {{keyword}} in `lang`,
+ * {{sender}}) and the two slots filled later ({{referral_code}} by the store, {{donation_link}} by
+ * donationLink when the campaign has a donation URL; null renders as empty, as a missing value
+ * does). Built as one literal, so every text's object has the same shape from the start: two
+ * spreads and two added keys made V8 copy and re-shape it on every keyword and answer (perf,
+ * docs/performance.md session 23).
+ */
+function flowVars(contact: ContactSnapshot, campaign: CampaignRuntime, keyword: string, lang: Lang): Record<string, string | null> {
+  return {
+    first_name: contact.firstName, zip: contact.zip, email: contact.email,
+    program: campaign.programName, keyword: keywordInLanguage(campaign, keyword, lang), sender: campaign.sender,
+    referral_code: REFERRAL_CODE_SLOT, donation_link: null,
+  };
 }
 
 /**
@@ -329,8 +341,7 @@ const keyword: RouteRule = {
     // The word texted sets the supporter's language (ÚNETE: Spanish); a word without one keeps theirs.
     if (hit.language && hit.language !== contact.language) o.events.push({ type: 'language_set', language: hit.language });
     const lang = languageFor(hit.language ?? contact.language, campaign);
-    const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, hit.keyword, lang) };
-    vars.referral_code = REFERRAL_CODE_SLOT;
+    const vars = flowVars(contact, campaign, hit.keyword, lang);
     const link = donationLink(input, campaign, vars);
     if (!hit.alone) keywordWordEvents(o, input.text, campaign);
     const outcome = startFlow(campaign.flow, vars, optInConfirmation(campaign, lang), { lang, fallback: languagesOf(campaign)[0]! });
@@ -362,11 +373,11 @@ const waitingConversation: RouteRule = {
     const o = blank('flow_resume', campaign);
     o.events.push(...closed);
     const lang = languageFor(contact.language, campaign);
-    const vars: Record<string, string | null> = { ...contactVars(contact), ...campaignVars(campaign, conversation.keyword, lang) };
+    // Any flow may show the supporter's code (the slot is in flowVars); only the campaign's own
+    // sign-up flow issues one by completing.
+    const vars = flowVars(contact, campaign, conversation.keyword, lang);
     // A broadcast's flow has no donation link of its campaign (its own links are a follow-up).
     const link = conversation.broadcastId ? false : donationLink(input, campaign, vars);
-    // Any flow may show the supporter's code; only the campaign's own sign-up flow issues one by completing.
-    vars.referral_code = REFERRAL_CODE_SLOT;
     const signUpFlow = !conversation.broadcastId && !conversation.sequenceId;
     const state = { stepIndex: conversation.stepIndex, attempts: conversation.attempts, captured: conversation.captured };
     const outcome = resumeFlow(conversationFlow, state, input.text, vars, { lang, fallback: languagesOf(campaign)[0]! });

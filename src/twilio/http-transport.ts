@@ -48,7 +48,7 @@ export class NodeTransport extends RequestClient {
     const agent = { keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, scheduling: 'lifo' as const };
     // Like the SDK: a CA bundle named by TWILIO_CA_BUNDLE is trusted for api.twilio.com.
     const ca = process.env.TWILIO_CA_BUNDLE ? fs.readFileSync(process.env.TWILIO_CA_BUNDLE) : undefined;
-    this.agents = { http: new http.Agent(agent), https: new https.Agent({ ...agent, ...(ca ? { ca } : {}) }) };
+    this.agents = { http: new http.Agent(agent), https: new https.Agent(ca ? { ca, ...agent } : agent) };
   }
 
   /** The URL a request for `uri` goes to (the base URL instead of Twilio's API origin, when set). */
