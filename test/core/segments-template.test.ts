@@ -36,6 +36,14 @@ describe('templates', () => {
     expect(renderTemplate(t, { first_name: 'Ana', zip: '60601', program: 'Rally' })).toBe('Thanks, Ana! See you in 60601. Rally');
     expect(renderTemplate(t, { first_name: '  ', zip: null, program: 'Rally' })).toBe('Thanks, friend! See you in . Rally');
   });
+  it('renders a template split once the same for every text: adjacent fields, text at both ends, stray braces kept', () => {
+    const t = '{{first_name}}{{ZIP|none}} {{ {{x}} }} {{constructor|-}}';
+    const values = [{ first_name: 'Ana', zip: '60601', x: 'y' }, { first_name: 'Bo', zip: '', x: 1 }, { first_name: null }];
+    // Twice over, so the second round renders from the split template.
+    for (let round = 0; round < 2; round++) {
+      expect(values.map((v) => renderTemplate(t, v))).toEqual(['Ana60601 {{ y }} -', 'Bonone {{ 1 }} -', 'none {{  }} -']);
+    }
+  });
   it('lists and checks fields', () => {
     expect(templateFields('{{a}} {{B|x}} {{a}}')).toEqual(['a', 'b']);
     expect(checkTemplate('Hi {{first_name}} {{nickname|pal}}', ['first_name'])).toEqual([
