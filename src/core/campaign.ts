@@ -270,7 +270,8 @@ export function defaultReply(c: CampaignRuntime, lang: Lang = languagesOf(c)[0]!
 /**
  * Merge values every campaign message can use. In `lang`, {{keyword}} is the keyword's word in
  * that language (JOIN's alias UNETE for Spanish) when it has one, so a Spanish share line says
- * "manda UNETE al 62262".
+ * "manda UNETE al 62262". core/inbound.ts flowVars writes these three out in its one literal
+ * (hidden classes): a field added here goes there too.
  */
 export function campaignVars(c: CampaignRuntime, keyword: string, lang?: Lang): Record<string, string> {
   return { program: c.programName, keyword: lang ? keywordInLanguage(c, keyword, lang) : keyword, sender: c.sender };

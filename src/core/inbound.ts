@@ -98,9 +98,9 @@ function expiresAt(now: Date, c: CampaignRuntime): string {
 
 /**
  * A flow message's merge values: the contact's, the campaign's ({{program}}, {{keyword}} in `lang`,
- * {{sender}}) and the two slots filled later ({{referral_code}} by the store, {{donation_link}} by
- * donationLink when the campaign has a donation URL; null renders as empty, as a missing value
- * does). Built as one literal, so every text's object has the same shape from the start: two
+ * {{sender}}: campaignVars's three, written out here rather than spread in) and the two slots
+ * filled later ({{referral_code}} by the store, {{donation_link}} by donationLink when the campaign
+ * has a donation URL; null renders as empty, as a missing value does). Built as one literal, so every text's object has the same shape from the start: two
  * spreads and two added keys made V8 copy and re-shape it on every keyword and answer (perf,
  * docs/performance.md session 23).
  */
