@@ -14,7 +14,7 @@ import { changesOf, type InboundChanges, type InboundOutcome } from '../../core/
 import type { ConsentEventsTable, ContactsTable, PledgesTable } from '../database';
 import { engineOf } from '../dialect';
 import { recordInboxItem } from '../inbox/threads';
-import { enqueueOutboundWork } from '../outbox/gate';
+import { enqueueOutboundAllWork, type OutboundDraft } from '../outbox/gate';
 import { cancelWork, pauseWork, scheduleDateWork, scheduleWork } from '../sequences/shared';
 import { dateOfField } from '../../core/sequences';
 import { zoneForContact } from '../../core/quiet-hours';
@@ -235,7 +235,9 @@ export class InboundStore implements InboundRepository {
     // A first text creates the contact below, once its status and fields are decided: one INSERT.
     const found = yield* get(INBOUND_QUERIES.findContact, { phone: msg.from });
     const contact: ContactRow = found ?? { id: newId(), status: 'pending', first_name: null, zip: null, email: null, fields: '{}', language: null };
-    const convRow = yield* get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to });
+    // A number texting for the first time has no row yet, so nothing can reference its fresh id:
+    // no conversation to look for (one statement fewer on every rally JOIN).
+    const convRow = found ? yield* get(INBOUND_QUERIES.waiting, { contactId: contact.id, sender: msg.to }) : undefined;
     const voter = voting ? yield* voterState(voting, contact.id, found !== undefined) : null;
     const outcome = decide({
       contact: {
@@ -323,15 +325,15 @@ export class InboundStore implements InboundRepository {
     }
     for (const t of d.teams) yield* write(REFERRAL_QUERIES.joinTeam, { campaign_id: t.campaignId, contact_id: contact.id, team: t.team, at });
 
+    // Every reply through the gate, which reads the contact's status once for all of them.
+    const drafts: OutboundDraft[] = d.replies.map((r, position) => ({
+      contactId: contact.id, campaignId: d.campaignId, inboundId, position, kind: 'reply', purpose: r.purpose, body: r.body, delivery: 'twiml',
+    }));
+    const enqueued = yield* enqueueOutboundAllWork(contact.id, drafts, newId, at);
     const replies: string[] = [];
     let suppressed = 0;
-    for (const [position, r] of d.replies.entries()) {
-      const out = yield* enqueueOutboundWork(
-        { contactId: contact.id, campaignId: d.campaignId, inboundId, position, kind: 'reply', purpose: r.purpose, body: r.body, delivery: 'twiml' },
-        newId,
-        at,
-      );
-      if (out.accepted) replies.push(r.body);
+    for (let i = 0; i < drafts.length; i++) {
+      if (enqueued[i]!.accepted) replies.push(drafts[i]!.body);
       else suppressed++;
     }
     return { duplicate: false, contactId: contact.id, handledAs: d.handledAs, campaignId: d.campaignId, replies, suppressed, inbox };

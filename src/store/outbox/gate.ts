@@ -1,8 +1,8 @@
 /**
  * The outbox and the opt-out chokepoint. Every text this system sends is first a row written
- * here, and `enqueueOutbound` is the only function that writes one: it reads the contact's
- * status inside the caller's transaction and refuses (status "suppressed", never sent) anything
- * `mayText` forbids. Webhook replies are rendered as TwiML only from rows it accepted; the REST
+ * here, and `enqueueOutboundAllWork` is the only function that writes one ahead of sending
+ * (`enqueueOutboundWork`, for one text, calls it): it reads the contact's status inside the
+ * caller's transaction and refuses (status "suppressed", never sent) anything `mayText` forbids. Webhook replies are rendered as TwiML only from rows it accepted; the REST
  * sender re-checks the same rule at send time, in the same transaction that marks the row
  * 'sending', through `admitForSend` (broadcast texts: the row is written then) and `admitQueued`
  * (replies and system texts queued earlier). There is no other policy: all three use `verdict`.
@@ -99,15 +99,33 @@ interface InsertParams {
 
 /** Must run inside the transaction that changed the contact, so the status read is current. */
 export function* enqueueOutboundWork(draft: OutboundDraft, newId: IdGenerator, now: string): Work<Enqueued> {
-  const row = yield* get(OUTBOX_QUERIES.status, { id: draft.contactId });
-  const accepted = row !== undefined && mayText(row.status, draft.purpose);
-  const id = newId();
-  // Its outcome is not needed: on PostgreSQL's hot path it goes out with the commit (postgres/batch.ts).
-  yield* write(OUTBOX_QUERIES.insert, {
-    id, contactId: draft.contactId, campaignId: draft.campaignId, inboundId: draft.inboundId, position: draft.position, kind: draft.kind,
-    purpose: draft.purpose, body: draft.body, segments: segmentCount(draft.body), status: accepted ? draft.delivery : 'suppressed', now,
-  });
-  return { id, accepted };
+  return (yield* enqueueOutboundAllWork(draft.contactId, [draft], newId, now))[0]!;
+}
+
+/**
+ * Several texts to one contact from one transaction (an inbound text's replies): the contact's
+ * status is read once, after every write of the transaction that could move it, and each draft is
+ * judged by it as `enqueueOutboundWork` judges one. Nothing between the read and the inserts can
+ * change the status: they are the transaction's last statements for this contact.
+ */
+export function* enqueueOutboundAllWork(
+  contactId: string, drafts: readonly OutboundDraft[], newId: IdGenerator, now: string,
+): Work<Enqueued[]> {
+  if (drafts.length === 0) return [];
+  if (drafts.some((d) => d.contactId !== contactId)) throw new Error('enqueueOutboundAllWork: every draft must be for the contact whose status is read');
+  const row = yield* get(OUTBOX_QUERIES.status, { id: contactId });
+  const out: Enqueued[] = [];
+  for (const draft of drafts) {
+    const accepted = row !== undefined && mayText(row.status, draft.purpose);
+    const id = newId();
+    // Its outcome is not needed: on PostgreSQL's hot path it goes out with the commit (postgres/batch.ts).
+    yield* write(OUTBOX_QUERIES.insert, {
+      id, contactId: draft.contactId, campaignId: draft.campaignId, inboundId: draft.inboundId, position: draft.position, kind: draft.kind,
+      purpose: draft.purpose, body: draft.body, segments: segmentCount(draft.body), status: accepted ? draft.delivery : 'suppressed', now,
+    });
+    out.push({ id, accepted });
+  }
+  return out;
 }
 
 export interface Admission {
