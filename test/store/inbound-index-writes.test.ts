@@ -73,6 +73,8 @@ sqliteOnly('one answer rewrites only the index entries it changes', () => {
     expect(email.written).toContain('contacts_email_lower');
     expect(email.written).toContain('conversations_waiting');
     expect(email.written).not.toContain('contacts_status');
+    // Its referral code (issue 13): the row, its key's entry and its code's; since 0014 no referrals_contact.
+    expect([...email.written].filter((n) => /referrals/.test(n)).sort()).toEqual(['referrals', 'referrals_code', 'sqlite_autoindex_referrals_1']);
 
     // The index holds the contacts that have an email, and only those (the crowd has none).
     const entries = t.ctx.db.sqlite.prepare("SELECT sum(ncell) AS n FROM dbstat WHERE name = 'contacts_email_lower'").get();

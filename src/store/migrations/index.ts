@@ -26,9 +26,10 @@ import { m0010 } from './0010-flood-buckets';
 import { m0011 } from './0011-referrals';
 import { m0012 } from './0012-donation-gaps';
 import { m0013 } from './0013-email-index-partial';
+import { m0014 } from './0014-referrals-by-contact';
 import type { VersionedMigration } from './migration';
 
-export const MIGRATIONS: readonly VersionedMigration[] = [m0001, m0002, m0003, m0004, m0005, m0007, m0008, m0009, m0010, m0011, m0012, m0013];
+export const MIGRATIONS: readonly VersionedMigration[] = [m0001, m0002, m0003, m0004, m0005, m0007, m0008, m0009, m0010, m0011, m0012, m0013, m0014];
 
 /** The history as Kysely's Migrator takes it, each migration's DDL for `engine`. */
 export function kyselyMigrations(engine: StoreEngine): Record<string, Migration> {

@@ -1,4 +1,4 @@
-/** Tables of referrals and teams (migration 0011): per-campaign supporter rows and team tags. */
+/** Tables of referrals and teams (migration 0011; referrals keyed by contact, then campaign, since 0014): per-campaign supporter rows and team tags. */
 
 export interface ReferralsTable {
   campaign_id: string;
