@@ -3,7 +3,8 @@
  * It never touches storage; the caller persists the state and carries out the effects.
  */
 import type { Flow, Step } from './flow';
-import { renderTemplate, type MergeValues } from './template';
+import { renderTemplateBy, type MergeValues } from './template';
+import { ownValue } from './own';
 import {
   isSkip, validateChoice, validateZip, validateEmail, validateMoney, validateName, validateText, validateYesNo, validateDate,
   type Validation,
@@ -33,17 +34,25 @@ export interface FlowOutcome {
   effects: FlowEffect[];
 }
 
-function mergeValues(flow: Flow, state: FlowState, vars: MergeValues): MergeValues {
-  const step = flow.steps[state.stepIndex];
-  const values: Record<string, string | number | null | undefined> = { ...vars };
-  for (const [k, v] of Object.entries(state.captured)) {
-    values[k] = k === 'pledge' && typeof v === 'number' ? formatCents(v) : String(v);
+/**
+ * One merge field of a flow message: the step's money bounds ({{min}}, {{max}}) over the answers
+ * captured so far (a pledge as money) over the caller's values. Computed only for the fields a
+ * message names: building an object of all of them for every message (a spread of the caller's
+ * eight values and every answer so far) was most of a message's cost (docs/performance.md,
+ * session 24; test/core/flow-merge-fields.test.ts holds that object's recipe as the reference).
+ */
+export function mergeField(flow: Flow, state: FlowState, vars: MergeValues, name: string): string | number | null | undefined {
+  if (name === 'min' || name === 'max') {
+    const v = flow.steps[state.stepIndex]?.validate;
+    if (v?.type === 'money') return formatCents(name === 'min' ? v.minCents : v.maxCents);
   }
-  if (step?.validate.type === 'money') {
-    values.min = formatCents(step.validate.minCents);
-    values.max = formatCents(step.validate.maxCents);
+  const captured = state.captured;
+  // `__proto__` was never a field: assigning it to an object of values sets nothing.
+  if (name !== '__proto__' && Object.hasOwn(captured, name)) {
+    const v = captured[name]!;
+    return name === 'pledge' && typeof v === 'number' ? formatCents(v) : String(v);
   }
-  return values;
+  return ownValue(vars, name);
 }
 
 /**
@@ -57,7 +66,7 @@ export interface FlowLanguage {
 
 function say(flow: Flow, state: FlowState, vars: MergeValues, template: Localized, language: FlowLanguage | undefined): FlowEffect {
   const text = language ? textIn(template, language.lang, language.fallback) : textIn(template, 'en');
-  return { type: 'reply', body: renderTemplate(text, mergeValues(flow, state, vars)) };
+  return { type: 'reply', body: renderTemplateBy(text, (name) => mergeField(flow, state, vars, name)) };
 }
 
 /** The waiting step's question again, in `language` (the language switch re-sends it). */

@@ -69,13 +69,23 @@ function partsOf(template: string): readonly Part[] {
  */
 export function renderTemplate(template: string, values: MergeValues): string {
   if (!template.includes('{{')) return template;
+  return renderTemplateBy(template, (name) => ownValue(values, name));
+}
+
+/**
+ * Render a template whose values are looked up field by field (`lookup` must itself ignore what
+ * objects inherit, as ownValue does): only the fields the template names are computed, and no
+ * object of merge values is built. The flow engine renders every message this way.
+ */
+export function renderTemplateBy(template: string, lookup: (name: string) => string | number | null | undefined): string {
+  if (!template.includes('{{')) return template;
   let out = '';
   for (const part of partsOf(template)) {
     if (typeof part === 'string') {
       out += part;
       continue;
     }
-    const v = ownValue(values, part.name);
+    const v = lookup(part.name);
     const s = v === null || v === undefined ? '' : String(v).trim();
     out += s !== '' ? s : part.fallback;
   }
