@@ -23,32 +23,46 @@ export const COUNT_SLOT = '\uE000count\uE000';
 /** Merge fields a flow message may use beyond the flow's own (core/flow.ts lists them). */
 export const REFERRAL_MERGE_FIELDS = ['referral_code'] as const;
 
-/** 64 bits of a seed (a UUIDv7's random tail, or any string hashed), as a bigint. */
-function seedBits(seed: string): bigint {
+/**
+ * 64 bits of a seed (a UUIDv7's random tail, or any string hashed) as two 32-bit halves, high and
+ * low. Numbers, not a BigInt: each BigInt step allocates, and this runs on every completion.
+ */
+function seedBits(seed: string): [hi: number, lo: number] {
   const hex = seed.replace(/-/g, '');
-  if (/^[0-9a-f]{32}$/i.test(hex)) return BigInt(`0x${hex.slice(16)}`);
+  if (/^[0-9a-f]{32}$/i.test(hex)) return [parseInt(hex.slice(16, 24), 16), parseInt(hex.slice(24), 16)];
   // Not an id (the golden runner's "m12"): FNV-1a, 64 bits.
   let h = 0xcbf29ce484222325n;
   for (const ch of seed) h = ((h ^ BigInt(ch.codePointAt(0)!)) * 0x100000001b3n) & 0xffffffffffffffffn;
-  return h;
+  return [Number(h >> 32n), Number(h & 0xffffffffn)];
+}
+
+/** `width` (≤ 5) bits of the 64-bit value [hi, lo], starting `offset` bits from its low end (offset + width ≤ 64). */
+function bitsAt([hi, lo]: [number, number], offset: number, width: number): number {
+  const mask = (1 << width) - 1;
+  if (offset >= 32) return (hi >>> (offset - 32)) & mask;
+  if (offset + width <= 32) return (lo >>> offset) & mask;
+  return ((lo >>> offset) | (hi << (32 - offset))) & mask;
 }
 
 /**
  * A code from a random seed: up to three letters of the first name (those in the alphabet:
  * ANA → ANA, IVÁN → VAN) and random symbols to CODE_LENGTH; `attempt` > 0 (the proposal was
- * taken) drops the name and, from the fourth attempt, lengthens the code by one symbol.
+ * taken) drops the name and, from the fourth attempt, lengthens the code by one symbol. The
+ * symbols are the seed's bits, five at a time from the low end; a code without a digit has its
+ * last symbol replaced by a digit from the next three bits.
  */
 export function makeCode(seed: string, firstName: string | null, attempt = 0): string {
   const letters = attempt === 0 ? [...keywordForm(firstName ?? '')].filter((c) => CODE_ALPHABET.includes(c)).slice(0, 3).join('') : '';
   const length = CODE_LENGTH + (attempt >= 3 ? 1 : 0);
-  let bits = seedBits(seed);
+  const bits = seedBits(seed);
+  let offset = 0;
   let out = letters;
   while (out.length < length) {
-    out += CODE_ALPHABET[Number(bits & 31n)];
-    bits >>= 5n;
+    out += CODE_ALPHABET[bitsAt(bits, offset, 5)];
+    offset += 5;
   }
   // Always a digit: a team word is letters only, so no word after the keyword is both.
-  return /[2-9]/.test(out) ? out : out.slice(0, -1) + '23456789'[Number(bits & 7n)];
+  return /[2-9]/.test(out) ? out : out.slice(0, -1) + '23456789'[bitsAt(bits, offset, 3)];
 }
 
 /**
