@@ -38,14 +38,28 @@ export function xmlSafeText(text: string): string {
  * other punctuation and symbols treated as spaces.
  */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['’`]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  // The router reads one text several times (compliance, YES, the language switch, the keyword,
+  // commands): the last answer is kept. Most texts are ASCII, where NFKD and the marks change
+  // nothing and the only letters and digits are a-z and 0-9 (test/core/text.test.ts checks both
+  // paths agree).
+  if (text === lastText) return lastNormalized;
+  const n = ASCII.test(text)
+    ? text.toLowerCase().replace(/['`]/g, '').replace(/[^a-z0-9]+/g, ' ').trim()
+    : text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/['’`]/g, '')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+  lastText = text;
+  lastNormalized = n;
+  return n;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
+let lastText = '';
+let lastNormalized = '';
 
 /** The words of a message after normalisation. */
 export function words(text: string): string[] {
