@@ -59,8 +59,30 @@ export function createSegmentCounter(): (body: string) => SegmentInfo {
 
 export const segmentInfo: (body: string) => SegmentInfo = createSegmentCounter();
 
+/**
+ * Septets of each ASCII code unit in GSM-7 (1 basic, 2 extension, 0 not in GSM-7), from the same
+ * alphabets as the counter above: every reply and every outbox row is counted, most of them plain
+ * ASCII, and this reads each code unit once, with no Set, iterator or array of characters
+ * (test/core/segments-template.test.ts checks it against segmentInfo).
+ */
+const ASCII_SEPTETS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const info = segmentInfo(String.fromCharCode(c));
+    table[c] = info.encoding === 'GSM-7' ? info.units : 0;
+  }
+  return table;
+})();
+
 export function segmentCount(body: string): number {
-  return segmentInfo(body).segments;
+  let septets = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    const n = c < 128 ? ASCII_SEPTETS[c]! : 0;
+    if (n === 0) return segmentInfo(body).segments;
+    septets += n;
+  }
+  return septets <= 160 ? 1 : Math.ceil(septets / 153);
 }
 
 /** Browser script defining `window.rallySegments(body)` from the same function (see above). */

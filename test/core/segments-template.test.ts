@@ -1,4 +1,4 @@
-import { segmentInfo } from '../../src/core/segments';
+import { segmentCount, segmentInfo } from '../../src/core/segments';
 import { checkTemplate, renderTemplate, templateFields } from '../../src/core/template';
 import { formatCents, centsToDecimal } from '../../src/core/money';
 
@@ -22,6 +22,21 @@ describe('SMS segments', () => {
   ] as const)('%#: %j', (body, encoding, segments, units) => {
     const info = segmentInfo(body);
     expect({ encoding: info.encoding, segments: info.segments, units: info.units }).toEqual({ encoding, segments, units });
+  });
+  it('segmentCount (a table for ASCII, segmentInfo for the rest) agrees with segmentInfo on 20,000 random bodies', () => {
+    let seed = 10;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
+    const other = ['é', '€', 'Ä', 'ß', 'Δ', '’', 'ú', '🎉', '¡', '\u00a0', '李'];
+    for (let i = 0; i < 20_000; i++) {
+      const length = [0, 1, 70, 153, 159, 160, 161, 306, 307, 320][i % 10]! + (i % 3) - 1;
+      let body = '';
+      for (let k = 0; k < length; k++) body += rnd() < 0.97 || i % 2 === 0 ? ascii[32 + Math.floor(rnd() * 96)]! : rnd() < 0.5 ? ascii[Math.floor(rnd() * 128)]! : other[Math.floor(rnd() * other.length)]!;
+      if (segmentCount(body) !== segmentInfo(body).segments) throw new Error(`${JSON.stringify(body)}: ${segmentCount(body)}, segmentInfo ${segmentInfo(body).segments}`);
+    }
+    expect(segmentCount('a'.repeat(160) + '^')).toBe(2);
+    expect(segmentCount('`')).toBe(1); // not GSM-7: UCS-2, still one segment
+    expect(segmentCount('`'.repeat(71))).toBe(2);
   });
   it('reports characters as people count them and the room left', () => {
     const i = segmentInfo('Hi 🎉');

@@ -4,7 +4,7 @@
  * long name that tips a message into two segments is counted), and the time it takes at the
  * configured rate. Walks the audience in pages so a large list never blocks the gateway for long.
  */
-import { segmentInfo, type Encoding } from '../../core/segments';
+import { segmentCount, segmentInfo, type Encoding } from '../../core/segments';
 import { maskPhone } from '../../shared/logger';
 import { stateOf, type Audience, type AudienceMember } from '../../core/audience';
 import { isOpen, zoneForContact, type SendWindow } from '../../core/quiet-hours';
@@ -104,7 +104,7 @@ export async function previewBroadcast(
       if (lang) {
         const l = byLanguage.get(lang) ?? { recipients: 0, sample: null, segments: 0 };
         l.recipients += 1;
-        l.segments += segmentInfo(body).segments;
+        l.segments += segmentCount(body);
         l.sample ??= body;
         byLanguage.set(lang, l);
       }
