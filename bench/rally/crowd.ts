@@ -5,6 +5,7 @@
  */
 import { encodeForm, inboundParams } from '../../src/twilio/rehearse';
 import { signTwilioRequest } from '../../src/twilio/signature';
+import { prng } from '../../test/helpers/prng';
 
 export interface Phone {
   from: string;
@@ -34,17 +35,8 @@ export interface Signer {
 
 const NAMES = ['Ana', 'Luis', 'Maya', 'Omar', 'Grace', 'Tomás', 'Aisha', 'Wei', 'Priya', 'Jamal', 'Sofía', 'Kwame', 'Noor', 'Ivan'];
 
-/** Small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG (mulberry32), shared with the random tests. */
+export { prng };
 
 /** 0 … n-1 in a random order drawn from `rnd` (Fisher-Yates): one turn of a crowd, phones interleaved. */
 export function shuffledIndexes(n: number, rnd: () => number): number[] {

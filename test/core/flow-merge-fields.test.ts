@@ -9,6 +9,7 @@ import { mergeField, type FlowState } from '../../src/core/engine';
 import type { Flow } from '../../src/core/flow';
 import { formatCents } from '../../src/core/money';
 import { renderTemplate, renderTemplateBy, type MergeValues } from '../../src/core/template';
+import { prng } from '../helpers/prng';
 
 function reference(flow: Flow, state: FlowState, vars: MergeValues): MergeValues {
   const step = flow.steps[state.stepIndex];
@@ -19,18 +20,6 @@ function reference(flow: Flow, state: FlowState, vars: MergeValues): MergeValues
     values.max = formatCents(step.validate.maxCents);
   }
   return values;
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const NAMES = [

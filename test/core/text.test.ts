@@ -5,20 +5,10 @@
  * emoji mixed in; read in turn and again, so the kept answer is never another text's.
  */
 import { keywordForm, normalizeText } from '../../src/core/text';
+import { prng } from '../helpers/prng';
 
 function recipe(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’`]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ASCII = 'abcXYZ019 \t\n\r!?.,\'`"-_@#$%&*()[]{}~^|\\/:;<>=+\u0000\u001f\u007f';
