@@ -120,7 +120,7 @@ sqliteOnly('the statements of one text', () => {
     seen.length = 0;
     recording = true;
     const out = t.ctx.db.tx(() =>
-      t.ctx.db.drive(enqueueOutboundAllWork(id, [draft('opt_out_confirmation', 'You are unsubscribed.', 0), draft('reply', 'Thanks!', 1)], t.ctx.newId, now)),
+      t.ctx.db.drive(enqueueOutboundAllWork([draft('opt_out_confirmation', 'You are unsubscribed.', 0), draft('reply', 'Thanks!', 1)], t.ctx.newId, now)),
     );
     recording = false;
     expect(out.map((o) => o.accepted)).toEqual([true, false]);
@@ -131,7 +131,7 @@ sqliteOnly('the statements of one text', () => {
     // A draft for another contact is refused before anything is read or written.
     const before = (t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM outbound_messages').get() as { n: number }).n;
     expect(() =>
-      t.ctx.db.tx(() => t.ctx.db.drive(enqueueOutboundAllWork(id, [draft('reply', 'a', 0), { ...draft('reply', 'b', 1), contactId: 'someone-else' }], t.ctx.newId, now))),
+      t.ctx.db.tx(() => t.ctx.db.drive(enqueueOutboundAllWork([draft('reply', 'a', 0), { ...draft('reply', 'b', 1), contactId: 'someone-else' }], t.ctx.newId, now))),
     ).toThrow(/every draft must be for the contact/);
     expect((t.ctx.db.sqlite.prepare('SELECT count(*) AS n FROM outbound_messages').get() as { n: number }).n).toBe(before);
   });

@@ -329,7 +329,7 @@ export class InboundStore implements InboundRepository {
     const drafts: OutboundDraft[] = d.replies.map((r, position) => ({
       contactId: contact.id, campaignId: d.campaignId, inboundId, position, kind: 'reply', purpose: r.purpose, body: r.body, delivery: 'twiml',
     }));
-    const enqueued = yield* enqueueOutboundAllWork(contact.id, drafts, newId, at);
+    const enqueued = yield* enqueueOutboundAllWork(drafts, newId, at);
     const replies: string[] = [];
     let suppressed = 0;
     for (let i = 0; i < drafts.length; i++) {

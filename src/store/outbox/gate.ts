@@ -2,10 +2,11 @@
  * The outbox and the opt-out chokepoint. Every text this system sends is first a row written
  * here, and `enqueueOutboundAllWork` is the only function that writes one ahead of sending
  * (`enqueueOutboundWork`, for one text, calls it): it reads the contact's status inside the
- * caller's transaction and refuses (status "suppressed", never sent) anything `mayText` forbids. Webhook replies are rendered as TwiML only from rows it accepted; the REST
- * sender re-checks the same rule at send time, in the same transaction that marks the row
- * 'sending', through `admitForSend` (broadcast texts: the row is written then) and `admitQueued`
- * (replies and system texts queued earlier). There is no other policy: all three use `verdict`.
+ * caller's transaction and refuses (status "suppressed", never sent) anything `mayText` forbids.
+ * Webhook replies are rendered as TwiML only from rows it accepted; the REST sender re-checks
+ * the same rule at send time, in the same transaction that marks the row 'sending', through
+ * `admitForSend` (broadcast texts: the row is written then) and `admitQueued` (replies and
+ * system texts queued earlier). There is no other policy: all three use `verdict`.
  *
  * REST rows move queued → sending → accepted → sent → delivered | undelivered | failed, or end as
  * suppressed (refused by the gate), unknown (outcome of the request unknown) or canceled (never sent).
@@ -99,7 +100,7 @@ interface InsertParams {
 
 /** Must run inside the transaction that changed the contact, so the status read is current. */
 export function* enqueueOutboundWork(draft: OutboundDraft, newId: IdGenerator, now: string): Work<Enqueued> {
-  return (yield* enqueueOutboundAllWork(draft.contactId, [draft], newId, now))[0]!;
+  return (yield* enqueueOutboundAllWork([draft], newId, now))[0]!;
 }
 
 /**
@@ -108,10 +109,9 @@ export function* enqueueOutboundWork(draft: OutboundDraft, newId: IdGenerator, n
  * judged by it as `enqueueOutboundWork` judges one. Nothing between the read and the inserts can
  * change the status: they are the transaction's last statements for this contact.
  */
-export function* enqueueOutboundAllWork(
-  contactId: string, drafts: readonly OutboundDraft[], newId: IdGenerator, now: string,
-): Work<Enqueued[]> {
+export function* enqueueOutboundAllWork(drafts: readonly OutboundDraft[], newId: IdGenerator, now: string): Work<Enqueued[]> {
   if (drafts.length === 0) return [];
+  const contactId = drafts[0]!.contactId;
   if (drafts.some((d) => d.contactId !== contactId)) throw new Error('enqueueOutboundAllWork: every draft must be for the contact whose status is read');
   const row = yield* get(OUTBOX_QUERIES.status, { id: contactId });
   const out: Enqueued[] = [];
